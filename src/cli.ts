@@ -1,0 +1,299 @@
+// Routing only: commander flags -> typed options -> a lazily imported command. No command logic here.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Io } from './io.js';
+import { UserError, ExitCode } from './errors.js';
+import { VERSION } from './version.js';
+
+export interface GlobalOptions {
+  dirs: string[];
+}
+export interface ListOptions extends GlobalOptions {
+  tag: string[];
+  service?: string;
+  severity?: string;
+  search?: string;
+  json: boolean;
+}
+export interface ShowOptions extends GlobalOptions {
+  json: boolean;
+}
+export interface LintOptions extends GlobalOptions {
+  json: boolean;
+  maxAge: number;
+}
+export interface NewOptions extends GlobalOptions {
+  title?: string;
+}
+export interface RunOptions extends GlobalOptions {
+  vars: string[];
+  timeline?: string;
+  dryRun: boolean;
+  yes: boolean;
+  allowDangerous: boolean;
+  fromStep?: number;
+  resume?: string;
+}
+export interface TimelineTarget {
+  timeline?: string;
+}
+export interface IncidentsOptions {
+  json: boolean;
+}
+export interface ReplayOptions {
+  speed: number;
+  maxIdle: number;
+  instant: boolean;
+  follow: boolean;
+  json: boolean;
+}
+export type ExportFormat = 'markdown' | 'cast' | 'json';
+export interface ExportOptions {
+  format: ExportFormat;
+  output?: string;
+}
+export interface DrillOptions {
+  yes: boolean;
+}
+
+/** What the router hands back: which command to run, with what. Tests assert on this table. */
+export type Route =
+  | { command: 'list'; options: ListOptions }
+  | { command: 'show'; runbook: string; options: ShowOptions }
+  | { command: 'lint'; paths: string[]; options: LintOptions }
+  | { command: 'new'; id: string; options: NewOptions }
+  | { command: 'run'; runbook: string; options: RunOptions }
+  | { command: 'note'; text: string; options: TimelineTarget }
+  | { command: 'mark'; what: string; text: string; options: TimelineTarget }
+  | { command: 'incidents'; options: IncidentsOptions }
+  | { command: 'replay'; timeline: string; options: ReplayOptions }
+  | { command: 'export'; timeline: string; options: ExportOptions }
+  | { command: 'drill'; timeline: string; options: DrillOptions }
+  | { command: 'completion'; shell: string; options: GlobalOptions };
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return n;
+}
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of 0 or more');
+  return n;
+}
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of 0 or more');
+  return n;
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/** Parse argv (without node and script) into a Route. Throws UserError on bad usage; returns null after --help/--version. */
+export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route | null {
+  let result: Route | null = null;
+  const program = new Command('runbook');
+  const globals = (): GlobalOptions => ({ dirs: (program.opts().dir as string[] | undefined) ?? [] });
+
+  program
+    .description('Incident-response runbooks from Markdown: find them, run them step by step, keep a timeline.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks)', collect, [])
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .addHelpText(
+      'after',
+      examples('runbook list --tag linux', 'runbook run getting-started', 'runbook --dir ./ops/runbooks lint'),
+    );
+
+  program
+    .command('list')
+    .description('list runbooks, with filters')
+    .option('--tag <tag>', 'only runbooks with this tag (repeatable: all must match)', collect, [])
+    .option('--service <service>', 'only runbooks for this service')
+    .option('--severity <severity>', 'only runbooks of this severity')
+    .option('--search <text>', 'only runbooks whose id, title or description contains the text')
+    .option('--json', 'print a JSON array', false)
+    .addHelpText('after', examples('runbook list', 'runbook list --tag linux --severity sev2', 'runbook list --json | jq -r ".[].id"'))
+    .action((o) => {
+      result = { command: 'list', options: { ...globals(), tag: o.tag, service: o.service, severity: o.severity, search: o.search, json: o.json } };
+    });
+
+  program
+    .command('show')
+    .description('show a runbook: steps, prose, checks and commands')
+    .argument('<runbook>', 'runbook id or path to a .md file')
+    .option('--json', 'print the parsed runbook as JSON', false)
+    .addHelpText('after', examples('runbook show disk-full', 'runbook show ./runbooks/disk-full.md --json'))
+    .action((runbook: string, o) => {
+      result = { command: 'show', runbook, options: { ...globals(), json: o.json } };
+    });
+
+  program
+    .command('lint')
+    .description('check runbooks for errors and stale reviews (exit 1 on errors)')
+    .argument('[path...]', 'files or folders (default: every runbook found)')
+    .option('--json', 'print problems as JSON', false)
+    .option('--max-age <days>', 'warn when last_reviewed is older than this', nonNegativeInt, 180)
+    .addHelpText('after', examples('runbook lint', 'runbook lint runbooks/ --max-age 90', 'runbook lint --json'))
+    .action((paths: string[], o) => {
+      result = { command: 'lint', paths, options: { ...globals(), json: o.json, maxAge: o.maxAge } };
+    });
+
+  program
+    .command('new')
+    .description('write a new runbook from a template (never overwrites)')
+    .argument('<id>', 'runbook id, also the file name')
+    .option('--title <text>', 'the runbook title')
+    .addHelpText('after', examples('runbook new redis-down --title "Redis is down"'))
+    .action((id: string, o) => {
+      result = { command: 'new', id, options: { ...globals(), title: o.title } };
+    });
+
+  program
+    .command('run')
+    .description('walk through a runbook step by step, recording a timeline')
+    .argument('<runbook>', 'runbook id or path to a .md file')
+    .option('--var <NAME=VALUE>', 'set a variable (repeatable)', collect, [])
+    .option('--timeline <file>', 'write the timeline here (default: $RUNBOOK_TIMELINE_DIR or ./incidents/)')
+    .option('--dry-run', 'show every command with its values, run nothing', false)
+    .option('--yes', 'run every non-dangerous command without asking; stop at the first failure', false)
+    .option('--allow-dangerous', 'with --yes, also run dangerous commands', false)
+    .option('--from-step <n>', 'start at step N', positiveInt)
+    .option('--resume <timeline>', 'continue an unfinished run in that timeline')
+    .addHelpText(
+      'after',
+      examples(
+        'runbook run disk-full',
+        'runbook run k8s-crashloop --var NAMESPACE=shop --var POD=api-7d9f',
+        'runbook run getting-started --dry-run',
+        'runbook run system-snapshot --yes',
+        'runbook run disk-full --resume incidents/20261128-030000-disk-full.jsonl',
+      ),
+    )
+    .action((runbook: string, o) => {
+      result = {
+        command: 'run',
+        runbook,
+        options: {
+          ...globals(),
+          vars: o.var,
+          timeline: o.timeline,
+          dryRun: o.dryRun,
+          yes: o.yes,
+          allowDangerous: o.allowDangerous,
+          fromStep: o.fromStep,
+          resume: o.resume,
+        },
+      };
+    });
+
+  program
+    .command('note')
+    .description('add a note to a timeline (default: the newest unfinished run)')
+    .argument('<text...>', 'the note')
+    .option('--timeline <file>', 'the timeline to append to')
+    .addHelpText('after', examples('runbook note "rolled back deploy 4812"', 'runbook note --timeline incidents/x.jsonl paged DBA'))
+    .action((text: string[], o) => {
+      result = { command: 'note', text: text.join(' '), options: { timeline: o.timeline } };
+    });
+
+  program
+    .command('mark')
+    .description('mark when the incident was detected, mitigated or resolved')
+    .argument('<what>', 'detected, mitigated or resolved')
+    .argument('[text...]', 'what happened')
+    .option('--timeline <file>', 'the timeline to append to')
+    .addHelpText('after', examples('runbook mark detected "alert DiskFull fired"', 'runbook mark mitigated'))
+    .action((what: string, text: string[], o) => {
+      result = { command: 'mark', what, text: text.join(' '), options: { timeline: o.timeline } };
+    });
+
+  program
+    .command('incidents')
+    .description('list recorded timelines, newest first, with their status')
+    .option('--json', 'print a JSON array', false)
+    .addHelpText('after', examples('runbook incidents', 'runbook incidents --json'))
+    .action((o) => {
+      result = { command: 'incidents', options: { json: o.json } };
+    });
+
+  program
+    .command('replay')
+    .description('play a recorded incident back')
+    .argument('<timeline>', 'a timeline file')
+    .option('--speed <x>', 'play faster (2) or slower (0.5)', positiveNumber, 1)
+    .option('--max-idle <seconds>', 'shorten idle gaps to at most this', nonNegativeNumber, 2)
+    .option('--instant', 'print everything at once', false)
+    .option('--follow', 'keep printing new events until the run finishes', false)
+    .option('--json', 'print events as JSON Lines', false)
+    .addHelpText('after', examples('runbook replay incidents/20261128-030000-disk-full.jsonl --speed 4', 'runbook replay incidents/x.jsonl --follow'))
+    .action((timeline: string, o) => {
+      result = {
+        command: 'replay',
+        timeline,
+        options: { speed: o.speed, maxIdle: o.maxIdle, instant: o.instant, follow: o.follow, json: o.json },
+      };
+    });
+
+  program
+    .command('export')
+    .description('turn a timeline into a postmortem draft, an asciinema recording or a JSON summary')
+    .argument('<timeline>', 'a timeline file')
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'cast', 'json']).makeOptionMandatory())
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addHelpText(
+      'after',
+      examples('runbook export incidents/x.jsonl --format markdown -o postmortem.md', 'runbook export incidents/x.jsonl --format cast -o incident.cast'),
+    )
+    .action((timeline: string, o) => {
+      result = { command: 'export', timeline, options: { format: o.format as ExportFormat, output: o.output } };
+    });
+
+  program
+    .command('drill')
+    .description('rehearse a past incident: the same prompts, the recorded output, nothing executed')
+    .argument('<timeline>', 'a timeline file of a past incident')
+    .option('--yes', 'walk every step without prompts', false)
+    .addHelpText('after', examples('runbook drill incidents/20261128-030000-disk-full.jsonl'))
+    .action((timeline: string, o) => {
+      result = { command: 'drill', timeline, options: { yes: o.yes } };
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .argument('<shell>', 'bash or zsh')
+    .addHelpText('after', examples('source <(runbook completion bash)', 'runbook completion zsh > "${fpath[1]}/_runbook"'))
+    .action((shell: string) => {
+      result = { command: 'completion', shell, options: globals() };
+    });
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return null;
+      // commander already printed its message to stderr.
+      throw new UserError('', err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+    }
+    throw err;
+  }
+  if (result === null) {
+    // No subcommand: show help, as a user typing `runbook` expects.
+    program.outputHelp();
+  }
+  return result;
+}

@@ -1,0 +1,65 @@
+// Composition root: parse argv, run one command, and map its outcome to an exit code. The only process.exit.
+import { processIo, type Io } from './io.js';
+import { ExitCode, UserError, AbortedError } from './errors.js';
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const { route } = await import('./cli.js');
+  const r = route(argv, io);
+  if (r === null) return ExitCode.ok;
+  switch (r.command) {
+    case 'list':
+      return (await import('./commands/list.js')).list(r.options, io);
+    case 'show':
+      return (await import('./commands/show.js')).show(r.runbook, r.options, io);
+    case 'lint':
+      return (await import('./commands/lint.js')).lint(r.paths, r.options, io);
+    case 'new':
+      return (await import('./commands/new.js')).newRunbook(r.id, r.options, io);
+    case 'run':
+      return (await import('./commands/run.js')).run(r.runbook, r.options, io);
+    case 'note':
+      return (await import('./commands/note.js')).note(r.text, r.options, io);
+    case 'mark':
+      return (await import('./commands/note.js')).mark(r.what, r.text, r.options, io);
+    case 'incidents':
+      return (await import('./commands/incidents.js')).incidents(r.options, io);
+    case 'replay':
+      return (await import('./commands/replay.js')).replay(r.timeline, r.options, io);
+    case 'export':
+      return (await import('./commands/export.js')).exportTimeline(r.timeline, r.options, io);
+    case 'drill':
+      return (await import('./commands/drill.js')).drill(r.timeline, r.options, io);
+    case 'completion':
+      return (await import('./commands/completion.js')).completion(r.shell, r.options, io);
+  }
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    if (err instanceof UserError) {
+      if (err.message) io.stderr.write(`runbook: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof AbortedError) {
+      io.stderr.write(`runbook: ${err.message}\n`);
+      return ExitCode.aborted;
+    }
+    const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    io.stderr.write(`runbook: internal error (this is a bug, please report it with the lines below)\n${stack}\n`);
+    return 70;
+  }
+}
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // Fast path: the version needs neither commander nor anything else.
+  const { VERSION } = await import('./version.js');
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const code = await main(argv, processIo());
+  // Let stdout drain before exiting (a pipe may be slower than we are).
+  if (process.stdout.writableLength > 0) await new Promise((r) => process.stdout.once('drain', r));
+  process.exit(code);
+}

@@ -1,0 +1,52 @@
+// The runner engine's ports: everything it needs from the outside world, injected so the engine stays pure.
+import type { EventBody, TimelineEvent } from '../timeline/events.js';
+
+export interface Clock {
+  /** Wall-clock time, for `ts`. */
+  now(): Date;
+  /** Monotonic milliseconds (any origin), for durations and `mono_ms`. */
+  monoMs(): number;
+}
+
+/** Where events go: the timeline writer (which assigns v, seq, ts, mono_ms and redacts). */
+export interface EventSink {
+  readonly path: string;
+  append(body: EventBody): Promise<TimelineEvent>;
+  /** Output may be batched: written at once, synced at most ~250 ms later. */
+  appendOutput(body: Extract<EventBody, { type: 'command.output' }>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ExecRequest {
+  /** Shell text to run with `<shell> -c`. */
+  script: string;
+  /** Shell executable: the `shell` attribute, else bash when present, else sh. */
+  shell: string;
+  cwd: string;
+  /** The complete environment of the command. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** Give the command the terminal (stdin, stdout, stderr inherited; output not captured). */
+  interactive: boolean;
+  /**
+   * Aborting this signal stops the command's whole process group: reason 'interrupt' sends SIGINT
+   * (Ctrl-C forwarded), anything else SIGTERM; both escalate to SIGKILL after the grace.
+   */
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  timedOut: boolean;
+  interrupted: boolean;
+  /** The command could not be started at all (shell missing, cwd missing): the reason. */
+  spawnError?: string;
+}
+
+export type OutputListener = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+
+export interface Executor {
+  run(req: ExecRequest, onOutput: OutputListener): Promise<ExecResult>;
+}
