@@ -33,6 +33,11 @@ export interface ExecRequest {
    * (Ctrl-C forwarded), anything else SIGTERM; both escalate to SIGKILL after the grace.
    */
   signal?: AbortSignal;
+  /**
+   * Where live output goes as it is produced (the operator's terminal, or a pipe). The executor respects
+   * backpressure (pauses the command's pipes while these are full) and never ends them.
+   */
+  live?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 }
 
 export interface ExecResult {
