@@ -1,0 +1,297 @@
+// The real Executor: `<shell> -c <script>` in its own process group, output streamed live, memory bounded.
+//
+// node:child_process rather than execa: execa's timeout, cancelSignal, forceKillAfterDelay and cleanup signal
+// the direct child only (cleanup is off altogether with `detached`), and its promise waits for the output
+// pipes to end, which a background grandchild can hold open forever. What is left of it (buffering,
+// maxBuffer) is what this adapter must not use, so there is nothing to import.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import type { ExecRequest, ExecResult, Executor, OutputListener } from '../runner/ports.js';
+import { isAlive, signalProcess, trackRunning } from './process-group.js';
+
+export { defaultShell } from './shell.js';
+
+export interface ExecutorOptions {
+  /** From SIGTERM/SIGINT to SIGKILL, when the group is still alive. Default 3000 ms. */
+  graceMs?: number;
+  /** Once the shell has exited, how long its pipes may stay quiet before we stop reading them. Default 300 ms. */
+  pipeQuietMs?: number;
+  /** Once the shell has exited, the longest we keep reading pipes that a background process writes to. Default 2000 ms. */
+  pipeCapMs?: number;
+}
+
+// setTimeout fires at once for anything above this.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function createExecutor(opts: ExecutorOptions = {}): Executor {
+  const timing: Timing = {
+    graceMs: opts.graceMs ?? 3000,
+    pipeQuietMs: opts.pipeQuietMs ?? 300,
+    pipeCapMs: opts.pipeCapMs ?? 2000,
+  };
+  return {
+    async run(req, onOutput) {
+      const t0 = performance.now();
+      if (req.signal?.aborted) {
+        // Never start a command the operator has already stopped: even a few ms of a script can do harm.
+        return notStarted(t0, 'not started: stopped before it began', req.signal.reason === 'interrupt');
+      }
+      const cwdProblem = await checkCwd(req.cwd);
+      if (cwdProblem !== undefined) return notStarted(t0, cwdProblem, false);
+      return new Promise((resolve) => runChild(req, onOutput, timing, t0, resolve));
+    },
+  };
+}
+
+interface Timing {
+  graceMs: number;
+  pipeQuietMs: number;
+  pipeCapMs: number;
+}
+
+interface Pump {
+  readonly name: 'stdout' | 'stderr';
+  readonly stream: Readable;
+  closed: boolean;
+  /** Set while the live stream is full; calling it stops waiting for 'drain'. */
+  stopWaiting: (() => void) | undefined;
+}
+
+function runChild(
+  req: ExecRequest,
+  onOutput: OutputListener,
+  timing: Timing,
+  t0: number,
+  resolve: (r: ExecResult) => void,
+): void {
+  // Interactive commands stay in the runner's session and process group: `detached` means setsid(), and a
+  // process without a controlling terminal cannot open /dev/tty (sudo, ssh password prompts, editors) and
+  // does not get the operator's Ctrl-C or window size. The price: timeouts and aborts reach the shell only.
+  const group = !req.interactive;
+  let child: ChildProcess;
+  try {
+    child = spawn(req.shell, ['-c', req.script], {
+      cwd: req.cwd,
+      env: req.env,
+      detached: group,
+      stdio: req.interactive ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    resolve(notStarted(t0, `cannot start ${req.shell}: ${oneLine(err)}`, false));
+    return;
+  }
+
+  let started = false;
+  let settled = false;
+  let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
+  let stopping = false;
+  let killSent = false;
+  let forcedDrain = false;
+  let timedOut = false;
+  let interrupted = false;
+  let pipesDetached = false;
+  let untrack = (): void => {};
+  const timers = new Set<NodeJS.Timeout>();
+  let quietTimer: NodeJS.Timeout | undefined;
+
+  const later = (ms: number, fn: () => void): NodeJS.Timeout => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, Math.min(ms, MAX_TIMER_MS));
+    timers.add(t);
+    return t;
+  };
+  const cancel = (t: NodeJS.Timeout | undefined): void => {
+    if (t === undefined) return;
+    clearTimeout(t);
+    timers.delete(t);
+  };
+
+  const pumps: Pump[] = [];
+  if (child.stdout) pumps.push({ name: 'stdout', stream: child.stdout, closed: false, stopWaiting: undefined });
+  if (child.stderr) pumps.push({ name: 'stderr', stream: child.stderr, closed: false, stopWaiting: undefined });
+  const anyWaiting = (): boolean => pumps.some((p) => p.stopWaiting !== undefined);
+  const pipesDone = (): boolean => pipesDetached || pumps.every((p) => p.closed);
+
+  child.once('error', (err) => {
+    if (started) return; // a failed kill() after start; the process-group signals do not go through here
+    for (const p of pumps) p.stream.destroy();
+    finish(notStarted(t0, spawnReason(req.shell, err), false));
+  });
+  child.once('spawn', () => {
+    started = true;
+    if (child.pid !== undefined) untrack = trackRunning(child.pid, group);
+  });
+
+  for (const p of pumps) {
+    const live = req.live?.[p.name];
+    p.stream.on('error', () => {}); // a read error ends the pipe; 'close' follows
+    p.stream.on('close', () => {
+      p.closed = true;
+      tryFinish();
+    });
+    p.stream.on('data', (chunk: Buffer) => {
+      onOutput(p.name, chunk);
+      if (live !== undefined && isWritable(live) && !live.write(chunk)) waitForDrain(p, live);
+      if (exit !== undefined) armQuiet();
+    });
+  }
+
+  // Backpressure: stop reading this pipe (the kernel buffer fills and the command blocks on write) until the
+  // live stream drains. Memory stays at one readable buffer per pipe whatever the command prints.
+  function waitForDrain(p: Pump, live: NodeJS.WritableStream): void {
+    p.stream.pause();
+    const done = (): void => {
+      live.removeListener('drain', done);
+      live.removeListener('close', done);
+      p.stopWaiting = undefined;
+      if (!pipesDetached) p.stream.resume();
+      if (exit !== undefined) armQuiet();
+    };
+    p.stopWaiting = done;
+    live.on('drain', done);
+    live.on('close', done);
+    if (!forcedDrain) cancel(quietTimer);
+  }
+
+  // After the shell exits, its pipes normally close at once. A background process that inherited them
+  // (`sleep 100 & echo hi`, `nohup foo &`) keeps them open, so we stop delivering when they have been quiet
+  // for pipeQuietMs, or pipeCapMs after exit if it keeps writing. Time spent waiting for a full live stream
+  // does not count (the last bytes of the command are still coming), unless the command was stopped.
+  function armQuiet(): void {
+    cancel(quietTimer);
+    if (pipesDetached || (!forcedDrain && anyWaiting())) return;
+    quietTimer = later(timing.pipeQuietMs, detachPipes);
+  }
+  function armCap(): void {
+    later(timing.pipeCapMs, () => (!forcedDrain && anyWaiting() ? armCap() : detachPipes()));
+  }
+
+  // Stop delivering output, but keep reading and discarding it, without keeping the runner alive: destroying
+  // the read end would kill a background writer with SIGPIPE on its next line, and an operator who typed
+  // `nohup foo &` or `kubectl port-forward ... &` wants it to live. It lives in the finished command's
+  // process group; it is not killed when the runner exits, but when the runner's process ends the pipe has
+  // no reader any more, so output it writes after that gets SIGPIPE (redirect it to keep it: `>log 2>&1`).
+  function detachPipes(): void {
+    if (pipesDetached) return;
+    pipesDetached = true;
+    cancel(quietTimer);
+    for (const p of pumps) {
+      p.stopWaiting?.();
+      if (p.closed) continue;
+      p.stream.removeAllListeners('data');
+      p.stream.on('data', () => {});
+      p.stream.resume();
+      (p.stream as Readable & { unref?: () => void }).unref?.();
+    }
+    tryFinish();
+  }
+
+  function stop(signal: 'SIGINT' | 'SIGTERM'): void {
+    if (stopping || child.pid === undefined) return;
+    stopping = true;
+    forcedDrain = true;
+    const pid = child.pid;
+    signalProcess(pid, group, signal);
+    later(timing.graceMs, () => {
+      signalProcess(pid, group, 'SIGKILL');
+      killSent = true;
+      tryFinish();
+    });
+  }
+
+  // Shell still running: stop it. Already exited (we are only draining pipes): stop waiting for them.
+  const timeoutMs = req.timeoutMs;
+  if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
+    later(timeoutMs, () => {
+      if (exit !== undefined) return detachPipes();
+      timedOut = true;
+      stop('SIGTERM');
+    });
+  }
+  const onAbort = (): void => {
+    if (exit !== undefined) return detachPipes();
+    if (req.signal?.reason === 'interrupt') {
+      interrupted = true;
+      stop('SIGINT');
+    } else {
+      stop('SIGTERM');
+    }
+  };
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+
+  child.once('exit', (code, signal) => {
+    exit = { code, signal, at: performance.now() };
+    if (pipesDone()) return tryFinish();
+    armQuiet();
+    armCap();
+  });
+
+  function tryFinish(): void {
+    if (settled || exit === undefined || !pipesDone()) return;
+    // A stopped command settles only once its whole group is gone (or SIGKILLed), so the operator's next
+    // step never races leftovers of this one. Zombies count as alive: the grace bounds that wait.
+    if (stopping && !killSent && child.pid !== undefined && isAlive(child.pid, group)) {
+      later(50, tryFinish);
+      return;
+    }
+    finish({
+      exitCode: exit.code,
+      signal: exit.signal,
+      durationMs: Math.round(exit.at - t0),
+      timedOut,
+      interrupted,
+    });
+  }
+
+  function finish(result: ExecResult): void {
+    if (settled) return;
+    settled = true;
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    req.signal?.removeEventListener('abort', onAbort);
+    untrack();
+    resolve(result);
+  }
+}
+
+function isWritable(s: NodeJS.WritableStream): boolean {
+  const w = s as NodeJS.WritableStream & { destroyed?: boolean; writableEnded?: boolean };
+  return w.destroyed !== true && w.writableEnded !== true;
+}
+
+async function checkCwd(cwd: string): Promise<string | undefined> {
+  try {
+    const st = await stat(cwd);
+    return st.isDirectory() ? undefined : `working directory is not a directory: ${cwd}`;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `working directory does not exist: ${cwd}` : `working directory unusable: ${cwd} (${code ?? oneLine(err)})`;
+  }
+}
+
+function spawnReason(shell: string, err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `shell not found: ${shell}`;
+  if (code === 'EACCES') return `shell is not executable: ${shell}`;
+  return `cannot start ${shell}: ${oneLine(err)}`;
+}
+
+function notStarted(t0: number, reason: string, interrupted: boolean): ExecResult {
+  return {
+    exitCode: null,
+    signal: null,
+    durationMs: Math.round(performance.now() - t0),
+    timedOut: false,
+    interrupted,
+    spawnError: reason,
+  };
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]?.trim() ?? '';
+}

@@ -1,0 +1,60 @@
+// Signalling a command's process group, and not leaving running groups behind when the runner exits.
+
+/**
+ * Sends `signal` to the process group led by `pid` (`group`), or to the process alone. A group or process
+ * that is already gone is not an error.
+ */
+export function signalProcess(pid: number, group: boolean, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(group ? -pid : pid, signal);
+    return true;
+  } catch {
+    // ESRCH: nothing left to signal. EPERM: not ours to signal; either way there is nothing more to do.
+    return false;
+  }
+}
+
+/** Whether any process (zombies included) is left in the group, or the process is alive. */
+export function isAlive(pid: number, group: boolean): boolean {
+  return signalProcess(pid, group, 0);
+}
+
+// Commands still running, by leader pid -> whether it leads its own group. Only these are killed when the
+// runner goes away: a command that finished normally may have started a background process on purpose.
+const running = new Map<number, boolean>();
+const HANGUP_SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGTERM'];
+
+/** Remembers a running command until the returned function is called; kills it if the runner exits first. */
+export function trackRunning(pid: number, group: boolean): () => void {
+  if (running.size === 0) installHooks();
+  running.set(pid, group);
+  return () => {
+    if (running.delete(pid) && running.size === 0) removeHooks();
+  };
+}
+
+function killRunning(): void {
+  // SIGKILL: the runner is going away, nothing will wait out a grace or record what the command does next.
+  for (const [pid, group] of running) signalProcess(pid, group, 'SIGKILL');
+  running.clear();
+}
+
+function installHooks(): void {
+  process.on('exit', killRunning);
+  for (const sig of HANGUP_SIGNALS) process.on(sig, onSignal);
+}
+
+function removeHooks(): void {
+  process.removeListener('exit', killRunning);
+  for (const sig of HANGUP_SIGNALS) process.removeListener(sig, onSignal);
+}
+
+// A listener for a signal replaces Node's default (die). When ours is the only one, behave like the default
+// after killing the running groups: remove the hooks and re-raise. When the runner has its own handler (Ctrl-C
+// forwarding), it decides, and stops the command through the AbortSignal.
+function onSignal(sig: NodeJS.Signals): void {
+  if (process.listenerCount(sig) > 1) return;
+  killRunning();
+  removeHooks();
+  process.kill(process.pid, sig);
+}

@@ -1,0 +1,24 @@
+// Which shell runs a runbook command when the runbook does not name one.
+import { statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** `bash` when an executable `bash` is on PATH, else `sh` (POSIX guarantees one). */
+export function defaultShell(pathVar: string | undefined = process.env['PATH']): string {
+  return findOnPath('bash', pathVar) === undefined ? 'sh' : 'bash';
+}
+
+/** The first executable file called `name` in the directories of `pathVar`. */
+export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
+  for (const dir of (pathVar ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      const st = statSync(candidate);
+      // Any execute bit: good enough for a default; spawn reports the rare EACCES as a spawnError.
+      if (st.isFile() && (st.mode & 0o111) !== 0) return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,93 @@
+// Helpers for executor tests: requests, output capture, and what is left of a process group.
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { ExecRequest, OutputListener } from '../../../src/runner/ports.js';
+import { defaultShell } from '../../../src/adapters/executor.js';
+
+export function request(script: string, overrides: Partial<ExecRequest> = {}): ExecRequest {
+  return {
+    script,
+    shell: defaultShell(),
+    cwd: tmpdir(),
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+    timeoutMs: 20_000,
+    interactive: false,
+    ...overrides,
+  };
+}
+
+export interface Capture {
+  listener: OutputListener;
+  chunks: { stream: 'stdout' | 'stderr'; text: string }[];
+  text(stream: 'stdout' | 'stderr'): string;
+  /** Resolves when `stream` has produced output containing `needle`. */
+  waitFor(stream: 'stdout' | 'stderr', needle: string): Promise<void>;
+}
+
+export function capture(): Capture {
+  const chunks: Capture['chunks'] = [];
+  const waiters: { stream: string; needle: string; resolve: () => void }[] = [];
+  const text = (stream: 'stdout' | 'stderr'): string =>
+    chunks.filter((c) => c.stream === stream).map((c) => c.text).join('');
+  const check = (): void => {
+    for (const w of [...waiters]) {
+      if (text(w.stream as 'stdout' | 'stderr').includes(w.needle)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  return {
+    chunks,
+    text,
+    listener: (stream, chunk) => {
+      chunks.push({ stream, text: chunk.toString('utf8') });
+      check();
+    },
+    waitFor: (stream, needle) =>
+      new Promise((resolve) => {
+        waiters.push({ stream, needle, resolve });
+        check();
+      }),
+  };
+}
+
+/** `/proc/<pid>/stat` fields after the command name: [state, ppid, pgrp, ...]. */
+function statFields(pid: string): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/** Live (non-zombie) processes in process group `pgid`. PID 1 here may not reap, so zombies do not count. */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = statFields(entry);
+    if (f !== undefined && f[2] === String(pgid) && f[0] !== 'Z') members.push(Number(entry));
+  }
+  return members;
+}
+
+export function isRunning(pid: number): boolean {
+  const f = statFields(String(pid));
+  return f !== undefined && f[0] !== 'Z';
+}
+
+export function processGroupOf(pid: number): number {
+  return Number(statFields(String(pid))?.[2]);
+}
+
+export function killGroupQuietly(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
