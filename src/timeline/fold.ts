@@ -1,0 +1,294 @@
+// Fold timeline events into an incident summary: pure, incremental, and never holding command output.
+import matter from 'gray-matter';
+import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from './events.js';
+
+export type IncidentStatus = RunStatus | 'interrupted';
+export type StepStatus = 'done' | 'skipped' | 'partial' | 'not reached';
+
+export interface CommandSummary {
+  id: string;
+  command: string;
+  danger: boolean;
+  edited: boolean;
+  /** null while running, when killed by a signal, or when the timeline ends before it finished. */
+  exitCode: number | null;
+  signal: string | null;
+  /** null when the command never finished (skipped, or the timeline ends first). */
+  durationMs: number | null;
+  timedOut: boolean;
+  interrupted: boolean;
+  omittedBytes: number;
+  skipped: boolean;
+  /** Whether a command.finished was seen. */
+  finished: boolean;
+  /** Offset from run start of command.started (or command.skipped). */
+  atMs: number;
+  ts: string;
+}
+
+export interface StepSummary {
+  index: number;
+  title: string;
+  status: StepStatus;
+  commands: CommandSummary[];
+}
+
+export interface NoteSummary {
+  ts: string;
+  atMs: number;
+  actor: string;
+  text: string;
+}
+
+export interface MarkSummary extends NoteSummary {
+  what: MarkWhat;
+}
+
+export interface IncidentSummary {
+  incident: string;
+  runbook: { id: string; title: string; path: string; severity?: string };
+  mode: RunMode | null;
+  actor: string | null;
+  host: string | null;
+  /** ISO time of run.started (or of the first event when run.started is missing). */
+  started: string | null;
+  /** ISO time of run.finished; null when the run did not finish. */
+  finished: string | null;
+  status: IncidentStatus;
+  durationMs: number;
+  steps: StepSummary[];
+  notes: NoteSummary[];
+  marks: MarkSummary[];
+  counts: {
+    stepsDone: number;
+    stepsSkipped: number;
+    commandsRun: number;
+    commandsFailed: number;
+    commandsSkipped: number;
+  };
+  /** Milliseconds from run start to the first mark of each kind; null when unmarked. */
+  timeToDetectMs: number | null;
+  timeToMitigateMs: number | null;
+  timeToResolveMs: number | null;
+  events: number;
+}
+
+/** What the stored runbook source says about itself, without the full parser. */
+export interface RunbookOutline {
+  severity?: string;
+  /** The runbook's own `redact` patterns (strings only). */
+  redact: string[];
+  /** Titles of the `##` steps, in order (one untitled step when there is no `##`). */
+  steps: string[];
+}
+
+/** Read severity, redact patterns and step titles from a runbook's Markdown source. Never throws. */
+export function outlineRunbook(source: string): RunbookOutline {
+  let data: Record<string, unknown> = {};
+  let content = source;
+  try {
+    // An options object keeps gray-matter from caching by content.
+    const parsed = matter(source, {});
+    data = parsed.data as Record<string, unknown>;
+    content = parsed.content;
+  } catch {
+    // Broken front-matter: the body still has the steps.
+  }
+  const outline: RunbookOutline = { redact: [], steps: [] };
+  if (typeof data.severity === 'string' || typeof data.severity === 'number') outline.severity = String(data.severity);
+  if (Array.isArray(data.redact)) outline.redact = data.redact.filter((p): p is string => typeof p === 'string');
+  else if (typeof data.redact === 'string') outline.redact = [data.redact];
+  let fence: string | null = null;
+  for (const line of content.split(/\r?\n/)) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (f) {
+      const marker = f[1] ?? '';
+      if (fence === null) fence = marker;
+      else if (marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = null;
+      continue;
+    }
+    if (fence !== null) continue;
+    const h = /^ {0,3}##[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(line);
+    if (h) outline.steps.push(h[1] ?? '');
+  }
+  if (outline.steps.length === 0) outline.steps.push('');
+  return outline;
+}
+
+/** The fold's working state: the summary plus what is needed to attach later events. */
+export interface FoldState {
+  summary: IncidentSummary;
+  /** The latest attempt of each command id (ids repeat on retry). */
+  open: Map<string, CommandSummary>;
+  startMs: number | null;
+  lastMs: number;
+  runFinished: boolean;
+}
+
+export function initialFoldState(): FoldState {
+  return {
+    summary: {
+      incident: '',
+      runbook: { id: '', title: '', path: '' },
+      mode: null,
+      actor: null,
+      host: null,
+      started: null,
+      finished: null,
+      status: 'interrupted',
+      durationMs: 0,
+      steps: [],
+      notes: [],
+      marks: [],
+      counts: { stepsDone: 0, stepsSkipped: 0, commandsRun: 0, commandsFailed: 0, commandsSkipped: 0 },
+      timeToDetectMs: null,
+      timeToMitigateMs: null,
+      timeToResolveMs: null,
+      events: 0,
+    },
+    open: new Map(),
+    startMs: null,
+    lastMs: 0,
+    runFinished: false,
+  };
+}
+
+function stepAt(s: IncidentSummary, index: number, title?: string): StepSummary {
+  while (s.steps.length < index) s.steps.push({ index: s.steps.length + 1, title: '', status: 'not reached', commands: [] });
+  const step = s.steps[index - 1] ?? { index, title: '', status: 'not reached' as const, commands: [] };
+  if (title !== undefined && title !== '') step.title = title;
+  return step;
+}
+
+/** A command attempt that did not end well: non-zero exit, killed, timed out or interrupted. */
+export function commandFailed(c: CommandSummary): boolean {
+  return c.finished && (c.exitCode !== 0 || c.timedOut || c.interrupted);
+}
+
+/**
+ * Add one event. Updates `state` in place and returns it, so a reader can fold a timeline of any size
+ * one event at a time; output events only move the clock.
+ */
+export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
+  const s = state.summary;
+  s.events++;
+  const at = typeof ev.mono_ms === 'number' && Number.isFinite(ev.mono_ms) ? ev.mono_ms : state.lastMs;
+  if (at > state.lastMs) state.lastMs = at;
+  if (s.started === null) s.started = ev.ts;
+  switch (ev.type) {
+    case 'command.output':
+      break;
+    case 'run.started': {
+      if (s.incident !== '') break; // a resumed run keeps the first header
+      s.incident = ev.incident;
+      s.started = ev.ts;
+      s.mode = ev.mode;
+      s.actor = ev.actor;
+      s.host = ev.host;
+      const outline = outlineRunbook(ev.runbook.source ?? '');
+      s.runbook = { id: ev.runbook.id, title: ev.runbook.title, path: ev.runbook.path };
+      if (outline.severity !== undefined) s.runbook.severity = outline.severity;
+      outline.steps.forEach((title, i) => {
+        stepAt(s, i + 1, title === '' && outline.steps.length === 1 ? ev.runbook.title : title);
+      });
+      break;
+    }
+    case 'step.started':
+      stepAt(s, ev.step, ev.title).status = 'partial';
+      break;
+    case 'step.completed':
+      stepAt(s, ev.step, ev.title).status = 'done';
+      break;
+    case 'step.skipped':
+      stepAt(s, ev.step, ev.title).status = 'skipped';
+      break;
+    case 'command.started': {
+      const c: CommandSummary = {
+        id: ev.id,
+        command: ev.command,
+        danger: ev.danger,
+        edited: ev.edited,
+        exitCode: null,
+        signal: null,
+        durationMs: null,
+        timedOut: false,
+        interrupted: false,
+        omittedBytes: 0,
+        skipped: false,
+        finished: false,
+        atMs: at,
+        ts: ev.ts,
+      };
+      stepAt(s, ev.step).commands.push(c);
+      state.open.set(ev.id, c);
+      s.counts.commandsRun++;
+      break;
+    }
+    case 'command.finished': {
+      const c = state.open.get(ev.id);
+      if (c === undefined || c.finished) break;
+      c.finished = true;
+      c.exitCode = ev.exit_code;
+      c.signal = ev.signal;
+      c.durationMs = ev.duration_ms;
+      c.timedOut = ev.timed_out;
+      c.interrupted = ev.interrupted;
+      c.omittedBytes = ev.omitted_bytes;
+      if (commandFailed(c)) s.counts.commandsFailed++;
+      break;
+    }
+    case 'command.skipped':
+      stepAt(s, ev.step).commands.push({
+        id: ev.id,
+        command: ev.command,
+        danger: false,
+        edited: false,
+        exitCode: null,
+        signal: null,
+        durationMs: null,
+        timedOut: false,
+        interrupted: false,
+        omittedBytes: 0,
+        skipped: true,
+        finished: false,
+        atMs: at,
+        ts: ev.ts,
+      });
+      s.counts.commandsSkipped++;
+      break;
+    case 'note':
+      s.notes.push({ ts: ev.ts, atMs: at, actor: ev.actor, text: ev.text });
+      break;
+    case 'mark': {
+      s.marks.push({ ts: ev.ts, atMs: at, actor: ev.actor, text: ev.text, what: ev.what });
+      if (ev.what === 'detected' && s.timeToDetectMs === null) s.timeToDetectMs = at;
+      if (ev.what === 'mitigated' && s.timeToMitigateMs === null) s.timeToMitigateMs = at;
+      if (ev.what === 'resolved' && s.timeToResolveMs === null) s.timeToResolveMs = at;
+      break;
+    }
+    case 'run.finished':
+      state.runFinished = true;
+      s.status = ev.status;
+      s.finished = ev.ts;
+      s.durationMs = ev.duration_ms;
+      break;
+    default:
+      break;
+  }
+  if (!state.runFinished) s.durationMs = state.lastMs;
+  return state;
+}
+
+/** The summary as it stands (step counts recomputed); the state can keep folding afterwards. */
+export function summarize(state: FoldState): IncidentSummary {
+  const s = state.summary;
+  s.counts.stepsDone = s.steps.filter((st) => st.status === 'done').length;
+  s.counts.stepsSkipped = s.steps.filter((st) => st.status === 'skipped').length;
+  return s;
+}
+
+/** Fold a whole sequence of events. */
+export function foldEvents(events: Iterable<TimelineEvent>, state: FoldState = initialFoldState()): IncidentSummary {
+  for (const ev of events) foldEvent(state, ev);
+  return summarize(state);
+}

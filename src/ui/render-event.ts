@@ -1,0 +1,215 @@
+// The one look of a run, shared by the live runner, replay and the cast export: pure functions from events to text.
+import type { EventOf, EventType, TimelineEvent } from '../timeline/events.js';
+import { outlineRunbook, type IncidentSummary } from '../timeline/fold.js';
+import type { Style } from './style.js';
+
+export interface CommandInfo {
+  command: string;
+  step: number;
+  danger: boolean;
+  edited: boolean;
+}
+
+/** What formatters need from earlier events. Build it with createRenderContext, feed it with advanceContext. */
+export interface RenderContext {
+  title: string;
+  /** Number of steps in the runbook; null until known. */
+  stepCount: number | null;
+  severity?: string;
+  /** Where the timeline is, shown in the run header. */
+  timelinePath?: string;
+  /** The actor of the run, so notes by someone else stand out. */
+  actor?: string;
+  /** The latest command.started of each id (ids are "<step>.<n>", so this stays as small as the runbook). */
+  commands: Map<string, CommandInfo>;
+}
+
+export function createRenderContext(init: Partial<Omit<RenderContext, 'commands'>> = {}): RenderContext {
+  return { title: '', stepCount: null, ...init, commands: new Map() };
+}
+
+/** Record what later formatters need from this event. Call it before renderEvent for the same event. */
+export function advanceContext(ctx: RenderContext, ev: TimelineEvent): void {
+  if (ev.type === 'command.started') {
+    ctx.commands.set(ev.id, { command: ev.command, step: ev.step, danger: ev.danger, edited: ev.edited });
+  } else if (ev.type === 'run.started') {
+    const outline = outlineRunbook(ev.runbook.source ?? '');
+    ctx.title = ev.runbook.title;
+    ctx.stepCount = outline.steps.length;
+    if (outline.severity !== undefined) ctx.severity = outline.severity;
+    ctx.actor = ev.actor;
+  } else if ((ev.type === 'step.started' || ev.type === 'step.skipped') && ctx.stepCount !== null && ev.step > ctx.stepCount) {
+    ctx.stepCount = ev.step;
+  }
+}
+
+/** 340ms, 1.2s, 42s, 4m 12s, 1h 05m. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) ms = 0;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+  const totalS = Math.floor(ms / 1000);
+  if (totalS < 60) return `${totalS}s`;
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS % 3600) / 60);
+  const s = totalS % 60;
+  if (h === 0) return `${m}m ${String(s).padStart(2, '0')}s`;
+  return `${h}h ${String(m).padStart(2, '0')}m`;
+}
+
+/** +HH:MM:SS from a millisecond offset. */
+export function formatOffset(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `+${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}`;
+}
+
+/** Bytes in a short human form: 512 B, 12.3 KiB, 4.0 MiB. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(1)} GiB`;
+}
+
+function indentRest(text: string, pad: string): string {
+  return text.includes('\n') ? text.replace(/\r?\n/g, `\n${pad}`) : text;
+}
+
+function firstLine(text: string, max = 60): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  const more = line.length < text.length;
+  if (line.length > max) return `${line.slice(0, max - 1)}…`;
+  return more ? `${line} …` : line;
+}
+
+/**
+ * A command in a frame, as the operator sees it before and while it runs:
+ *   ┌─ 2.1 · ⚠ DANGEROUS · edited
+ *   │ $ find /var/log -name '*.gz' -delete
+ *   └─
+ */
+export function renderCommandBox(
+  text: string,
+  opts: { danger: boolean; id?: string; edited?: boolean },
+  style: Style,
+): string {
+  const paint = opts.danger ? style.danger : style.cyan;
+  const tags: string[] = [];
+  if (opts.id !== undefined) tags.push(style.bold(opts.id));
+  if (opts.danger) tags.push(style.danger('⚠ DANGEROUS'));
+  if (opts.edited) tags.push(style.yellow('edited'));
+  const head = `${paint('┌─')}${tags.length > 0 ? ` ${tags.join(style.dim(' · '))}` : ''}`;
+  const lines = text.split(/\r?\n/).map((l, i) => `${paint('│')} ${i === 0 ? style.dim('$ ') : '  '}${l}`);
+  return `${head}\n${lines.join('\n')}\n${paint('└─')}\n`;
+}
+
+function commandLabel(ctx: RenderContext, id: string, style: Style): string {
+  const info = ctx.commands.get(id);
+  return style.dim(info ? `  (${id} ${firstLine(info.command)})` : `  (${id})`);
+}
+
+type Formatter<T extends EventType> = (ev: EventOf<T>, ctx: RenderContext, style: Style) => string;
+
+function stepHeader(step: number, title: string, ctx: RenderContext): string {
+  const of = ctx.stepCount !== null ? ` of ${ctx.stepCount}` : '';
+  return `── Step ${step}${of}: ${title} ──`;
+}
+
+const formatters: { [T in EventType]: Formatter<T> } = {
+  'run.started': (ev, ctx, style) => {
+    const sev = ctx.severity !== undefined ? `  ${style.yellow(`[${ctx.severity}]`)}` : '';
+    const mode = ev.mode === 'live' ? 'live' : style.yellow(ev.mode);
+    const lines = [
+      `${style.bold('▶ ' + ev.runbook.title)}${sev}`,
+      style.dim(`  runbook  `) + `${ev.runbook.id}${ev.runbook.path ? style.dim(` (${ev.runbook.path})`) : ''}`,
+      style.dim(`  incident `) + `${ev.incident} · ${mode} · ${ev.actor}@${ev.host}`,
+    ];
+    if (ctx.timelinePath !== undefined) lines.push(style.dim('  timeline ') + ctx.timelinePath);
+    return `${lines.join('\n')}\n`;
+  },
+  'var.set': (ev, _ctx, style) => style.dim(`  var ${ev.name} = ${indentRest(ev.value, '    ')} (${ev.source})`) + '\n',
+  'step.started': (ev, ctx, style) => `\n${style.bold(stepHeader(ev.step, ev.title, ctx))}\n`,
+  'step.completed': (ev, _ctx, style) => style.dim(`✔ step ${ev.step} done`) + '\n',
+  'step.skipped': (ev, ctx, style) => `\n${style.dim(`${stepHeader(ev.step, ev.title, ctx)} skipped`)}\n`,
+  'command.started': (ev, _ctx, style) => renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited }, style),
+  // Output is shown exactly as the command printed it.
+  'command.output': (ev) => ev.data,
+  'command.finished': (ev, ctx, style) => {
+    const dur = formatDuration(ev.duration_ms);
+    let line: string;
+    if (ev.timed_out) line = style.yellow(`⏱ timed out · ${dur}`);
+    else if (ev.interrupted) line = style.yellow(`⚡ interrupted · ${dur}`);
+    else if (ev.exit_code === 0) line = style.green(`✔ exit 0 · ${dur}`);
+    else if (ev.exit_code === null) line = style.red(`✘ killed${ev.signal ? ` by ${ev.signal}` : ''} · ${dur}`);
+    else line = style.red(`✘ exit ${ev.exit_code} · ${dur}`);
+    if (ev.omitted_bytes > 0) line += style.yellow(` · ${formatBytes(ev.omitted_bytes)} of output not recorded`);
+    return `${line}${commandLabel(ctx, ev.id, style)}\n`;
+  },
+  'command.skipped': (ev, _ctx, style) => style.dim(`↷ skipped ${ev.id}: ${indentRest(ev.command, '    ')}`) + '\n',
+  'check.confirmed': (ev, _ctx, style) => `${style.green('☑')} ${indentRest(ev.text, '  ')}\n`,
+  note: (ev, _ctx, style) => `${style.magenta(style.bold(`✎ note (${ev.actor}):`))} ${style.magenta(indentRest(ev.text, '  '))}\n`,
+  mark: (ev, ctx, style) => {
+    const who = ev.actor !== ctx.actor ? style.dim(` (${ev.actor})`) : '';
+    const text = ev.text !== '' ? ` ${indentRest(ev.text, '  ')}` : '';
+    return `${style.yellow(style.bold(`⚑ ${ev.what}:`))}${style.yellow(text)}${who}\n`;
+  },
+  'run.finished': (ev, _ctx, style) => {
+    const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
+    return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;
+  },
+};
+
+/**
+ * One event as text (lines end with "\n"; output is returned as recorded). Unknown future event types give "".
+ * `ctx` must already include this event: call advanceContext(ctx, event) first, or use createRenderer.
+ */
+export function renderEvent(event: TimelineEvent, ctx: RenderContext, style: Style): string {
+  const f = formatters[event.type] as Formatter<EventType> | undefined;
+  return f ? f(event as never, ctx, style) : '';
+}
+
+/** advanceContext + renderEvent in one call. */
+export function createRenderer(style: Style, init?: Partial<Omit<RenderContext, 'commands'>>): {
+  ctx: RenderContext;
+  render(event: TimelineEvent): string;
+} {
+  const ctx = createRenderContext(init);
+  return {
+    ctx,
+    render(event) {
+      advanceContext(ctx, event);
+      return renderEvent(event, ctx, style);
+    },
+  };
+}
+
+/** The closing block: status, duration, steps, commands, and the marks' times. */
+export function renderSummary(s: IncidentSummary, style: Style): string {
+  const paint = s.status === 'completed' ? style.green : s.status === 'failed' ? style.red : style.yellow;
+  const c = s.counts;
+  const total = s.steps.length;
+  const rows: [string, string][] = [
+    ['status', paint(s.status)],
+    ['duration', formatDuration(s.durationMs)],
+    ['steps', `${c.stepsDone} done · ${c.stepsSkipped} skipped${total > 0 ? ` · of ${total}` : ''}`],
+    [
+      'commands',
+      `${c.commandsRun} run · ${c.commandsFailed > 0 ? style.red(`${c.commandsFailed} failed`) : '0 failed'} · ${c.commandsSkipped} skipped`,
+    ],
+  ];
+  const d = s.timeToDetectMs;
+  if (d !== null) rows.push(['detected', `${formatOffset(d)} after the run started`]);
+  for (const [label, t] of [
+    ['mitigated', s.timeToMitigateMs],
+    ['resolved', s.timeToResolveMs],
+  ] as const) {
+    if (t === null) continue;
+    const since = d !== null && t >= d ? ` · ${formatDuration(t - d)} after detection` : '';
+    rows.push([label, `${formatOffset(t)}${since}`]);
+  }
+  const body = rows.map(([k, v]) => `  ${style.dim(k.padEnd(10))}${v}`).join('\n');
+  return `${style.bold('── Summary ──')}\n${body}\n`;
+}
