@@ -68,7 +68,8 @@ export type Route =
   | { command: 'replay'; timeline: string; options: ReplayOptions }
   | { command: 'export'; timeline: string; options: ExportOptions }
   | { command: 'drill'; timeline: string; options: DrillOptions }
-  | { command: 'completion'; shell: string; options: GlobalOptions };
+  | { command: 'completion'; shell: string; options: GlobalOptions }
+  | { command: 'ids'; options: GlobalOptions };
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -279,6 +280,13 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
     .addHelpText('after', examples('source <(runbook completion bash)', 'runbook completion zsh > "${fpath[1]}/_runbook"'))
     .action((shell: string) => {
       result = { command: 'completion', shell, options: globals() };
+    });
+
+  program
+    .command('_ids', { hidden: true })
+    .description('print runbook ids, one per line (for completion scripts)')
+    .action(() => {
+      result = { command: 'ids', options: globals() };
     });
 
   try {

@@ -31,6 +31,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return (await import('./commands/drill.js')).drill(r.timeline, r.options, io);
     case 'completion':
       return (await import('./commands/completion.js')).completion(r.shell, r.options, io);
+    case 'ids':
+      return (await import('./commands/completion.js')).ids(r.options, io);
   }
 }
 

@@ -1,4 +1,47 @@
+// `runbook lint`: every rule over the given files or folders (default: the search path). Exit 1 on errors.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { LintOptions } from '../cli.js';
 import type { Io } from '../io.js';
-import { notYet } from './_todo.js';
-export async function lint(_p: string[], _o: LintOptions, _io: Io): Promise<number> { notYet('lint'); }
+import { ExitCode, UserError } from '../errors.js';
+import { duplicateIds, findRunbookFiles, readRunbookFile, searchPath } from '../runbook/load.js';
+import { lintRunbook, sortProblems } from '../runbook/lint.js';
+import type { Problem } from '../runbook/model.js';
+import { createStyle } from '../ui/style.js';
+import { renderProblem } from '../ui/render-runbook.js';
+import { relativeTo, todayUtc, writeJson } from './shared.js';
+
+async function filesFor(paths: string[], o: LintOptions, io: Io): Promise<string[]> {
+  if (paths.length === 0) return findRunbookFiles(searchPath(o.dirs, io.env, io.cwd).dirs);
+  const files: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(io.cwd, p);
+    const s = await stat(abs).catch(() => null);
+    if (!s) throw new UserError(`no such file or folder: ${p}`);
+    if (s.isDirectory()) files.push(...(await findRunbookFiles([abs])));
+    else files.push(abs);
+  }
+  return [...new Set(files)];
+}
+
+export async function lint(paths: string[], o: LintOptions, io: Io): Promise<number> {
+  const files = await filesFor(paths, o, io);
+  const parsed = await Promise.all(files.map(readRunbookFile));
+  const today = todayUtc();
+  const problems: Problem[] = sortProblems([
+    ...parsed.flatMap((p) => lintRunbook(p, { maxAgeDays: o.maxAge, today })),
+    ...duplicateIds(parsed.filter((p) => !p.fatal)),
+  ]);
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  if (o.json) {
+    writeJson(io, { problems });
+  } else {
+    const style = createStyle(io.color);
+    const rel = relativeTo(io.cwd);
+    for (const p of problems) io.stdout.write(`${renderProblem(p, style, rel)}\n`);
+    const warnings = problems.length - errors;
+    const summary = `${files.length} runbook${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+    io.stderr.write(`${errors ? createStyle(io.colorErr).red(summary) : summary}\n`);
+  }
+  return errors > 0 ? ExitCode.failed : ExitCode.ok;
+}

@@ -1,4 +1,77 @@
+// `runbook list`: find runbooks, filter them, print a table or JSON. Broken files are reported on stderr.
 import type { ListOptions } from '../cli.js';
 import type { Io } from '../io.js';
-import { notYet } from './_todo.js';
-export async function list(_o: ListOptions, _io: Io): Promise<number> { notYet('list'); }
+import type { Runbook } from '../runbook/model.js';
+import { loadLibrary, searchPath } from '../runbook/load.js';
+import { isStale } from '../runbook/lint.js';
+import { createStyle } from '../ui/style.js';
+import { renderTable } from '../ui/table.js';
+import { renderProblem } from '../ui/render-runbook.js';
+import { relativeTo, todayUtc, writeJson } from './shared.js';
+
+export function listEntry(rb: Runbook) {
+  return {
+    id: rb.id,
+    title: rb.title,
+    path: rb.path,
+    description: rb.description ?? null,
+    severity: rb.severity ?? null,
+    tags: rb.tags,
+    services: rb.services,
+    owner: rb.owner ?? null,
+    last_reviewed: rb.lastReviewed ?? null,
+    steps: rb.steps.length,
+    commands: rb.steps.reduce((n, s) => n + s.commands.filter((c) => c.runnable).length, 0),
+  };
+}
+
+export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'service' | 'severity' | 'search'>): boolean {
+  const lower = (xs: string[]): string[] => xs.map((x) => x.toLowerCase());
+  if (o.tag.some((t) => !lower(rb.tags).includes(t.toLowerCase()))) return false;
+  if (o.service && !lower(rb.services).includes(o.service.toLowerCase())) return false;
+  if (o.severity && (rb.severity ?? '').toLowerCase() !== o.severity.toLowerCase()) return false;
+  if (o.search) {
+    const q = o.search.toLowerCase();
+    const hay = [rb.id, rb.title, rb.description ?? '', ...rb.tags, ...rb.services].join('\n').toLowerCase();
+    if (!hay.includes(q)) return false;
+  }
+  return true;
+}
+
+export async function list(o: ListOptions, io: Io): Promise<number> {
+  const sp = searchPath(o.dirs, io.env, io.cwd);
+  const lib = await loadLibrary(sp.dirs);
+  const errStyle = createStyle(io.colorErr);
+  const rel = relativeTo(io.cwd);
+  for (const b of lib.broken) {
+    const first = b.problems.find((p) => p.severity === 'error');
+    if (first) io.stderr.write(`${renderProblem(first, errStyle, rel)} (left out)\n`);
+  }
+  for (const p of lib.problems) io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
+
+  const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o));
+  if (o.json) {
+    writeJson(io, shown.map(listEntry));
+    return 0;
+  }
+  if (shown.length === 0) {
+    io.stderr.write(lib.runbooks.length ? 'no runbook matches these filters\n' : `no runbooks found in ${sp.dirs.join(':')}\n`);
+    return 0;
+  }
+  const style = createStyle(io.color);
+  const today = todayUtc();
+  const rows = shown.map((rb) => {
+    const e = listEntry(rb);
+    const reviewed = e.last_reviewed ?? 'never';
+    return [
+      style.bold(e.id),
+      e.title,
+      e.severity ?? '',
+      e.tags.join(','),
+      String(e.steps),
+      isStale(rb.lastReviewed, today) ? style.yellow(`${reviewed} (stale)`) : reviewed,
+    ];
+  });
+  io.stdout.write(renderTable(['ID', 'TITLE', 'SEVERITY', 'TAGS', 'STEPS', 'LAST REVIEWED'], rows, style));
+  return 0;
+}

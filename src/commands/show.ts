@@ -1,4 +1,46 @@
+// `runbook show`: one runbook rendered for a terminal, or its parsed model as JSON (PRODUCT.md §2).
 import type { ShowOptions } from '../cli.js';
 import type { Io } from '../io.js';
-import { notYet } from './_todo.js';
-export async function show(_r: string, _o: ShowOptions, _io: Io): Promise<number> { notYet('show'); }
+import type { Runbook } from '../runbook/model.js';
+import { resolveRunbook } from '../runbook/load.js';
+import { createStyle } from '../ui/style.js';
+import { renderRunbook } from '../ui/render-runbook.js';
+import { writeJson } from './shared.js';
+
+export function showJson(rb: Runbook) {
+  return {
+    id: rb.id,
+    title: rb.title,
+    path: rb.path,
+    description: rb.description ?? null,
+    severity: rb.severity ?? null,
+    tags: rb.tags,
+    services: rb.services,
+    owner: rb.owner ?? null,
+    last_reviewed: rb.lastReviewed ?? null,
+    vars: rb.vars.map((v) => ({ ...v, default: v.secret && v.default !== undefined ? '[secret]' : (v.default ?? null) })),
+    steps: rb.steps.map((s) => ({
+      index: s.index,
+      title: s.title,
+      prose: s.prose,
+      checks: s.checks.map((c) => c.text),
+      commands: s.commands.map((c) => ({
+        id: c.id,
+        text: c.text,
+        lang: c.lang,
+        runnable: c.runnable,
+        danger: c.danger,
+        attributes: c.attributes,
+        line: c.line,
+        ...(c.sampleOutput !== undefined ? { sample_output: c.sampleOutput } : {}),
+      })),
+    })),
+  };
+}
+
+export async function show(ref: string, o: ShowOptions, io: Io): Promise<number> {
+  const parsed = await resolveRunbook(ref, o.dirs, io.env, io.cwd);
+  if (o.json) writeJson(io, showJson(parsed.runbook));
+  else io.stdout.write(renderRunbook(parsed.runbook, createStyle(io.color)));
+  return 0;
+}

@@ -1,0 +1,18 @@
+// Small helpers shared by the runbook commands.
+import { relative } from 'node:path';
+import type { Io } from '../io.js';
+
+export function writeJson(io: Io, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function relativeTo(cwd: string): (f: string) => string {
+  return (f) => {
+    const r = relative(cwd, f);
+    return r && !r.startsWith('..') ? r : f;
+  };
+}
+
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

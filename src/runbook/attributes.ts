@@ -1,0 +1,86 @@
+// Fence info strings: the language and Runme-style attributes, `{name=x danger=true}` or `{"name":"x"}`.
+import type { AttributeValue } from './model.js';
+
+export interface FenceInfo {
+  lang: string;
+  attributes: Record<string, AttributeValue>;
+  /** A problem reading the attributes (kept as a lint warning). */
+  error?: string;
+}
+
+function coerce(raw: string): AttributeValue {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+/** `name=x danger=true title="two words" 'k'='v'` → a record. */
+function parsePairs(text: string): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  const re = /([A-Za-z_][\w.-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,}]+))|([A-Za-z_][\w.-]*)/g;
+  for (const m of text.matchAll(re)) {
+    if (m[5] !== undefined) {
+      out[m[5]] = true; // a bare flag, e.g. {interactive}
+      continue;
+    }
+    const key = m[1] as string;
+    if (m[2] !== undefined) out[key] = m[2].replace(/\\(.)/g, '$1');
+    else if (m[3] !== undefined) out[key] = m[3];
+    else out[key] = coerce(m[4] as string);
+  }
+  return out;
+}
+
+export function parseFenceInfo(info: string): FenceInfo {
+  const trimmed = info.trim();
+  const m = /^([^\s{]*)\s*(.*)$/s.exec(trimmed);
+  const lang = (m?.[1] ?? '').toLowerCase();
+  const rest = (m?.[2] ?? '').trim();
+  if (!rest) return { lang, attributes: {} };
+  const braced = /^\{(.*)\}$/s.exec(rest);
+  if (braced) {
+    if (rest.startsWith('{"') || rest.startsWith('{ "')) {
+      try {
+        const parsed: unknown = JSON.parse(rest);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+          const out: Record<string, AttributeValue> = {};
+          for (const [k, v] of Object.entries(parsed)) {
+            out[k] = typeof v === 'string' ? coerce(v) : typeof v === 'boolean' || typeof v === 'number' ? v : JSON.stringify(v);
+          }
+          return { lang, attributes: out };
+        }
+      } catch (err) {
+        return { lang, attributes: {}, error: `attributes are not valid JSON: ${(err as Error).message}` };
+      }
+    }
+    return { lang, attributes: parsePairs(braced[1] as string) };
+  }
+  // No braces: `sh name=foo` is read the same way; anything else (a title) is ignored.
+  return { lang, attributes: rest.includes('=') ? parsePairs(rest) : {} };
+}
+
+/** `30s`, `5m`, `1h`, `1500ms`, `2m30s` or a bare number of seconds → milliseconds; undefined when malformed. */
+export function parseDuration(value: AttributeValue | undefined): number | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return value > 0 ? value * 1000 : undefined;
+  const s = value.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) > 0 ? Number(s) * 1000 : undefined;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let pos = 0;
+  for (const m of s.matchAll(re)) {
+    if (m.index !== pos) return undefined;
+    pos = m.index + m[0].length;
+    const n = Number(m[1]);
+    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
+  }
+  return pos === s.length && total > 0 ? total : undefined;
+}
+
+export function isTrue(v: AttributeValue | undefined): boolean {
+  return v === true || v === 'true' || v === 'yes' || v === 1;
+}
+export function isFalse(v: AttributeValue | undefined): boolean {
+  return v === false || v === 'false' || v === 'no' || v === 0;
+}

@@ -1,0 +1,71 @@
+// The built-in list of destructive command patterns (PRODUCT.md §3). Pure; docs/runbook-format.md lists them.
+
+export interface DangerPattern {
+  name: string;
+  /** Matched against the command text with comments removed. */
+  re: RegExp;
+  example: string;
+}
+
+// A command word boundary: start of text or a shell separator, optional sudo/env prefixes.
+const W = String.raw`(?:^|[;&|({\`\n]|\$\(|\bsudo\s+(?:-\S+\s+)*|\bxargs\s+(?:-\S+\s+)*|\bexec\s+|\bnohup\s+|\btimeout\s+\S+\s+)\s*`;
+
+function cmd(body: string, flags = ''): RegExp {
+  return new RegExp(`${W}${body}`, flags);
+}
+
+export const DANGER_PATTERNS: readonly DangerPattern[] = [
+  // Any rm deletes something an operator may want back; -r and -f only make it worse.
+  { name: 'rm', re: cmd(String.raw`(?:rm|rmdir|unlink)\s`), example: 'rm -rf /var/lib/app/cache' },
+  { name: 'find -delete / -exec rm', re: /\bfind\b.*\s(?:-delete\b|-exec\s+rm\b)/, example: "find /var/log -name '*.gz' -delete" },
+  { name: 'kill / pkill / killall', re: cmd(String.raw`(?:kill|pkill|killall)\b`), example: 'kill -9 1234' },
+  { name: 'reboot / shutdown / halt / poweroff', re: cmd(String.raw`(?:reboot|shutdown|halt|poweroff)\b`), example: 'sudo reboot' },
+  {
+    name: 'systemctl stop / restart / kill / disable / mask / isolate',
+    re: /\bsystemctl\s+(?:--?\S+\s+)*(?:stop|restart|try-restart|reload-or-restart|kill|disable|mask|isolate|reboot|poweroff|halt|kexec|rescue|emergency)\b/,
+    example: 'systemctl restart nginx',
+  },
+  { name: 'service stop / restart', re: /\bservice\s+\S+\s+(?:stop|restart)\b/, example: 'service nginx restart' },
+  {
+    name: 'kubectl delete / drain / scale / cordon / rollout restart / edit / patch / apply / replace / set',
+    re: /\b(?:kubectl|oc)\s+(?:(?:-n|--namespace|--context|--kubeconfig)[\s=]\S+\s+|--?\S+\s+)*(?:delete|drain|scale|cordon|uncordon|taint|edit|patch|apply|replace|set|label|annotate|rollout\s+(?:restart|undo)|exec)\b/,
+    example: 'kubectl -n shop delete pod api-7d9f',
+  },
+  { name: 'helm uninstall / rollback / upgrade', re: /\bhelm\s+(?:--?\S+\s+)*(?:uninstall|delete|rollback|upgrade|install)\b/, example: 'helm rollback api 41' },
+  { name: 'SQL DROP / TRUNCATE / DELETE / ALTER', re: /\b(?:DROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)|TRUNCATE(?:\s+TABLE)?\s+\w|DELETE\s+FROM|ALTER\s+(?:TABLE|SYSTEM|DATABASE))\b/i, example: 'psql -c "DROP TABLE sessions"' },
+  { name: 'pg_terminate_backend / pg_cancel_backend', re: /\bpg_(?:terminate|cancel)_backend\b/, example: "psql -c 'select pg_terminate_backend(4242)'" },
+  { name: 'redis FLUSHALL / FLUSHDB / SHUTDOWN', re: /\bredis-cli\b.*\b(?:flushall|flushdb|shutdown|del|config\s+set)\b/i, example: 'redis-cli FLUSHALL' },
+  { name: 'dd of=', re: /\bdd\b[^|;&]*\bof=/, example: 'dd if=/dev/zero of=/dev/sdb' },
+  { name: 'mkfs / wipefs / fdisk / parted', re: cmd(String.raw`(?:mkfs(?:\.\w+)?|mkswap|wipefs|fdisk|sfdisk|parted|shred)\b`), example: 'mkfs.ext4 /dev/sdb1' },
+  { name: 'iptables / nft / ufw', re: cmd(String.raw`(?:iptables|ip6tables|nft|ufw|firewall-cmd)\b`), example: 'iptables -F' },
+  { name: 'truncate', re: cmd(String.raw`truncate\s`), example: 'truncate -s 0 /var/log/big.log' },
+  { name: 'chmod -R / chown -R', re: cmd(String.raw`(?:chmod|chown|chgrp)\s+(?:\S+\s+)*-[a-zA-Z]*R`), example: 'chown -R app: /srv' },
+  { name: 'git push --force / reset --hard / clean -f', re: /\bgit\s+(?:push\s+.*(?:--force|-f\b)|reset\s+--hard|clean\s+-[a-zA-Z]*f)/, example: 'git reset --hard origin/main' },
+  {
+    name: 'docker / podman rm, kill, stop, restart, prune',
+    re: /\b(?:docker|podman)\s+(?:(?:container|image|volume|network|system)\s+)?(?:rm|rmi|kill|stop|restart|prune)\b/,
+    example: 'docker system prune -af',
+  },
+  { name: 'terraform apply / destroy', re: /\b(?:terraform|tofu)\s+(?:-\S+\s+)*(?:apply|destroy|import|state\s+rm)\b/, example: 'terraform destroy' },
+  { name: 'package removal', re: /\b(?:apt|apt-get|yum|dnf|zypper)\s+(?:-\S+\s+)*(?:remove|purge|autoremove|erase)\b/, example: 'apt-get purge nginx' },
+  { name: 'umount / swapoff / ip link down', re: cmd(String.raw`(?:umount|swapoff)\b|\bip\s+link\s+set\s+\S+\s+down\b`), example: 'umount /data' },
+  { name: 'crontab -r / userdel', re: cmd(String.raw`(?:crontab\s+-r|userdel|groupdel)\b`), example: 'crontab -r' },
+  { name: 'journalctl --vacuum / --rotate', re: /\bjournalctl\b.*--(?:vacuum-\w+|rotate)\b/, example: 'journalctl --vacuum-size=500M' },
+  { name: 'write to a device or /proc/sys', re: />\s*\/(?:dev\/(?:sd|nvme|xvd|vd|hd|mmcblk)\S*|proc\/sys(?:rq-trigger)?\S*)/, example: 'echo b > /proc/sysrq-trigger' },
+  { name: 'perf / bpftrace / strace on a live system', re: cmd(String.raw`(?:perf\s+(?:record|top|trace)|bpftrace|strace|gdb\s+-p|ltrace)\b`), example: 'strace -c -p 4242' },
+];
+
+/** Remove `# comments` outside quotes so a commented-out `rm -rf` does not count, but keep the rest. */
+function stripComments(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*$/, '$1'))
+    .join('\n');
+}
+
+/** The name of the first destructive pattern the command matches, or undefined. */
+export function matchDanger(text: string): string | undefined {
+  const t = stripComments(text);
+  for (const p of DANGER_PATTERNS) if (p.re.test(t)) return p.name;
+  return undefined;
+}

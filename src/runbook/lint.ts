@@ -1,0 +1,51 @@
+// Lint rules over parsed runbooks (docs/runbook-format.md lists them). Pure: `today` is passed in.
+import type { Problem } from './model.js';
+import type { ParsedFile } from './parse.js';
+
+export interface LintOptions {
+  maxAgeDays: number;
+  /** YYYY-MM-DD. */
+  today: string;
+}
+
+export function lintRunbook(p: ParsedFile, o: LintOptions): Problem[] {
+  const rb = p.runbook;
+  const file = rb.path;
+  const problems: Problem[] = [...p.problems];
+  if (p.fatal) return problems;
+  const declared = new Set(rb.vars.map((v) => v.name));
+  const runnable = rb.steps.flatMap((s) => s.commands.filter((c) => c.runnable));
+
+  for (const s of rb.steps)
+    for (const c of s.commands) {
+      for (const name of c.placeholders)
+        if (!declared.has(name))
+          problems.push({ file, line: c.line, severity: 'error', rule: 'undeclared-var', message: `{{${name}}} is not declared in vars (add it to the front-matter)` });
+      if (c.danger && c.dangerReason !== 'danger=true')
+        problems.push({ file, line: c.line, severity: 'warning', rule: 'danger-unmarked', message: `command ${c.id} looks destructive (${c.dangerReason}) but is not marked {danger=true}` });
+    }
+
+  if (runnable.length === 0)
+    problems.push({ file, line: 1, severity: 'warning', rule: 'no-commands', message: 'no runnable command (fence commands in ```sh blocks; inline code is never run)' });
+
+  if (!rb.lastReviewed) {
+    problems.push({ file, line: 1, severity: 'warning', rule: 'review-missing', message: 'last_reviewed is missing (add last_reviewed: YYYY-MM-DD to the front-matter)' });
+  } else {
+    const age = daysBetween(rb.lastReviewed, o.today);
+    if (age > o.maxAgeDays)
+      problems.push({ file, line: 1, severity: 'warning', rule: 'review-stale', message: `last reviewed ${rb.lastReviewed}, ${age} days ago (more than ${o.maxAgeDays})` });
+  }
+  return problems;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.floor((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export function isStale(lastReviewed: string | undefined, today: string, maxAgeDays = 180): boolean {
+  return lastReviewed === undefined || daysBetween(lastReviewed, today) > maxAgeDays;
+}
+
+export function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+}

@@ -1,0 +1,157 @@
+// The only file-system code for runbooks: where they are found, reading and decoding them, resolving `<runbook>`.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve, relative, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError, describeSystemError } from '../errors.js';
+import type { Problem } from './model.js';
+import { parseRunbook, type ParsedFile } from './parse.js';
+
+export const BUNDLED_DIR = fileURLToPath(new URL('../../runbooks', import.meta.url));
+
+export interface SearchPath {
+  dirs: string[];
+  /** Where the folders came from, for messages. */
+  from: '--dir' | 'RUNBOOK_PATH' | './runbooks' | 'bundled';
+}
+
+/** PRODUCT.md §2: --dir (repeatable), else RUNBOOK_PATH, else ./runbooks when it exists, else the bundled library. */
+export function searchPath(dirs: string[], env: NodeJS.ProcessEnv, cwd: string): SearchPath {
+  if (dirs.length > 0) return { dirs: dirs.map((d) => resolve(cwd, d)), from: '--dir' };
+  const rp = env.RUNBOOK_PATH?.split(':').filter(Boolean) ?? [];
+  if (rp.length > 0) return { dirs: rp.map((d) => resolve(cwd, d)), from: 'RUNBOOK_PATH' };
+  const local = resolve(cwd, 'runbooks');
+  if (existsSync(local)) return { dirs: [local], from: './runbooks' };
+  return { dirs: [BUNDLED_DIR], from: 'bundled' };
+}
+
+// Files in a runbook folder that are about the folder, not runbooks.
+const NOT_RUNBOOKS = new Set(['readme.md', '_index.md', 'index.md', 'changelog.md', 'contributing.md', 'license.md', 'code_of_conduct.md', 'template.md', '_template.md']);
+
+/** Every .md file under the folders, sorted, skipping hidden folders and node_modules. Missing folders are errors. */
+export async function findRunbookFiles(dirs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      throw new UserError(`cannot read runbook folder ${dir}: ${describeSystemError(err)}`);
+    }
+    await Promise.all(
+      entries.map(async (e) => {
+        if (e.name.startsWith('.') || e.name === 'node_modules') return;
+        const p = join(dir, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if ((e.isFile() || e.isSymbolicLink()) && /\.(md|markdown)$/i.test(e.name) && !NOT_RUNBOOKS.has(e.name.toLowerCase())) files.push(p);
+      }),
+    );
+  };
+  for (const d of dirs) await walk(d);
+  return files.sort();
+}
+
+/** Bytes → text: a BOM is dropped; invalid UTF-8 is replaced and reported with its line. */
+export function decode(bytes: Uint8Array, file: string): { text: string; problems: Problem[] } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), problems: [] };
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const before = text.slice(0, Math.max(0, text.indexOf('\uFFFD')));
+    const line = before.split('\n').length;
+    return { text, problems: [{ file, line, severity: 'error', rule: 'invalid-utf8', message: 'the file is not valid UTF-8 (bad bytes shown as \uFFFD)' }] };
+  }
+}
+
+/** Read and parse one file. A file that cannot be read at all comes back fatal, with one problem. */
+export async function readRunbookFile(file: string): Promise<ParsedFile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const parsed = parseRunbook('', file);
+    return { ...parsed, fatal: true, problems: [{ file, line: 1, severity: 'error', rule: 'unreadable', message: `cannot read ${file}: ${describeSystemError(err)}` }] };
+  }
+  const { text, problems } = decode(bytes, file);
+  const parsed = parseRunbook(text, file);
+  return { ...parsed, problems: [...problems, ...parsed.problems] };
+}
+
+export interface Library {
+  /** Readable runbooks, in path order. */
+  runbooks: ParsedFile[];
+  /** Files whose front-matter could not be read: left out of `runbooks`, with their problems. */
+  broken: ParsedFile[];
+  /** Problems across files (duplicate ids). */
+  problems: Problem[];
+}
+
+/** Load every runbook under the folders; one broken file never hides the others. */
+export async function loadLibrary(dirs: string[]): Promise<Library> {
+  const files = await findRunbookFiles(dirs);
+  const parsed = await Promise.all(files.map(readRunbookFile));
+  const runbooks = parsed.filter((p) => !p.fatal);
+  return { runbooks, broken: parsed.filter((p) => p.fatal), problems: duplicateIds(runbooks) };
+}
+
+export function duplicateIds(runbooks: ParsedFile[]): Problem[] {
+  const byId = new Map<string, ParsedFile[]>();
+  for (const r of runbooks) byId.set(r.runbook.id, [...(byId.get(r.runbook.id) ?? []), r]);
+  const problems: Problem[] = [];
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    for (const r of group) {
+      const others = group.filter((o) => o !== r).map((o) => o.runbook.path);
+      problems.push({ file: r.runbook.path, line: 1, severity: 'error', rule: 'duplicate-id', message: `id "${id}" is also used by ${others.join(', ')}` });
+    }
+  }
+  return problems;
+}
+
+function looksLikePath(ref: string): boolean {
+  return /\.(md|markdown)$/i.test(ref) || ref.includes('/') || isAbsolute(ref);
+}
+
+/** `<runbook>` as an id or a path → the parsed runbook. Unknown, ambiguous or unreadable: UserError (exit 2). */
+export async function resolveRunbook(ref: string, dirs: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ParsedFile> {
+  if (looksLikePath(ref)) {
+    const file = resolve(cwd, ref);
+    const s = await stat(file).catch(() => null);
+    if (s?.isFile()) return explicit(await readRunbookFile(file));
+    if (!/^[\w.-]+$/.test(ref)) throw new UserError(`no runbook file ${ref}`);
+  }
+  const sp = searchPath(dirs, env, cwd);
+  const lib = await loadLibrary(sp.dirs);
+  const matches = lib.runbooks.filter((r) => r.runbook.id === ref);
+  if (matches.length === 1) return matches[0] as ParsedFile;
+  if (matches.length > 1) {
+    throw new UserError(`runbook id "${ref}" is ambiguous: ${matches.map((m) => relative(cwd, m.runbook.path) || m.runbook.path).join(', ')} (give the path)`);
+  }
+  const broken = lib.broken.find((b) => b.runbook.id === ref);
+  if (broken) return explicit(broken);
+  const ids = lib.runbooks.map((r) => r.runbook.id);
+  const close = ids.filter((id) => id.includes(ref) || ref.includes(id) || editDistance(id, ref) <= 2).slice(0, 3);
+  const hint = close.length ? ` (did you mean ${close.join(', ')}?)` : ` (run \`runbook list\` to see the ${ids.length} runbooks in ${sp.dirs.join(':')})`;
+  throw new UserError(`unknown runbook "${ref}"${hint}`);
+}
+
+/** A runbook named explicitly must be readable: its first error is the message. */
+function explicit(p: ParsedFile): ParsedFile {
+  if (p.fatal) {
+    const e = p.problems.find((x) => x.severity === 'error');
+    throw new UserError(e ? `${e.file}:${e.line}: ${e.message}` : `cannot read ${p.runbook.path}`);
+  }
+  return p;
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const prev = d[i - 1] as number[];
+      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  return (d[a.length] as number[])[b.length] as number;
+}

@@ -1,0 +1,248 @@
+// Markdown text → Runbook model, with the problems found on the way. Pure: no file system, no clock.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type MarkdownIt from 'markdown-it';
+import type { Token } from 'markdown-it/index.js';
+import type { Check, Command, ParseResult, Problem, Runbook, Step } from './model.js';
+import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
+import { matchDanger } from './danger.js';
+import { readMeta, splitFrontMatter } from './front-matter.js';
+import { findEnvRefs, placeholderNames } from './shell-scan.js';
+
+// The CommonJS build of markdown-it is one file: it loads several times faster than the ESM tree.
+const MarkdownItCtor = createRequire(import.meta.url)('markdown-it') as typeof MarkdownIt;
+let md: MarkdownIt | undefined;
+const parser = (): MarkdownIt => (md ??= new MarkdownItCtor('commonmark'));
+
+export const SHELL_LANGS: ReadonlySet<string> = new Set(['', 'sh', 'bash', 'shell', 'zsh']);
+export const CONSOLE_LANGS: ReadonlySet<string> = new Set(['console', 'shell-session', 'sh-session', 'shellsession', 'terminal', 'bash-session']);
+
+export interface ParsedFile extends ParseResult {
+  /** The front-matter could not be read: the runbook is unusable as given (list leaves it out). */
+  fatal: boolean;
+}
+
+interface Section {
+  title: string;
+  line: number; // 1-based file line of the heading (or of the body start)
+  startLine: number; // 0-based body line where the content starts
+  endLine: number; // 0-based body line where it ends (exclusive)
+  fences: Token[];
+  checks: Check[];
+}
+
+const basename = (path: string): string => (path.split('/').pop() ?? path).replace(/\.(md|markdown)$/i, '');
+
+/** Strip a UTF-8 BOM and normalise CRLF / CR line endings. */
+export function normalizeText(text: string): string {
+  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+}
+
+/** Parse a runbook's text. `path` names the file in problems and derives the id and title fallbacks. */
+export function parseRunbook(input: string, path: string): ParsedFile {
+  const source = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const text = normalizeText(source);
+  const problems: Problem[] = [];
+  const fm = splitFrontMatter(text);
+  const metaResult = readMeta(fm, path);
+  problems.push(...metaResult.problems);
+  const meta = metaResult.meta;
+
+  const tokens = parser().parse(fm.body, {});
+  const bodyLines = fm.body.split('\n');
+  const fileLine = (bodyLine: number): number => fm.bodyLineOffset + bodyLine + 1;
+
+  // Which heading level makes steps: ## when there is any; else # when the document has several.
+  const headings = tokens.filter((t) => t.type === 'heading_open' && t.level === 0);
+  const h1s = headings.filter((t) => t.tag === 'h1');
+  const hasH2 = headings.some((t) => t.tag === 'h2');
+  const stepTag = hasH2 ? 'h2' : h1s.length > 1 ? 'h1' : null;
+  const firstH1 = h1s[0];
+  const firstH1Text = firstH1 ? inlineText(tokens[tokens.indexOf(firstH1) + 1]) : undefined;
+  // With # as the step level, a leading # heading is still the title when front-matter has none.
+  const h1IsTitle = stepTag === 'h1' && firstH1 !== undefined && meta.title === undefined && isFirstBlock(tokens, firstH1);
+
+  const title = meta.title ?? firstH1Text ?? basename(path);
+  const intro: Section = { title, line: fileLine(0), startLine: 0, endLine: bodyLines.length, fences: [], checks: [] };
+  const sections: Section[] = [];
+  let current = intro;
+
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.type === 'heading_open' && t.level === 0 && t.map) {
+      if (t.tag === stepTag && !(h1IsTitle && t === firstH1)) {
+        current.endLine = t.map[0];
+        current = { title: inlineText(tokens[i + 1]) || `Step ${sections.length + 1}`, line: fileLine(t.map[0]), startLine: t.map[1], endLine: bodyLines.length, fences: [], checks: [] };
+        sections.push(current);
+      } else if (t.tag === 'h1' && t === firstH1 && current === intro) {
+        intro.startLine = t.map[1]; // the title line is not prose
+      }
+    } else if (t.type === 'fence') {
+      current.fences.push(t);
+    } else if (t.type === 'inline' && t.map && tokens[i - 1]?.type === 'paragraph_open' && tokens[i - 2]?.type === 'list_item_open') {
+      const m = /^\[( |x|X)\]\s+([\s\S]*)$/.exec(t.content);
+      if (m) current.checks.push({ text: (m[2] as string).replace(/\s*\n\s*/g, ' ').trim(), line: fileLine(t.map[0]) });
+    }
+  }
+
+  if (stepTag === null) {
+    problems.push({ file: path, line: fileLine(0), severity: 'warning', rule: 'no-steps', message: 'no "## " sections: the whole runbook is one step (give each step a ## heading)' });
+  }
+  const hasWork = (s: Section): boolean => s.fences.length > 0 || s.checks.length > 0;
+  // Content before the first step that has commands or checks becomes a step of its own, so nothing is lost.
+  const stepSections = sections.length === 0 ? [intro] : hasWork(intro) ? [{ ...intro, title: 'Before you start' }, ...sections] : sections;
+  const steps: Step[] = stepSections.map((s, n) => buildStep(s, n + 1, bodyLines, fileLine, path, problems));
+  const introText = sections.length === 0 || hasWork(intro) ? '' : proseOf(intro, bodyLines);
+
+  const runbook: Runbook = {
+    id: meta.id ?? basename(path),
+    title,
+    path,
+    tags: meta.tags,
+    services: meta.services,
+    vars: meta.vars,
+    redact: meta.redact,
+    intro: introText,
+    steps,
+    source,
+    sha256: createHash('sha256').update(source).digest('hex'),
+  };
+  if (meta.description !== undefined) runbook.description = meta.description;
+  if (meta.severity !== undefined) runbook.severity = meta.severity;
+  if (meta.owner !== undefined) runbook.owner = meta.owner;
+  if (meta.lastReviewed !== undefined) runbook.lastReviewed = meta.lastReviewed;
+  if (meta.timeoutMs !== undefined) runbook.timeoutMs = meta.timeoutMs;
+  return { runbook, problems, fatal: metaResult.fatal };
+}
+
+function isFirstBlock(tokens: Token[], t: Token): boolean {
+  const blockTypes = new Set(['fence', 'code_block', 'html_block', 'hr']);
+  return tokens.find((x) => x.level === 0 && (x.type.endsWith('_open') || blockTypes.has(x.type))) === t;
+}
+
+function inlineText(t: Token | undefined): string {
+  if (!t || t.type !== 'inline') return '';
+  // Headings may hold inline code or emphasis: keep the words, drop the markup.
+  return (t.children ?? [])
+    .map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : c.type === 'softbreak' ? ' ' : ''))
+    .join('')
+    .trim();
+}
+
+/** The section's Markdown with its heading, checklist lines and code fences removed, blank runs collapsed. */
+function proseOf(s: Section, bodyLines: string[]): string {
+  const skip = new Set<number>();
+  for (const f of s.fences) if (f.map) for (let l = f.map[0]; l < f.map[1]; l++) skip.add(l);
+  const kept: string[] = [];
+  // Checklist lines become `checks`; they are not repeated in the prose.
+  for (let l = s.startLine; l < s.endLine; l++) if (!skip.has(l) && !/^\s*[-*+] \[[ xX]\]\s/.test(bodyLines[l] as string)) kept.push(bodyLines[l] as string);
+  return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function buildStep(s: Section, index: number, bodyLines: string[], fileLine: (n: number) => number, path: string, problems: Problem[]): Step {
+  const commands: Command[] = [];
+  for (const f of s.fences) {
+    const info = parseFenceInfo(f.info);
+    const line = fileLine(f.map?.[0] ?? 0);
+    if (info.error) problems.push({ file: path, line, severity: 'warning', rule: 'bad-attribute', message: info.error });
+    const content = f.content.replace(/\n$/, '');
+    const isConsole = CONSOLE_LANGS.has(info.lang) || (SHELL_LANGS.has(info.lang) && /^\s*\$ /.test(content.split('\n').find((l) => l.trim() !== '') ?? ''));
+    const pieces = isConsole
+      ? splitConsole(content).map((p) => ({ ...p, line: line + 1 + p.offset }))
+      : [{ text: content, line, offset: 0, output: undefined as string | undefined }];
+    for (const p of pieces) {
+      const runnable = (isConsole || SHELL_LANGS.has(info.lang)) && !isFalse(info.attributes.run);
+      const cmd = makeCommand(`${index}.${commands.length + 1}`, p.text, info.lang, runnable, info.attributes, p.line, path, problems);
+      if (p.output !== undefined && p.output !== '') cmd.sampleOutput = p.output;
+      commands.push(cmd);
+    }
+    if (isConsole && pieces.length === 0) {
+      // A console block of sample output only: shown, never run.
+      commands.push(makeCommand(`${index}.${commands.length + 1}`, content, info.lang, false, info.attributes, line, path, problems));
+    }
+  }
+  return { index, title: s.title, prose: proseOf(s, bodyLines), checks: s.checks, commands, line: s.line };
+}
+
+function makeCommand(
+  id: string,
+  text: string,
+  lang: string,
+  runnable: boolean,
+  attributes: Command['attributes'],
+  line: number,
+  path: string,
+  problems: Problem[],
+): Command {
+  const cmd: Command = {
+    id,
+    text,
+    lang,
+    runnable,
+    danger: false,
+    attributes,
+    line,
+    placeholders: placeholderNames(text),
+    envRefs: runnable ? findEnvRefs(text) : [],
+    interactive: isTrue(attributes.interactive),
+    allowFailure: isTrue(attributes.allow_failure) || isTrue(attributes.allowFailure),
+  };
+  if (runnable) {
+    // danger=true forces it; nothing in the file can turn a matched pattern off.
+    const matched = matchDanger(text);
+    if (isTrue(attributes.danger)) {
+      cmd.danger = true;
+      cmd.dangerReason = 'danger=true';
+    } else if (matched) {
+      cmd.danger = true;
+      cmd.dangerReason = matched;
+    }
+  }
+  if (attributes.timeout !== undefined) {
+    const ms = parseDuration(attributes.timeout);
+    if (ms === undefined) problems.push({ file: path, line, severity: 'error', rule: 'bad-attribute', message: `timeout=${String(attributes.timeout)} is not a duration like 30s or 5m` });
+    else cmd.timeoutMs = ms;
+  }
+  if (typeof attributes.cwd === 'string') cmd.cwd = attributes.cwd;
+  if (typeof attributes.shell === 'string') cmd.shell = attributes.shell;
+  return cmd;
+}
+
+export interface ConsolePiece {
+  text: string;
+  /** 0-based line within the block. */
+  offset: number;
+  output: string | undefined;
+}
+
+/** `$ cmd` lines (with `\` continuations joined) and the sample output that follows each. */
+export function splitConsole(content: string): ConsolePiece[] {
+  const lines = content.split('\n');
+  const out: ConsolePiece[] = [];
+  let outputLines: string[] | null = null;
+  const flush = (): void => {
+    const last = out[out.length - 1];
+    if (last && outputLines) last.output = outputLines.join('\n').replace(/\n+$/, '');
+    outputLines = null;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const m = /^\s*\$ (.*)$/.exec(line) ?? (/^\s*\$$/.test(line) ? ['', ''] : null);
+    if (!m) {
+      if (outputLines) outputLines.push(line);
+      continue;
+    }
+    flush();
+    const offset = i;
+    let text = (m[1] ?? '').trimEnd();
+    while (text.endsWith('\\') && i + 1 < lines.length) {
+      i++;
+      text = `${text.slice(0, -1).trimEnd()} ${(lines[i] as string).replace(/^\s*(?:> )?/, '').trim()}`.trimEnd();
+    }
+    if (text.trim() === '') continue;
+    out.push({ text, offset, output: undefined });
+    outputLines = [];
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,82 @@
+// Reads shell text just enough to know which `$NAME` references the shell would expand and which `{{name}}`
+// placeholders sit in which quoting context. Not a shell parser: single quotes, double quotes, backslashes.
+
+export type QuoteContext = 'none' | 'single' | 'double';
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Shell and environment variables every shell or system provides: never asked for. */
+const WELL_KNOWN = new Set([
+  'HOME', 'PATH', 'USER', 'LOGNAME', 'SHELL', 'PWD', 'OLDPWD', 'TERM', 'LANG', 'LC_ALL', 'TMPDIR', 'HOSTNAME', 'UID',
+  'EUID', 'PPID', 'RANDOM', 'SECONDS', 'LINENO', 'BASH', 'BASH_VERSION', 'BASHPID', 'IFS', 'PS1', 'PS2', 'PS4', 'OPTARG',
+  'OPTIND', 'REPLY', 'PIPESTATUS', 'FUNCNAME', 'EDITOR', 'VISUAL', 'PAGER', 'DISPLAY', 'XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME',
+  'KUBECONFIG', 'COLUMNS', 'LINES', 'EPOCHSECONDS', 'EPOCHREALTIME', 'HOSTTYPE', 'OSTYPE', 'MACHTYPE', 'SHLVL', 'TZ',
+]);
+
+export interface PlaceholderUse {
+  name: string;
+  start: number;
+  end: number;
+  context: QuoteContext;
+}
+
+/** Walk the text once, reporting the quote context at each index through `visit`. */
+function walk(text: string, visit: (i: number, ctx: QuoteContext) => void): void {
+  let ctx: QuoteContext = 'none';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    visit(i, ctx);
+    if (ctx === 'single') {
+      if (c === "'") ctx = 'none';
+    } else if (c === '\\') {
+      i++; // the next character is escaped (in none and double)
+    } else if (ctx === 'double') {
+      if (c === '"') ctx = 'none';
+    } else if (c === "'") ctx = 'single';
+    else if (c === '"') ctx = 'double';
+  }
+}
+
+/** Each `{{name}}` with its position and quoting context. */
+export function findPlaceholders(text: string): PlaceholderUse[] {
+  const ctxAt: QuoteContext[] = new Array(text.length);
+  walk(text, (i, ctx) => (ctxAt[i] = ctx));
+  const uses: PlaceholderUse[] = [];
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const start = m.index;
+    uses.push({ name: m[1] as string, start, end: start + m[0].length, context: ctxAt[start] ?? 'none' });
+  }
+  return uses;
+}
+
+export function placeholderNames(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string))];
+}
+
+/** Names the command assigns itself (`X=1`, `export X=`, `for X in`, `read X`, `local X`), so they are not asked for. */
+function assignedNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=/g)) names.add(m[1] as string);
+  for (const m of text.matchAll(/\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b/g)) names.add(m[1] as string);
+  for (const m of text.matchAll(/\bread\s+((?:-\w+\s+(?:\S+\s+)?)*)([A-Za-z_][A-Za-z0-9_ ]*)/g)) {
+    for (const n of (m[2] as string).trim().split(/\s+/)) names.add(n);
+  }
+  return names;
+}
+
+/**
+ * Upper-case `$NAME` / `${NAME}` references that the shell would expand (outside single quotes), minus
+ * well-known shell variables and names the command assigns itself.
+ */
+export function findEnvRefs(text: string): string[] {
+  const found: string[] = [];
+  walk(text, (i, ctx) => {
+    if (ctx === 'single' || text[i] !== '$') return;
+    if (i > 0 && text[i - 1] === '\\') return;
+    const m = /^\$(?:\{([A-Z_][A-Z0-9_]*)(?:[:}#%/\-+=?])|([A-Z_][A-Z0-9_]*)(?![a-z0-9_]))/.exec(text.slice(i, i + 80));
+    const name = m?.[1] ?? m?.[2];
+    if (name && /[A-Z]/.test(name)) found.push(name);
+  });
+  const assigned = assignedNames(text);
+  return [...new Set(found)].filter((n) => !WELL_KNOWN.has(n) && !assigned.has(n));
+}

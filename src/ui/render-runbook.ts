@@ -1,0 +1,53 @@
+// Terminal rendering of a runbook for `show`, and the one-line problem format shared by list and lint.
+import type { Command, Problem, Runbook } from '../runbook/model.js';
+import type { Style } from './style.js';
+
+export function renderProblem(p: Problem, style: Style, cwdRelative: (f: string) => string = (f) => f): string {
+  const sev = p.severity === 'error' ? style.red('error') : style.yellow('warning');
+  return `${cwdRelative(p.file)}:${p.line}: ${sev} ${p.message} ${style.dim(`[${p.rule}]`)}`;
+}
+
+export function renderCommand(c: Command, style: Style): string {
+  const bar = c.danger ? style.danger('┃') : c.runnable ? style.cyan('│') : style.dim('│');
+  const labels: string[] = [];
+  if (c.danger) labels.push(style.danger(`⚠ DANGEROUS (${c.dangerReason ?? 'danger=true'})`));
+  if (!c.runnable) labels.push(style.dim(`shown only${c.lang ? ` · ${c.lang}` : ''}`));
+  if (c.interactive) labels.push(style.yellow('interactive'));
+  if (c.allowFailure) labels.push(style.dim('failure allowed'));
+  if (c.timeoutMs !== undefined) labels.push(style.dim(`timeout ${c.timeoutMs / 1000}s`));
+  const head = `${style.dim(c.id)}${labels.length ? `  ${labels.join('  ')}` : ''}`;
+  const body = c.text.split('\n').map((l) => `${bar} ${!c.runnable ? style.dim(l) : c.danger ? style.bold(l) : l}`);
+  const sample = c.sampleOutput ? c.sampleOutput.split('\n').map((l) => `${style.dim('┆')} ${style.dim(l)}`) : [];
+  return [head, ...body, ...sample].join('\n');
+}
+
+export function renderRunbook(rb: Runbook, style: Style): string {
+  const out: string[] = [];
+  out.push(style.bold(rb.title));
+  const facts = [
+    `id ${rb.id}`,
+    rb.severity ? `severity ${rb.severity}` : '',
+    rb.tags.length ? `tags ${rb.tags.join(', ')}` : '',
+    rb.services.length ? `services ${rb.services.join(', ')}` : '',
+    rb.owner ? `owner ${rb.owner}` : '',
+    rb.lastReviewed ? `reviewed ${rb.lastReviewed}` : '',
+  ].filter(Boolean);
+  out.push(style.dim(facts.join(' · ')));
+  out.push(style.dim(rb.path));
+  if (rb.description) out.push('', rb.description);
+  if (rb.vars.length) {
+    out.push('', style.bold('Variables'));
+    for (const v of rb.vars) {
+      const bits = [v.default !== undefined ? `default ${v.secret ? '[secret]' : JSON.stringify(v.default)}` : v.required ? 'required' : '', v.pattern ? `pattern /${v.pattern}/` : '', v.choices ? `one of ${v.choices.join(', ')}` : '', v.secret ? 'secret' : ''].filter(Boolean);
+      out.push(`  ${style.cyan(v.name)}${v.description ? ` — ${v.description}` : ''}${bits.length ? style.dim(` (${bits.join('; ')})`) : ''}`);
+    }
+  }
+  if (rb.intro) out.push('', rb.intro);
+  for (const s of rb.steps) {
+    out.push('', style.bold(style.magenta(`── Step ${s.index} of ${rb.steps.length}: ${s.title} ──`)));
+    if (s.prose) out.push(s.prose);
+    for (const c of s.checks) out.push(`${style.yellow('☐')} ${c.text}`);
+    for (const c of s.commands) out.push('', renderCommand(c, style));
+  }
+  return out.join('\n') + '\n';
+}
