@@ -1,4 +1,186 @@
+// `runbook export`: a timeline as a postmortem draft (markdown), an asciinema recording (cast) or a summary (json).
+import { open } from 'node:fs/promises';
 import type { ExportOptions } from '../cli.js';
 import type { Io } from '../io.js';
-import { notYet } from './_todo.js';
-export async function exportTimeline(_t: string, _o: ExportOptions, _io: Io): Promise<number> { notYet('export'); }
+import { UserError, describeSystemError } from '../errors.js';
+import type { TimelineEvent } from '../timeline/events.js';
+import { castHeader, createCastEncoder } from '../timeline/export-cast.js';
+import { renderJsonExport, type ExportProblem } from '../timeline/export-json.js';
+import { createMarkdownExporter } from '../timeline/export-markdown.js';
+import { foldEvent, initialFoldState, outlineRunbook, summarize } from '../timeline/fold.js';
+import { createRedactor, loadUserRedactPatterns, type RedactStream } from '../timeline/redact.js';
+import { createStyle } from '../ui/style.js';
+import { BatchWriter, describeProblem, readTimeline, type ReadItem } from './replay.js';
+
+export interface ExportPorts {
+  read(path: string): AsyncIterable<ReadItem>;
+}
+
+interface Sink {
+  write(s: string): Promise<void> | undefined;
+  close(): Promise<void>;
+}
+
+function stdoutSink(io: Io): Sink {
+  const out = new BatchWriter(io.stdout);
+  return { write: (s) => out.write(s), close: () => out.flush() };
+}
+
+async function fileSink(path: string): Promise<Sink> {
+  const fail = (err: unknown): UserError => new UserError(`cannot write ${path}: ${describeSystemError(err)}`);
+  const fh = await open(path, 'w').catch((err: unknown) => {
+    throw fail(err);
+  });
+  let buf = '';
+  const drain = async (): Promise<void> => {
+    const chunk = buf;
+    buf = '';
+    await fh.write(chunk).catch((err: unknown) => {
+      throw fail(err);
+    });
+  };
+  return {
+    write(s) {
+      buf += s;
+      return buf.length >= 1 << 20 ? drain() : undefined;
+    },
+    async close() {
+      try {
+        await drain();
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+}
+
+/**
+ * The events of a timeline with redaction applied again: built-in patterns, the user's config and the
+ * runbook's own `redact` patterns. Output is redacted per command as a stream, so a secret split across
+ * two chunks is still caught; what a stream holds back comes out just before its command.finished.
+ */
+async function* redactedEvents(
+  items: AsyncIterable<ReadItem>,
+  env: NodeJS.ProcessEnv,
+  onProblem: (p: ExportProblem) => void,
+): AsyncGenerator<TimelineEvent> {
+  const redactor = createRedactor({ patterns: loadUserRedactPatterns(env) });
+  const r = (s: string): string => redactor.redact(s);
+  const streams = new Map<string, RedactStream>();
+  const flushOutput = (id: string, like: TimelineEvent): TimelineEvent | null => {
+    const st = streams.get(id);
+    if (!st) return null;
+    streams.delete(id);
+    const data = st.flush();
+    return data === '' ? null : { ...like, type: 'command.output', id, stream: 'stdout', data } as TimelineEvent;
+  };
+  for await (const item of items) {
+    if (item.kind === 'problem') {
+      onProblem({ line: item.line, message: item.message, torn: item.torn });
+      continue;
+    }
+    const ev = item.event;
+    switch (ev.type) {
+      case 'run.started':
+        for (const p of outlineRunbook(ev.runbook.source ?? '').redact) redactor.addPattern(p);
+        yield ev;
+        break;
+      case 'command.output': {
+        let st = streams.get(ev.id);
+        if (!st) streams.set(ev.id, (st = redactor.stream()));
+        const data = st.push(ev.data);
+        if (data !== '') yield { ...ev, data };
+        break;
+      }
+      case 'command.finished': {
+        const rest = flushOutput(ev.id, ev);
+        if (rest) yield rest;
+        yield ev;
+        break;
+      }
+      case 'command.started':
+      case 'command.skipped':
+        yield { ...ev, command: r(ev.command) };
+        break;
+      case 'note':
+      case 'mark':
+      case 'check.confirmed':
+        yield { ...ev, text: r(ev.text) };
+        break;
+      case 'var.set':
+        yield { ...ev, value: r(ev.value) };
+        break;
+      default:
+        yield ev;
+    }
+  }
+  for (const id of [...streams.keys()]) {
+    const last = flushOutput(id, { v: 1, seq: -1, ts: '', mono_ms: 0, type: 'command.output', id, stream: 'stdout', data: '' });
+    // Output held back when the timeline ends mid-command: keep it, at the end.
+    if (last) yield last;
+  }
+}
+
+export async function exportTimeline(timeline: string, options: ExportOptions, io: Io, ports: Partial<ExportPorts> = {}): Promise<number> {
+  const read = ports.read ?? ((path: string) => readTimeline(path));
+  const problems: ExportProblem[] = [];
+  const report = (p: ExportProblem): void => {
+    problems.push(p);
+    io.stderr.write(describeProblem(timeline, { kind: 'problem', ...p }, 'exported'));
+  };
+  const events = (quiet = false): AsyncGenerator<TimelineEvent> => redactedEvents(read(timeline), io.env, quiet ? () => {} : report);
+
+  let document: string | null = null;
+  const fold = initialFoldState();
+  if (options.format === 'markdown') {
+    const md = createMarkdownExporter();
+    for await (const ev of events()) {
+      foldEvent(fold, ev);
+      md.add(ev);
+    }
+    document = md.finish({ timelinePath: timeline, problems });
+  } else if (options.format === 'json') {
+    for await (const ev of events()) foldEvent(fold, ev);
+    document = renderJsonExport(summarize(fold), problems);
+  } else {
+    // Two passes: the header needs the widest line, and the timeline may be too big to hold.
+    const style = createStyle(true);
+    const measure = createCastEncoder(style);
+    for await (const ev of events()) {
+      foldEvent(fold, ev);
+      measure.encode(ev);
+    }
+    if (fold.summary.events > 0) {
+      const s = summarize(fold);
+      measure.finish(s);
+      const sink = options.output !== undefined ? await fileSink(options.output) : stdoutSink(io);
+      try {
+        const title = [s.runbook.title, s.incident].filter((x) => x !== '').join(' — ');
+        const w0 = sink.write(castHeader({ width: measure.widest + 1, started: s.started, title }));
+        if (w0) await w0;
+        const enc = createCastEncoder(style);
+        for await (const ev of events(true)) {
+          const w = sink.write(enc.encode(ev));
+          if (w) await w;
+        }
+        sink.write(enc.finish(s));
+      } finally {
+        await sink.close();
+      }
+    }
+  }
+
+  if (fold.summary.events === 0) throw new UserError(`${timeline} holds no readable event: is it a runbook timeline?`);
+  if (fold.summary.status === 'interrupted') {
+    io.stderr.write(`runbook: ${timeline}: the run has no run.finished: exported as interrupted\n`);
+  }
+  if (document !== null) {
+    const sink = options.output !== undefined ? await fileSink(options.output) : stdoutSink(io);
+    try {
+      sink.write(document);
+    } finally {
+      await sink.close();
+    }
+  }
+  return 0;
+}

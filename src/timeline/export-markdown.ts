@@ -1,0 +1,193 @@
+// `export --format markdown`: a postmortem draft in the Google SRE layout, facts and Timeline filled from the events.
+import type { TimelineEvent } from './events.js';
+import type { ExportProblem } from './export-json.js';
+import { commandFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary } from './fold.js';
+import { formatBytes, formatDuration, formatOffset } from '../ui/render-event.js';
+
+const TODO = (what: string): string => `_TODO: ${what}_`;
+
+interface Row {
+  ts: string;
+  atMs: number;
+  who: string;
+  what: string;
+  /** A command row waits for its command.finished to say how it ended. */
+  command?: CommandSummary;
+}
+
+/** Plain text safe inside a table cell. */
+function text(s: string): string {
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/([|*_`[\]<])/g, '\\$1')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** Inline code safe inside a table cell: enough backticks, pipes escaped, lines joined. */
+function code(s: string): string {
+  const one = s.replace(/\r?\n/g, ' ⏎ ').replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = one.startsWith('`') || one.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${one}${pad}${fence}`;
+}
+
+/** "2026-11-28 03:00:00" from an ISO time; the input when it is not one. */
+function utc(ts: string | null): string {
+  if (ts === null) return '—';
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export function describeCommandResult(c: CommandSummary): string {
+  if (!c.finished) return 'never finished';
+  const dur = formatDuration(c.durationMs ?? 0);
+  let r: string;
+  if (c.timedOut) r = `timed out after ${dur}`;
+  else if (c.interrupted) r = `interrupted after ${dur}`;
+  else if (c.exitCode === null) r = `killed${c.signal ? ` by ${c.signal}` : ''} after ${dur}`;
+  else r = `exit ${c.exitCode} · ${dur}`;
+  if (c.omittedBytes > 0) r += ` · ${formatBytes(c.omittedBytes)} of output not recorded`;
+  return r;
+}
+
+export interface MarkdownExporter {
+  add(ev: TimelineEvent): void;
+  finish(opts: { timelinePath: string; problems: readonly ExportProblem[] }): string;
+}
+
+export function createMarkdownExporter(): MarkdownExporter {
+  const fold = initialFoldState();
+  const rows: Row[] = [];
+  return {
+    add(ev) {
+      foldEvent(fold, ev);
+      const s = fold.summary;
+      const at = fold.lastMs;
+      const runner = s.actor ?? '';
+      const row = (what: string, who = runner): Row => {
+        const r: Row = { ts: ev.ts, atMs: typeof ev.mono_ms === 'number' ? ev.mono_ms : at, who, what };
+        rows.push(r);
+        return r;
+      };
+      switch (ev.type) {
+        case 'run.started':
+          row(`Started runbook **${text(ev.runbook.title)}** (${text(ev.mode)}) on ${text(ev.host)}`, ev.actor);
+          break;
+        case 'step.started':
+          row(`Step ${ev.step}: ${text(ev.title)}`);
+          break;
+        case 'step.skipped':
+          row(`Skipped step ${ev.step}: ${text(ev.title)}`);
+          break;
+        case 'check.confirmed':
+          row(`Confirmed: ${text(ev.text)}`);
+          break;
+        case 'command.started':
+          row('', runner).command = fold.open.get(ev.id);
+          break;
+        case 'command.skipped':
+          row(`Skipped ${ev.id} ${code(ev.command)}`);
+          break;
+        case 'note':
+          row(`Note: ${text(ev.text)}`, ev.actor);
+          break;
+        case 'mark':
+          row(`**${ev.what[0]?.toUpperCase() ?? ''}${ev.what.slice(1)}**${ev.text ? `: ${text(ev.text)}` : ''}`, ev.actor);
+          break;
+        case 'run.finished':
+          row(`Run ${ev.status} after ${formatDuration(ev.duration_ms)}`);
+          break;
+        default:
+          break;
+      }
+    },
+    finish({ timelinePath, problems }) {
+      return renderPostmortem(summarize(fold), rows, timelinePath, problems);
+    },
+  };
+}
+
+function markLines(s: IncidentSummary, what: string): string[] {
+  return s.marks
+    .filter((m) => m.what === what)
+    .map((m) => `- ${what[0]?.toUpperCase()}${what.slice(1)} at ${utc(m.ts)} UTC (${formatOffset(m.atMs)})${m.text ? `: ${text(m.text)}` : ''} (${text(m.actor)})`);
+}
+
+function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string, problems: readonly ExportProblem[]): string {
+  const out: string[] = [];
+  const title = s.runbook.title || s.runbook.id || 'incident';
+  const responders = [...new Set([s.actor, ...s.notes.map((n) => n.actor), ...s.marks.map((m) => m.actor)].filter((a): a is string => !!a))];
+  const ttx = (ms: number | null): string => (ms === null ? '— (not marked)' : formatDuration(ms));
+  const commands = s.steps.flatMap((st) => st.commands);
+
+  out.push(`# Postmortem: ${text(title)}${s.incident ? ` (${text(s.incident)})` : ''}`, '');
+  out.push(
+    `> Draft written by \`runbook export\` from ${code(timelinePath)}. The facts and the Timeline come from the recorded events; every _TODO_ is for a human to write. Times are UTC; time to detect / mitigate / resolve count from the start of the run.`,
+    '',
+  );
+  if (problems.length > 0 || s.status === 'interrupted') {
+    const why = problems.map((p) => `line ${p.line}: ${p.message}`);
+    if (s.status === 'interrupted') why.push('the run has no run.finished (interrupted)');
+    out.push(`> **Incomplete timeline**: ${text(why.join('; '))}.`, '');
+  }
+  out.push('| | |', '|---|---|');
+  out.push(`| Incident | ${text(s.incident || '—')} |`);
+  out.push(`| Runbook | ${text(title)} (${code(s.runbook.id)}, ${code(s.runbook.path)}) |`);
+  out.push(`| Severity | ${text(s.runbook.severity ?? '—')} |`);
+  out.push(`| Status | ${s.status} |`);
+  out.push(`| Started | ${utc(s.started)} UTC |`);
+  out.push(`| Ended | ${s.finished ? `${utc(s.finished)} UTC` : '— (the run did not finish)'} |`);
+  out.push(`| Duration | ${formatDuration(s.durationMs)} |`);
+  out.push(`| Responders | ${text(responders.join(', ') || '—')} |`);
+  out.push(`| Time to detect | ${ttx(s.timeToDetectMs)} |`);
+  out.push(`| Time to mitigate | ${ttx(s.timeToMitigateMs)} |`);
+  out.push(`| Time to resolve | ${ttx(s.timeToResolveMs)} |`);
+  out.push('');
+
+  out.push('## Summary', '', TODO('two or three sentences: what broke, for whom, for how long, and how it was fixed.'), '');
+  out.push(
+    `Recorded: runbook ${code(s.runbook.id)} run ${s.mode ? `(${s.mode}) ` : ''}by ${text(s.actor ?? '—')}${s.host ? ` on ${text(s.host)}` : ''}; ` +
+      `${s.counts.stepsDone} of ${s.steps.length} steps done, ${s.counts.stepsSkipped} skipped; ` +
+      `${s.counts.commandsRun} commands run, ${s.counts.commandsFailed} failed, ${s.counts.commandsSkipped} skipped.`,
+    '',
+  );
+  out.push('## Impact', '', TODO('who and what was affected (users, requests, data, money) and for how long.'), '');
+  out.push('## Root causes', '', TODO('the underlying causes, not the symptoms; keep asking why until it is about systems, not people.'), '');
+  out.push('## Trigger', '', TODO('what set it off: a deploy, a config change, traffic, a dependency.'), '');
+  out.push('## Resolution', '');
+  const resolution = [...markLines(s, 'mitigated'), ...markLines(s, 'resolved')];
+  if (resolution.length > 0) out.push(...resolution, '');
+  out.push(TODO('what stopped the impact, and what made the fix last.'), '');
+  out.push('## Detection', '');
+  const detection = markLines(s, 'detected');
+  if (detection.length > 0) out.push(...detection, '');
+  out.push(TODO('how we found out (alert, customer report) and how we could have found out sooner.'), '');
+  out.push('## Action items', '', '| Action item | Type | Owner | Bug |', '|---|---|---|---|', `| ${TODO('action')} | prevent / mitigate / detect | ${TODO('owner')} | ${TODO('link')} |`, '');
+
+  out.push('## Lessons learned', '', '### What went well', '', TODO('what helped.'), '', '### What went wrong', '');
+  const wrong: string[] = [];
+  commands.forEach((c, i) => {
+    const retried = commands.slice(i + 1).some((later) => later.id === c.id && later.finished && !commandFailed(later));
+    if (commandFailed(c)) wrong.push(`- Command ${c.id} ${code(c.command)}: ${describeCommandResult(c)}${retried ? ' (a retry succeeded)' : ''}`);
+    else if (!c.skipped && !c.finished) wrong.push(`- Command ${c.id} ${code(c.command)} never finished`);
+  });
+  for (const st of s.steps) if (st.status === 'skipped') wrong.push(`- Step ${st.index} (${text(st.title)}) was skipped`);
+  if (wrong.length > 0) out.push('From the timeline (keep what matters):', '', ...wrong, '');
+  out.push(TODO('what hurt.'), '', '### Where we got lucky', '', TODO('what could have been worse.'), '');
+
+  out.push('## Timeline', '', `All times UTC${s.started ? `, starting ${utc(s.started).slice(0, 10)}` : ''}; offsets from the start of the run.`, '');
+  out.push('| Time (UTC) | Offset | Who | What |', '|---|---|---|---|');
+  const day = s.started ? utc(s.started).slice(0, 10) : '';
+  for (const r of rows) {
+    const when = utc(r.ts);
+    const time = when.slice(0, 10) === day ? when.slice(11) : when;
+    const what = r.command
+      ? `${r.command.danger ? '⚠ ' : ''}Ran ${r.command.id} ${code(r.command.command)}${r.command.edited ? ' (edited)' : ''}: ${describeCommandResult(r.command)}`
+      : r.what;
+    out.push(`| ${time} | ${formatOffset(r.atMs)} | ${text(r.who || '—')} | ${what} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}
