@@ -1,5 +1,105 @@
+// `runbook note` and `runbook mark`: stamp a note or a milestone into a timeline, from any terminal.
+import { promises as fsp } from 'node:fs';
+import { userInfo } from 'node:os';
+import { relative, resolve, isAbsolute } from 'node:path';
+import matter from 'gray-matter';
 import type { TimelineTarget } from '../cli.js';
 import type { Io } from '../io.js';
-import { notYet } from './_todo.js';
-export async function note(_t: string, _o: TimelineTarget, _io: Io): Promise<number> { notYet('note'); }
-export async function mark(_w: string, _t: string, _o: TimelineTarget, _io: Io): Promise<number> { notYet('mark'); }
+import { ExitCode, UserError } from '../errors.js';
+import { MARK_WHATS, type EventBody, type MarkWhat } from '../timeline/events.js';
+import { newestUnfinished, timelineDir } from '../timeline/locate.js';
+import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
+import { readFirstLine, tryParse } from '../timeline/tail.js';
+import { openTimeline } from '../timeline/writer.js';
+import type { Clock } from '../runner/ports.js';
+
+const systemClock: Clock = { now: () => new Date(), monoMs: () => performance.now() };
+
+export async function note(text: string, options: TimelineTarget, io: Io): Promise<number> {
+  if (text.trim() === '') throw new UserError('a note needs some text: runbook note "what happened"');
+  const event = await record({ type: 'note', text, actor: actorName(io.env) }, options, io);
+  io.stderr.write(`note recorded in ${shown(event.path, io.cwd)} (seq ${event.seq})\n`);
+  return ExitCode.ok;
+}
+
+export async function mark(what: string, text: string, options: TimelineTarget, io: Io): Promise<number> {
+  if (!(MARK_WHATS as readonly string[]).includes(what)) {
+    throw new UserError(`cannot mark "${what}": use one of ${MARK_WHATS.join(', ')} (runbook mark mitigated "rolled back")`);
+  }
+  const event = await record({ type: 'mark', what: what as MarkWhat, text, actor: actorName(io.env) }, options, io);
+  io.stderr.write(`marked ${what} in ${shown(event.path, io.cwd)} (seq ${event.seq})\n`);
+  return ExitCode.ok;
+}
+
+/** $RUNBOOK_ACTOR, else the OS user name. */
+export function actorName(env: NodeJS.ProcessEnv): string {
+  if (env.RUNBOOK_ACTOR) return env.RUNBOOK_ACTOR;
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER || env.LOGNAME || 'unknown';
+  }
+}
+
+async function record(body: EventBody, options: TimelineTarget, io: Io): Promise<{ path: string; seq: number }> {
+  const path = await targetTimeline(options, io);
+  const redactor = createRedactor({ patterns: [...loadUserRedactPatterns(io.env), ...(await runbookPatterns(path))] });
+  const writer = await openTimeline(path, { clock: systemClock, redactor, create: false });
+  try {
+    const event = await writer.append(body);
+    return { path, seq: event.seq };
+  } finally {
+    await writer.close().catch(() => undefined);
+  }
+}
+
+async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> {
+  if (options.timeline !== undefined) {
+    const path = isAbsolute(options.timeline) ? options.timeline : resolve(io.cwd, options.timeline);
+    try {
+      await fsp.stat(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new UserError(`no timeline ${options.timeline}: give the file a run writes to (see runbook incidents)`);
+      }
+      // Anything else (permissions, a directory) is the writer's to report.
+    }
+    return path;
+  }
+  const found = await newestUnfinished(io.env, io.cwd);
+  if (!found) {
+    throw new UserError(
+      `no unfinished run in ${shown(timelineDir(io.env, io.cwd), io.cwd)}: start one with runbook run, or pass --timeline FILE`,
+    );
+  }
+  return found;
+}
+
+/** The `redact` patterns of the runbook recorded in the timeline's run.started, so notes follow its rules too. */
+async function runbookPatterns(path: string): Promise<string[]> {
+  let source: unknown;
+  try {
+    const fh = await fsp.open(path, 'r');
+    try {
+      const first = await readFirstLine(fh);
+      const head = first ? (tryParse(first.toString('utf8')) as { type?: unknown; runbook?: { source?: unknown } } | undefined) : undefined;
+      source = head?.type === 'run.started' ? head.runbook?.source : undefined;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return []; // unreadable: the writer says why
+  }
+  if (typeof source !== 'string' || !source.startsWith('---')) return [];
+  try {
+    const redact = (matter(source).data as { redact?: unknown }).redact;
+    return Array.isArray(redact) ? redact.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function shown(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

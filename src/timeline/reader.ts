@@ -1,0 +1,267 @@
+// The tolerant, streaming timeline reader: big reads, one decode per chunk, one JSON.parse per line.
+// A torn last line, a damaged line or an unknown event type is reported and skipped; an unknown schema
+// version or an unreadable file is a UserError.
+import { promises as fsp, watch, type FSWatcher } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { UserError, describeSystemError } from '../errors.js';
+import { EVENT_TYPES, SCHEMA_VERSION, type EventType, type TimelineEvent } from './events.js';
+
+export type ReadItem =
+  | { kind: 'event'; event: TimelineEvent; line: number }
+  | { kind: 'problem'; line: number; message: string; torn: boolean };
+
+export interface ReadOptions {
+  /** Stop reading when aborted (the generator then just ends). */
+  signal?: AbortSignal;
+}
+
+const CHUNK = 1024 * 1024;
+/** How often follow looks at the file when fs.watch says nothing (some file systems never do). */
+const POLL_MS = 500;
+
+type Kind = 'string' | 'number' | 'boolean' | 'object' | 'number|null' | 'string|null';
+const FIELDS: Record<EventType, ReadonlyArray<readonly [string, Kind]>> = {
+  'run.started': [['incident', 'string'], ['runbook', 'object'], ['mode', 'string'], ['actor', 'string'], ['host', 'string'], ['cwd', 'string'], ['cli_version', 'string']],
+  'var.set': [['name', 'string'], ['value', 'string'], ['source', 'string']],
+  'step.started': [['step', 'number'], ['title', 'string']],
+  'step.completed': [['step', 'number'], ['title', 'string']],
+  'step.skipped': [['step', 'number'], ['title', 'string']],
+  'command.started': [['step', 'number'], ['id', 'string'], ['command', 'string'], ['edited', 'boolean'], ['danger', 'boolean']],
+  'command.output': [['id', 'string'], ['stream', 'string'], ['data', 'string']],
+  'command.finished': [
+    ['id', 'string'], ['exit_code', 'number|null'], ['signal', 'string|null'], ['duration_ms', 'number'],
+    ['timed_out', 'boolean'], ['interrupted', 'boolean'], ['omitted_bytes', 'number'],
+  ],
+  'command.skipped': [['step', 'number'], ['id', 'string'], ['command', 'string']],
+  'check.confirmed': [['step', 'number'], ['text', 'string']],
+  note: [['text', 'string'], ['actor', 'string']],
+  mark: [['what', 'string'], ['text', 'string'], ['actor', 'string']],
+  'run.finished': [['status', 'string'], ['duration_ms', 'number']],
+};
+const RUNBOOK_FIELDS = ['id', 'title', 'path', 'sha256', 'source'] as const;
+
+function kindOk(value: unknown, kind: Kind): boolean {
+  switch (kind) {
+    case 'number|null':
+      return value === null || typeof value === 'number';
+    case 'string|null':
+      return value === null || typeof value === 'string';
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    default:
+      return typeof value === kind;
+  }
+}
+
+/** Check one parsed line: null when it is a valid event, else what is wrong. Throws on an unknown version. */
+export function checkEvent(value: unknown, where: string): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
+  const o = value as Record<string, unknown>;
+  if (o.v !== SCHEMA_VERSION) {
+    if (o.v === undefined) return 'no schema version "v"';
+    throw new UserError(
+      `${where}: timeline schema version ${JSON.stringify(o.v)} is not supported (this runbook reads version ${SCHEMA_VERSION}); upgrade runbook`,
+    );
+  }
+  if (typeof o.seq !== 'number' || !Number.isInteger(o.seq) || o.seq < 0) return 'no valid "seq"';
+  if (typeof o.ts !== 'string') return 'no valid "ts"';
+  if (typeof o.mono_ms !== 'number') return 'no valid "mono_ms"';
+  if (typeof o.type !== 'string') return 'no "type"';
+  if (!EVENT_TYPES.has(o.type)) return `unknown event type ${JSON.stringify(o.type)} (skipped)`;
+  for (const [field, kind] of FIELDS[o.type as EventType]) {
+    if (!kindOk(o[field], kind)) return `${o.type} event without a valid "${field}"`;
+  }
+  if (o.type === 'run.started') {
+    const rb = o.runbook as Record<string, unknown>;
+    for (const f of RUNBOOK_FIELDS) if (typeof rb[f] !== 'string') return `run.started event without a valid "runbook.${f}"`;
+  }
+  return null;
+}
+
+/** Turns bytes into ReadItems; keeps the incomplete last line until more bytes (or the end) come. */
+export class LineDecoder {
+  private carry: Buffer | null = null;
+  private line = 0;
+
+  constructor(private readonly path: string) {}
+
+  /** Bytes consumed into complete lines so far is (total fed - pendingBytes). */
+  get pendingBytes(): number {
+    return this.carry?.length ?? 0;
+  }
+
+  /** Feed bytes; items for every complete line are pushed onto out. */
+  feed(data: Buffer, out: ReadItem[]): void {
+    let start = 0;
+    if (this.carry) {
+      const nl = data.indexOf(0x0a);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, data]);
+        return;
+      }
+      const whole = Buffer.concat([this.carry, data.subarray(0, nl)]);
+      this.carry = null;
+      this.handle(whole.toString('utf8'), out, false);
+      start = nl + 1;
+    }
+    const lastNl = data.lastIndexOf(0x0a);
+    if (lastNl >= start) {
+      // One decode for all complete lines of the chunk, then a split on '\n' in the string.
+      const lines = data.toString('utf8', start, lastNl).split('\n');
+      for (const l of lines) this.handle(l, out, false);
+      start = lastNl + 1;
+    }
+    if (start < data.length) this.carry = Buffer.from(data.subarray(start));
+  }
+
+  /** End of file: the incomplete last line, if any, is an event when it parses, else a torn line. */
+  end(out: ReadItem[]): void {
+    if (!this.carry) return;
+    const text = this.carry.toString('utf8');
+    this.carry = null;
+    this.handle(text, out, true);
+  }
+
+  /** Forget the incomplete last line (the file was cut back under it). */
+  dropCarry(): void {
+    this.carry = null;
+  }
+
+  private handle(text: string, out: ReadItem[], last: boolean): void {
+    const line = ++this.line;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      if (text.trim() === '') return; // blank lines carry nothing
+      if (last) {
+        const bytes = Buffer.byteLength(text);
+        out.push({ kind: 'problem', line, torn: true, message: `${this.path}:${line}: the last line is incomplete (a write was cut off); ${bytes} bytes ignored` });
+      } else {
+        out.push({ kind: 'problem', line, torn: false, message: `${this.path}:${line}: damaged line (not JSON), skipped` });
+      }
+      return;
+    }
+    const wrong = checkEvent(value, `${this.path}:${line}`);
+    if (wrong === null) out.push({ kind: 'event', event: value as TimelineEvent, line });
+    else out.push({ kind: 'problem', line, torn: false, message: `${this.path}:${line}: ${wrong}` });
+  }
+}
+
+async function openForRead(path: string): Promise<FileHandle> {
+  try {
+    const fh = await fsp.open(path, 'r');
+    const st = await fh.stat();
+    if (st.isDirectory()) {
+      await fh.close();
+      throw Object.assign(new Error('illegal operation on a directory'), { code: 'EISDIR' });
+    }
+    return fh;
+  } catch (err) {
+    throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
+  }
+}
+
+/** Every line of the timeline, in batches (one per chunk read): the fastest way through a big file. */
+export async function* readTimelineBatches(path: string, opts: ReadOptions = {}): AsyncGenerator<ReadItem[]> {
+  const fh = await openForRead(path);
+  try {
+    const dec = new LineDecoder(path);
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      if (opts.signal?.aborted) return;
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, CHUNK, null));
+      } catch (err) {
+        throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
+      }
+      const out: ReadItem[] = [];
+      if (bytesRead === 0) {
+        dec.end(out);
+        if (out.length) yield out;
+        return;
+      }
+      dec.feed(buf.subarray(0, bytesRead), out);
+      if (out.length) yield out;
+    }
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** Every event and problem of the timeline, in file order, in bounded memory. */
+export async function* readTimeline(path: string, opts: ReadOptions = {}): AsyncGenerator<ReadItem> {
+  for await (const batch of readTimelineBatches(path, opts)) yield* batch;
+}
+
+/**
+ * The timeline's events as they are now, then new ones as they are appended (fs.watch, with a slow poll as a
+ * fallback). Ends after yielding run.finished, or when the signal aborts.
+ */
+export async function* followTimeline(path: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<ReadItem> {
+  const { signal } = opts;
+  const fh = await openForRead(path);
+  let changed = false;
+  let wake: (() => void) | null = null;
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(path, { persistent: false }, () => {
+      changed = true;
+      wake?.();
+    });
+    watcher.on('error', () => undefined);
+  } catch {
+    watcher = null; // the poll still works
+  }
+  const waitForChange = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (changed || signal?.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        wake = null;
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, POLL_MS);
+      wake = done;
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  try {
+    const dec = new LineDecoder(path);
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let pos = 0;
+    for (;;) {
+      if (signal?.aborted) return;
+      changed = false;
+      let size: number;
+      try {
+        size = (await fh.stat()).size;
+      } catch (err) {
+        throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
+      }
+      if (size < pos) {
+        // A writer moved a torn tail aside: it was under our incomplete line, which is gone.
+        pos -= dec.pendingBytes;
+        dec.dropCarry();
+        if (size < pos) pos = size;
+      }
+      while (pos < size) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, size - pos), pos);
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        const out: ReadItem[] = [];
+        dec.feed(buf.subarray(0, bytesRead), out);
+        for (const item of out) {
+          yield item;
+          if (item.kind === 'event' && item.event.type === 'run.finished') return;
+          if (signal?.aborted) return;
+        }
+      }
+      await waitForChange();
+    }
+  } finally {
+    watcher?.close();
+    await fh.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,90 @@
+// What state a timeline is in, read from its first line, its last lines and its owner sidecar: O(1) in its size.
+import { promises as fsp } from 'node:fs';
+import { basename } from 'node:path';
+import { UserError, describeSystemError } from '../errors.js';
+import type { RunStatus } from './events.js';
+import { ownerAlive } from './lock.js';
+import { envelopeOf, linesBackward, readFirstLine, tryParse } from './tail.js';
+import { ownerPathOf } from './writer.js';
+
+export type TimelineStatus = RunStatus | 'running' | 'interrupted';
+
+export interface TimelineSummary {
+  path: string;
+  /** The incident id from run.started (else the file name without .jsonl). */
+  incident: string;
+  /** The runbook id from run.started; null when the timeline has no readable run.started. */
+  runbook: string | null;
+  /** ISO time of the first event; null for an empty timeline. */
+  started: string | null;
+  /** ISO time of run.finished; null while unfinished. */
+  finished: string | null;
+  status: TimelineStatus;
+  /** How many events the timeline holds (the last seq + 1). */
+  events: number;
+}
+
+const RUN_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'aborted']);
+
+/** Summarize a timeline without reading its middle. Throws UserError when it cannot be read. */
+export async function summarizeTimeline(path: string): Promise<TimelineSummary> {
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(path, 'r');
+  } catch (err) {
+    throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const summary: TimelineSummary = {
+      path,
+      incident: basename(path).replace(/\.jsonl$/, ''),
+      runbook: null,
+      started: null,
+      finished: null,
+      status: 'interrupted',
+      events: 0,
+    };
+    const first = await readFirstLine(fh);
+    const head = first ? (tryParse(first.toString('utf8')) as Record<string, unknown> | undefined) : undefined;
+    if (head && typeof head === 'object') {
+      if (typeof head.ts === 'string') summary.started = head.ts;
+      if (head.type === 'run.started') {
+        if (typeof head.incident === 'string' && head.incident) summary.incident = head.incident;
+        const rb = head.runbook as Record<string, unknown> | undefined;
+        if (rb && typeof rb.id === 'string') summary.runbook = rb.id;
+      }
+    }
+    // From the end: the last event gives the count; run.finished may only be followed by notes and marks.
+    let counted = false;
+    let finished = false;
+    for await (const line of linesBackward(fh, size)) {
+      const value = tryParse(line.bytes.toString('utf8'));
+      const env = envelopeOf(value);
+      if (!env) continue; // torn or damaged: look further back
+      if (!counted) {
+        summary.events = env.seq + 1;
+        counted = true;
+      }
+      const o = value as Record<string, unknown>;
+      if (env.type === 'run.finished' && typeof o.status === 'string' && RUN_STATUSES.has(o.status)) {
+        summary.status = o.status as RunStatus;
+        summary.finished = env.ts || null;
+        finished = true;
+        break;
+      }
+      if (env.type !== 'note' && env.type !== 'mark') break;
+    }
+    if (!finished) summary.status = (await ownerAlive(ownerPathOf(path))) ? 'running' : 'interrupted';
+    return summary;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+export function isFinished(s: TimelineSummary): boolean {
+  return s.status !== 'running' && s.status !== 'interrupted';
+}

@@ -1,0 +1,407 @@
+// The durable timeline writer: redacts, numbers and stamps events, appends them one whole line per write under
+// a cross-process lock, and syncs them before saying they are recorded. docs/timeline-format.md has the rules.
+import { promises as fsp, constants as C } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ExitCode, TimelineWriteError, UserError, describeSystemError } from '../errors.js';
+import type { Clock, EventSink } from '../runner/ports.js';
+import { SCHEMA_VERSION, type EventBody, type TimelineEvent } from './events.js';
+import { LockTimeoutError, withLock, writeOwner } from './lock.js';
+import type { RedactStream, Redactor } from './redact.js';
+import { envelopeOf, linesBackward, readFirstLine, tryParse } from './tail.js';
+
+/** Output data per event is at most this many bytes (UTF-8). */
+export const MAX_OUTPUT_BYTES = 64 * 1024;
+/** Output events are synced at most this long after they were written. */
+export const OUTPUT_SYNC_MS = 250;
+
+export interface OpenTimelineOptions {
+  clock: Clock;
+  redactor: Redactor;
+  /** true: a new file that must not exist yet; false: append to the file, creating it if missing. */
+  create: boolean;
+  /** This process is the live runner of the timeline: keep `<path>.owner` while open. */
+  owner?: boolean;
+}
+
+export interface TimelineWriter extends EventSink {
+  /** Sync output written so far (also done on a timer, on the next non-output append and on close). */
+  sync(): Promise<void>;
+}
+
+type OutputBody = Extract<EventBody, { type: 'command.output' }>;
+
+export const lockPathOf = (path: string): string => `${path}.lock`;
+export const ownerPathOf = (path: string): string => `${path}.owner`;
+
+function writeError(path: string, err: unknown): UserError {
+  if (err instanceof UserError) return err;
+  if (err instanceof LockTimeoutError) return new TimelineWriteError(path, err.message);
+  return new TimelineWriteError(path, describeSystemError(err));
+}
+
+export async function openTimeline(path: string, opts: OpenTimelineOptions): Promise<TimelineWriter> {
+  let fh: FileHandle;
+  try {
+    await fsp.mkdir(dirname(path), { recursive: true });
+    const flags = C.O_RDWR | C.O_APPEND | C.O_CREAT | (opts.create ? C.O_EXCL : 0);
+    fh = await fsp.open(path, flags, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && opts.create) {
+      throw new UserError(`timeline ${path} already exists: choose another file, or --resume it`, ExitCode.usage);
+    }
+    throw writeError(path, err);
+  }
+  let regular: boolean;
+  try {
+    regular = (await fh.stat()).isFile();
+    if (opts.owner) await writeOwner(ownerPathOf(path));
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw writeError(path, err);
+  }
+  return new Writer(path, fh, regular, opts);
+}
+
+class Writer implements TimelineWriter {
+  /** File size right after our last write; -1 when unknown (then the tail is read under the lock). */
+  private knownSize = -1;
+  private lastSeq = -1;
+  private lastMono = 0;
+  /** clock.monoMs() at our first append, and the run's mono_ms at that moment. */
+  private origin: { local: number; run: number } | null = null;
+  private dirty = false;
+  private syncTimer: NodeJS.Timeout | null = null;
+  /** A failed background sync: reported by the next call. */
+  private pendingError: UserError | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly streams = new Map<string, { id: string; stream: 'stdout' | 'stderr'; r: RedactStream }>();
+
+  constructor(
+    readonly path: string,
+    private readonly fh: FileHandle,
+    /** Devices and pipes have one writer and cannot be read back: no lock, no tail. */
+    private readonly regular: boolean,
+    private readonly opts: OpenTimelineOptions,
+  ) {}
+
+  append(body: EventBody): Promise<TimelineEvent> {
+    if (body.type === 'command.output') {
+      // Through the chunk's stream (flushed: the caller wants it recorded now), then synced like any event.
+      return this.enqueue(async () => {
+        const bodies = this.outputBodies(body, true);
+        const events = await this.writeBodies(bodies.length ? bodies : [{ ...body, data: '' }], true);
+        return events[events.length - 1] as TimelineEvent;
+      });
+    }
+    return this.enqueue(async () => {
+      const bodies: EventBody[] = [];
+      // A command's held-back output goes before its end; everything held goes before the run's end.
+      if (body.type === 'command.finished') bodies.push(...this.drainStreams((s) => s.id === body.id));
+      if (body.type === 'run.finished') bodies.push(...this.drainStreams(() => true));
+      bodies.push(this.redactBody(body));
+      const events = await this.writeBodies(bodies, true);
+      return events[events.length - 1] as TimelineEvent;
+    });
+  }
+
+  appendOutput(body: OutputBody): Promise<void> {
+    return this.enqueue(async () => {
+      const bodies = this.outputBodies(body, false);
+      if (bodies.length) {
+        await this.writeBodies(bodies, false);
+        this.scheduleSync();
+      }
+    });
+  }
+
+  sync(): Promise<void> {
+    return this.enqueue(() => this.syncNow());
+  }
+
+  close(): Promise<void> {
+    return this.enqueue(async () => {
+      let failure: unknown = null;
+      try {
+        const rest = this.drainStreams(() => true);
+        if (rest.length) await this.writeBodies(rest, false);
+        await this.syncNow();
+      } catch (err) {
+        failure = err;
+      }
+      this.closed = true;
+      if (this.syncTimer) clearTimeout(this.syncTimer);
+      await this.fh.close().catch(() => undefined);
+      if (this.opts.owner) await fsp.unlink(ownerPathOf(this.path)).catch(() => undefined);
+      if (failure) throw writeError(this.path, failure);
+    });
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.closed) throw new Error(`timeline writer for ${this.path} is closed (this is a bug)`);
+      if (this.pendingError) {
+        const e = this.pendingError;
+        this.pendingError = null;
+        throw e;
+      }
+      return fn();
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private scheduleSync(): void {
+    if (this.syncTimer || !this.dirty) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = null;
+      if (this.closed) return;
+      this.enqueue(() => this.syncNow()).catch((err: unknown) => {
+        this.pendingError = writeError(this.path, err);
+      });
+    }, OUTPUT_SYNC_MS);
+    this.syncTimer.unref();
+  }
+
+  private async syncNow(): Promise<void> {
+    if (!this.dirty) return;
+    try {
+      await this.fh.datasync();
+    } catch (err) {
+      if (!this.regular && ['EINVAL', 'ENOTSUP', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) return;
+      throw writeError(this.path, err);
+    }
+    this.dirty = false;
+  }
+
+  // ---- redaction
+
+  private redactBody(body: EventBody): EventBody {
+    const r = (s: string): string => this.opts.redactor.redact(s);
+    switch (body.type) {
+      case 'run.started':
+        return { ...body, runbook: { ...body.runbook, title: r(body.runbook.title) } };
+      case 'var.set':
+        return { ...body, value: r(body.value) };
+      case 'step.started':
+      case 'step.completed':
+      case 'step.skipped':
+        return { ...body, title: r(body.title) };
+      case 'command.started':
+      case 'command.skipped':
+        return { ...body, command: r(body.command) };
+      case 'command.output':
+        return { ...body, data: r(body.data) };
+      case 'check.confirmed':
+      case 'note':
+      case 'mark':
+        return { ...body, text: r(body.text) };
+      default:
+        return body;
+    }
+  }
+
+  /** Redact a chunk through its command's stream and cut it into events of at most MAX_OUTPUT_BYTES. */
+  private outputBodies(body: OutputBody, final: boolean): OutputBody[] {
+    const key = `${body.id}\u0000${body.stream}`;
+    let s = this.streams.get(key);
+    if (!s) {
+      s = { id: body.id, stream: body.stream, r: this.opts.redactor.stream() };
+      this.streams.set(key, s);
+    }
+    let data = s.r.push(body.data);
+    if (final) {
+      data += s.r.flush();
+      this.streams.delete(key);
+    }
+    return splitData(data).map((d) => ({ type: 'command.output', id: body.id, stream: body.stream, data: d }));
+  }
+
+  private drainStreams(which: (s: { id: string }) => boolean): OutputBody[] {
+    const out: OutputBody[] = [];
+    for (const [key, s] of [...this.streams]) {
+      if (!which(s)) continue;
+      this.streams.delete(key);
+      for (const d of splitData(s.r.flush())) out.push({ type: 'command.output', id: s.id, stream: s.stream, data: d });
+    }
+    return out;
+  }
+
+  // ---- writing
+
+  private stamp(body: EventBody, seq: number, mono: number): TimelineEvent {
+    return { v: SCHEMA_VERSION, seq, ts: this.opts.clock.now().toISOString(), mono_ms: mono, ...body } as TimelineEvent;
+  }
+
+  /** Number, stamp and write bodies as one write under the lock; sync when asked. Resolves once written (and synced). */
+  private async writeBodies(bodies: EventBody[], sync: boolean): Promise<TimelineEvent[]> {
+    if (bodies.length === 0) {
+      if (sync) await this.syncNow();
+      return [];
+    }
+    const work = async (): Promise<TimelineEvent[]> => {
+      await this.learnTail();
+      const events: TimelineEvent[] = [];
+      for (const b of bodies) {
+        const mono = await this.monoNow();
+        const e = this.stamp(b, this.lastSeq + 1, mono);
+        events.push(e);
+        this.lastSeq = e.seq;
+        this.lastMono = mono;
+      }
+      const data = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+      const before = this.knownSize;
+      try {
+        await this.writeAll(data);
+        this.dirty = true;
+        if (sync) await this.syncNow();
+      } catch (err) {
+        // Never leave behind an event we report as not recorded: cut our own bytes off again.
+        if (this.regular && before >= 0) await this.fh.truncate(before).catch(() => undefined);
+        this.knownSize = -1;
+        throw writeError(this.path, err);
+      }
+      this.knownSize = this.regular ? before + data.length : -1;
+      return events;
+    };
+    if (!this.regular) return work();
+    try {
+      return await withLock(lockPathOf(this.path), work);
+    } catch (err) {
+      throw writeError(this.path, err);
+    }
+  }
+
+  private async writeAll(data: Buffer): Promise<void> {
+    let off = 0;
+    while (off < data.length) {
+      const { bytesWritten } = await this.fh.write(data, off, data.length - off);
+      if (bytesWritten <= 0) throw new Error('short write');
+      off += bytesWritten;
+    }
+  }
+
+  /** Under the lock: find the last event (fast when the file is as we left it), repairing a torn tail. */
+  private async learnTail(): Promise<void> {
+    if (!this.regular) {
+      this.knownSize = 0;
+      return;
+    }
+    const size = (await this.fh.stat()).size;
+    if (size === this.knownSize) return;
+    let last: { seq: number; mono_ms: number } | null = null;
+    let cutAt: number | null = null;
+    let completeLine = false;
+    let first = true;
+    for await (const line of linesBackward(this.fh, size)) {
+      const text = line.bytes.toString('utf8');
+      if (text.trim() === '') {
+        if (first && !line.newline && line.bytes.length > 0) cutAt = line.start;
+        first = false;
+        continue;
+      }
+      const env = envelopeOf(tryParse(text));
+      if (first) {
+        first = false;
+        if (!env) {
+          cutAt = line.start; // torn or garbage last line: moved aside
+          continue;
+        }
+        if (!line.newline) completeLine = true; // a whole event missing only its newline: keep it
+      }
+      if (env) {
+        if (env.v !== SCHEMA_VERSION) {
+          throw new UserError(`timeline ${this.path} has schema version ${String(env.v)}; this runbook writes version ${SCHEMA_VERSION}`);
+        }
+        last = env;
+        break;
+      }
+    }
+    let newSize = size;
+    if (cutAt !== null) newSize = await this.moveAside(cutAt, size);
+    else if (completeLine) {
+      await this.writeAll(Buffer.from('\n'));
+      newSize = size + 1;
+    }
+    this.knownSize = newSize;
+    if (last) {
+      this.lastSeq = last.seq;
+      this.lastMono = Math.max(this.lastMono, last.mono_ms);
+    } else {
+      this.lastSeq = -1;
+    }
+  }
+
+  /** Move bytes [from, size) to `<path>.torn-<n>` and cut the timeline back to `from`. */
+  private async moveAside(from: number, size: number): Promise<number> {
+    const torn = Buffer.alloc(size - from);
+    const { bytesRead } = await this.fh.read(torn, 0, torn.length, from);
+    for (let n = 1; ; n++) {
+      try {
+        const out = await fsp.open(`${this.path}.torn-${n}`, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
+        try {
+          await out.write(torn, 0, bytesRead);
+          await out.datasync();
+        } finally {
+          await out.close();
+        }
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    await this.fh.truncate(from);
+    await this.fh.datasync();
+    return from;
+  }
+
+  /** mono_ms for an event written now: never negative, never below the previous event's. */
+  private async monoNow(): Promise<number> {
+    const local = this.opts.clock.monoMs();
+    if (!this.origin) {
+      let run = 0;
+      if (this.lastSeq >= 0) {
+        // Joining a run another process started: derive from the run's start time and the wall clock.
+        const startMs = await this.runStartMs();
+        run = startMs === null ? this.lastMono : this.opts.clock.now().getTime() - startMs;
+      }
+      this.origin = { local, run: Math.max(0, run) };
+    }
+    const mono = Math.round(this.origin.run + (local - this.origin.local));
+    return Math.max(0, mono, this.lastMono);
+  }
+
+  private async runStartMs(): Promise<number | null> {
+    if (!this.regular) return null;
+    const first = await readFirstLine(this.fh).catch(() => null);
+    const env = first ? envelopeOf(tryParse(first.toString('utf8'))) : null;
+    const ms = env ? Date.parse(env.ts) : NaN;
+    return Number.isFinite(ms) ? ms - (env?.mono_ms ?? 0) : null;
+  }
+}
+
+/** Cut text into pieces of at most MAX_OUTPUT_BYTES UTF-8 bytes, never inside a character. */
+export function splitData(text: string): string[] {
+  if (text === '') return [];
+  if (text.length * 3 <= MAX_OUTPUT_BYTES || Buffer.byteLength(text, 'utf8') <= MAX_OUTPUT_BYTES) return [text];
+  const out: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    // Grow a piece character by character in blocks; at most 3 bytes per UTF-16 unit.
+    let end = Math.min(text.length, start + Math.floor(MAX_OUTPUT_BYTES / 3));
+    while (end < text.length) {
+      const step = Math.min(text.length, end + 1024);
+      if (Buffer.byteLength(text.slice(start, step), 'utf8') > MAX_OUTPUT_BYTES) break;
+      end = step;
+    }
+    while (end < text.length && Buffer.byteLength(text.slice(start, end + 1), 'utf8') <= MAX_OUTPUT_BYTES) end++;
+    // Do not split a surrogate pair.
+    const code = text.charCodeAt(end - 1);
+    if (end < text.length && code >= 0xd800 && code <= 0xdbff) end--;
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  return out;
+}
