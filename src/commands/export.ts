@@ -10,7 +10,8 @@ import { createMarkdownExporter } from '../timeline/export-markdown.js';
 import { foldEvent, initialFoldState, outlineRunbook, summarize } from '../timeline/fold.js';
 import { createRedactor, loadUserRedactPatterns, type RedactStream } from '../timeline/redact.js';
 import { createStyle } from '../ui/style.js';
-import { BatchWriter, describeProblem, readTimeline, type ReadItem } from './replay.js';
+import { readTimeline, type ReadItem } from '../timeline/reader.js';
+import { BatchWriter, describeProblem } from './replay.js';
 
 export interface ExportPorts {
   read(path: string): AsyncIterable<ReadItem>;
@@ -126,7 +127,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
   const problems: ExportProblem[] = [];
   const report = (p: ExportProblem): void => {
     problems.push(p);
-    io.stderr.write(describeProblem(timeline, { kind: 'problem', ...p }, 'exported'));
+    io.stderr.write(describeProblem({ kind: 'problem', ...p }, 'exported'));
   };
   const events = (quiet = false): AsyncGenerator<TimelineEvent> => redactedEvents(read(timeline), io.env, quiet ? () => {} : report);
 

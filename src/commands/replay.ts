@@ -6,20 +6,24 @@ import type { TimelineEvent } from '../timeline/events.js';
 import { foldEvent, initialFoldState, summarize } from '../timeline/fold.js';
 import { createRenderer, formatOffset, renderSummary } from '../ui/render-event.js';
 import { createStyle } from '../ui/style.js';
+import { followTimeline, readTimelineBatches, type ReadItem } from '../timeline/reader.js';
+
+export type { ReadItem };
 
 /** What replay needs from the outside world besides Io; tests pass a fake clock and sleep. */
 export interface ReplayPorts {
   /** Monotonic milliseconds. */
   now(): number;
   sleep(ms: number): Promise<void>;
-  read(path: string): AsyncIterable<ReadItem>;
+  /** The timeline in batches (one per chunk read), so a big file costs one await per chunk, not per event. */
+  read(path: string): AsyncIterable<readonly ReadItem[]>;
   follow(path: string, opts: { signal?: AbortSignal }): AsyncIterable<ReadItem>;
 }
 
 const realPorts: ReplayPorts = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  read: (path) => readTimeline(path),
+  read: (path) => readTimelineBatches(path),
   follow: (path, opts) => followTimeline(path, opts),
 };
 
@@ -64,10 +68,15 @@ export class BatchWriter {
   }
 }
 
-/** "path:line: message" for each problem the reader reports. */
-export function describeProblem(path: string, item: Extract<ReadItem, { kind: 'problem' }>, done = 'replayed'): string {
-  const what = item.torn ? `${item.message} (the last write was cut off; ${done} up to the line before)` : item.message;
-  return `runbook: ${path}:${item.line}: ${what}\n`;
+/** One stderr line for a problem the reader reports (its message already names the file and line). */
+export function describeProblem(item: Extract<ReadItem, { kind: 'problem' }>, done = 'replayed'): string {
+  const more = item.torn ? `; ${done} up to line ${item.line - 1}` : '';
+  return `runbook: ${item.message}${more}\n`;
+}
+
+/** Single items as one-item batches (follow yields as lines are appended). */
+async function* asBatches(items: AsyncIterable<ReadItem>): AsyncGenerator<readonly ReadItem[]> {
+  for await (const item of items) yield [item];
 }
 
 export async function replay(timeline: string, options: ReplayOptions, io: Io, ports: Partial<ReplayPorts> = {}): Promise<number> {
@@ -77,7 +86,7 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
   const renderer = createRenderer(style, { timelinePath: timeline });
   const fold = initialFoldState();
   const abort = new AbortController();
-  const items = options.follow ? p.follow(timeline, { signal: abort.signal }) : p.read(timeline);
+  const batches = options.follow ? asBatches(p.follow(timeline, { signal: abort.signal })) : p.read(timeline);
   // Pacing is for people: JSON Lines and --follow print as soon as events are there.
   const paced = !options.instant && !options.json && !options.follow;
   const maxIdleMs = options.maxIdle * 1000;
@@ -93,63 +102,65 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
   let prefix = '';
 
   try {
-    for await (const item of items) {
-      if (item.kind === 'problem') {
-        problems++;
-        await out.flush();
-        io.stderr.write(describeProblem(timeline, item));
-        continue;
-      }
-      const ev: TimelineEvent = item.event;
-      events++;
-      foldEvent(fold, ev);
-      if (ev.type === 'run.finished') finished = true;
-      const mono = typeof ev.mono_ms === 'number' && ev.mono_ms > 0 ? ev.mono_ms : 0;
-
-      if (paced) {
-        if (prevMono !== null && mono > prevMono) {
-          due += Math.min(mono - prevMono, maxIdleMs) / speed;
-          const wait = due - p.now();
-          if (wait >= 1) {
-            await out.flush();
-            await p.sleep(wait);
-          }
+    for await (const batch of batches) {
+      for (const item of batch) {
+        if (item.kind === 'problem') {
+          problems++;
+          await out.flush();
+          io.stderr.write(describeProblem(item));
+          continue;
         }
-        if (prevMono === null || mono > prevMono) prevMono = mono;
-      }
+        const ev: TimelineEvent = item.event;
+        events++;
+        foldEvent(fold, ev);
+        if (ev.type === 'run.finished') finished = true;
+        const mono = typeof ev.mono_ms === 'number' && ev.mono_ms > 0 ? ev.mono_ms : 0;
 
-      if (options.json) {
-        const w = out.write(`${JSON.stringify(ev)}\n`);
+        if (paced) {
+          if (prevMono !== null && mono > prevMono) {
+            due += Math.min(mono - prevMono, maxIdleMs) / speed;
+            const wait = due - p.now();
+            if (wait >= 1) {
+              await out.flush();
+              await p.sleep(wait);
+            }
+          }
+          if (prevMono === null || mono > prevMono) prevMono = mono;
+        }
+
+        if (options.json) {
+          const w = out.write(`${JSON.stringify(ev)}\n`);
+          if (w) await w;
+          continue;
+        }
+
+        let text = renderer.render(ev);
+        if (text === '') continue;
+        const isOutput = ev.type === 'command.output';
+        let chunk = '';
+        if (!isOutput && !atLineStart) {
+          chunk = '\n';
+          atLineStart = true;
+        }
+        if (!isOutput && text.charCodeAt(0) === 10) {
+          // A blank separator line stays blank, without an offset.
+          chunk += '\n';
+          text = text.slice(1);
+        }
+        const second = Math.floor(mono / 1000);
+        if (second !== prefixSecond) {
+          prefixSecond = second;
+          prefix = `${style.dim(formatOffset(mono))}  `;
+        }
+        if (atLineStart) chunk += prefix;
+        const endsNl = text.charCodeAt(text.length - 1) === 10;
+        const body = endsNl ? text.slice(0, -1) : text;
+        chunk += body.includes('\n') ? body.replaceAll('\n', `\n${prefix}`) : body;
+        if (endsNl) chunk += '\n';
+        atLineStart = endsNl;
+        const w = out.write(chunk);
         if (w) await w;
-        continue;
       }
-
-      let text = renderer.render(ev);
-      if (text === '') continue;
-      const isOutput = ev.type === 'command.output';
-      let chunk = '';
-      if (!isOutput && !atLineStart) {
-        chunk = '\n';
-        atLineStart = true;
-      }
-      if (!isOutput && text.charCodeAt(0) === 10) {
-        // A blank separator line stays blank, without an offset.
-        chunk += '\n';
-        text = text.slice(1);
-      }
-      const second = Math.floor(mono / 1000);
-      if (second !== prefixSecond) {
-        prefixSecond = second;
-        prefix = `${style.dim(formatOffset(mono))}  `;
-      }
-      if (atLineStart) chunk += prefix;
-      const endsNl = text.charCodeAt(text.length - 1) === 10;
-      const body = endsNl ? text.slice(0, -1) : text;
-      chunk += body.includes('\n') ? body.replaceAll('\n', `\n${prefix}`) : body;
-      if (endsNl) chunk += '\n';
-      atLineStart = endsNl;
-      const w = out.write(chunk);
-      if (w) await w;
     }
   } finally {
     abort.abort();
@@ -169,78 +180,3 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
   return 0;
 }
 
-// ---- TEMPORARY reader adapter: delete this block once src/timeline/reader.ts lands, and import
-// ---- { readTimeline, followTimeline, type ReadItem } from '../timeline/reader.js' instead (here and in export.ts).
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { describeSystemError } from '../errors.js';
-
-export type ReadItem =
-  | { kind: 'event'; event: TimelineEvent; line: number }
-  | { kind: 'problem'; line: number; message: string; torn: boolean };
-
-function parseLine(text: string, line: number, last: boolean, path: string): ReadItem {
-  try {
-    const ev = JSON.parse(text) as TimelineEvent;
-    if (ev === null || typeof ev !== 'object' || typeof ev.type !== 'string') throw new Error('not an event');
-    if (ev.v !== 1) throw new UserError(`${path}:${line}: timeline version ${String(ev.v)} is not supported`);
-    return { kind: 'event', event: ev, line };
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    return { kind: 'problem', line, message: last ? 'torn last line' : 'damaged line', torn: last };
-  }
-}
-
-export async function* readTimeline(path: string): AsyncGenerator<ReadItem> {
-  try {
-    await stat(path);
-  } catch (err) {
-    throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
-  }
-  const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let line = 0;
-  let pending: string | null = null;
-  for await (const text of rl) {
-    if (pending !== null) yield parseLine(pending, line, false, path);
-    line++;
-    pending = text;
-  }
-  if (pending !== null && pending !== '') yield parseLine(pending, line, true, path);
-}
-
-export async function* followTimeline(path: string, opts: { signal?: AbortSignal }): AsyncGenerator<ReadItem> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
-  }
-  try {
-    let pos = 0;
-    let rest = '';
-    let line = 0;
-    const buf = Buffer.alloc(1 << 16);
-    while (!opts.signal?.aborted) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) {
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      pos += bytesRead;
-      rest += buf.subarray(0, bytesRead).toString('utf8');
-      let nl: number;
-      while ((nl = rest.indexOf('\n')) >= 0) {
-        const text = rest.slice(0, nl);
-        rest = rest.slice(nl + 1);
-        line++;
-        const item = parseLine(text, line, false, path);
-        yield item;
-        if (item.kind === 'event' && item.event.type === 'run.finished') return;
-      }
-    }
-  } finally {
-    await fh.close();
-  }
-}
-// ---- end of TEMPORARY reader adapter
