@@ -24,6 +24,8 @@ export interface ExecutorOptions {
 
 // setTimeout fires at once for anything above this.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// After SIGKILL, the longest we wait for the group to be gone before settling anyway (unreaped zombies).
+const KILL_SETTLE_MS = 1000;
 
 export function createExecutor(opts: ExecutorOptions = {}): Executor {
   const timing: Timing = {
@@ -87,7 +89,7 @@ function runChild(
   let settled = false;
   let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
   let stopping = false;
-  let killSent = false;
+  let killSentAt: number | undefined;
   let forcedDrain = false;
   let timedOut = false;
   let interrupted = false;
@@ -198,7 +200,7 @@ function runChild(
     signalProcess(pid, group, signal);
     later(timing.graceMs, () => {
       signalProcess(pid, group, 'SIGKILL');
-      killSent = true;
+      killSentAt = performance.now();
       tryFinish();
     });
   }
@@ -232,11 +234,14 @@ function runChild(
 
   function tryFinish(): void {
     if (settled || exit === undefined || !pipesDone()) return;
-    // A stopped command settles only once its whole group is gone (or SIGKILLed), so the operator's next
-    // step never races leftovers of this one. Zombies count as alive: the grace bounds that wait.
-    if (stopping && !killSent && child.pid !== undefined && isAlive(child.pid, group)) {
-      later(50, tryFinish);
-      return;
+    // A stopped command settles only once its whole group is gone, so the operator's next step never races
+    // leftovers of this one. SIGKILL takes effect when the process is next scheduled, hence a short wait after
+    // it too; zombies count as alive for kill(0), so that wait is bounded.
+    if (stopping && child.pid !== undefined && isAlive(child.pid, group)) {
+      if (killSentAt === undefined || performance.now() - killSentAt < KILL_SETTLE_MS) {
+        later(25, tryFinish);
+        return;
+      }
     }
     finish({
       exitCode: exit.code,
