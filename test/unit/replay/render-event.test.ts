@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, type TimelineEvent } from '../../../src/timeline/events.js';
+import {
+  createRenderer,
+  formatDuration,
+  formatOffset,
+  renderCommandBox,
+  renderEvent,
+  createRenderContext,
+} from '../../../src/ui/render-event.js';
+import { createStyle } from '../../../src/ui/style.js';
+import { runStarted, timeline } from './helpers.js';
+
+const plain = createStyle(false);
+const colour = createStyle(true);
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0ms'],
+    [340, '340ms'],
+    [999, '999ms'],
+    [1000, '1.0s'],
+    [1234, '1.2s'],
+    [9999, '9.9s'],
+    [42_000, '42s'],
+    [252_000, '4m 12s'],
+    [3_900_000, '1h 05m'],
+    [-5, '0ms'],
+  ])('%d ms is %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+it('formatOffset gives +HH:MM:SS', () => {
+  expect(formatOffset(83_999)).toBe('+00:01:23');
+  expect(formatOffset(36_000_000)).toBe('+10:00:00');
+});
+
+describe('renderCommandBox', () => {
+  it('frames a command and marks it dangerous', () => {
+    const box = renderCommandBox("find / -delete\n  -print", { danger: true, id: '2.1', edited: true }, plain);
+    expect(box).toBe("┌─ 2.1 · ⚠ DANGEROUS · edited\n│ $ find / -delete\n│     -print\n└─\n");
+  });
+  it('has no danger mark for an ordinary command, and paints the dangerous frame bold red', () => {
+    expect(renderCommandBox('ls', { danger: false }, plain)).not.toContain('DANGEROUS');
+    expect(renderCommandBox('rm -rf x', { danger: true }, colour)).toContain(colour.danger('⚠ DANGEROUS'));
+  });
+});
+
+describe('renderEvent', () => {
+  const events = timeline([
+    [0, runStarted('---\nseverity: sev1\n---\n# T\n## One\n```sh\n## not a step\n```\n## Two\n## Three\n')],
+    [1, { type: 'step.started', step: 2, title: 'Two' }],
+    [2, { type: 'command.started', step: 2, id: '2.1', command: 'sleep 99', edited: false, danger: false }],
+    [3, { type: 'command.finished', id: '2.1', exit_code: null, signal: 'SIGTERM', duration_ms: 60_000, timed_out: true, interrupted: false, omitted_bytes: 0 }],
+    [4, { type: 'command.started', step: 2, id: '2.2', command: 'cat big', edited: false, danger: false }],
+    [5, { type: 'command.finished', id: '2.2', exit_code: 0, signal: null, duration_ms: 1200, timed_out: false, interrupted: false, omitted_bytes: 2048 }],
+    [6, { type: 'command.started', step: 2, id: '2.3', command: 'false', edited: false, danger: false }],
+    [7, { type: 'command.finished', id: '2.3', exit_code: 2, signal: null, duration_ms: 340, timed_out: false, interrupted: false, omitted_bytes: 0 }],
+    [8, { type: 'command.finished', id: '9.9', exit_code: null, signal: 'SIGINT', duration_ms: 10, timed_out: false, interrupted: true, omitted_bytes: 0 }],
+    [9, { type: 'note', text: 'paged the DBA', actor: 'bob' }],
+    [10, { type: 'mark', what: 'mitigated', text: 'traffic drained', actor: 'alice' }],
+    [11, { type: 'step.skipped', step: 3, title: 'Three' }],
+    [12, { type: 'command.skipped', step: 3, id: '3.1', command: 'reboot' }],
+  ]);
+  const r = createRenderer(plain);
+  const out = events.map((e) => r.render(e));
+
+  it('shows the run header with title, severity, incident and mode', () => {
+    expect(out[0]).toContain('▶ T  [sev1]');
+    expect(out[0]).toContain('inc-1 · live · alice@h');
+  });
+  it('counts steps from the stored source, ignoring headings inside code blocks', () => {
+    expect(out[1]).toBe('\n── Step 2 of 3: Two ──\n');
+  });
+  it('says how each command ended, and which command it was', () => {
+    expect(out[3]).toBe('⏱ timed out · 1m 00s  (2.1 sleep 99)\n');
+    expect(out[5]).toBe('✔ exit 0 · 1.2s · 2.0 KiB of output not recorded  (2.2 cat big)\n');
+    expect(out[7]).toBe('✘ exit 2 · 340ms  (2.3 false)\n');
+    expect(out[8]).toBe('⚡ interrupted · 10ms  (9.9)\n');
+  });
+  it('highlights notes and marks', () => {
+    expect(out[9]).toBe('✎ note (bob): paged the DBA\n');
+    expect(out[10]).toBe('⚑ mitigated: traffic drained\n');
+  });
+  it('dims skipped steps and commands', () => {
+    expect(out[11]).toContain('── Step 3 of 3: Three ── skipped');
+    expect(out[12]).toBe('↷ skipped 3.1: reboot\n');
+    const dimmed = createRenderer(colour);
+    const lines = events.map((e) => dimmed.render(e));
+    expect(lines[12]).toBe(colour.dim('↷ skipped 3.1: reboot') + '\n');
+    expect(lines[7]).toContain(colour.red('✘ exit 2 · 340ms'));
+    expect(lines[5]).toContain(colour.green('✔ exit 0 · 1.2s'));
+  });
+  it('prints output exactly as recorded', () => {
+    const ev = { v: 1, seq: 0, ts: '', mono_ms: 0, type: 'command.output', id: '1.1', stream: 'stderr', data: 'a\r\n\u001b[31mb' } as TimelineEvent;
+    expect(renderEvent(ev, createRenderContext(), colour)).toBe('a\r\n\u001b[31mb');
+  });
+  it('has a formatter for every event type, and ignores types from the future', () => {
+    const ctx = createRenderContext();
+    for (const type of EVENT_TYPES) {
+      if (type === 'command.output') continue;
+      const base = { v: 1, seq: 0, ts: '', mono_ms: 0, type, runbook: { id: '', title: '', path: '', sha256: '', source: '' }, text: '', what: 'detected', status: 'completed', duration_ms: 0, command: '', exit_code: 0, omitted_bytes: 0, value: '', name: '' };
+      expect(renderEvent(base as unknown as TimelineEvent, ctx, plain), type).not.toBe('');
+    }
+    expect(renderEvent({ type: 'step.paused' } as unknown as TimelineEvent, ctx, plain)).toBe('');
+  });
+});
