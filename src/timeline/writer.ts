@@ -44,6 +44,10 @@ export async function openTimeline(path: string, opts: OpenTimelineOptions): Pro
   let fh: FileHandle;
   try {
     await fsp.mkdir(dirname(path), { recursive: true });
+  } catch (err) {
+    throw writeError(path, err);
+  }
+  try {
     const flags = C.O_RDWR | C.O_APPEND | C.O_CREAT | (opts.create ? C.O_EXCL : 0);
     fh = await fsp.open(path, flags, 0o600);
   } catch (err) {
