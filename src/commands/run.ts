@@ -1,4 +1,219 @@
+// `runbook run`: compose the real adapters (prompts, execa, clock, timeline writer, terminal view) around
+// the engine. Every check that can refuse the run happens before the first command.
+import { hostname } from 'node:os';
+import { basename, resolve } from 'node:path';
 import type { RunOptions } from '../cli.js';
 import type { Io } from '../io.js';
-import { notYet } from './_todo.js';
-export async function run(_r: string, _o: RunOptions, _io: Io): Promise<number> { notYet('run'); }
+import { ExitCode, UserError } from '../errors.js';
+import { resolveRunbook } from '../runbook/load.js';
+import { parseRunbook } from '../runbook/parse.js';
+import type { Runbook } from '../runbook/model.js';
+import { DEFAULT_TIMEOUT_MS, runRunbook, type RunConfig, type RunOutcome } from '../runner/engine.js';
+import { parseVarFlags, presetValue, validateVar, varsNeeded, type ResolvedVar, type VarNeed } from '../runner/vars.js';
+import { systemClock } from '../adapters/clock.js';
+import { timelineDir, timelineFileName } from '../timeline/locate.js';
+import { openTimeline } from '../timeline/writer.js';
+import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
+import { readTimeline } from '../timeline/reader.js';
+import type { TimelineEvent, VarSource } from '../timeline/events.js';
+import { VERSION } from '../version.js';
+import { createStyle } from '../ui/style.js';
+import { formatDuration } from '../ui/render-event.js';
+import { actorName } from './note.js';
+import { relativeTo } from './shared.js';
+
+interface ResumeState {
+  path: string;
+  runbook: Runbook;
+  incident: string;
+  fromStep: number;
+  vars: Map<string, { value: string; source: VarSource }>;
+  originMonoMs: number;
+}
+
+/** What an unfinished timeline says: its runbook (from the stored source), values, and where to continue. */
+async function readResume(path: string): Promise<ResumeState> {
+  let started: Extract<TimelineEvent, { type: 'run.started' }> | undefined;
+  const vars = new Map<string, { value: string; source: VarSource }>();
+  const finishedSteps = new Set<number>();
+  let lastMono = 0;
+  for await (const item of readTimeline(path)) {
+    if (item.kind !== 'event') continue;
+    const e = item.event;
+    lastMono = Math.max(lastMono, e.mono_ms);
+    if (e.type === 'run.started') started = e;
+    else if (e.type === 'var.set' && e.value !== '[secret]') vars.set(e.name, { value: e.value, source: e.source });
+    else if (e.type === 'step.completed' || e.type === 'step.skipped') finishedSteps.add(e.step);
+    else if (e.type === 'run.finished') throw new UserError(`${path}: this run already finished (${e.status}); start a new run instead`);
+  }
+  if (!started) throw new UserError(`${path}: no run.started event, so there is no run to resume`);
+  const parsed = parseRunbook(started.runbook.source, started.runbook.path);
+  let fromStep = 1;
+  while (finishedSteps.has(fromStep)) fromStep++;
+  return { path, runbook: parsed.runbook, incident: started.incident, fromStep, vars, originMonoMs: lastMono };
+}
+
+function shortPath(io: Io, p: string): string {
+  return relativeTo(io.cwd)(p);
+}
+
+export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
+  if (!io.interactive && !o.yes && !o.dryRun) {
+    throw new UserError('run asks before every command and needs a terminal; use --yes to run without asking, or --dry-run to preview');
+  }
+  const flags = parseVarFlags(o.vars);
+  if (flags.errors.length) throw new UserError(flags.errors[0] as string);
+
+  const resume = o.resume !== undefined ? await readResume(resolve(io.cwd, o.resume)) : undefined;
+  const runbook = resume?.runbook ?? (await resolveRunbook(ref, o.dirs, io.env, io.cwd)).runbook;
+  if (resume && ref !== '-' && ref !== runbook.id && resolve(io.cwd, ref) !== runbook.path) {
+    throw new UserError(`${o.resume} is a run of "${runbook.id}", not "${ref}"`);
+  }
+  const fromStep = o.fromStep ?? resume?.fromStep ?? 1;
+  if (fromStep > runbook.steps.length) {
+    throw new UserError(resume ? `${o.resume}: every step is done already` : `--from-step ${fromStep}: "${runbook.id}" has ${runbook.steps.length} step${runbook.steps.length === 1 ? '' : 's'}`);
+  }
+
+  // Values: --var, then the environment, then a default, then the operator (masked for secrets).
+  const needs = varsNeeded(runbook, fromStep);
+  for (const n of runbook.steps.flatMap((s) => s.commands.flatMap((c) => c.placeholders)))
+    if (!needs.some((x) => x.name === n)) needs.push({ name: n, implicit: true });
+  const stop = new AbortController();
+  let prompter: Awaited<ReturnType<typeof makePrompter>> | undefined;
+  const vars: ResolvedVar[] = [];
+  for (const need of needs) {
+    const previous = resume?.vars.get(need.name);
+    const preset = flags.values[need.name] !== undefined ? presetValue(need, flags.values, io.env) : (previous ?? presetValue(need, flags.values, io.env));
+    const secret = need.decl?.secret ?? false;
+    if (preset) {
+      const problem = validateVar(need, preset.value);
+      if (problem) throw new UserError(`variable ${problem}${preset.source === 'flag' ? ' (from --var)' : preset.source === 'env' ? ' (from the environment)' : ' (the runbook default)'}`);
+      vars.push({ name: need.name, value: preset.value, source: preset.source, secret });
+      continue;
+    }
+    if (o.dryRun && !io.interactive) continue; // shown as {{name}} in the preview
+    if (!io.interactive) {
+      if (need.implicit || need.decl?.required) throw new UserError(`variable ${need.name} has no value and there is no terminal to ask on: pass --var ${need.name}=VALUE`);
+      vars.push({ name: need.name, value: '', source: 'default', secret });
+      continue;
+    }
+    prompter ??= await makePrompter(io, stop.signal);
+    const value = await prompter.askVar({ name: need.name, secret, validate: (v) => validateVar(need, v), ...describe(need) });
+    vars.push({ name: need.name, value, source: 'prompt', secret });
+  }
+  for (const [name, value] of Object.entries(flags.values))
+    if (!vars.some((v) => v.name === name)) vars.push({ name, value, source: 'flag', secret: false });
+
+  // The timeline is opened before anything runs: if it cannot be written, nothing runs.
+  const started = new Date();
+  const path = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : resolve(timelineDir(io.env, io.cwd), timelineFileName(started, runbook.id)));
+  const redactor = createRedactor({
+    secrets: vars.filter((v) => v.secret).map((v) => v.value),
+    patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
+  });
+  const sink = await openTimeline(path, { clock: systemClock, redactor, create: !resume && !o.timeline, owner: true });
+
+  const style = createStyle(io.colorErr);
+  const { createLiveView } = await import('../ui/live-view.js');
+  const view = createLiveView(io.stderr, { stdout: io.stdout, stderr: io.stderr }, style, {
+    timelinePath: shortPath(io, path),
+    statusLine: Boolean((io.stderr as NodeJS.WriteStream).isTTY),
+  });
+  const { createExecutor, defaultShell } = await import('../adapters/executor.js');
+  const executor = createExecutor();
+  const liveExecutor: typeof executor = { run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
+  const activePrompter = prompter ?? (io.interactive && !o.yes && !o.dryRun ? await makePrompter(io, stop.signal) : refusingPrompter());
+
+  // Signals: Ctrl-C while a command runs goes to its process group; SIGTERM / SIGHUP end the run as aborted.
+  let current: AbortController | null = null;
+  const onInt = (): void => {
+    if (current) current.abort('interrupt');
+    if (o.yes || !current) stop.abort('SIGINT');
+  };
+  const onTerm = (): void => {
+    current?.abort('terminate');
+    stop.abort('signal');
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
+
+  const cfg: RunConfig = {
+    runbook,
+    mode: o.dryRun ? 'dry-run' : 'live',
+    yes: o.yes,
+    allowDangerous: o.allowDangerous,
+    fromStep,
+    vars,
+    env: io.env,
+    cwd: io.cwd,
+    shell: defaultShell(io.env.PATH),
+    defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+    incident: resume?.incident ?? basename(path).replace(/\.jsonl$/, ''),
+    actor: actorName(io.env),
+    host: hostname(),
+    cliVersion: VERSION,
+  };
+  if (resume) {
+    cfg.resumed = { originMonoMs: systemClock.monoMs() - resume.originMonoMs };
+    view.message(`resuming ${shortPath(io, path)} at step ${fromStep}`);
+    await sink.append({ type: 'note', text: `run resumed at step ${fromStep}`, actor: cfg.actor });
+  }
+
+  let outcome: RunOutcome;
+  try {
+    outcome = await runRunbook(cfg, {
+      prompter: activePrompter,
+      executor: liveExecutor,
+      clock: systemClock,
+      sink,
+      view,
+      stop: stop.signal,
+      onCommand: (c) => (current = c),
+    });
+  } finally {
+    view.dispose();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onTerm);
+    await sink.close().catch(() => undefined);
+  }
+
+  const c = outcome.counts;
+  const paint = outcome.status === 'completed' ? style.green : outcome.status === 'failed' ? style.red : style.yellow;
+  io.stderr.write(
+    [
+      '',
+      paint(style.bold(`Run ${outcome.status} in ${formatDuration(outcome.durationMs)}`)),
+      `  steps    ${c.stepsDone} done, ${c.stepsSkipped} skipped, of ${runbook.steps.length}`,
+      `  commands ${c.commandsRun} run, ${c.commandsFailed} failed, ${c.commandsSkipped} skipped`,
+      `  timeline ${shortPath(io, path)}`,
+      outcome.status !== 'completed' ? style.dim(`  replay it: runbook replay ${shortPath(io, path)}`) : '',
+      '',
+    ]
+      .filter((l, i, a) => l !== '' || i === 0 || i === a.length - 1)
+      .join('\n'),
+  );
+  return outcome.status === 'completed' ? ExitCode.ok : outcome.status === 'failed' ? ExitCode.failed : ExitCode.aborted;
+}
+
+function describe(need: VarNeed): { description?: string; default?: string } {
+  const out: { description?: string; default?: string } = {};
+  if (need.decl?.description) out.description = need.decl.description;
+  else if (need.implicit) out.description = 'used as $' + need.name;
+  if (need.decl?.default !== undefined) out.default = need.decl.default;
+  return out;
+}
+
+async function makePrompter(io: Io, stop: AbortSignal) {
+  const { createPrompter } = await import('../adapters/prompter.js');
+  return createPrompter(io, stop);
+}
+
+/** With --yes or --dry-run nothing is asked; reaching a prompt would be a bug. */
+function refusingPrompter() {
+  const no = (): never => {
+    throw new Error('no prompt is possible here (this is a bug)');
+  };
+  return { commandAction: no, confirmDanger: no, editCommand: no, note: no, failureAction: no, confirmCheck: no };
+}

@@ -1,0 +1,350 @@
+// The runner's decisions: walk the steps, ask before every command, execute through the Executor port,
+// and record everything as events. All I/O comes through ports, so tests drive it with fakes.
+import type { Command, Runbook, Step } from '../runbook/model.js';
+import type { EventBody, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
+import { AbortedError, TimelineWriteError } from '../errors.js';
+import type { Clock, EventSink, ExecResult, Executor } from './ports.js';
+import { createCapture } from './capture.js';
+import { placeholderNames } from '../runbook/shell-scan.js';
+import { commandEnv, renderForDisplay, renderForShell, type ResolvedVar } from './vars.js';
+
+export type CommandChoice = 'run' | 'skip' | 'edit' | 'note' | 'stop';
+export type FailureChoice = 'retry' | 'edit' | 'continue' | 'stop';
+export type CheckChoice = 'confirm' | 'skip' | 'stop';
+
+/** Questions to the operator. Throwing AbortedError (Ctrl-C twice, SIGTERM) ends the run as aborted. */
+export interface Prompter {
+  commandAction(c: { id: string; danger: boolean }): Promise<CommandChoice>;
+  /** Ask the operator to type `word`; true when they typed it exactly. */
+  confirmDanger(word: string): Promise<boolean>;
+  editCommand(current: string): Promise<string>;
+  note(): Promise<string>;
+  failureAction(c: { id: string }): Promise<FailureChoice>;
+  confirmCheck(text: string): Promise<CheckChoice>;
+}
+
+/** What the operator sees besides events. */
+export interface View {
+  /** Every event as it is recorded (the live view skips output, which it already streamed). */
+  event(e: TimelineEvent): void;
+  /** A step's prose and checklist, after its header. */
+  stepBody(step: Step): void;
+  /** A command as it will run, before the prompt. */
+  command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]): void;
+  message(text: string, tone?: 'info' | 'warn' | 'error'): void;
+  /** A command is about to run / has settled (for a "still running" line on a terminal). */
+  running(id: string | null): void;
+}
+
+export interface RunConfig {
+  runbook: Runbook;
+  mode: RunMode;
+  /** --yes: run every non-dangerous command without asking; stop at the first failure. */
+  yes: boolean;
+  allowDangerous: boolean;
+  fromStep: number;
+  vars: ResolvedVar[];
+  /** The operator's environment (the base of each command's). */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  shell: string;
+  defaultTimeoutMs: number;
+  incident: string;
+  actor: string;
+  host: string;
+  cliVersion: string;
+  /** Continue an unfinished run: no run.started, steps before fromStep are not touched. */
+  resumed?: { originMonoMs: number };
+}
+
+export interface EnginePorts {
+  prompter: Prompter;
+  executor: Executor;
+  clock: Clock;
+  sink: EventSink;
+  view: View;
+  /** Aborted when the runner itself must stop (SIGTERM, SIGHUP): the running command is killed. */
+  stop?: AbortSignal;
+  /** Called with a controller for the running command, so Ctrl-C can be forwarded to it; null after. */
+  onCommand?: (interrupt: AbortController | null) => void;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  counts: { stepsDone: number; stepsSkipped: number; commandsRun: number; commandsFailed: number; commandsSkipped: number };
+  durationMs: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+export { DEFAULT_TIMEOUT_MS };
+
+/** The word a dangerous command asks the operator to type: its `name`, else the program it runs. */
+export function confirmationWord(c: Command, text: string): string {
+  if (typeof c.attributes.name === 'string' && /^[\w.-]+$/.test(c.attributes.name)) return c.attributes.name;
+  const words = text.replace(/^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_]\w*=\S*\s+)*/, '').match(/[A-Za-z0-9_.-]+/);
+  return words?.[0] ?? 'yes';
+}
+
+function failed(r: ExecResult): boolean {
+  return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0;
+}
+
+class Run {
+  private readonly counts = { stepsDone: 0, stepsSkipped: 0, commandsRun: 0, commandsFailed: 0, commandsSkipped: 0 };
+  private readonly values: Map<string, string>;
+  private readonly byName: Map<string, ResolvedVar>;
+  private readonly origin: number;
+
+  constructor(
+    private readonly cfg: RunConfig,
+    private readonly p: EnginePorts,
+  ) {
+    this.values = new Map(cfg.vars.map((v) => [v.name, v.value]));
+    this.byName = new Map(cfg.vars.map((v) => [v.name, v]));
+    this.origin = cfg.resumed?.originMonoMs ?? p.clock.monoMs();
+  }
+
+  private async emit(body: EventBody): Promise<TimelineEvent> {
+    const e = await this.p.sink.append(body);
+    this.p.view.event(e);
+    return e;
+  }
+
+  private elapsed(): number {
+    return Math.max(0, Math.round(this.p.clock.monoMs() - this.origin));
+  }
+
+  private checkStop(): void {
+    if (this.p.stop?.aborted) throw new AbortedError('stopped by a signal');
+  }
+
+  async start(): Promise<void> {
+    const { cfg } = this;
+    if (cfg.resumed) return;
+    const rb = cfg.runbook;
+    await this.emit({
+      type: 'run.started',
+      incident: cfg.incident,
+      runbook: { id: rb.id, title: rb.title, path: rb.path, sha256: rb.sha256, source: rb.source },
+      mode: cfg.mode,
+      actor: cfg.actor,
+      host: cfg.host,
+      cwd: cfg.cwd,
+      cli_version: cfg.cliVersion,
+    });
+    for (const v of cfg.vars) await this.emit({ type: 'var.set', name: v.name, value: v.secret ? '[secret]' : v.value, source: v.source });
+  }
+
+  async walk(): Promise<RunStatus> {
+    const steps = this.cfg.runbook.steps;
+    for (const step of steps) {
+      if (step.index < this.cfg.fromStep) {
+        if (!this.cfg.resumed) {
+          await this.emit({ type: 'step.skipped', step: step.index, title: step.title });
+          this.counts.stepsSkipped++;
+        }
+        continue;
+      }
+      const r = await this.step(step);
+      if (r !== 'ok') return r;
+    }
+    return 'completed';
+  }
+
+  private async step(step: Step): Promise<'ok' | RunStatus> {
+    this.checkStop();
+    await this.emit({ type: 'step.started', step: step.index, title: step.title });
+    this.p.view.stepBody(step);
+    let didSomething = false;
+    for (const check of step.checks) {
+      if (this.cfg.yes || this.cfg.mode === 'dry-run') continue; // nobody confirmed it: nothing is recorded
+      const choice = await this.p.prompter.confirmCheck(check.text);
+      if (choice === 'stop') throw new AbortedError('stopped by the operator');
+      if (choice === 'confirm') {
+        await this.emit({ type: 'check.confirmed', step: step.index, text: check.text });
+        didSomething = true;
+      }
+    }
+    const runnable = step.commands.filter((c) => c.runnable);
+    for (const c of step.commands) {
+      if (!c.runnable) {
+        this.p.view.command(c.text, c, false, []);
+        continue;
+      }
+      const r = await this.command(step, c);
+      if (r === 'ran') didSomething = true;
+      if (r === 'failed') return 'failed';
+    }
+    const skipped = runnable.length > 0 && !didSomething;
+    await this.emit({ type: skipped ? 'step.skipped' : 'step.completed', step: step.index, title: step.title });
+    if (skipped) this.counts.stepsSkipped++;
+    else this.counts.stepsDone++;
+    return 'ok';
+  }
+
+  /** One command, through every prompt. 'failed' ends the run as failed. */
+  private async command(step: Step, c: Command): Promise<'ran' | 'skipped' | 'failed'> {
+    const { cfg, p } = this;
+    let template = c.text;
+    let edited = false;
+    const refs = (): ResolvedVar[] =>
+      [...new Set([...c.placeholders, ...c.envRefs])].map((n) => this.byName.get(n)).filter((v): v is ResolvedVar => v !== undefined);
+    const display = (): string => renderForDisplay(template, this.byName);
+    const skip = async (why?: string): Promise<'skipped'> => {
+      if (why) p.view.message(why, 'warn');
+      await this.emit({ type: 'command.skipped', step: step.index, id: c.id, command: display() });
+      this.counts.commandsSkipped++;
+      return 'skipped';
+    };
+
+    p.view.command(display(), c, edited, refs());
+    if (cfg.mode === 'dry-run') return skip();
+    if (cfg.yes) {
+      if (c.danger && !cfg.allowDangerous) return skip(`skipped ${c.id}: dangerous (${c.dangerReason}); --allow-dangerous runs it with --yes`);
+      if (c.interactive) return skip(`skipped ${c.id}: interactive commands need an operator`);
+      const result = await this.execute(step, c, template, edited);
+      if (failed(result) && !c.allowFailure) return 'failed';
+      return 'ran';
+    }
+
+    for (;;) {
+      this.checkStop();
+      const choice = await p.prompter.commandAction({ id: c.id, danger: c.danger });
+      if (choice === 'stop') throw new AbortedError('stopped by the operator');
+      if (choice === 'skip') return skip();
+      if (choice === 'note') {
+        const text = (await p.prompter.note()).trim();
+        if (text) await this.emit({ type: 'note', text, actor: cfg.actor });
+        continue;
+      }
+      if (choice === 'edit') {
+        template = await this.edit(template);
+        edited = edited || template !== c.text;
+        p.view.command(display(), c, edited, refs());
+        continue;
+      }
+      // run
+      if (c.danger) {
+        const word = confirmationWord(c, display());
+        if (!(await p.prompter.confirmDanger(word))) {
+          p.view.message(`not run: the confirmation did not match "${word}"`, 'warn');
+          continue;
+        }
+      }
+      for (;;) {
+        const result = await this.execute(step, c, template, edited);
+        if (!failed(result) || c.allowFailure) return 'ran';
+        const next = await p.prompter.failureAction({ id: c.id });
+        if (next === 'retry') continue;
+        if (next === 'continue') return 'ran';
+        if (next === 'stop') return 'failed';
+        template = await this.edit(template);
+        edited = edited || template !== c.text;
+        p.view.command(display(), c, edited, refs());
+        if (c.danger && !(await p.prompter.confirmDanger(confirmationWord(c, display())))) {
+          p.view.message('not run: the confirmation did not match', 'warn');
+          return skip();
+        }
+      }
+    }
+  }
+
+  /** Edit what the operator sees (values filled in) unless a secret is involved: then the template itself. */
+  private async edit(template: string): Promise<string> {
+    const involvesSecret = placeholderNames(template).some((n) => this.byName.get(n)?.secret);
+    const base = involvesSecret ? template : renderForDisplay(template, this.byName);
+    const next = await this.p.prompter.editCommand(base);
+    return next.trim() === '' ? template : next;
+  }
+
+  private async execute(step: Step, c: Command, template: string, edited: boolean): Promise<ExecResult> {
+    const { cfg, p } = this;
+    this.checkStop();
+    // On disk before the command is spawned (the sink syncs before resolving).
+    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger: c.danger });
+    let writeFailure: unknown = null;
+    let pending: Promise<void> = Promise.resolve();
+    const capture = createCapture((stream, data) => {
+      pending = pending.then(() => p.sink.appendOutput({ type: 'command.output', id: c.id, stream, data })).catch((err) => {
+        if (!writeFailure) {
+          writeFailure = err;
+          p.view.message(err instanceof Error ? err.message : String(err), 'error');
+        }
+      });
+    });
+    const interrupt = new AbortController();
+    const onStop = (): void => interrupt.abort('terminate');
+    p.stop?.addEventListener('abort', onStop, { once: true });
+    p.onCommand?.(interrupt);
+    p.view.running(c.id);
+    let result: ExecResult;
+    try {
+      result = await p.executor.run(
+        {
+          script: renderForShell(template, this.values),
+          shell: c.shell ?? cfg.shell,
+          cwd: c.cwd ? resolveCwd(cfg.cwd, c.cwd) : cfg.cwd,
+          env: commandEnv(cfg.env, cfg.vars),
+          timeoutMs: c.timeoutMs ?? cfg.runbook.timeoutMs ?? cfg.defaultTimeoutMs,
+          interactive: c.interactive,
+          signal: interrupt.signal,
+        },
+        c.interactive ? () => undefined : (stream, chunk) => capture.push(stream, chunk),
+      );
+    } finally {
+      p.view.running(null);
+      p.onCommand?.(null);
+      p.stop?.removeEventListener('abort', onStop);
+    }
+    if (result.spawnError) capture.push('stderr', Buffer.from(`runbook: could not start the command: ${result.spawnError}\n`));
+    if (c.interactive) capture.push('stdout', Buffer.from('[interactive: output went to the terminal and was not recorded]\n'));
+    const omitted = capture.finish();
+    await pending;
+    if (writeFailure) throw writeFailure instanceof TimelineWriteError ? writeFailure : new TimelineWriteError(p.sink.path, String(writeFailure));
+    await this.emit({
+      type: 'command.finished',
+      id: c.id,
+      exit_code: result.exitCode,
+      signal: result.signal,
+      duration_ms: Math.round(result.durationMs),
+      timed_out: result.timedOut,
+      interrupted: result.interrupted,
+      omitted_bytes: omitted,
+    });
+    this.counts.commandsRun++;
+    if (failed(result)) {
+      if (!c.allowFailure) this.counts.commandsFailed++;
+      if (result.spawnError) p.view.message(`could not start: ${result.spawnError}`, 'error');
+    }
+    this.checkStop();
+    return result;
+  }
+
+  async finish(status: RunStatus): Promise<RunOutcome> {
+    const durationMs = this.elapsed();
+    await this.emit({ type: 'run.finished', status, duration_ms: durationMs });
+    return { status, counts: { ...this.counts }, durationMs };
+  }
+}
+
+function resolveCwd(base: string, cwd: string): string {
+  return cwd.startsWith('/') ? cwd : `${base.replace(/\/$/, '')}/${cwd}`;
+}
+
+/**
+ * Run a runbook to its end. Returns the outcome; an abort (stop, Ctrl-C twice, SIGTERM) is recorded as
+ * `aborted` and returned too. A timeline write failure is thrown (nothing may run after it).
+ */
+export async function runRunbook(cfg: RunConfig, ports: EnginePorts): Promise<RunOutcome> {
+  const run = new Run(cfg, ports);
+  await run.start();
+  let status: RunStatus;
+  try {
+    status = await run.walk();
+  } catch (err) {
+    if (!(err instanceof AbortedError)) throw err;
+    ports.view.message(err.message, 'warn');
+    status = 'aborted';
+  }
+  return run.finish(status);
+}
