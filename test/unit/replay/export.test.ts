@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportTimeline } from '../../../src/commands/export.js';
+import type { ExportFormat } from '../../../src/cli.js';
+import { UserError } from '../../../src/errors.js';
+import { COMPLETED, INTERRUPTED, fakeIo, itemsOf, runStarted, timeline } from './helpers.js';
+
+async function exported(path: string, format: ExportFormat, env?: NodeJS.ProcessEnv): Promise<{ out: string; err: string }> {
+  const io = fakeIo(env ? { env } : {});
+  expect(await exportTimeline(path, { format }, io)).toBe(0);
+  return { out: io.out(), err: io.err() };
+}
+
+describe('export --format markdown', () => {
+  it('writes a postmortem draft in the SRE layout with the Timeline filled in (golden)', async () => {
+    const { out, err } = await exported(COMPLETED, 'markdown');
+    await expect(out).toMatchFileSnapshot('../../fixtures/timelines/disk-full-completed.postmortem.md');
+    expect(err).toBe('');
+    const headings = out.split('\n').filter((l) => l.startsWith('#')).map((l) => l.replace(/^#+ /, ''));
+    expect(headings.slice(1)).toEqual([
+      'Summary', 'Impact', 'Root causes', 'Trigger', 'Resolution', 'Detection', 'Action items',
+      'Lessons learned', 'What went well', 'What went wrong', 'Where we got lucky', 'Timeline',
+    ]);
+    expect(out).toContain('| Time to mitigate | 5m 05s |');
+    expect(out).toMatch(/_TODO: .*_/);
+  });
+
+  it('redacts again with the runbook patterns and the user config patterns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-export-'));
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ redact: ['DiskFull'] }));
+    const { out } = await exported(COMPLETED, 'markdown', { RUNBOOK_CONFIG: config });
+    expect(out).not.toContain('internal-1a2b3c4d');
+    expect(out).not.toContain('DiskFull');
+    expect(out).toContain('alert \\[redacted\\] fired');
+  });
+
+  it('says the timeline is incomplete when it is torn and unfinished', async () => {
+    const { out, err } = await exported(INTERRUPTED, 'markdown');
+    expect(out).toContain('**Incomplete timeline**');
+    expect(out).toContain('| Time to mitigate | — (not marked) |');
+    expect(err).toMatch(/:13: .*exported up to line 12/);
+  });
+});
+
+describe('export --format json', () => {
+  it('writes one summary document (golden)', async () => {
+    const { out } = await exported(COMPLETED, 'json');
+    await expect(out).toMatchFileSnapshot('../../fixtures/timelines/disk-full-completed.summary.json');
+    const doc = JSON.parse(out) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      runbook: { id: 'disk-full', title: 'Disk almost full' },
+      status: 'completed',
+      time_to_detect_ms: 900,
+      time_to_mitigate_ms: 305_000,
+      time_to_resolve_ms: 372_000,
+    });
+  });
+
+  it('lists the problems of a torn timeline and calls the run interrupted', async () => {
+    const doc = JSON.parse((await exported(INTERRUPTED, 'json')).out) as { status: string; problems: { line: number; torn: boolean }[] };
+    expect(doc.status).toBe('interrupted');
+    expect(doc.problems.map((p) => [p.line, p.torn])).toEqual([[7, false], [13, true]]);
+  });
+});
+
+describe('export --format cast', () => {
+  it('writes asciicast v2: a header, then [time, "o", text] frames with non-decreasing times and CRLF', async () => {
+    const { out } = await exported(COMPLETED, 'cast');
+    const [first, ...rest] = out.trimEnd().split('\n');
+    const header = JSON.parse(first ?? '') as Record<string, unknown>;
+    expect(header).toMatchObject({ version: 2, timestamp: Date.parse('2026-11-28T03:00:00Z') / 1000, title: 'Disk almost full — 20261128-030000-disk-full' });
+    expect(header.width).toBeGreaterThanOrEqual(80);
+    expect(header.height).toBeGreaterThan(0);
+    let last = 0;
+    for (const line of rest) {
+      const frame = JSON.parse(line) as [number, string, string];
+      expect(frame[1]).toBe('o');
+      expect(frame[0]).toBeGreaterThanOrEqual(last);
+      expect(frame[2]).not.toMatch(/[^\r]\n|^\n/);
+      last = frame[0];
+    }
+    // 5 min and 1 min pauses are cut to 2 s each: the whole run plays in well under a minute.
+    expect(last).toBeLessThan(30);
+    expect(out).toContain('⚠ DANGEROUS');
+    expect(out).toContain('\\u001b[');
+    expect(out).not.toContain('internal-1a2b3c4d');
+  });
+});
+
+describe('export redaction of output', () => {
+  it('catches a secret split across two output chunks', async () => {
+    const events = timeline([
+      [0, runStarted('---\nredact: ["tok-[0-9]{6}"]\n---\n## One\n')],
+      [1, { type: 'command.started', step: 1, id: '1.1', command: 'env', edited: false, danger: false }],
+      [2, { type: 'command.output', id: '1.1', stream: 'stdout', data: 'A=tok-123' }],
+      [3, { type: 'command.output', id: '1.1', stream: 'stdout', data: '456 password=hun' }],
+      [4, { type: 'command.output', id: '1.1', stream: 'stdout', data: 'ter2\n' }],
+      [5, { type: 'command.finished', id: '1.1', exit_code: 0, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 }],
+      [6, { type: 'run.finished', status: 'completed', duration_ms: 6 }],
+    ]);
+    const io = fakeIo();
+    await exportTimeline('x.jsonl', { format: 'cast' }, io, { read: () => itemsOf(events) });
+    const text = io
+      .out()
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => (JSON.parse(l) as [number, string, string])[2])
+      .join('');
+    expect(text).toContain('A=[redacted]');
+    expect(text).not.toContain('123456');
+    expect(text).not.toContain('hunter2');
+  });
+});
+
+describe('export -o and errors', () => {
+  it('writes the file given with -o and nothing to stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-export-'));
+    const file = join(dir, 'pm.md');
+    const io = fakeIo();
+    await exportTimeline(COMPLETED, { format: 'markdown', output: file }, io);
+    expect(io.out()).toBe('');
+    expect(readFileSync(file, 'utf8')).toContain('# Postmortem: Disk almost full');
+  });
+
+  it('names the path when the output cannot be written', async () => {
+    const err = await exportTimeline(COMPLETED, { format: 'json', output: '/nonexistent-dir/x.json' }, fakeIo()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toContain('/nonexistent-dir/x.json');
+  });
+
+  it('exits 2 naming the timeline when it cannot be read', async () => {
+    const err = await exportTimeline('missing.jsonl', { format: 'cast' }, fakeIo()).catch((e: unknown) => e);
+    expect((err as UserError).exitCode).toBe(2);
+    expect((err as Error).message).toContain('missing.jsonl');
+  });
+});
