@@ -10,13 +10,13 @@ export interface DangerPattern {
 // A command word boundary: start of text or a shell separator, optional sudo/env prefixes.
 const W = String.raw`(?:^|[;&|({\`\n]|\$\(|\bsudo\s+(?:-\S+\s+)*|\bxargs\s+(?:-\S+\s+)*|\bexec\s+|\bnohup\s+|\btimeout\s+\S+\s+)\s*`;
 
-function cmd(body: string, flags = ''): RegExp {
+function cmd(body: string, flags = 'm'): RegExp {
   return new RegExp(`${W}${body}`, flags);
 }
 
 export const DANGER_PATTERNS: readonly DangerPattern[] = [
   // Any rm deletes something an operator may want back; -r and -f only make it worse.
-  { name: 'rm', re: cmd(String.raw`(?:rm|rmdir|unlink)\s`), example: 'rm -rf /var/lib/app/cache' },
+  { name: 'rm', re: cmd(String.raw`(?:rm|rmdir|unlink)(?:\s|$)`, 'm'), example: 'rm -rf /var/lib/app/cache' },
   { name: 'find -delete / -exec rm', re: /\bfind\b.*\s(?:-delete\b|-exec\s+rm\b)/, example: "find /var/log -name '*.gz' -delete" },
   { name: 'kill / pkill / killall', re: cmd(String.raw`(?:kill|pkill|killall)\b`), example: 'kill -9 1234' },
   { name: 'reboot / shutdown / halt / poweroff', re: cmd(String.raw`(?:reboot|shutdown|halt|poweroff)\b`), example: 'sudo reboot' },
@@ -32,7 +32,7 @@ export const DANGER_PATTERNS: readonly DangerPattern[] = [
     example: 'kubectl -n shop delete pod api-7d9f',
   },
   { name: 'helm uninstall / rollback / upgrade', re: /\bhelm\s+(?:--?\S+\s+)*(?:uninstall|delete|rollback|upgrade|install)\b/, example: 'helm rollback api 41' },
-  { name: 'SQL DROP / TRUNCATE / DELETE / ALTER', re: /\b(?:DROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)|TRUNCATE(?:\s+TABLE)?\s+\w|DELETE\s+FROM|ALTER\s+(?:TABLE|SYSTEM|DATABASE))\b/i, example: 'psql -c "DROP TABLE sessions"' },
+  { name: 'SQL DROP / TRUNCATE / DELETE / ALTER', re: /\b(?:DROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)|TRUNCATE(?:\s+TABLE)?\s+\w+|DELETE\s+FROM|ALTER\s+(?:TABLE|SYSTEM|DATABASE))\b/i, example: 'psql -c "DROP TABLE sessions"' },
   { name: 'pg_terminate_backend / pg_cancel_backend', re: /\bpg_(?:terminate|cancel)_backend\b/, example: "psql -c 'select pg_terminate_backend(4242)'" },
   { name: 'redis FLUSHALL / FLUSHDB / SHUTDOWN', re: /\bredis-cli\b.*\b(?:flushall|flushdb|shutdown|del|config\s+set)\b/i, example: 'redis-cli FLUSHALL' },
   { name: 'dd of=', re: /\bdd\b[^|;&]*\bof=/, example: 'dd if=/dev/zero of=/dev/sdb' },

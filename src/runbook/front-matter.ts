@@ -108,7 +108,8 @@ export function readMeta(fm: FrontMatter, file: string): MetaResult {
 
   let data: unknown;
   try {
-    data = yaml.load(fm.yaml, { filename: file });
+    // CORE_SCHEMA: dates stay text, so 2026-13-45 is an error instead of silently becoming 2027-02-14.
+    data = yaml.load(fm.yaml, { filename: file, schema: yaml.CORE_SCHEMA });
   } catch (e) {
     const ye = e as { mark?: { line: number }; reason?: string; message: string };
     const line = fm.firstLine + (ye.mark?.line ?? 0);
@@ -149,7 +150,8 @@ export function readMeta(fm: FrontMatter, file: string): MetaResult {
   const lr = d.last_reviewed;
   if (lr !== undefined && lr !== null) {
     const iso = lr instanceof Date && !Number.isNaN(lr.getTime()) ? lr.toISOString().slice(0, 10) : typeof lr === 'string' ? lr.trim() : '';
-    const valid = /^\d{4}-\d{2}-\d{2}$/.test(iso) && new Date(`${iso}T00:00:00Z`).toISOString().slice(0, 10) === iso;
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? Date.parse(`${iso}T00:00:00Z`) : NaN;
+    const valid = !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === iso;
     if (valid) meta.lastReviewed = iso;
     else err('bad-date', 'last_reviewed', `last_reviewed must be a date like 2026-10-01, not ${JSON.stringify(lr)}`);
   }

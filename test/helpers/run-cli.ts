@@ -1,0 +1,244 @@
+// Spawning the real CLI (bin/runbook.js, which imports dist/) for `runbook run` end-to-end tests: each test
+// works in its own temp dir, every process has a deadline, and killAll() (afterEach) ends whatever is left.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = join(ROOT, 'bin', 'runbook.js');
+const PTY_DRIVER = join(ROOT, 'test', 'helpers', 'pty-driver.py');
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const live = new Set<ChildProcess>();
+const dirs: string[] = [];
+
+/** A fresh working directory with helpers to write runbooks and read what a run left behind. */
+export function workDir(): { dir: string; write(name: string, text: string): string; path(name: string): string } {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-run-e2e-'));
+  dirs.push(dir);
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    write(name, text) {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      return p;
+    },
+  };
+}
+
+/** The environment of a spawned CLI: the test's, without colour or runbook settings of the machine. */
+export function cliEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', RUNBOOK_TIMELINE_DIR: join(dir, 'incidents'), ...extra };
+  delete env.FORCE_COLOR;
+  delete env.RUNBOOK_PATH;
+  delete env.RUNBOOK_REDACT;
+  return env;
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  done: Promise<Exit>;
+  /** Everything written to stdout / stderr so far. */
+  stdout(): string;
+  stderr(): string;
+}
+
+/** Spawn `node bin/runbook.js ...args`; SIGKILLed after timeoutMs. */
+export function spawnCli(
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean },
+): Spawned {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
+    env: opts.env ?? cliEnv(opts.cwd),
+    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let out = '';
+  let err = '';
+  if (opts.keepStdout !== false) child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+  const done = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      live.delete(child);
+      resolve({ code, signal, stdout: out, stderr: err });
+    });
+  });
+  return { child, done, stdout: () => out, stderr: () => err };
+}
+
+export const runCli = (args: string[], opts: Parameters<typeof spawnCli>[1]): Promise<Exit> => spawnCli(args, opts).done;
+
+/** Remove ANSI escapes and carriage returns, so terminal output can be searched as text. */
+export function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b[()][A-Z0-9]/g, '').replace(/\r/g, '');
+}
+
+export interface PtyRun {
+  /** The runner's pid (the process on the terminal). */
+  pid: Promise<number>;
+  /** Type into the terminal. */
+  type(text: string): void;
+  /** All the terminal showed so far, ANSI removed. */
+  screen(): string;
+  /** Wait until the screen, from `from` on, matches; returns the index just after the match. */
+  waitFor(pattern: RegExp | string, opts?: { from?: number; timeoutMs?: number }): Promise<number>;
+  done: Promise<Exit>;
+}
+
+export function python3Available(): boolean {
+  return spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Run the CLI on a real pseudo-terminal (python3's pty module), 120x40. */
+export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): PtyRun {
+  const env = { ...(opts.env ?? cliEnv(opts.cwd)), TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' };
+  const child = spawn('python3', [PTY_DRIVER, '120', '40', '--', process.execPath, BIN, ...args], {
+    cwd: opts.cwd,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let raw = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  child.stdout.on('data', (d: Buffer) => {
+    raw += d.toString();
+    for (const w of [...waiters]) w();
+  });
+  let resolvePid: (pid: number) => void = () => {};
+  const pid = new Promise<number>((r) => (resolvePid = r));
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    const m = /PTY_CHILD_PID=(\d+)/.exec(err);
+    if (m) resolvePid(Number(m[1]));
+  });
+  const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs ?? 30_000);
+  let exited = false;
+  const done = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      exited = true;
+      clearTimeout(timer);
+      live.delete(child);
+      for (const w of [...waiters]) w();
+      resolve({ code, signal, stdout: plain(raw), stderr: err });
+    });
+  });
+  const screen = (): string => plain(raw);
+  return {
+    pid,
+    type: (text) => {
+      child.stdin.write(text);
+    },
+    screen,
+    done,
+    waitFor(pattern, o = {}) {
+      const from = o.from ?? 0;
+      const test = (): number | undefined => {
+        const text = screen().slice(from);
+        if (typeof pattern === 'string') {
+          const i = text.indexOf(pattern);
+          return i < 0 ? undefined : from + i + pattern.length;
+        }
+        const m = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(text);
+        return m ? from + m.index + m[0].length : undefined;
+      };
+      return new Promise<number>((resolve, reject) => {
+        const check = (): void => {
+          const at = test();
+          if (at !== undefined) {
+            cleanup();
+            resolve(at);
+          } else if (exited) {
+            cleanup();
+            reject(new Error(`the runner exited before showing ${String(pattern)}; screen:\n${screen().slice(-3000)}`));
+          }
+        };
+        const t = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${String(pattern)}; screen:\n${screen().slice(-3000)}`));
+        }, o.timeoutMs ?? 15_000);
+        const cleanup = (): void => {
+          clearTimeout(t);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Parsed events of a timeline file. */
+export function readEvents(path: string): Array<Record<string, unknown> & { type: string; seq: number }> {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { type: string; seq: number });
+}
+
+/** The one timeline a run wrote under `<dir>/incidents` (RUNBOOK_TIMELINE_DIR of cliEnv). */
+export function onlyTimeline(dir: string): string {
+  const files = readdirSync(join(dir, 'incidents')).filter((f) => f.endsWith('.jsonl'));
+  if (files.length !== 1) throw new Error(`expected one timeline in ${dir}/incidents, found ${files.join(', ') || 'none'}`);
+  return join(dir, 'incidents', files[0] as string);
+}
+
+/** Pids of live (not zombie) processes whose command line contains `marker`. */
+export function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (!cmd.includes(marker)) continue;
+      const state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1];
+      if (state !== 'Z' && state !== 'X') found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/** A marker that makes a test's own `sleep` findable: `sleep 30.<n>` sleeps 30 s and is unique. */
+export function uniqueSleep(seconds: number): string {
+  return `${seconds}.${String(process.pid).slice(-4)}${Math.floor(Math.random() * 1e5)}`;
+}
+
+/** Kill every process a test started (and their leftovers by marker), remove the temp dirs. */
+export function cleanup(markers: string[] = []): void {
+  for (const c of live) c.kill('SIGKILL');
+  live.clear();
+  for (const m of markers) for (const pid of processesWith(m)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** Resolves when `cond` is true (checked every 50 ms), rejects after timeoutMs. */
+export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
