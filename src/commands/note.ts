@@ -81,7 +81,8 @@ async function runbookPatterns(path: string): Promise<string[]> {
   try {
     const fh = await fsp.open(path, 'r');
     try {
-      const first = await readFirstLine(fh);
+      if (!(await fh.stat()).isFile()) return []; // a device such as /dev/full never ends
+      const first = await readFirstLine(fh, 64 * 1024 * 1024);
       const head = first ? (tryParse(first.toString('utf8')) as { type?: unknown; runbook?: { source?: unknown } } | undefined) : undefined;
       source = head?.type === 'run.started' ? head.runbook?.source : undefined;
     } finally {

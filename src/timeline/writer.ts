@@ -37,7 +37,8 @@ export const ownerPathOf = (path: string): string => `${path}.owner`;
 function writeError(path: string, err: unknown): UserError {
   if (err instanceof UserError) return err;
   if (err instanceof LockTimeoutError) return new TimelineWriteError(path, err.message);
-  return new TimelineWriteError(path, describeSystemError(err));
+  // "ENOSPC: no space left on device, write" -> "ENOSPC: no space left on device"
+  return new TimelineWriteError(path, describeSystemError(err).replace(/, [a-z]+$/, ''));
 }
 
 export async function openTimeline(path: string, opts: OpenTimelineOptions): Promise<TimelineWriter> {

@@ -1,0 +1,137 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runbook } from './cli.js';
+import { tempDir } from '../../unit/timeline/helpers.js';
+
+function started(seq: number, ts: string, id: string, source = '# x\n'): string {
+  return JSON.stringify({
+    v: 1, seq, ts, mono_ms: 0, type: 'run.started', incident: `inc-${id}`,
+    runbook: { id, title: id, path: `${id}.md`, sha256: '0', source },
+    mode: 'live', actor: 'a', host: 'h', cwd: '/', cli_version: '0.1.0',
+  });
+}
+const ev = (seq: number, ts: string, body: Record<string, unknown>): string => JSON.stringify({ v: 1, seq, ts, mono_ms: seq, ...body });
+
+/** A timeline dir with: an old completed run, a newer interrupted one, and (optionally) a running one. */
+function setup(withRunning: boolean): { root: string; dir: string; env: NodeJS.ProcessEnv } {
+  const root = tempDir('runbook-e2e-');
+  const dir = join(root, 'tl');
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, '20261101-030000-disk-full.jsonl'),
+    [started(0, '2026-11-01T03:00:00.000Z', 'disk-full'), ev(1, '2026-11-01T03:10:00.000Z', { type: 'run.finished', status: 'completed', duration_ms: 600000 }), ev(2, '2026-11-01T04:00:00.000Z', { type: 'note', text: 'late note', actor: 'b' })].join('\n') + '\n',
+  );
+  writeFileSync(
+    join(dir, '20261120-030000-k8s-crashloop.jsonl'),
+    [started(0, '2026-11-20T03:00:00.000Z', 'k8s-crashloop', '---\nredact: ["internal-[0-9a-f]{8}"]\n---\n# k\n'), ev(1, '2026-11-20T03:01:00.000Z', { type: 'step.started', step: 1, title: 'Look' })].join('\n') + '\n',
+  );
+  if (withRunning) {
+    const p = join(dir, '20261110-030000-redis-down.jsonl');
+    writeFileSync(p, started(0, '2026-11-10T03:00:00.000Z', 'redis-down') + '\n');
+    writeFileSync(`${p}.owner`, `${process.pid}\n${hostname()}\n`); // this test process is alive
+  }
+  return { root, dir, env: { RUNBOOK_TIMELINE_DIR: dir, RUNBOOK_ACTOR: 'alice', RUNBOOK_CONFIG: join(root, 'none.json') } };
+}
+
+const lastLine = (path: string): Record<string, unknown> => {
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  return JSON.parse(lines[lines.length - 1] as string) as Record<string, unknown>;
+};
+
+describe('runbook note / mark', () => {
+  it('append to the newest unfinished timeline, stamped with the actor, confirming on stderr', async () => {
+    const { root, dir, env } = setup(false);
+    const target = join(dir, '20261120-030000-k8s-crashloop.jsonl');
+    const r = await runbook(['note', 'rolled', 'back', 'internal-deadbeef'], { cwd: root, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('note recorded in tl/20261120-030000-k8s-crashloop.jsonl (seq 2)\n');
+    // The runbook's own redact pattern (from run.started) applies to notes too.
+    expect(lastLine(target)).toMatchObject({ v: 1, seq: 2, type: 'note', text: 'rolled back [redacted]', actor: 'alice' });
+
+    const m = await runbook(['mark', 'mitigated', 'traffic', 'drained'], { cwd: root, env });
+    expect(m.code, m.stderr).toBe(0);
+    expect(lastLine(target)).toMatchObject({ seq: 3, type: 'mark', what: 'mitigated', text: 'traffic drained', actor: 'alice' });
+    const bare = await runbook(['mark', 'detected'], { cwd: root, env });
+    expect(bare.code).toBe(0);
+    expect(lastLine(target)).toMatchObject({ seq: 4, type: 'mark', what: 'detected', text: '' });
+  });
+
+  it('prefer a run that is still going over a newer interrupted one', async () => {
+    const { root, dir, env } = setup(true);
+    const r = await runbook(['note', 'hi'], { cwd: root, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastLine(join(dir, '20261110-030000-redis-down.jsonl'))).toMatchObject({ seq: 1, text: 'hi' });
+  });
+
+  it('--timeline names the file; the user config redact patterns apply', async () => {
+    const { root, dir, env } = setup(false);
+    const target = join(dir, '20261101-030000-disk-full.jsonl');
+    writeFileSync(join(root, 'config.json'), JSON.stringify({ redact: ['ticket-[0-9]+'] }));
+    const r = await runbook(['note', 'see ticket-4812, password=hunter22', '--timeline', target], { cwd: root, env: { ...env, RUNBOOK_CONFIG: join(root, 'config.json') } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastLine(target)).toMatchObject({ seq: 3, text: 'see [redacted], password=[redacted]' });
+  });
+
+  it('usage errors exit 2 with one line', async () => {
+    const { root, env } = setup(false);
+    const bad = await runbook(['mark', 'fixed', 'x'], { cwd: root, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^runbook: cannot mark "fixed": use one of detected, mitigated, resolved/);
+    const missing = await runbook(['note', 'x', '--timeline', 'nope.jsonl'], { cwd: root, env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no timeline nope\.jsonl/);
+    const empty = tempDir();
+    const none = await runbook(['note', 'x'], { cwd: empty, env: { ...env, RUNBOOK_TIMELINE_DIR: join(empty, 'incidents') } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^runbook: no unfinished run in incidents: start one with runbook run, or pass --timeline FILE\n$/);
+    const brokenConfig = join(root, 'broken.json');
+    writeFileSync(brokenConfig, '{');
+    const cfg = await runbook(['note', 'x'], { cwd: root, env: { ...env, RUNBOOK_CONFIG: brokenConfig } });
+    expect(cfg.code).toBe(2);
+    expect(cfg.stderr).toContain(brokenConfig);
+  });
+});
+
+describe('runbook incidents', () => {
+  it('--json: only JSON on stdout, newest first, with status', async () => {
+    const { root, dir, env } = setup(true);
+    writeFileSync(join(dir, 'notes.txt'), 'not a timeline');
+    const r = await runbook(['incidents', '--json'], { cwd: root, env });
+    expect(r.code, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(list).toEqual([
+      { path: join(dir, '20261120-030000-k8s-crashloop.jsonl'), incident: 'inc-k8s-crashloop', runbook: 'k8s-crashloop', started: '2026-11-20T03:00:00.000Z', finished: null, status: 'interrupted', events: 2 },
+      { path: join(dir, '20261110-030000-redis-down.jsonl'), incident: 'inc-redis-down', runbook: 'redis-down', started: '2026-11-10T03:00:00.000Z', finished: null, status: 'running', events: 1 },
+      { path: join(dir, '20261101-030000-disk-full.jsonl'), incident: 'inc-disk-full', runbook: 'disk-full', started: '2026-11-01T03:00:00.000Z', finished: '2026-11-01T03:10:00.000Z', status: 'completed', events: 3 },
+    ]);
+  });
+
+  it('prints a table, newest first, without colour when not asked for', async () => {
+    const { root, env } = setup(false);
+    const r = await runbook(['incidents'], { cwd: root, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'STARTED               STATUS       RUNBOOK        EVENTS  PATH',
+        '2026-11-20 03:00:00Z  interrupted  k8s-crashloop       2  tl/20261120-030000-k8s-crashloop.jsonl',
+        '2026-11-01 03:00:00Z  completed    disk-full           3  tl/20261101-030000-disk-full.jsonl',
+        '',
+      ].join('\n'),
+    );
+    const coloured = await runbook(['incidents'], { cwd: root, env: { ...env, NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toContain('\u001b[');
+  });
+
+  it('an empty or missing folder: [] with --json, a hint on stderr otherwise', async () => {
+    const root = tempDir();
+    const env = { RUNBOOK_TIMELINE_DIR: join(root, 'none') };
+    expect(JSON.parse((await runbook(['incidents', '--json'], { cwd: root, env })).stdout)).toEqual([]);
+    const r = await runbook(['incidents'], { cwd: root, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no incidents in none/);
+  });
+});
