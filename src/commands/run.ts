@@ -93,7 +93,10 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     }
     if (o.dryRun && !io.interactive) continue; // shown as {{name}} in the preview
     if (!io.interactive) {
-      if (need.implicit || need.decl?.required) throw new UserError(`variable ${need.name} has no value and there is no terminal to ask on: pass --var ${need.name}=VALUE`);
+      // Nobody chose "" here: refuse when a command to run uses the name, or "" is not a valid value.
+      const used = runbook.steps.some((s) => s.index >= fromStep && s.commands.some((c) => c.runnable && (c.placeholders.includes(need.name) || c.envRefs.includes(need.name))));
+      if (need.implicit || need.decl?.required || used || validateVar(need, '') !== null)
+        throw new UserError(`variable ${need.name} has no value and there is no terminal to ask on: pass --var ${need.name}=VALUE`);
       vars.push({ name: need.name, value: '', source: 'default', secret });
       continue;
     }
