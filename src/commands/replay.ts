@@ -30,18 +30,26 @@ const realPorts: ReplayPorts = {
 /**
  * Collects small strings and writes them in big chunks: at 64 KiB, on the next turn of the event loop
  * (so a live follow shows up at once), and on flush(). Waits for 'drain' when the stream is full.
+ * A reader that goes away (`| head`: EPIPE) is not an error: `closed` turns true and writes are dropped.
  */
 export class BatchWriter {
   private buf = '';
   private scheduled = false;
+  closed = false;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
     private readonly limit = 64 * 1024,
-  ) {}
+  ) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && !this.closed) throw err;
+      this.closed = true;
+    });
+  }
 
   /** Returns a promise only when the caller must wait (stream full); otherwise undefined, to keep the hot path cheap. */
   write(s: string): Promise<void> | undefined {
+    if (this.closed) return undefined;
     this.buf += s;
     if (this.buf.length >= this.limit) return this.flush();
     if (!this.scheduled) {
@@ -55,7 +63,7 @@ export class BatchWriter {
   }
 
   private writeOut(): boolean {
-    if (this.buf === '') return true;
+    if (this.buf === '' || this.closed) return true;
     const chunk = this.buf;
     this.buf = '';
     return this.stream.write(chunk);
@@ -64,7 +72,18 @@ export class BatchWriter {
   async flush(): Promise<void> {
     const ok = this.writeOut();
     const s = this.stream as NodeJS.WritableStream & { writableNeedDrain?: boolean };
-    if (!ok || s.writableNeedDrain) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    if (this.closed || (ok && !s.writableNeedDrain)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        this.stream.off('error', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+      this.stream.on('error', done);
+    });
   }
 }
 
@@ -103,6 +122,7 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
 
   try {
     for await (const batch of batches) {
+      if (out.closed) break;
       for (const item of batch) {
         if (item.kind === 'problem') {
           problems++;
@@ -165,6 +185,8 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
   } finally {
     abort.abort();
   }
+  // Whoever read our output has gone (`| head`): nothing more to say.
+  if (out.closed) return 0;
 
   if (events === 0) {
     await out.flush();

@@ -1,8 +1,10 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../src/commands/replay.js';
 import type { ReplayOptions } from '../../../src/cli.js';
 import { UserError } from '../../../src/errors.js';
 import { stripAnsi } from '../../../src/ui/style.js';
+import type { EventBody } from '../../../src/timeline/events.js';
 import { COMPLETED, INTERRUPTED, batchesOf, fakeIo, fixtureEvents, runStarted, timeline } from './helpers.js';
 
 const opts = (o: Partial<ReplayOptions> = {}): ReplayOptions => ({ speed: 1, maxIdle: 2, instant: false, follow: false, json: false, ...o });
@@ -57,6 +59,21 @@ describe('replay --instant', () => {
     expect(coloured.out()).toContain('\u001b[31m✘ exit 2');
     expect(coloured.out()).toContain('\u001b[32m✔ exit 0');
     expect(stripAnsi(coloured.out())).toBe(plain.out());
+  });
+
+  it('stops quietly with 0 when the reader of stdout goes away (`| head`)', async () => {
+    const io = fakeIo();
+    let writes = 0;
+    io.stdout = new Writable({
+      write(_chunk, _enc, cb) {
+        writes++;
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const many = timeline([[0, runStarted()], ...Array.from({ length: 5000 }, (_, i): [number, EventBody] => [i, { type: 'note', text: 'x'.repeat(100), actor: 'a' }])]);
+    expect(await replay('x.jsonl', opts({ instant: true }), io, { read: async function* () { for (let i = 0; i < many.length; i += 100) yield (await batchesOf(many.slice(i, i + 100)).next()).value ?? []; } })).toBe(0);
+    expect(writes).toBe(1);
+    expect(io.err()).toBe('');
   });
 
   it('exits 2 naming the file when the timeline cannot be read', async () => {
