@@ -36,12 +36,13 @@ export function createExecutor(opts: ExecutorOptions = {}): Executor {
   return {
     async run(req, onOutput) {
       const t0 = performance.now();
-      if (req.signal?.aborted) {
-        // Never start a command the operator has already stopped: even a few ms of a script can do harm.
-        return notStarted(t0, 'not started: stopped before it began', req.signal.reason === 'interrupt');
-      }
       const cwdProblem = await checkCwd(req.cwd);
       if (cwdProblem !== undefined) return notStarted(t0, cwdProblem, false);
+      // Checked after the await: an abort during it has no listener to hear it yet. Never start a command
+      // the operator has already stopped: even a few ms of a script can do harm.
+      if (req.signal?.aborted) {
+        return notStarted(t0, 'not started: stopped before it began', req.signal.reason === 'interrupt');
+      }
       return new Promise((resolve) => runChild(req, onOutput, timing, t0, resolve));
     },
   };

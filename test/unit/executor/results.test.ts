@@ -73,6 +73,17 @@ describe('commands that cannot start', () => {
     expect(r.spawnError).toMatch(/not started/);
     expect(existsSync(marker)).toBe(false);
   });
+
+  it('does not start a command aborted while it was being prepared', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'exec-abort-')), 'ran');
+    const ac = new AbortController();
+    const running = executor.run(request(`touch ${marker}`, { signal: ac.signal }), () => {});
+    ac.abort('stop'); // synchronously after run(): before any spawn could have happened
+    const r = await running;
+    expect(r).toMatchObject({ exitCode: null, interrupted: false });
+    expect(r.spawnError).toMatch(/not started/);
+    expect(existsSync(marker)).toBe(false);
+  });
 });
 
 describe('environment', () => {
