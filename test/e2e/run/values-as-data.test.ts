@@ -1,0 +1,95 @@
+// §3: a value is never spliced into shell text as code. Whatever a value holds, `printf '%s'` of it prints it
+// byte for byte, in every quoting context a runbook can put a placeholder in, and through `$NAME`; and nothing
+// inside it runs.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, onlyTimeline, readEvents, runCli, workDir } from '../../helpers/run-cli.js';
+
+afterEach(() => cleanup());
+
+const RUNBOOK = `# Values
+
+## Print them
+
+\`\`\`sh
+printf '%s' {{name}} > unquoted.out
+\`\`\`
+
+\`\`\`sh
+printf '%s' "{{name}}" > double.out
+\`\`\`
+
+\`\`\`sh
+printf '%s' '{{name}}' > single.out
+\`\`\`
+
+\`\`\`sh
+printf '%s' "$PAYLOAD" > env.out
+\`\`\`
+
+\`\`\`sh
+printf '%s' x{{name}}"y{{name}}"'z{{name}}' > mixed.out
+\`\`\`
+`;
+
+const hostile = [
+  '$(touch pwned)', '`touch pwned`', '$(touch pwned-$RANDOM)', "'", '"', "'\\''", '"\'"', ';', ';touch pwned;', '|', '| touch pwned',
+  '&&', '&', '\n', '\r\n', '\\', '\\\\', '\\"', "\\'", '-', '-n', '--', '-e', '$HOME', '${IFS}', '$PAYLOAD', '$1', '*', '?', '~',
+  '!', '!!', '#', '>', '<', ' ', '\t', '{{name}}', '%s', '%b', 'é', '日本語', '🔥', '\u200b', '\x1b[31m', '\x7f', '$', '{', '}',
+  '(', ')', '[[', ']]', "'$(touch pwned)'", '"$(touch pwned)"', '\\$(touch pwned)',
+];
+
+// Anything a command-line argument can hold: no NUL, no lone surrogates (argv is UTF-8). Not empty: an
+// undeclared variable needs a value (`--var name=` is refused by design, see validateVar).
+const value = fc
+  .array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...hostile) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) }), {
+    maxLength: 8,
+  })
+  .map((parts) => parts.join(''))
+  .filter((v) => v !== '' && !v.includes('\0') && v.isWellFormed());
+
+describe('values are data, never code', () => {
+  it(
+    'printf of any value prints it byte for byte, unquoted, in "…", in \'…\', and as $NAME; nothing in it runs',
+    async () => {
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(value, async (v) => {
+          runs++;
+          const w = workDir();
+          w.write('values.md', RUNBOOK);
+          const r = await runCli(['run', 'values.md', '--yes', '--var', `name=${v}`, '--var', `PAYLOAD=${v}`], {
+            cwd: w.dir,
+            timeoutMs: 20_000,
+          });
+          const expected = Buffer.from(v, 'utf8');
+          expect(r.code, r.stderr).toBe(0);
+          for (const f of ['unquoted', 'double', 'single', 'env']) expect(readFileSync(w.path(`${f}.out`)), f).toEqual(expected);
+          expect(readFileSync(w.path('mixed.out'))).toEqual(Buffer.concat([Buffer.from('x'), expected, Buffer.from('y'), expected, Buffer.from('z'), expected]));
+          expect(readdirSync(w.dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
+          // The timeline recorded five commands that all exited 0 (nothing was lost on the way).
+          const finished = readEvents(onlyTimeline(w.dir)).filter((e) => e.type === 'command.finished');
+          expect(finished.map((e) => e['exit_code'])).toEqual([0, 0, 0, 0, 0]);
+          cleanup();
+        }),
+        {
+          numRuns: 45,
+          examples: [
+            ['$(touch pwned)'],
+            ['`touch pwned`'],
+            ["'; touch pwned; echo '"],
+            ['"; touch pwned; echo "'],
+            ['-n'],
+            ['line one\nline two\n'],
+            ['back\\slash\\'],
+            ["it's \"quoted\" | piped ; done & \\ é 🔥"],
+          ],
+        },
+      );
+      expect(runs).toBeGreaterThanOrEqual(45);
+      expect(existsSync('pwned')).toBe(false);
+    },
+    300_000,
+  );
+});
