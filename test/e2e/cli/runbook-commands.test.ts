@@ -1,0 +1,227 @@
+// list, show, lint, new, completion and the global flags, through the real binary in temp dirs.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, cliEnv as baseEnv, runCli, workDir } from '../../helpers/run-cli.js';
+
+const cliEnv = (dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...baseEnv(dir), ...extra });
+
+afterEach(() => cleanup());
+
+const today = new Date().toISOString().slice(0, 10);
+const f = '```';
+const good = (id: string, extra = '') => `---\nid: ${id}\ntitle: ${id} title\nseverity: sev2\ntags: [linux, ${id}]\nservices: [api]\nowner: team\nlast_reviewed: ${today}\n${extra}---\n# ${id}\n\n## Check\n${f}sh\necho ${id}\n${f}\n`;
+const ESC = /\u001b\[/;
+
+function lib() {
+  const w = workDir();
+  mkdirSync(join(w.dir, 'runbooks', 'sub'), { recursive: true });
+  w.write('runbooks/alpha.md', good('alpha'));
+  w.write('runbooks/sub/beta.md', good('beta', 'description: The beta one\n').replace('sev2', 'sev1'));
+  w.write('runbooks/broken.md', `---\ntitle: broken\ntags: [a\n---\n## S\n`);
+  w.write('runbooks/README.md', '# not a runbook\n');
+  return w;
+}
+
+describe('list', () => {
+  it('finds ./runbooks and subfolders, skips README, reports a broken file on stderr with its line and still exits 0', async () => {
+    const w = lib();
+    const r = await runCli(['list'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ID\s+TITLE\s+SEVERITY\s+TAGS\s+STEPS\s+LAST REVIEWED/);
+    expect(r.stdout).toContain('alpha');
+    expect(r.stdout).toContain('beta');
+    expect(r.stdout).not.toContain('README');
+    expect(r.stderr).toMatch(/runbooks\/broken\.md:[34]: error invalid YAML/);
+    expect(r.stdout + r.stderr).not.toMatch(ESC);
+  });
+
+  it('--json is one JSON array on stdout with the §2 fields, filters apply', async () => {
+    const w = lib();
+    const r = await runCli(['list', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    const list = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(list.map((x) => x.id)).toEqual(['alpha', 'beta']);
+    expect(Object.keys(list[0]!).sort()).toEqual(['commands', 'description', 'id', 'last_reviewed', 'owner', 'path', 'services', 'severity', 'steps', 'tags', 'title'].sort());
+    expect(list[0]).toMatchObject({ steps: 1, commands: 1, severity: 'sev2', last_reviewed: today, description: null });
+    const f1 = await runCli(['list', '--json', '--severity', 'sev1'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect((JSON.parse(f1.stdout) as { id: string }[]).map((x) => x.id)).toEqual(['beta']);
+    const f2 = await runCli(['list', '--json', '--tag', 'linux', '--tag', 'alpha'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect((JSON.parse(f2.stdout) as { id: string }[]).map((x) => x.id)).toEqual(['alpha']);
+    const f3 = await runCli(['list', '--json', '--search', 'BETA ONE'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect((JSON.parse(f3.stdout) as { id: string }[]).map((x) => x.id)).toEqual(['beta']);
+    const f4 = await runCli(['list', '--json', '--service', 'nope'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(JSON.parse(f4.stdout)).toEqual([]);
+  });
+
+  it('--dir (repeatable, before or after the command) replaces RUNBOOK_PATH, which replaces ./runbooks', async () => {
+    const w = lib();
+    mkdirSync(join(w.dir, 'a'));
+    mkdirSync(join(w.dir, 'b'));
+    w.write('a/one.md', good('one'));
+    w.write('b/two.md', good('two'));
+    const ids = async (args: string[], env = {}) => (JSON.parse((await runCli(args, { cwd: w.dir, env: cliEnv(w.dir, env) })).stdout) as { id: string }[]).map((x) => x.id);
+    expect(await ids(['--dir', 'a', 'list', '--json', '--dir', 'b'])).toEqual(['one', 'two']);
+    expect(await ids(['list', '--json'], { RUNBOOK_PATH: `${w.dir}/b:${w.dir}/a` })).toEqual(['one', 'two']);
+    expect(await ids(['list', '--json'])).toEqual(['alpha', 'beta']);
+  });
+
+  it('without any folder, the bundled library is listed', async () => {
+    const w = workDir();
+    const r = await runCli(['list', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id)).toContain('getting-started');
+  });
+
+  it('colour only when forced: FORCE_COLOR adds escapes, NO_COLOR wins over a pipe', async () => {
+    const w = lib();
+    const forced = await runCli(['list'], { cwd: w.dir, env: { ...cliEnv(w.dir), NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(ESC);
+    const plain = await runCli(['list'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(plain.stdout).not.toMatch(ESC);
+  });
+});
+
+describe('show', () => {
+  it('renders steps, prose, checks and commands, dangerous ones marked; by id or by path', async () => {
+    const w = workDir();
+    w.write('x.md', `---\nid: x\n---\n# X\n\n## Look\nSome prose.\n- [ ] a check\n${f}sh {danger=true}\nrm -rf /tmp/x\n${f}\n${f}yaml\nk: v\n${f}\n`);
+    const r = await runCli(['show', 'x.md'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('── Step 1 of 1: Look ──');
+    expect(r.stdout).toContain('Some prose.');
+    expect(r.stdout).toContain('☐ a check');
+    expect(r.stdout).toContain('⚠ DANGEROUS');
+    expect(r.stdout).toContain('shown only · yaml');
+    const byId = await runCli(['--dir', '.', 'show', 'x'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(byId.stdout).toBe(r.stdout);
+  });
+
+  it('--json has the §2 shape: console blocks give one entry per $ command, other languages runnable false', async () => {
+    const w = workDir();
+    w.write('k.md', `# K\n## Diagnose\n${f}console\n$ oc get pods\nNAME READY\n$ oc get nodes\n${f}\n${f}yaml\na: 1\n${f}\n`);
+    const r = await runCli(['show', 'k.md', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    const j = JSON.parse(r.stdout) as { id: string; steps: { index: number; checks: string[]; commands: { id: string; text: string; lang: string; runnable: boolean; danger: boolean; attributes: object }[] }[] };
+    expect(j.id).toBe('k');
+    expect(j.steps[0]!.commands.map((c) => [c.id, c.text, c.lang, c.runnable, c.danger])).toEqual([
+      ['1.1', 'oc get pods', 'console', true, false],
+      ['1.2', 'oc get nodes', 'console', true, false],
+      ['1.3', 'a: 1', 'yaml', false, false],
+    ]);
+    expect(Object.keys(j).sort()).toEqual(['description', 'id', 'last_reviewed', 'owner', 'path', 'services', 'severity', 'steps', 'tags', 'title', 'vars'].sort());
+  });
+
+  it('an unknown runbook is exit 2 with one line and a suggestion', async () => {
+    const w = lib();
+    const r = await runCli(['show', 'alpah'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['runbook: unknown runbook "alpah" (did you mean alpha?)']);
+  });
+
+  it('an invalid runbook given explicitly is exit 2 naming the file and line, never a stack', async () => {
+    const w = lib();
+    const r = await runCli(['show', 'runbooks/broken.md'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.md:[34]: invalid YAML/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('lint', () => {
+  it('reports each problem with file, line, severity and rule; exit 1 on errors, 0 on warnings only', async () => {
+    const w = workDir();
+    w.write('bad.md', `---\nlast_reviewed: ${today}\n---\n## S\n${f}sh\ndf -h {{mount}}\n${f}\n`);
+    w.write('warn.md', `## S\n${f}sh\nsystemctl restart nginx\n${f}\n`);
+    const r = await runCli(['lint', 'bad.md', 'warn.md'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('bad.md:5: error {{mount}} is not declared in vars');
+    expect(r.stdout).toContain('[undeclared-var]');
+    expect(r.stdout).toMatch(/warn\.md:2: warning command 1\.1 looks destructive/);
+    expect(r.stderr).toMatch(/2 runbooks checked: 1 error, 2 warnings/);
+    const ok = await runCli(['lint', 'warn.md'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(ok.code).toBe(0);
+  });
+
+  it('--json is { problems: [...] } and nothing else on stdout; duplicate ids across folders are errors', async () => {
+    const w = workDir();
+    mkdirSync(join(w.dir, 'a'));
+    mkdirSync(join(w.dir, 'b'));
+    w.write('a/x.md', good('same'));
+    w.write('b/y.md', good('same'));
+    const r = await runCli(['lint', 'a', 'b', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as { problems: { file: string; line: number; severity: string; rule: string; message: string }[] };
+    expect(j.problems.map((p) => [p.rule, p.severity])).toEqual([
+      ['duplicate-id', 'error'],
+      ['duplicate-id', 'error'],
+    ]);
+    expect(Object.keys(j.problems[0]!).sort()).toEqual(['file', 'line', 'message', 'rule', 'severity']);
+  });
+
+  it('--max-age decides what is stale', async () => {
+    const w = workDir();
+    w.write('old.md', good('old').replace(today, '2020-01-01'));
+    const r = await runCli(['lint', 'old.md', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect((JSON.parse(r.stdout) as { problems: { rule: string }[] }).problems.map((p) => p.rule)).toEqual(['review-stale']);
+    const r2 = await runCli(['lint', 'old.md', '--json', '--max-age', '100000'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(JSON.parse(r2.stdout)).toEqual({ problems: [] });
+  });
+
+  it('one broken runbook never hides the others', async () => {
+    const w = lib();
+    const r = await runCli(['lint', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    const files = (JSON.parse(r.stdout) as { problems: { file: string }[] }).problems.map((p) => p.file);
+    expect(files.some((f) => f.endsWith('broken.md'))).toBe(true);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('new', () => {
+  it('writes <id>.md into ./runbooks (created), passes lint, never overwrites', async () => {
+    const w = workDir();
+    const r = await runCli(['new', 'redis-down', '--title', 'Redis is down'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(0);
+    const file = join(w.dir, 'runbooks', 'redis-down.md');
+    expect(readFileSync(file, 'utf8')).toContain('title: "Redis is down"');
+    const lint = await runCli(['lint', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(JSON.parse(lint.stdout)).toEqual({ problems: [] });
+    writeFileSync(file, 'mine');
+    const again = await runCli(['new', 'redis-down'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(again.code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
+  it('writes into the first --dir', async () => {
+    const w = workDir();
+    await runCli(['--dir', 'ops', 'new', 'x'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(existsSync(join(w.dir, 'ops', 'x.md'))).toBe(true);
+  });
+});
+
+describe('help, version, completion', () => {
+  it('--version prints the package version', async () => {
+    const w = workDir();
+    const r = await runCli(['--version'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it.each(['list', 'show', 'lint', 'new', 'run', 'note', 'mark', 'incidents', 'replay', 'export', 'drill', 'completion'])('%s --help has an example', async (cmd) => {
+    const w = workDir();
+    const r = await runCli([cmd, '--help'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Examples:\n\s+\$ (runbook|source)/);
+  });
+
+  it('the bash completion script is valid and completes command names and runbook ids', async () => {
+    const w = lib();
+    const script = (await runCli(['completion', 'bash'], { cwd: w.dir, env: cliEnv(w.dir) })).stdout;
+    w.write('c.sh', script);
+    const { spawnSync } = await import('node:child_process');
+    const bin = join(__dirname, '..', '..', '..', 'bin', 'runbook.js');
+    const probe = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(runbook li); COMP_CWORD=1; _runbook; echo "\${COMPREPLY[@]}"\nCOMP_WORDS=(runbook run al); COMP_CWORD=2; _runbook; echo "\${COMPREPLY[@]}"\n`;
+    const r = spawnSync('bash', ['-c', probe], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['list lint', 'alpha']);
+    const zsh = await runCli(['completion', 'zsh'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(zsh.stdout).toMatch(/^#compdef runbook/);
+    const bad = await runCli(['completion', 'fish'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(bad.code).toBe(2);
+  });
+});

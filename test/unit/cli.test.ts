@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { route } from '../../src/cli.js';
+import { UserError } from '../../src/errors.js';
+
+function parse(argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (d) => (err += String(d)));
+  try {
+    return { route: route(argv, { stdout, stderr }), err };
+  } catch (e) {
+    return { error: e as UserError, err };
+  }
+}
+
+describe('routing: argv → the options a command receives', () => {
+  it.each([
+    [['list'], { command: 'list', options: { dirs: [], tag: [], json: false } }],
+    [['list', '--tag', 'a', '--tag', 'b', '--severity', 'sev1', '--json'], { command: 'list', options: { tag: ['a', 'b'], severity: 'sev1', json: true } }],
+    [['--dir', 'x', 'list', '--dir', 'y'], { command: 'list', options: { dirs: ['x', 'y'] } }],
+    [['show', 'disk-full', '--json'], { command: 'show', runbook: 'disk-full', options: { json: true } }],
+    [['lint', 'a.md', 'dir', '--max-age', '90'], { command: 'lint', paths: ['a.md', 'dir'], options: { maxAge: 90 } }],
+    [['lint'], { command: 'lint', paths: [], options: { maxAge: 180, json: false } }],
+    [['new', 'redis-down', '--title', 'Redis is down'], { command: 'new', id: 'redis-down', options: { title: 'Redis is down' } }],
+    [
+      ['run', 'disk-full', '--var', 'A=1', '--var', 'B=2', '--yes', '--allow-dangerous', '--from-step', '3', '--timeline', 't.jsonl'],
+      { command: 'run', runbook: 'disk-full', options: { vars: ['A=1', 'B=2'], yes: true, allowDangerous: true, fromStep: 3, timeline: 't.jsonl', dryRun: false } },
+    ],
+    [['run', 'x', '--dry-run', '--resume', 'old.jsonl'], { command: 'run', options: { dryRun: true, resume: 'old.jsonl' } }],
+    [['note', 'rolled', 'back', '--timeline', 't'], { command: 'note', text: 'rolled back', options: { timeline: 't' } }],
+    [['mark', 'mitigated', 'traffic', 'ok'], { command: 'mark', what: 'mitigated', text: 'traffic ok' }],
+    [['incidents', '--json'], { command: 'incidents', options: { json: true } }],
+    [['replay', 't.jsonl', '--speed', '4', '--max-idle', '0.5', '--instant'], { command: 'replay', timeline: 't.jsonl', options: { speed: 4, maxIdle: 0.5, instant: true, follow: false } }],
+    [['export', 't.jsonl', '--format', 'cast', '-o', 'x.cast'], { command: 'export', options: { format: 'cast', output: 'x.cast' } }],
+    [['drill', 't.jsonl', '--yes'], { command: 'drill', timeline: 't.jsonl', options: { yes: true } }],
+    [['completion', 'zsh'], { command: 'completion', shell: 'zsh' }],
+  ])('%j', (argv, expected) => {
+    expect(parse(argv).route).toMatchObject(expected);
+  });
+
+  it.each([
+    [['run']],
+    [['run', 'x', '--from-step', '0']],
+    [['lint', '--max-age', 'old']],
+    [['export', 't.jsonl']],
+    [['export', 't.jsonl', '--format', 'pdf']],
+    [['replay', 't', '--speed', '-1']],
+    [['frobnicate']],
+    [['list', '--bogus']],
+  ])('%j is a usage error (exit 2) with a message on stderr', (argv) => {
+    const r = parse(argv);
+    expect(r.error).toBeInstanceOf(UserError);
+    expect(r.error?.exitCode).toBe(2);
+    expect(r.err).toMatch(/error/);
+  });
+});
