@@ -1,5 +1,5 @@
 // A cross-process lock file (`<timeline>.lock`, created O_EXCL, holding pid and host) with stale-lock recovery.
-import { promises as fsp, constants as C } from 'node:fs';
+import { closeSync, constants as C, openSync, promises as fsp, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** A lock older than this is taken to be left by a crashed process on another host (or a reused pid). */
@@ -53,8 +53,13 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promi
     return await fn();
   } finally {
     // Only remove the lock if it is still ours (another process may have judged it stale meanwhile).
-    const text = await fsp.readFile(lockPath, 'utf8').catch(() => null);
-    if (text === mine) await fsp.unlink(lockPath).catch(() => undefined);
+    let text: string | null = null;
+    try {
+      text = readFileSync(lockPath, 'utf8');
+      if (text === mine) unlinkSync(lockPath);
+    } catch {
+      // gone already
+    }
   }
 }
 
@@ -66,15 +71,16 @@ async function acquire(lockPath: string): Promise<string> {
   let lastHolder = '';
   for (;;) {
     try {
-      const fh = await fsp.open(lockPath, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
+      // Synchronous: a few quick syscalls, without a thread-pool round trip each while others wait for the lock.
+      const fd = openSync(lockPath, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
       try {
-        await fh.write(me);
+        writeSync(fd, me);
       } catch (err) {
-        await fh.close().catch(() => undefined);
-        await fsp.unlink(lockPath).catch(() => undefined);
+        closeSync(fd);
+        rmSync(lockPath, { force: true });
         throw err;
       }
-      await fh.close();
+      closeSync(fd);
       return me;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -81,6 +81,9 @@ class Writer implements TimelineWriter {
   private pendingError: UserError | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Output chunks waiting for their queued write; closed by any other call so the order stays the call order. */
+  private outputBatch: OutputBody[] | null = null;
+  private outputBatchDone: Promise<void> | null = null;
   private readonly streams = new Map<string, { id: string; stream: 'stdout' | 'stderr'; r: RedactStream }>();
 
   constructor(
@@ -112,13 +115,23 @@ class Writer implements TimelineWriter {
   }
 
   appendOutput(body: OutputBody): Promise<void> {
-    return this.enqueue(async () => {
-      const bodies = this.outputBodies(body, false);
+    // Chunks that arrive while earlier work is still queued share one locked write.
+    if (this.outputBatch) {
+      this.outputBatch.push(body);
+      return this.outputBatchDone as Promise<void>;
+    }
+    const batch: OutputBody[] = [body];
+    const done = this.enqueue(async () => {
+      if (this.outputBatch === batch) this.outputBatch = null;
+      const bodies = batch.flatMap((b) => this.outputBodies(b, false));
       if (bodies.length) {
         await this.writeBodies(bodies, false);
         this.scheduleSync();
       }
     });
+    this.outputBatch = batch;
+    this.outputBatchDone = done;
+    return done;
   }
 
   sync(): Promise<void> {
@@ -144,6 +157,7 @@ class Writer implements TimelineWriter {
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    this.outputBatch = null;
     const run = async (): Promise<T> => {
       if (this.closed) throw new Error(`timeline writer for ${this.path} is closed (this is a bug)`);
       if (this.pendingError) {
