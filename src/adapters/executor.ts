@@ -119,8 +119,8 @@ function runChild(
   const anyWaiting = (): boolean => pumps.some((p) => p.stopWaiting !== undefined);
   const pipesDone = (): boolean => pipesDetached || pumps.every((p) => p.closed);
 
-  child.once('error', (err) => {
-    if (started) return; // a failed kill() after start; the process-group signals do not go through here
+  child.on('error', (err) => {
+    if (started) return; // only possible from child.kill(), which we never call; must not crash the runner
     for (const p of pumps) p.stream.destroy();
     finish(notStarted(t0, spawnReason(req.shell, err), false));
   });
