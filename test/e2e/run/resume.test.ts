@@ -1,0 +1,86 @@
+// §4: `--from-step N` starts at step N; `--resume TIMELINE` continues a run that died (SIGKILL: nothing could
+// be recorded on the way out) in the same file, from the first step not completed.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, onlyTimeline, processesWith, readEvents, runCli, spawnCli, uniqueSleep, until, workDir } from '../../helpers/run-cli.js';
+
+const markers: string[] = [];
+afterEach(() => cleanup(markers.splice(0)));
+
+describe('starting later and resuming', () => {
+  it('--from-step 2 records step 1 as skipped and does not run it', async () => {
+    const w = workDir();
+    w.write('steps.md', '# Steps\n\n## One\n\n```sh\ntouch one-ran\n```\n\n## Two\n\n```sh\ntouch two-ran\n```\n');
+    const r = await runCli(['run', 'steps.md', '--yes', '--from-step', '2'], { cwd: w.dir });
+    expect(r.code).toBe(0);
+    expect(existsSync(w.path('one-ran'))).toBe(false);
+    expect(existsSync(w.path('two-ran'))).toBe(true);
+    const events = readEvents(onlyTimeline(w.dir));
+    expect(events.filter((e) => e.type.startsWith('step.')).map((e) => [e.type, e['step']])).toEqual([
+      ['step.skipped', 1],
+      ['step.started', 2],
+      ['step.completed', 2],
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+  });
+
+  it('--resume continues a SIGKILLed run in the same timeline from step 2: seq contiguous, one run.started', async () => {
+    const w = workDir();
+    const sleep = uniqueSleep(30);
+    markers.push(sleep);
+    w.write(
+      'resume.md',
+      `---
+vars:
+  - name: zone
+---
+# Resume
+
+## One
+
+\`\`\`sh
+echo one >> one.count
+\`\`\`
+
+## Two
+
+\`\`\`sh
+test -f go || sleep ${sleep}; echo "two {{zone}}" >> two.out
+\`\`\`
+
+## Three
+
+\`\`\`sh
+touch three-ran
+\`\`\`
+`,
+    );
+    const first = spawnCli(['run', 'resume.md', '--yes', '--var', 'zone=eu-1'], { cwd: w.dir, timeoutMs: 25_000 });
+    await until(() => processesWith(sleep).length > 0, 15_000, 'step 2 to be running');
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    expect(killed.signal).toBe('SIGKILL');
+    // SIGKILL leaves the command's own process group behind (nothing can run in a SIGKILLed process).
+    for (const pid of processesWith(sleep)) process.kill(pid, 'SIGKILL');
+    const timeline = onlyTimeline(w.dir);
+    const before = readEvents(timeline);
+    expect(before.some((e) => e.type === 'step.completed' && e['step'] === 1)).toBe(true);
+    expect(before.some((e) => e.type === 'run.finished')).toBe(false);
+
+    writeFileSync(w.path('go'), '');
+    // No --var this time: the value recorded in the timeline is used again.
+    const r = await runCli(['run', 'resume.md', '--yes', '--resume', timeline], { cwd: w.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(w.path('one.count'), 'utf8')).toBe('one\n');
+    expect(readFileSync(w.path('two.out'), 'utf8')).toBe('two eu-1\n');
+    expect(existsSync(w.path('three-ran'))).toBe(true);
+    const events = readEvents(onlyTimeline(w.dir)); // still the one file
+    expect(events.slice(0, before.length)).toEqual(before);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    expect(events.filter((e) => e.type === 'run.started')).toHaveLength(1);
+    const after = events.slice(before.length);
+    expect(after.filter((e) => e.type === 'step.started').map((e) => e['step'])).toEqual([2, 3]);
+    expect(after.some((e) => e.type === 'step.skipped')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+  });
+});
