@@ -64,6 +64,7 @@ async function* redactedEvents(
   items: AsyncIterable<ReadItem>,
   env: NodeJS.ProcessEnv,
   onProblem: (p: ExportProblem) => void,
+  output: 'redacted' | 'raw' | 'none',
 ): AsyncGenerator<TimelineEvent> {
   const redactor = createRedactor({ patterns: loadUserRedactPatterns(env) });
   const r = (s: string): string => redactor.redact(s);
@@ -87,6 +88,16 @@ async function* redactedEvents(
         yield ev;
         break;
       case 'command.output': {
+        // The summaries never show output: only its timing matters, and redacting it is the slow part.
+        if (output === 'none') {
+          yield { ...ev, data: '' };
+          break;
+        }
+        // Only measured (cast's first pass), never written.
+        if (output === 'raw') {
+          yield ev;
+          break;
+        }
         let st = streams.get(ev.id);
         if (!st) streams.set(ev.id, (st = redactor.stream()));
         const data = st.push(ev.data);
@@ -129,25 +140,27 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     problems.push(p);
     io.stderr.write(describeProblem({ kind: 'problem', ...p }, 'exported'));
   };
-  const events = (quiet = false): AsyncGenerator<TimelineEvent> => redactedEvents(read(timeline), io.env, quiet ? () => {} : report);
+  const events = (output: 'redacted' | 'raw' | 'none', quiet = false): AsyncGenerator<TimelineEvent> =>
+    redactedEvents(read(timeline), io.env, quiet ? () => {} : report, output);
 
   let document: string | null = null;
   const fold = initialFoldState();
   if (options.format === 'markdown') {
     const md = createMarkdownExporter();
-    for await (const ev of events()) {
+    for await (const ev of events('none')) {
       foldEvent(fold, ev);
       md.add(ev);
     }
     document = md.finish({ timelinePath: timeline, problems });
   } else if (options.format === 'json') {
-    for await (const ev of events()) foldEvent(fold, ev);
+    for await (const ev of events('none')) foldEvent(fold, ev);
     document = renderJsonExport(summarize(fold), problems);
   } else {
-    // Two passes: the header needs the widest line, and the timeline may be too big to hold.
+    // Two passes: the header needs the widest line, and the timeline may be too big to hold. The first pass
+    // only measures, so it skips redacting output (the slow part); '[redacted]' may make a line a little wider.
     const style = createStyle(true);
     const measure = createCastEncoder(style);
-    for await (const ev of events()) {
+    for await (const ev of events('raw')) {
       foldEvent(fold, ev);
       measure.encode(ev);
     }
@@ -160,7 +173,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
         const w0 = sink.write(castHeader({ width: measure.widest + 1, started: s.started, title }));
         if (w0) await w0;
         const enc = createCastEncoder(style);
-        for await (const ev of events(true)) {
+        for await (const ev of events('redacted', true)) {
           const w = sink.write(enc.encode(ev));
           if (w) await w;
         }
