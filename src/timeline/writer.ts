@@ -81,6 +81,7 @@ class Writer implements TimelineWriter {
   private pendingError: UserError | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private closing: Promise<void> | null = null;
   /** Output chunks waiting for their queued write; closed by any other call so the order stays the call order. */
   private outputBatch: OutputBody[] | null = null;
   private outputBatchDone: Promise<void> | null = null;
@@ -139,28 +140,32 @@ class Writer implements TimelineWriter {
   }
 
   close(): Promise<void> {
-    return this.enqueue(async () => {
-      let failure: unknown = null;
+    if (this.closing) return this.closing;
+    this.closing = this.enqueue(async () => {
+      // A failed background sync is reported, but only after the file is closed and the owner file gone.
+      let failure: unknown = this.pendingError;
+      this.pendingError = null;
       try {
         const rest = this.drainStreams(() => true);
         if (rest.length) await this.writeBodies(rest, false);
         await this.syncNow();
       } catch (err) {
-        failure = err;
+        failure ??= err;
       }
       this.closed = true;
       if (this.syncTimer) clearTimeout(this.syncTimer);
       await this.fh.close().catch(() => undefined);
       if (this.opts.owner) await fsp.unlink(ownerPathOf(this.path)).catch(() => undefined);
       if (failure) throw writeError(this.path, failure);
-    });
+    }, true);
+    return this.closing;
   }
 
-  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+  private enqueue<T>(fn: () => Promise<T>, isClose = false): Promise<T> {
     this.outputBatch = null;
     const run = async (): Promise<T> => {
       if (this.closed) throw new Error(`timeline writer for ${this.path} is closed (this is a bug)`);
-      if (this.pendingError) {
+      if (this.pendingError && !isClose) {
         const e = this.pendingError;
         this.pendingError = null;
         throw e;
