@@ -8,8 +8,6 @@ import { createRenderer, formatOffset, renderSummary } from '../ui/render-event.
 import { createStyle } from '../ui/style.js';
 import { followTimeline, readTimelineBatches, type ReadItem } from '../timeline/reader.js';
 
-export type { ReadItem };
-
 /** What replay needs from the outside world besides Io; tests pass a fake clock and sleep. */
 export interface ReplayPorts {
   /** Monotonic milliseconds. */
@@ -112,7 +110,6 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
   const speed = options.speed > 0 ? options.speed : 1;
 
   let events = 0;
-  let problems = 0;
   let finished = false;
   let atLineStart = true;
   let prevMono: number | null = null;
@@ -125,7 +122,6 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
       if (out.closed) break;
       for (const item of batch) {
         if (item.kind === 'problem') {
-          problems++;
           await out.flush();
           io.stderr.write(describeProblem(item));
           continue;
