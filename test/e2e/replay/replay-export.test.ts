@@ -88,7 +88,7 @@ for (const line of lines.slice(1)) {
     );
     const w = spawn(process.execPath, [writer], { stdio: 'ignore' });
     const writerDone = new Promise((r) => w.on('close', r));
-    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
     const r = await run(['replay', file, '--follow'], dir);
     await writerDone;
     expect(r.code).toBe(0);
