@@ -122,6 +122,11 @@ export class LineDecoder {
     this.handle(text, out, true);
   }
 
+  /** The incomplete last line's bytes so far. */
+  get pending(): Buffer | null {
+    return this.carry;
+  }
+
   /** Forget the incomplete last line (the file was cut back under it). */
   dropCarry(): void {
     this.carry = null;
@@ -240,12 +245,13 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
       } catch (err) {
         throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
       }
-      if (size < pos) {
-        // A writer moved a torn tail aside: it was under our incomplete line, which is gone.
-        pos -= dec.pendingBytes;
+      const carry = dec.pending;
+      if (carry && (await tornTailReplaced(fh, pos - carry.length, carry, size))) {
+        // A writer moved a torn tail aside (and may have appended since): our incomplete line is gone.
+        pos -= carry.length;
         dec.dropCarry();
-        if (size < pos) pos = size;
       }
+      if (size < pos) pos = size;
       while (pos < size) {
         const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, size - pos), pos);
         if (bytesRead === 0) break;
@@ -264,4 +270,12 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
     watcher?.close();
     await fh.close().catch(() => undefined);
   }
+}
+
+/** Whether the bytes at `start` are no longer the incomplete line we hold (the file was cut back and rewritten). */
+async function tornTailReplaced(fh: FileHandle, start: number, carry: Buffer, size: number): Promise<boolean> {
+  if (size < start + carry.length) return true;
+  const now = Buffer.alloc(carry.length);
+  const { bytesRead } = await fh.read(now, 0, carry.length, start);
+  return bytesRead !== carry.length || !now.equals(carry);
 }

@@ -110,6 +110,31 @@ describe('followTimeline', () => {
     expect(seen).toEqual([0, 1, 2]);
   });
 
+  it('a torn tail moved aside by a writer does not garble the next event', async () => {
+    const path = file(line(0) + '{"v":1,"seq":1,"ts":"20');
+    const ac = new AbortController();
+    const guard = setTimeout(() => ac.abort(), 20_000);
+    const items: Array<{ kind: string; seq?: number }> = [];
+    for await (const item of followTimeline(path, { signal: ac.signal })) {
+      items.push(item.kind === 'event' ? { kind: 'event', seq: item.event.seq } : { kind: item.kind });
+      if (items.length === 1) {
+        setTimeout(() => {
+          void (async () => {
+            const { openTimeline } = await import('../../../src/timeline/writer.js');
+            const { createRedactor } = await import('../../../src/timeline/redact.js');
+            const { systemClock, note } = await import('./helpers.js');
+            const w = await openTimeline(path, { clock: systemClock, redactor: createRedactor(), create: false });
+            await w.append(note('a note longer than the torn bytes were, so the file grows past them'));
+            await w.append({ type: 'run.finished', status: 'completed', duration_ms: 1 });
+            await w.close();
+          })();
+        }, 100);
+      }
+    }
+    clearTimeout(guard);
+    expect(items).toEqual([{ kind: 'event', seq: 0 }, { kind: 'event', seq: 1 }, { kind: 'event', seq: 2 }]);
+  });
+
   it('ends when the signal aborts', async () => {
     const path = file(line(0));
     const ac = new AbortController();
