@@ -1,5 +1,6 @@
 // `runbook export`: a timeline as a postmortem draft (markdown), an asciinema recording (cast) or a summary (json).
 import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ExportOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { UserError, describeSystemError } from '../errors.js';
@@ -134,6 +135,9 @@ async function* redactedEvents(
 }
 
 export async function exportTimeline(timeline: string, options: ExportOptions, io: Io, ports: Partial<ExportPorts> = {}): Promise<number> {
+  if (options.output !== undefined && resolve(io.cwd, options.output) === resolve(io.cwd, timeline)) {
+    throw new UserError(`-o ${options.output} is the timeline itself: choose another file`);
+  }
   const read = ports.read ?? ((path: string) => readTimeline(path));
   const problems: ExportProblem[] = [];
   const report = (p: ExportProblem): void => {

@@ -132,6 +132,12 @@ describe('export -o and errors', () => {
     expect((err as Error).message).toContain('/nonexistent-dir/x.json');
   });
 
+  it('refuses to write over the timeline it reads', async () => {
+    const err = await exportTimeline(COMPLETED, { format: 'cast', output: `./${COMPLETED}` }, fakeIo()).catch((e: unknown) => e);
+    expect((err as UserError).exitCode).toBe(2);
+    expect(readFileSync(COMPLETED, 'utf8')).toContain('"run.finished"');
+  });
+
   it('exits 2 naming the timeline when it cannot be read', async () => {
     const err = await exportTimeline('missing.jsonl', { format: 'cast' }, fakeIo()).catch((e: unknown) => e);
     expect((err as UserError).exitCode).toBe(2);
