@@ -1,10 +1,12 @@
 // The real Executor: `<shell> -c <script>` in its own process group, output streamed live, memory bounded.
 //
-// node:child_process rather than execa: execa's timeout, cancelSignal, forceKillAfterDelay and cleanup signal
-// the direct child only (cleanup is off altogether with `detached`), and its promise waits for the output
-// pipes to end, which a background grandchild can hold open forever. What is left of it (buffering,
-// maxBuffer) is what this adapter must not use, so there is nothing to import.
-import { spawn, type ChildProcess } from 'node:child_process';
+// execa starts the process; its own timeout, cancelSignal, forceKillAfterDelay and cleanup are not used:
+// they signal the direct child only (cleanup is off altogether with `detached`), and its promise waits for
+// the output pipes to end, which a background grandchild can hold open forever. So signals go to the whole
+// group from here, and the run settles on the child's 'exit' plus a bounded wait for its pipes. Buffering and
+// maxBuffer are off: output is streamed, never held, and a chatty diagnostic is never killed with SIGPIPE.
+import type { ChildProcess } from 'node:child_process';
+import { execa } from 'execa';
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -75,12 +77,21 @@ function runChild(
   const group = !req.interactive;
   let child: ChildProcess;
   try {
-    child = spawn(req.shell, ['-c', req.script], {
+    const subprocess = execa(req.shell, ['-c', req.script], {
       cwd: req.cwd,
       env: req.env,
+      extendEnv: false,
       detached: group,
       stdio: req.interactive ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      buffer: false,
+      reject: false,
+      cleanup: false,
+      stripFinalNewline: false,
+      encoding: 'buffer',
     });
+    // The outcome is read from the child's events below; execa's promise must not reject unhandled.
+    subprocess.catch(() => undefined);
+    child = subprocess as unknown as ChildProcess;
   } catch (err) {
     resolve(notStarted(t0, `cannot start ${req.shell}: ${oneLine(err)}`, false));
     return;

@@ -1,14 +1,16 @@
 // Compiles the executor adapter to plain ESM in a temp dir, so fixtures can run it in a child node process.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
 const FILES = ['executor', 'shell', 'process-group'];
 
-/** Returns the path of the compiled executor module. Type-only imports (the ports) vanish. */
+/** Returns the path of the compiled executor module. Type-only imports (the ports) vanish; package imports resolve from the project. */
 export function compileExecutor(): string {
-  const out = mkdtempSync(join(tmpdir(), 'runbook-executor-'));
+  // Inside the project, so that the adapter's runtime imports (execa) resolve from its node_modules.
+  const cache = new URL('../../../node_modules/.cache/', import.meta.url).pathname;
+  mkdirSync(cache, { recursive: true });
+  const out = mkdtempSync(join(cache, 'runbook-executor-'));
   for (const name of FILES) {
     const source = readFileSync(new URL(`../../../src/adapters/${name}.ts`, import.meta.url), 'utf8');
     const { outputText } = ts.transpileModule(source, {
