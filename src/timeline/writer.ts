@@ -8,7 +8,8 @@ import type { Clock, EventSink } from '../runner/ports.js';
 import { SCHEMA_VERSION, type EventBody, type TimelineEvent } from './events.js';
 import { LockTimeoutError, withLock, writeOwner } from './lock.js';
 import type { RedactStream, Redactor } from './redact.js';
-import { envelopeOf, linesBackward, readFirstLine, tryParse } from './tail.js';
+import { repairTail } from './repair.js';
+import { envelopeOf, readFirstLine, tryParse } from './tail.js';
 
 /** Output data per event is at most this many bytes (UTF-8). */
 export const MAX_OUTPUT_BYTES = 64 * 1024;
@@ -315,70 +316,10 @@ class Writer implements TimelineWriter {
     }
     const size = (await this.fh.stat()).size;
     if (size === this.knownSize) return;
-    let last: { seq: number; mono_ms: number } | null = null;
-    let cutAt: number | null = null;
-    let completeLine = false;
-    let first = true;
-    for await (const line of linesBackward(this.fh, size)) {
-      const text = line.bytes.toString('utf8');
-      if (text.trim() === '') {
-        if (first && !line.newline && line.bytes.length > 0) cutAt = line.start;
-        first = false;
-        continue;
-      }
-      const env = envelopeOf(tryParse(text));
-      if (first) {
-        first = false;
-        if (!env) {
-          cutAt = line.start; // torn or garbage last line: moved aside
-          continue;
-        }
-        if (!line.newline) completeLine = true; // a whole event missing only its newline: keep it
-      }
-      if (env) {
-        if (env.v !== SCHEMA_VERSION) {
-          throw new UserError(`timeline ${this.path} has schema version ${String(env.v)}; this runbook writes version ${SCHEMA_VERSION}`);
-        }
-        last = env;
-        break;
-      }
-    }
-    let newSize = size;
-    if (cutAt !== null) newSize = await this.moveAside(cutAt, size);
-    else if (completeLine) {
-      await this.writeAll(Buffer.from('\n'));
-      newSize = size + 1;
-    }
-    this.knownSize = newSize;
-    if (last) {
-      this.lastSeq = last.seq;
-      this.lastMono = Math.max(this.lastMono, last.mono_ms);
-    } else {
-      this.lastSeq = -1;
-    }
-  }
-
-  /** Move bytes [from, size) to `<path>.torn-<n>` and cut the timeline back to `from`. */
-  private async moveAside(from: number, size: number): Promise<number> {
-    const torn = Buffer.alloc(size - from);
-    const { bytesRead } = await this.fh.read(torn, 0, torn.length, from);
-    for (let n = 1; ; n++) {
-      try {
-        const out = await fsp.open(`${this.path}.torn-${n}`, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
-        try {
-          await out.write(torn, 0, bytesRead);
-          await out.datasync();
-        } finally {
-          await out.close();
-        }
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-    }
-    await this.fh.truncate(from);
-    await this.fh.datasync();
-    return from;
+    const tail = await repairTail(this.fh, this.path, size);
+    this.knownSize = tail.size;
+    this.lastSeq = tail.last ? tail.last.seq : -1;
+    if (tail.last) this.lastMono = Math.max(this.lastMono, tail.last.mono_ms);
   }
 
   /** mono_ms for an event written now: never negative, never below the previous event's. */

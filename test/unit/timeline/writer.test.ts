@@ -135,6 +135,17 @@ describe('openTimeline / append', () => {
     expect((await summarizeTimeline(path)).status).toBe('interrupted');
   });
 
+  it('refuses to append to a timeline of another schema version', async () => {
+    const path = join(tempDir(), 't.jsonl');
+    writeFileSync(path, `${JSON.stringify({ v: 2, seq: 0, ts: '2026-11-28T03:00:00.000Z', mono_ms: 0, type: 'note' })}\n`);
+    const w = await openTimeline(path, { clock: systemClock, redactor: createRedactor(), create: false });
+    const err = await w.append(note('x')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err).not.toBeInstanceOf(TimelineWriteError);
+    expect((err as UserError).message).toMatch(/schema version 2/);
+    await w.close();
+  });
+
   it('recovers a stale lock left by a dead process', async () => {
     const path = join(tempDir(), 't.jsonl');
     const { hostname } = await import('node:os');
