@@ -6,7 +6,7 @@ import { AbortedError, TimelineWriteError } from '../errors.js';
 import type { Clock, EventSink, ExecResult, Executor } from './ports.js';
 import { createCapture } from './capture.js';
 import { placeholderNames } from '../runbook/shell-scan.js';
-import { commandEnv, renderForDisplay, renderForShell, type ResolvedVar } from './vars.js';
+import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
 
 export type CommandChoice = 'run' | 'skip' | 'edit' | 'note' | 'stop';
 export type FailureChoice = 'retry' | 'edit' | 'continue' | 'stop';
@@ -260,6 +260,14 @@ class Run {
   private async execute(step: Step, c: Command, template: string, edited: boolean): Promise<ExecResult> {
     const { cfg, p } = this;
     this.checkStop();
+    let script = '';
+    let unsafe: string | undefined;
+    try {
+      script = renderForShell(template, this.values);
+    } catch (err) {
+      if (!(err instanceof UnsafeValueError)) throw err;
+      unsafe = err.message; // recorded like a command that could not start: nothing of it runs
+    }
     // On disk before the command is spawned (the sink syncs before resolving).
     await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger: c.danger });
     let writeFailure: unknown = null;
@@ -279,9 +287,9 @@ class Run {
     p.view.running(c.id);
     let result: ExecResult;
     try {
-      result = await p.executor.run(
+      result = unsafe !== undefined ? { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: false, spawnError: unsafe } : await p.executor.run(
         {
-          script: renderForShell(template, this.values),
+          script,
           shell: c.shell ?? cfg.shell,
           cwd: c.cwd ? resolveCwd(cfg.cwd, c.cwd) : cfg.cwd,
           env: commandEnv(cfg.env, cfg.vars),

@@ -1,7 +1,7 @@
 // Variables: where each value comes from, validation, and getting values into commands safely. Pure.
 import type { Command, Runbook, VarDecl } from '../runbook/model.js';
 import type { VarSource } from '../timeline/events.js';
-import { findPlaceholders } from '../runbook/shell-scan.js';
+import { findPlaceholders, type PlaceholderUse } from '../runbook/shell-scan.js';
 
 export interface VarNeed {
   name: string;
@@ -74,20 +74,127 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Where a placeholder sits, as the shell will read it. */
+type Place = 'none' | 'single' | 'double' | 'comment' | 'heredoc' | { quotedHeredoc: string; strip: boolean };
+
+/**
+ * The quoting context at each index, like shell-scan's walk but aware of `#` comments and here-document
+ * bodies. Without that, an apostrophe in `# don't` or in a heredoc line flips every later context, and a
+ * placeholder in a heredoc body looks unquoted although `'…'` is no quoting there: both let `$(…)` in a value
+ * run. Misreading `<<` (arithmetic shift) only makes later placeholders plain `${RUNBOOK_VAR_x}`: never code.
+ */
+function placesOf(text: string): Place[] {
+  const at: Place[] = new Array<Place>(text.length).fill('none');
+  let ctx: 'none' | 'single' | 'double' = 'none';
+  let pending: { delim: string; quoted: boolean; strip: boolean }[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    at[i] = ctx;
+    if (ctx === 'single') {
+      if (c === "'") ctx = 'none';
+      i++;
+      continue;
+    }
+    if (c === '\\') {
+      if (i + 1 < text.length) at[i + 1] = ctx;
+      i += 2;
+      continue;
+    }
+    if (ctx === 'double') {
+      if (c === '"') ctx = 'none';
+      i++;
+      continue;
+    }
+    if (c === "'") ctx = 'single';
+    else if (c === '"') ctx = 'double';
+    else if (c === '#' && (i === 0 || /[\s;&|()]/.test(text[i - 1] as string))) {
+      const nl = text.indexOf('\n', i);
+      const end = nl < 0 ? text.length : nl;
+      at.fill('comment', i, end);
+      i = end;
+      continue;
+    } else if (c === '<' && text.startsWith('<<', i) && text[i + 2] !== '<' && text[i - 1] !== '<') {
+      const m = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|((?:\\.|[^\s;&|<>()'"])+))/.exec(text.slice(i));
+      if (m) {
+        const bare = m[4];
+        const quoted = m[2] !== undefined || m[3] !== undefined || (bare?.includes('\\') ?? false);
+        pending.push({ delim: m[2] ?? m[3] ?? (bare ?? '').replace(/\\/g, ''), quoted, strip: m[1] === '-' });
+        i += m[0].length;
+        continue;
+      }
+    } else if (c === '\n' && pending.length > 0) {
+      i++;
+      for (const h of pending) {
+        while (i < text.length) {
+          const nl = text.indexOf('\n', i);
+          const end = nl < 0 ? text.length : nl;
+          const line = text.slice(i, end);
+          if ((h.strip ? line.replace(/^\t+/, '') : line) === h.delim) {
+            i = end;
+            break;
+          }
+          at.fill(h.quoted ? { quotedHeredoc: h.delim, strip: h.strip } : 'heredoc', i, Math.min(end + 1, text.length));
+          i = end + 1;
+        }
+      }
+      pending = [];
+      continue;
+    }
+    i++;
+  }
+  return at;
+}
+
+/** Placeholders with the context the shell will really read them in. */
+function placeholdersIn(text: string): (PlaceholderUse & { place: Place })[] {
+  const at = placesOf(text);
+  return findPlaceholders(text).map((p) => ({ ...p, place: at[p.start] ?? 'none' }));
+}
+
+/** Whether the body line holding index `at`, with its values spliced in, has a line that ends the heredoc. */
+function endsHeredoc(text: string, at: number, values: ReadonlyMap<string, string>, delim: string, strip: boolean): boolean {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  const nl = text.indexOf('\n', at);
+  const line = text.slice(start, nl < 0 ? text.length : nl);
+  let rendered = '';
+  let last = 0;
+  for (const q of findPlaceholders(line)) {
+    rendered += line.slice(last, q.start) + (values.get(q.name) ?? line.slice(q.start, q.end));
+    last = q.end;
+  }
+  rendered += line.slice(last);
+  return rendered.split('\n').some((l) => (strip ? l.replace(/^\t+/, '') : l) === delim);
+}
+
+/** A value that cannot be put into a command safely (it would end a quoted here-document early). */
+export class UnsafeValueError extends Error {
+  constructor(name: string, delim: string) {
+    super(`the value of ${name} has a line "${delim}", which would end the here-document it is used in; the command was not run`);
+    this.name = 'UnsafeValueError';
+  }
+}
+
 /**
  * Shell text with each `{{name}}` replaced so that the value arrives as data, whatever it contains:
- * unquoted → a single-quoted word; inside "..." → ${RUNBOOK_VAR_name}; inside '...' → '"${RUNBOOK_VAR_name}"'.
- * Unknown names are left as written (lint reports them).
+ * unquoted → a single-quoted word; inside "..." → ${RUNBOOK_VAR_name}; inside '...' → '"${RUNBOOK_VAR_name}"';
+ * in a here-document body → ${RUNBOOK_VAR_name} (expansions there are not re-read as code); in a quoted
+ * here-document (`<<'EOF'`, nothing expands) → the value itself, refused (UnsafeValueError) when a line of it
+ * would end the here-document. Unknown names are left as written (lint reports them).
  */
 export function renderForShell(text: string, values: ReadonlyMap<string, string>): string {
   let out = '';
   let last = 0;
-  for (const p of findPlaceholders(text)) {
+  for (const p of placeholdersIn(text)) {
     const value = values.get(p.name);
     if (value === undefined) continue;
     out += text.slice(last, p.start);
     const ref = `\${${varEnvName(p.name)}}`;
-    out += p.context === 'none' ? shellQuote(value) : p.context === 'double' ? ref : `'"${ref}"'`;
+    const place = p.place;
+    if (typeof place === 'object') {
+      if (endsHeredoc(text, p.start, values, place.quotedHeredoc, place.strip)) throw new UnsafeValueError(p.name, place.quotedHeredoc);
+      out += value;
+    } else out += place === 'none' || place === 'comment' ? shellQuote(value) : place === 'double' ? ref : place === 'heredoc' ? ref : `'"${ref}"'`;
     last = p.end;
   }
   return out + text.slice(last);
@@ -101,10 +208,10 @@ export function renderForDisplay(text: string, vars: ReadonlyMap<string, Resolve
   };
   let out = '';
   let last = 0;
-  for (const p of findPlaceholders(text)) {
+  for (const p of placeholdersIn(text)) {
     const v = shown(p.name);
     if (v === undefined) continue;
-    const needsQuotes = p.context === 'none' && (v === '' || /[\s'"\\$`;&|<>(){}*?#~!]/.test(v));
+    const needsQuotes = p.place === 'none' && (v === '' || /[\s'"\\$`;&|<>(){}*?#~!]/.test(v));
     out += text.slice(last, p.start) + (needsQuotes ? shellQuote(v) : v);
     last = p.end;
   }

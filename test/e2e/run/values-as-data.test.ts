@@ -31,13 +31,34 @@ printf '%s' "$PAYLOAD" > env.out
 \`\`\`sh
 printf '%s' x{{name}}"y{{name}}"'z{{name}}' > mixed.out
 \`\`\`
+
+An apostrophe in a comment or in a here-document is no quote: the contexts after it must not flip.
+
+\`\`\`sh
+# don't panic
+printf '%s' '{{name}}' > after-comment.out
+\`\`\`
+
+\`\`\`sh
+cat <<EOF > heredoc.out
+{{name}}
+it's {{name}}
+EOF
+printf '%s' '{{name}}' > after-heredoc.out
+\`\`\`
+
+\`\`\`sh
+cat <<'EOF' > quoted-heredoc.out
+{{name}}
+EOF
+\`\`\`
 `;
 
 const hostile = [
   '$(touch pwned)', '`touch pwned`', '$(touch pwned-$RANDOM)', "'", '"', "'\\''", '"\'"', ';', ';touch pwned;', '|', '| touch pwned',
   '&&', '&', '\n', '\r\n', '\\', '\\\\', '\\"', "\\'", '-', '-n', '--', '-e', '$HOME', '${IFS}', '$PAYLOAD', '$1', '*', '?', '~',
   '!', '!!', '#', '>', '<', ' ', '\t', '{{name}}', '%s', '%b', 'é', '日本語', '🔥', '\u200b', '\x1b[31m', '\x7f', '$', '{', '}',
-  '(', ')', '[[', ']]', "'$(touch pwned)'", '"$(touch pwned)"', '\\$(touch pwned)',
+  '(', ')', '[[', ']]', '\nEOF\n', 'EOF', '<<EOF', '# ', "'$(touch pwned)'", '"$(touch pwned)"', '\\$(touch pwned)',
 ];
 
 // Anything a command-line argument can hold: no NUL, no lone surrogates (argv is UTF-8). Not empty: an
@@ -64,13 +85,21 @@ describe('values are data, never code', () => {
             timeoutMs: 20_000,
           });
           const expected = Buffer.from(v, 'utf8');
-          expect(r.code, r.stderr).toBe(0);
+          const endsDoc = v.split('\n').includes('EOF');
+          expect(r.code, r.stderr).toBe(endsDoc ? 1 : 0); // --yes stops at the refused command, the last one
           for (const f of ['unquoted', 'double', 'single', 'env']) expect(readFileSync(w.path(`${f}.out`)), f).toEqual(expected);
           expect(readFileSync(w.path('mixed.out'))).toEqual(Buffer.concat([Buffer.from('x'), expected, Buffer.from('y'), expected, Buffer.from('z'), expected]));
+          for (const f of ['after-comment', 'after-heredoc']) expect(readFileSync(w.path(`${f}.out`)), f).toEqual(expected);
+          const line = Buffer.from('\n');
+          expect(readFileSync(w.path('heredoc.out'))).toEqual(Buffer.concat([expected, line, Buffer.from("it's "), expected, line]));
+          // A quoted here-document expands nothing: the value goes in as it is, unless a line of it would
+          // end the document (then the command is refused, not run).
+          if (endsDoc) expect(existsSync(w.path('quoted-heredoc.out'))).toBe(false);
+          else expect(readFileSync(w.path('quoted-heredoc.out'))).toEqual(Buffer.concat([expected, line]));
           expect(readdirSync(w.dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
-          // The timeline recorded five commands that all exited 0 (nothing was lost on the way).
+          // The timeline recorded every command, and all but a refused one exited 0.
           const finished = readEvents(onlyTimeline(w.dir)).filter((e) => e.type === 'command.finished');
-          expect(finished.map((e) => e['exit_code'])).toEqual([0, 0, 0, 0, 0]);
+          expect(finished.map((e) => e['exit_code'])).toEqual([0, 0, 0, 0, 0, 0, 0, endsDoc ? null : 0]);
           cleanup();
         }),
         {
@@ -84,6 +113,7 @@ describe('values are data, never code', () => {
             ['line one\nline two\n'],
             ['back\\slash\\'],
             ["it's \"quoted\" | piped ; done & \\ é 🔥"],
+            ['x\nEOF\ntouch pwned\nEOF'],
           ],
         },
       );
