@@ -195,9 +195,48 @@ export async function* readTimelineBatches(path: string, opts: ReadOptions = {})
   }
 }
 
-/** Every event and problem of the timeline, in file order, in bounded memory. */
-export async function* readTimeline(path: string, opts: ReadOptions = {}): AsyncGenerator<ReadItem> {
-  for await (const batch of readTimelineBatches(path, opts)) yield* batch;
+/**
+ * Every event and problem of the timeline, in file order, in bounded memory. Hand-written rather than an
+ * `async function*`: items already in hand are handed out without the generator's extra promise hops per item,
+ * which is most of the cost on a file of a million events.
+ */
+export function readTimeline(path: string, opts: ReadOptions = {}): AsyncGenerator<ReadItem> {
+  const batches = readTimelineBatches(path, opts);
+  let batch: ReadItem[] = [];
+  let i = 0;
+  let finished = false;
+  const refill = async (): Promise<IteratorResult<ReadItem, undefined>> => {
+    while (i >= batch.length) {
+      if (finished) return { done: true, value: undefined };
+      const r = await batches.next();
+      if (r.done) {
+        finished = true;
+        return { done: true, value: undefined };
+      }
+      batch = r.value;
+      i = 0;
+    }
+    return { done: false, value: batch[i++] as ReadItem };
+  };
+  const it: AsyncGenerator<ReadItem, undefined> = {
+    next: () => (i < batch.length ? Promise.resolve({ done: false, value: batch[i++] as ReadItem }) : refill()),
+    return: async (value?: unknown) => {
+      finished = true;
+      batch = [];
+      await batches.return(undefined);
+      return { done: true, value: value as undefined };
+    },
+    throw: async (err: unknown) => {
+      finished = true;
+      batch = [];
+      await batches.return(undefined);
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
 }
 
 /**

@@ -79,6 +79,15 @@ describe('readTimeline', () => {
     await expect(readAll(join(dir, 'adir'))).rejects.toThrow(UserError);
   });
 
+  it('breaking out of the loop early is fine, and reading again works', async () => {
+    const path = file(line(0) + line(1) + line(2));
+    for await (const item of readTimeline(path)) {
+      expect(item.kind).toBe('event');
+      break;
+    }
+    expect(await readAll(path)).toHaveLength(3);
+  });
+
   it('stops when the signal aborts', async () => {
     const ac = new AbortController();
     ac.abort();
