@@ -1,4 +1,132 @@
+// `runbook drill`: a past incident as a game day. The same engine and prompts as `run`, an executor that
+// plays back what was recorded, its own timeline (mode: drill), and a score at the end.
+import { hostname } from 'node:os';
+import { basename, resolve } from 'node:path';
 import type { DrillOptions } from '../cli.js';
 import type { Io } from '../io.js';
-import { notYet } from './_todo.js';
-export async function drill(_t: string, _o: DrillOptions, _io: Io): Promise<number> { notYet('drill'); }
+import { ExitCode, UserError } from '../errors.js';
+import { parseRunbook } from '../runbook/parse.js';
+import { DEFAULT_TIMEOUT_MS, runRunbook, type Prompter } from '../runner/engine.js';
+import { createDrillExecutor, readIncident, type DrillScore } from '../runner/drill.js';
+import type { ResolvedVar } from '../runner/vars.js';
+import type { EventSink } from '../runner/ports.js';
+import { systemClock } from '../adapters/clock.js';
+import { timelineDir, timelineFileName } from '../timeline/locate.js';
+import { openTimeline } from '../timeline/writer.js';
+import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
+import { VERSION } from '../version.js';
+import { createStyle, type Style } from '../ui/style.js';
+import { formatDuration } from '../ui/render-event.js';
+import { createLiveView } from '../ui/live-view.js';
+import { actorName } from './note.js';
+import { relativeTo } from './shared.js';
+
+export function renderScore(s: DrillScore, style: Style): string {
+  const pct = (a: number, b: number): string => (b === 0 ? '—' : `${Math.round((100 * a) / b)}%`);
+  const time = s.incidentMs === null ? formatDuration(s.drillMs) : `${formatDuration(s.drillMs)} (the incident took ${formatDuration(s.incidentMs)})`;
+  return [
+    '',
+    style.bold('Drill score'),
+    `  steps covered        ${s.stepsCovered} of ${s.stepsTotal} (${pct(s.stepsCovered, s.stepsTotal)})`,
+    `  commands reviewed    ${s.commandsReviewed} of the ${s.commandsInIncident} run in the incident (${pct(s.commandsReviewed, s.commandsInIncident)})`,
+    `  dangerous approved   ${s.dangerousApproved}`,
+    `  time                 ${time}`,
+    '',
+  ].join('\n');
+}
+
+export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<number> {
+  if (!io.interactive && !o.yes) throw new UserError('drill asks before every command like run does and needs a terminal; use --yes to walk every step without prompts');
+  const source = resolve(io.cwd, timeline);
+  const record = await readIncident(source);
+  for (const p of record.problems) io.stderr.write(`runbook: ${p}\n`);
+  const rb = parseRunbook(record.started.runbook.source, record.started.runbook.path).runbook;
+
+  // Values as recorded; secrets (never recorded) and anything missing stand as their name: nothing runs.
+  const names = new Set([...rb.vars.map((v) => v.name), ...rb.steps.flatMap((s) => s.commands.flatMap((c) => [...c.placeholders, ...c.envRefs]))]);
+  const vars: ResolvedVar[] = [...names].map((name) => ({
+    name,
+    value: record.vars.get(name) ?? `<${name}>`,
+    source: 'default',
+    secret: rb.vars.find((v) => v.name === name)?.secret ?? false,
+  }));
+
+  const path = resolve(timelineDir(io.env, io.cwd), timelineFileName(new Date(), `${rb.id}-drill`));
+  const redactor = createRedactor({ patterns: [...loadUserRedactPatterns(io.env), ...rb.redact] });
+  const writer = await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true });
+  const stepsSeen = new Set<number>();
+  let dangerousApproved = 0;
+  const sink: EventSink = {
+    path: writer.path,
+    append: async (body) => {
+      if (body.type === 'step.started') stepsSeen.add(body.step);
+      if (body.type === 'command.started' && body.danger) dangerousApproved++;
+      return writer.append(body);
+    },
+    appendOutput: (body) => writer.appendOutput(body),
+    close: () => writer.close(),
+  };
+
+  const style = createStyle(io.colorErr);
+  const view = createLiveView(io.stderr, { stdout: io.stdout, stderr: io.stderr }, style, { timelinePath: relativeTo(io.cwd)(path), statusLine: false });
+  const executor = createDrillExecutor(record);
+  const liveExecutor: typeof executor = { reviewed: executor.reviewed, run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort('signal');
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  let prompter: Prompter;
+  if (o.yes) {
+    const no = (): never => {
+      throw new Error('no prompt is possible with --yes (this is a bug)');
+    };
+    prompter = { commandAction: no, confirmDanger: no, editCommand: no, note: no, failureAction: no, confirmCheck: no };
+  } else {
+    const { createPrompter } = await import('../adapters/prompter.js');
+    prompter = createPrompter(io, stop.signal);
+  }
+  io.stderr.write(style.yellow(`DRILL of ${basename(source)}: commands are not executed; "run" shows what was recorded during the incident.\n\n`));
+
+  let outcome;
+  try {
+    outcome = await runRunbook(
+      {
+        runbook: rb,
+        mode: 'drill',
+        yes: o.yes,
+        // In a drill nothing is executed: --yes reviews the dangerous commands too.
+        allowDangerous: o.yes,
+        fromStep: 1,
+        vars,
+        env: {},
+        cwd: record.started.cwd,
+        shell: 'sh',
+        defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+        incident: basename(path).replace(/\.jsonl$/, ''),
+        actor: actorName(io.env),
+        host: hostname(),
+        cliVersion: VERSION,
+      },
+      { prompter, executor: liveExecutor, clock: systemClock, sink, view, stop: stop.signal },
+    );
+  } finally {
+    view.dispose();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
+    await sink.close().catch(() => undefined);
+  }
+  const score: DrillScore = {
+    stepsCovered: stepsSeen.size,
+    stepsTotal: rb.steps.length,
+    commandsReviewed: executor.reviewed.size,
+    commandsInIncident: record.commands.size,
+    dangerousApproved,
+    drillMs: outcome.durationMs,
+    incidentMs: record.durationMs,
+  };
+  io.stderr.write(renderScore(score, style));
+  io.stderr.write(`  drill timeline       ${relativeTo(io.cwd)(path)}\n`);
+  return outcome.status === 'aborted' ? ExitCode.aborted : ExitCode.ok;
+}

@@ -203,7 +203,8 @@ class Run {
       if (c.danger && !cfg.allowDangerous) return skip(`skipped ${c.id}: dangerous (${c.dangerReason}); --allow-dangerous runs it with --yes`);
       if (c.interactive) return skip(`skipped ${c.id}: interactive commands need an operator`);
       const result = await this.execute(step, c, template, edited);
-      if (failed(result) && !c.allowFailure) return 'failed';
+      // A drill walks on: the recorded failure is what the trainee is there to see.
+      if (failed(result) && !c.allowFailure && cfg.mode !== 'drill') return 'failed';
       return 'ran';
     }
 
@@ -296,6 +297,7 @@ class Run {
           timeoutMs: c.timeoutMs ?? cfg.runbook.timeoutMs ?? cfg.defaultTimeoutMs,
           interactive: c.interactive,
           signal: interrupt.signal,
+          meta: { id: c.id, step: step.index, command: renderForDisplay(template, this.byName) },
         },
         c.interactive ? () => undefined : (stream, chunk) => capture.push(stream, chunk),
       );

@@ -38,6 +38,8 @@ export interface ExecRequest {
    * backpressure (pauses the command's pipes while these are full) and never ends them.
    */
   live?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  /** Which command of the runbook this is, and its text as the operator saw it (a drill looks it up by these). */
+  meta?: { id: string; step: number; command: string };
 }
 
 export interface ExecResult {

@@ -1,0 +1,120 @@
+// Drills: the engine walks a past incident's runbook with an Executor that plays back what was recorded
+// and never starts a process.
+import type { TimelineEvent } from '../timeline/events.js';
+import { readTimeline } from '../timeline/reader.js';
+import { UserError } from '../errors.js';
+import type { ExecResult, Executor } from './ports.js';
+
+export interface RecordedCommand {
+  id: string;
+  step: number;
+  command: string;
+  danger: boolean;
+  output: { stream: 'stdout' | 'stderr'; data: string }[];
+  finished: Extract<TimelineEvent, { type: 'command.finished' }> | null;
+}
+
+export interface IncidentRecord {
+  started: Extract<TimelineEvent, { type: 'run.started' }>;
+  /** Non-secret values as recorded. */
+  vars: Map<string, string>;
+  /** The last attempt of each command that ran, by id. */
+  commands: Map<string, RecordedCommand>;
+  durationMs: number | null;
+  problems: string[];
+}
+
+/** Read what a past run recorded; the reader never holds the whole file, we keep only per-command output. */
+export async function readIncident(path: string): Promise<IncidentRecord> {
+  let started: IncidentRecord['started'] | undefined;
+  const vars = new Map<string, string>();
+  const commands = new Map<string, RecordedCommand>();
+  const problems: string[] = [];
+  let durationMs: number | null = null;
+  let lastMono = 0;
+  for await (const item of readTimeline(path)) {
+    if (item.kind === 'problem') {
+      problems.push(`${path}:${item.line}: ${item.message}`);
+      continue;
+    }
+    const e = item.event;
+    lastMono = Math.max(lastMono, e.mono_ms);
+    switch (e.type) {
+      case 'run.started':
+        started ??= e;
+        break;
+      case 'var.set':
+        if (e.value !== '[secret]') vars.set(e.name, e.value);
+        break;
+      case 'command.started':
+        commands.set(e.id, { id: e.id, step: e.step, command: e.command, danger: e.danger, output: [], finished: null });
+        break;
+      case 'command.output': {
+        const c = commands.get(e.id);
+        if (c) c.output.push({ stream: e.stream, data: e.data });
+        break;
+      }
+      case 'command.finished': {
+        const c = commands.get(e.id);
+        if (c) c.finished = e;
+        break;
+      }
+      case 'run.finished':
+        durationMs = e.duration_ms;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!started) throw new UserError(`${path}: no run.started event: not a runbook timeline`);
+  if (started.mode === 'drill') throw new UserError(`${path} is itself a drill; drill the original incident's timeline`);
+  return { started, vars, commands, durationMs: durationMs ?? (lastMono || null), problems };
+}
+
+export interface DrillExecutor extends Executor {
+  /** Ids of commands whose recorded output the trainee reviewed. */
+  reviewed: Set<string>;
+}
+
+/** Plays back recorded output, matched by id (step and position), then by command text. Spawns nothing. */
+export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
+  const byText = new Map<string, RecordedCommand>();
+  for (const c of record.commands.values()) byText.set(c.command, c);
+  const reviewed = new Set<string>();
+  return {
+    reviewed,
+    async run(req, onOutput): Promise<ExecResult> {
+      const meta = req.meta;
+      const rec = meta ? (record.commands.get(meta.id) ?? byText.get(meta.command)) : undefined;
+      const live = req.live;
+      const emit = (stream: 'stdout' | 'stderr', text: string): void => {
+        const b = Buffer.from(text);
+        onOutput(stream, b);
+        live?.[stream].write(b);
+      };
+      if (!rec) {
+        emit('stderr', '[drill] this command was not run during the incident: there is no recorded output to show\n');
+        return { exitCode: 0, signal: null, durationMs: 0, timedOut: false, interrupted: false };
+      }
+      if (meta) reviewed.add(rec.id);
+      emit('stderr', `[drill] output recorded during the incident for ${rec.id}${rec.command !== meta?.command ? ` (${rec.command})` : ''}:\n`);
+      for (const o of rec.output) emit(o.stream, o.data);
+      const f = rec.finished;
+      if (!f) {
+        emit('stderr', '[drill] the command never finished during the incident (the run was interrupted)\n');
+        return { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: true };
+      }
+      return { exitCode: f.exit_code, signal: f.signal, durationMs: f.duration_ms, timedOut: f.timed_out, interrupted: f.interrupted };
+    },
+  };
+}
+
+export interface DrillScore {
+  stepsCovered: number;
+  stepsTotal: number;
+  commandsReviewed: number;
+  commandsInIncident: number;
+  dangerousApproved: number;
+  drillMs: number;
+  incidentMs: number | null;
+}
