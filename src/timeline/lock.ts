@@ -1,6 +1,7 @@
 // A cross-process lock file (`<timeline>.lock`, created O_EXCL, holding pid and host) with stale-lock recovery.
 import { closeSync, constants as C, openSync, promises as fsp, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { describeSystemError } from '../errors.js';
 
 /** A lock older than this is taken to be left by a crashed process on another host (or a reused pid). */
 export const STALE_LOCK_MS = 10_000;
@@ -83,7 +84,9 @@ async function acquire(lockPath: string): Promise<string> {
       closeSync(fd);
       return me;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new Error(`cannot take the lock ${lockPath}: ${describeSystemError(err).replace(/, [a-z]+$/, '')}`);
+      }
     }
     const seen = await readLock(lockPath);
     if (seen) {
