@@ -8,6 +8,9 @@ export const STALE_LOCK_MS = 10_000;
 /** How long to wait for a lock before giving up. */
 const WAIT_LIMIT_MS = STALE_LOCK_MS + 5_000;
 
+export const lockPathOf = (timeline: string): string => `${timeline}.lock`;
+export const ownerPathOf = (timeline: string): string => `${timeline}.owner`;
+
 export interface LockHolder {
   pid: number;
   host: string;

@@ -3,9 +3,8 @@ import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import type { RunStatus } from './events.js';
-import { ownerAlive } from './lock.js';
+import { ownerAlive, ownerPathOf } from './lock.js';
 import { envelopeOf, linesBackward, readFirstLine, tryParse } from './tail.js';
-import { ownerPathOf } from './writer.js';
 
 export type TimelineStatus = RunStatus | 'running' | 'interrupted';
 

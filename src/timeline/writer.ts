@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { ExitCode, TimelineWriteError, UserError, describeSystemError } from '../errors.js';
 import type { Clock, EventSink } from '../runner/ports.js';
 import { SCHEMA_VERSION, type EventBody, type TimelineEvent } from './events.js';
-import { LockTimeoutError, withLock, writeOwner } from './lock.js';
+import { LockTimeoutError, lockPathOf, ownerPathOf, withLock, writeOwner } from './lock.js';
 import type { RedactStream, Redactor } from './redact.js';
 import { repairTail } from './repair.js';
 import { envelopeOf, readFirstLine, tryParse } from './tail.js';
@@ -32,8 +32,7 @@ export interface TimelineWriter extends EventSink {
 
 type OutputBody = Extract<EventBody, { type: 'command.output' }>;
 
-export const lockPathOf = (path: string): string => `${path}.lock`;
-export const ownerPathOf = (path: string): string => `${path}.owner`;
+export { lockPathOf, ownerPathOf };
 
 function writeError(path: string, err: unknown): UserError {
   if (err instanceof UserError) return err;
