@@ -1,0 +1,78 @@
+// The bundled library: lints clean, marks every state-changing command dangerous, and every `linux`
+// runbook runs to completion under --yes on this machine.
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { matchDanger } from '../../../src/runbook/danger.js';
+import { cleanup, cliEnv, readEvents, runCli, workDir, ROOT } from '../../helpers/run-cli.js';
+
+afterEach(() => cleanup());
+const LIB = join(ROOT, 'runbooks');
+const ids = readdirSync(LIB).filter((f) => f.endsWith('.md')).map((f) => f.replace(/\.md$/, '')).sort();
+
+interface Shown {
+  id: string;
+  tags: string[];
+  steps: { commands: { id: string; text: string; runnable: boolean; danger: boolean; attributes: Record<string, unknown> }[] }[];
+}
+
+async function show(id: string): Promise<Shown> {
+  const w = workDir();
+  const r = await runCli(['--dir', LIB, 'show', id, '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Shown;
+}
+
+describe('the bundled library', () => {
+  it('has at least the twelve runbooks of the issue', () => {
+    expect(ids).toEqual(expect.arrayContaining(['getting-started', 'disk-full', 'high-cpu', 'memory-oom', 'network-dns', 'tls-expiry', 'http-errors', 'systemd-crashloop', 'k8s-crashloop', 'postgres-connections', 'system-snapshot', 'deep-dive']));
+  });
+
+  it('lint reports zero problems', async () => {
+    const w = workDir();
+    const r = await runCli(['lint', LIB, '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(JSON.parse(r.stdout)).toEqual({ problems: [] });
+    expect(r.code).toBe(0);
+  });
+
+  it.each(ids)('%s: every command matching a destructive pattern is explicitly marked danger=true', async (id) => {
+    const rb = await show(id);
+    const unmarked = rb.steps.flatMap((s) => s.commands).filter((c) => c.runnable && matchDanger(c.text) && c.attributes.danger !== true);
+    expect(unmarked.map((c) => `${c.id}: ${c.text}`)).toEqual([]);
+  });
+});
+
+const linux: string[] = [];
+for (const id of ids) {
+  const text = readFileSync(join(LIB, `${id}.md`), 'utf8');
+  if (/^tags:.*\blinux\b/m.test(text)) linux.push(id);
+}
+
+describe('every linux runbook runs to completion under --yes in a temp dir', () => {
+  it('there are linux runbooks', () => {
+    expect(linux.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it.each(linux)('%s', async (id) => {
+    const w = workDir();
+    const r = await runCli(['--dir', LIB, 'run', id, '--yes', '--timeline', 't.jsonl'], { cwd: w.dir, env: cliEnv(w.dir), timeoutMs: 180_000 });
+    const events = readEvents(w.path('t.jsonl'));
+    expect(events.at(-1), r.stderr.slice(-2000)).toMatchObject({ type: 'run.finished', status: 'completed' });
+    expect(r.code).toBe(0);
+  }, 200_000);
+});
+
+describe('getting-started', () => {
+  it('runs end to end, dangerous step included, and cleans up after itself', async () => {
+    const w = workDir();
+    const r = await runCli(['--dir', LIB, 'run', 'getting-started', '--yes', '--allow-dangerous', '--timeline', 't.jsonl'], { cwd: w.dir, env: cliEnv(w.dir), timeoutMs: 120_000 });
+    expect(r.code).toBe(0);
+    const events = readEvents(w.path('t.jsonl'));
+    expect(events.filter((e) => e.type === 'command.skipped')).toEqual([]);
+    expect(events.filter((e) => e.type === 'command.finished').length).toBeGreaterThan(3);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+    // The tutorial's dangerous step removes the only thing it created.
+    expect(existsSync(join(tmpdir(), `runbook-tutorial-${process.getuid?.() ?? 0}`))).toBe(false);
+  }, 150_000);
+});
