@@ -85,7 +85,7 @@ async function* redactedEvents(
     const ev = item.event;
     switch (ev.type) {
       case 'run.started':
-        for (const p of outlineRunbook(ev.runbook.source ?? '').redact) redactor.addPattern(p);
+        for (const p of outlineRunbook(ev.runbook.source ?? '', ev.runbook.path).redact) redactor.addPattern(p);
         yield ev;
         break;
       case 'command.output': {

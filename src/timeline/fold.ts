@@ -1,5 +1,5 @@
 // Fold timeline events into an incident summary: pure, incremental, and never holding command output.
-import matter from 'gray-matter';
+import { parseRunbook } from '../runbook/parse.js';
 import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from './events.js';
 
 export type IncidentStatus = RunStatus | 'interrupted';
@@ -82,36 +82,14 @@ export interface RunbookOutline {
   steps: string[];
 }
 
-/** Read severity, redact patterns and step titles from a runbook's Markdown source. Never throws. */
-export function outlineRunbook(source: string): RunbookOutline {
-  let data: Record<string, unknown> = {};
-  let content = source;
-  try {
-    // An options object keeps gray-matter from caching by content.
-    const parsed = matter(source, {});
-    data = parsed.data as Record<string, unknown>;
-    content = parsed.content;
-  } catch {
-    // Broken front-matter: the body still has the steps.
-  }
-  const outline: RunbookOutline = { redact: [], steps: [] };
-  if (typeof data.severity === 'string' || typeof data.severity === 'number') outline.severity = String(data.severity);
-  if (Array.isArray(data.redact)) outline.redact = data.redact.filter((p): p is string => typeof p === 'string');
-  else if (typeof data.redact === 'string') outline.redact = [data.redact];
-  let fence: string | null = null;
-  for (const line of content.split(/\r?\n/)) {
-    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-    if (f) {
-      const marker = f[1] ?? '';
-      if (fence === null) fence = marker;
-      else if (marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = null;
-      continue;
-    }
-    if (fence !== null) continue;
-    const h = /^ {0,3}##[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(line);
-    if (h) outline.steps.push(h[1] ?? '');
-  }
-  if (outline.steps.length === 0) outline.steps.push('');
+/**
+ * Read severity, redact patterns and step titles from a runbook's stored source with the runbook parser
+ * itself, so replay counts steps exactly as the runner did. Never throws.
+ */
+export function outlineRunbook(source: string, path = 'runbook.md'): RunbookOutline {
+  const rb = parseRunbook(source, path).runbook;
+  const outline: RunbookOutline = { redact: rb.redact, steps: rb.steps.map((s) => s.title) };
+  if (rb.severity !== undefined) outline.severity = rb.severity;
   return outline;
 }
 
@@ -185,7 +163,7 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       s.mode = ev.mode;
       s.actor = ev.actor;
       s.host = ev.host;
-      const outline = outlineRunbook(ev.runbook.source ?? '');
+      const outline = outlineRunbook(ev.runbook.source ?? '', ev.runbook.path);
       s.runbook = { id: ev.runbook.id, title: ev.runbook.title, path: ev.runbook.path };
       if (outline.severity !== undefined) s.runbook.severity = outline.severity;
       outline.steps.forEach((title, i) => {

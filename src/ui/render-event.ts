@@ -33,7 +33,7 @@ export function advanceContext(ctx: RenderContext, ev: TimelineEvent): void {
   if (ev.type === 'command.started') {
     ctx.commands.set(ev.id, { command: ev.command, step: ev.step, danger: ev.danger, edited: ev.edited });
   } else if (ev.type === 'run.started') {
-    const outline = outlineRunbook(ev.runbook.source ?? '');
+    const outline = outlineRunbook(ev.runbook.source ?? '', ev.runbook.path);
     ctx.title = ev.runbook.title;
     ctx.stepCount = outline.steps.length;
     if (outline.severity !== undefined) ctx.severity = outline.severity;

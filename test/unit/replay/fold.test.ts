@@ -94,7 +94,7 @@ describe('outlineRunbook', () => {
       redact: ['x{3}'],
       steps: ['A', 'B'],
     });
-    expect(outlineRunbook('just text').steps).toEqual(['']);
+    expect(outlineRunbook('just text', 'notes/recover.md').steps).toEqual(['recover']);
     expect(outlineRunbook('---\n: broken: [\n---\n## A\n').steps).toEqual(['A']);
   });
 });
