@@ -53,9 +53,16 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Take the lock, run fn, release. Errors from the file system (other than contention) are thrown as they are. */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   const mine = await acquire(lockPath);
+  // A holder stuck in a slow fsync is alive: keep the lock fresh so nobody takes it for a stale one.
+  const keepFresh = setInterval(() => {
+    const now = new Date();
+    fsp.utimes(lockPath, now, now).catch(() => undefined);
+  }, STALE_LOCK_MS / 4);
+  keepFresh.unref();
   try {
     return await fn();
   } finally {
+    clearInterval(keepFresh);
     // Only remove the lock if it is still ours (another process may have judged it stale meanwhile).
     let text: string | null = null;
     try {

@@ -46,7 +46,7 @@ export async function* linesBackward(fh: FileHandle, size: number): AsyncGenerat
 }
 
 /** The first line of the file (without its '\n'), or null when the file is empty; at most maxBytes are read. */
-export async function readFirstLine(fh: FileHandle, maxBytes = 256 * 1024 * 1024): Promise<Buffer | null> {
+export async function readFirstLine(fh: FileHandle, maxBytes = 16 * 1024 * 1024): Promise<Buffer | null> {
   const parts: Buffer[] = [];
   let pos = 0;
   while (pos < maxBytes) {
