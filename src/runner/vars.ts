@@ -211,12 +211,23 @@ export function renderForDisplay(text: string, vars: ReadonlyMap<string, Resolve
   for (const p of placeholdersIn(text)) {
     const v = shown(p.name);
     if (v === undefined) continue;
-    const needsQuotes = p.place === 'none' && (v === '' || /[\s'"\\$`;&|<>(){}*?#~!]/.test(v));
-    out += text.slice(last, p.start) + (needsQuotes ? shellQuote(v) : v);
+    out += text.slice(last, p.start) + shownAs(v, p.place);
     last = p.end;
   }
   out += text.slice(last);
   return out;
+}
+
+/**
+ * A value written the way the shell would read it back as that same value where it stands, so what the operator
+ * reads is what runs: `"{{v}}"` with `$(x)` in it shows as `"\$(x)"`, not as a command substitution.
+ */
+function shownAs(v: string, place: Place): string {
+  if (place === 'none') return v === '' || /[\s'"\\$`;&|<>(){}*?#~!]/.test(v) ? shellQuote(v) : v;
+  if (place === 'double') return v.replace(/[\\$`"]/g, '\\$&');
+  if (place === 'heredoc') return v.replace(/[\\$`]/g, '\\$&');
+  if (place === 'single') return v.replace(/'/g, `'\\''`);
+  return v;
 }
 
 /** The environment for a command: the operator's, plus each variable by name and as RUNBOOK_VAR_name. */
