@@ -2,7 +2,6 @@
 import { promises as fsp } from 'node:fs';
 import { userInfo } from 'node:os';
 import { relative, resolve, isAbsolute } from 'node:path';
-import matter from 'gray-matter';
 import type { TimelineTarget } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -11,9 +10,8 @@ import { newestUnfinished, timelineDir } from '../timeline/locate.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { readFirstLine, tryParse } from '../timeline/tail.js';
 import { openTimeline } from '../timeline/writer.js';
-import type { Clock } from '../runner/ports.js';
-
-const systemClock: Clock = { now: () => new Date(), monoMs: () => performance.now() };
+import { systemClock } from '../adapters/clock.js';
+import { normalizeText, readMeta, splitFrontMatter } from '../runbook/front-matter.js';
 
 export async function note(text: string, options: TimelineTarget, io: Io): Promise<number> {
   if (text.trim() === '') throw new UserError('a note needs some text: runbook note "what happened"');
@@ -91,13 +89,10 @@ async function runbookPatterns(path: string): Promise<string[]> {
   } catch {
     return []; // unreadable: the writer says why
   }
-  if (typeof source !== 'string' || !source.startsWith('---')) return [];
-  try {
-    const redact = (matter(source).data as { redact?: unknown }).redact;
-    return Array.isArray(redact) ? redact.filter((p): p is string => typeof p === 'string') : [];
-  } catch {
-    return [];
-  }
+  if (typeof source !== 'string') return [];
+  // The front-matter alone, with the runbook reader's own YAML handling (no Markdown parse); invalid
+  // patterns are dropped by readMeta.
+  return readMeta(splitFrontMatter(normalizeText(source)), path).meta.redact;
 }
 
 function shown(path: string, cwd: string): string {

@@ -17,6 +17,11 @@ export interface FrontMatter {
   format: 'yaml' | 'toml' | 'none';
 }
 
+/** Strip a UTF-8 BOM and normalise CRLF / CR line endings. */
+export function normalizeText(text: string): string {
+  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+}
+
 /** Split `---` YAML (or Hugo `+++` TOML) front-matter from the body. Expects LF line endings. */
 export function splitFrontMatter(text: string): FrontMatter {
   const none: FrontMatter = { yaml: '', firstLine: 1, body: text, bodyLineOffset: 0, format: 'none' };

@@ -6,7 +6,7 @@ import type { Token } from 'markdown-it/index.js';
 import type { Check, Command, ParseResult, Problem, Runbook, Step } from './model.js';
 import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
 import { matchDanger } from './danger.js';
-import { readMeta, splitFrontMatter } from './front-matter.js';
+import { normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
 import { findEnvRefs, placeholderNames } from './shell-scan.js';
 
 // The CommonJS build of markdown-it is one file: it loads several times faster than the ESM tree.
@@ -33,10 +33,6 @@ interface Section {
 
 const basename = (path: string): string => (path.split('/').pop() ?? path).replace(/\.(md|markdown)$/i, '');
 
-/** Strip a UTF-8 BOM and normalise CRLF / CR line endings. */
-export function normalizeText(text: string): string {
-  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
-}
 
 /** Parse a runbook's text. `path` names the file in problems and derives the id and title fallbacks. */
 export function parseRunbook(input: string, path: string): ParsedFile {

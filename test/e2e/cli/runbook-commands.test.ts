@@ -2,9 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, cliEnv as baseEnv, runCli, workDir } from '../../helpers/run-cli.js';
+import { cleanup, cliEnv as baseEnv, runCli as spawnRun, workDir } from '../../helpers/run-cli.js';
 
 const cliEnv = (dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...baseEnv(dir), ...extra });
+// A loaded 2-core CI machine can take a while to start node; the default deadline is not a timing assertion.
+const runCli = (args: string[], opts: Parameters<typeof spawnRun>[1]) => spawnRun(args, { timeoutMs: 60_000, ...opts });
 
 afterEach(() => cleanup());
 
