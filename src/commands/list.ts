@@ -9,7 +9,8 @@ import { renderTable } from '../ui/table.js';
 import { renderProblem } from '../ui/render-runbook.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
 
-export function listEntry(rb: Runbook) {
+/** The fields `list --json` and `show --json` share (PRODUCT.md §2), absent ones as null. */
+export function metaJson(rb: Runbook) {
   return {
     id: rb.id,
     title: rb.title,
@@ -20,6 +21,12 @@ export function listEntry(rb: Runbook) {
     services: rb.services,
     owner: rb.owner ?? null,
     last_reviewed: rb.lastReviewed ?? null,
+  };
+}
+
+export function listEntry(rb: Runbook) {
+  return {
+    ...metaJson(rb),
     steps: rb.steps.length,
     commands: rb.steps.reduce((n, s) => n + s.commands.filter((c) => c.runnable).length, 0),
   };

@@ -6,18 +6,11 @@ import { resolveRunbook } from '../runbook/load.js';
 import { createStyle } from '../ui/style.js';
 import { renderRunbook } from '../ui/render-runbook.js';
 import { writeJson } from './shared.js';
+import { metaJson } from './list.js';
 
 export function showJson(rb: Runbook) {
   return {
-    id: rb.id,
-    title: rb.title,
-    path: rb.path,
-    description: rb.description ?? null,
-    severity: rb.severity ?? null,
-    tags: rb.tags,
-    services: rb.services,
-    owner: rb.owner ?? null,
-    last_reviewed: rb.lastReviewed ?? null,
+    ...metaJson(rb),
     vars: rb.vars.map((v) => ({ ...v, default: v.secret && v.default !== undefined ? '[secret]' : (v.default ?? null) })),
     steps: rb.steps.map((s) => ({
       index: s.index,

@@ -2,7 +2,7 @@
 // value never hides the others. Pure.
 import yaml from 'js-yaml';
 import * as v from 'valibot';
-import type { Problem, VarDecl } from './model.js';
+import type { Problem, Runbook, VarDecl } from './model.js';
 import { parseDuration } from './attributes.js';
 
 export interface FrontMatter {
@@ -45,19 +45,9 @@ export function splitFrontMatter(text: string): FrontMatter {
   return none; // an unclosed delimiter is just Markdown (a thematic break)
 }
 
-export interface Meta {
-  id?: string;
-  title?: string;
-  description?: string;
-  severity?: string;
-  tags: string[];
-  services: string[];
-  owner?: string;
-  lastReviewed?: string;
-  timeoutMs?: number;
-  vars: VarDecl[];
-  redact: string[];
-}
+/** What front-matter can say; the parser fills the rest of the Runbook from the Markdown. */
+export type Meta = Pick<Runbook, 'tags' | 'services' | 'vars' | 'redact'> &
+  Partial<Pick<Runbook, 'id' | 'title' | 'description' | 'severity' | 'owner' | 'lastReviewed' | 'timeoutMs'>>;
 
 export interface MetaResult {
   meta: Meta;
