@@ -156,17 +156,21 @@ class Run {
     await this.emit({ type: 'step.started', step: step.index, title: step.title });
     this.p.view.stepBody(step);
     let didSomething = false;
-    for (const check of step.checks) {
-      if (this.cfg.yes || this.cfg.mode === 'dry-run') continue; // nobody confirmed it: nothing is recorded
-      const choice = await this.p.prompter.confirmCheck(check.text);
-      if (choice === 'stop') throw new AbortedError('stopped by the operator');
-      if (choice === 'confirm') {
-        await this.emit({ type: 'check.confirmed', step: step.index, text: check.text });
-        didSomething = true;
+    // Checks and commands in the order they are written: a check may come first ("open the dashboard")
+    // or last ("confirm the error rate dropped").
+    const items = [...step.checks.map((check) => ({ line: check.line, check })), ...step.commands.map((c) => ({ line: c.line, c }))].sort((a, b) => a.line - b.line);
+    for (const item of items) {
+      if ('check' in item) {
+        if (this.cfg.yes || this.cfg.mode === 'dry-run') continue; // nobody confirmed it: nothing is recorded
+        const choice = await this.p.prompter.confirmCheck(item.check.text);
+        if (choice === 'stop') throw new AbortedError('stopped by the operator');
+        if (choice === 'confirm') {
+          await this.emit({ type: 'check.confirmed', step: step.index, text: item.check.text });
+          didSomething = true;
+        }
+        continue;
       }
-    }
-    const runnable = step.commands.filter((c) => c.runnable);
-    for (const c of step.commands) {
+      const c = item.c;
       if (!c.runnable) {
         this.p.view.command(c.text, c, false, []);
         continue;
@@ -175,6 +179,7 @@ class Run {
       if (r === 'ran') didSomething = true;
       if (r === 'failed') return 'failed';
     }
+    const runnable = step.commands.filter((c) => c.runnable);
     const skipped = runnable.length > 0 && !didSomething;
     await this.emit({ type: skipped ? 'step.skipped' : 'step.completed', step: step.index, title: step.title });
     if (skipped) this.counts.stepsSkipped++;

@@ -49,8 +49,9 @@ export function createLiveView(
     live: { stdout: wrap(streams.stdout), stderr: wrap(streams.stderr) },
     event(e: TimelineEvent) {
       const text = renderer.render(e);
-      // Output was already streamed live and the command box was shown before the prompt.
-      if (e.type === 'command.output' || e.type === 'command.started') return;
+      // Output was already streamed live, the command box was shown before the prompt, and the run's end
+      // is followed by the summary.
+      if (e.type === 'command.output' || e.type === 'command.started' || e.type === 'run.finished') return;
       if (text) out.write(text);
     },
     stepBody(step: Step) {
@@ -63,6 +64,7 @@ export function createLiveView(
         return;
       }
       out.write(`\n${renderCommandBox(display, { danger: c.danger, id: c.id, edited }, style)}`);
+      if (c.sampleOutput) out.write(style.dim(`  the runbook's sample output:\n${c.sampleOutput.replace(/^/gm, '  ┆ ')}\n`));
       const shown = refs.filter((r) => c.envRefs.includes(r.name));
       if (shown.length) out.write(style.dim(`  with ${shown.map((r) => `${r.name}=${r.secret ? '[secret]' : JSON.stringify(r.value)}`).join(' ')}\n`));
       if (c.danger) out.write(style.danger(`  ⚠ ${c.dangerReason === 'danger=true' ? 'marked dangerous by the runbook' : `looks destructive: ${c.dangerReason}`}\n`));

@@ -185,6 +185,15 @@ describe('engine: walking a runbook with an operator', () => {
   });
 });
 
+describe('engine: order within a step', () => {
+  it('checks and commands are asked in the order they are written', async () => {
+    const src = `## S\n- [ ] open the dashboard\n\n${f}sh\nuptime\n${f}\n\n- [ ] error rate is back to normal\n`;
+    const r = await run(['y', 'r', 'y'], { vars: [] }, [], src);
+    expect(r.asked).toEqual(['check open the dashboard', 'command 1.1', 'check error rate is back to normal']);
+    expect(types(r.events)).toEqual(['run.started', 'step.started 1', 'check.confirmed', 'command.started 1.1', 'command.finished 1.1', 'check.confirmed', 'step.completed 1', 'run.finished']);
+  });
+});
+
 describe('engine: flags', () => {
   it('--from-step N records earlier steps as skipped and starts at N', async () => {
     const r = await run(['r'], { fromStep: 3 });
