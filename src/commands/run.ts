@@ -129,9 +129,17 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
 
   // Signals: Ctrl-C while a command runs goes to its process group; SIGTERM / SIGHUP end the run as aborted.
   let current: AbortController | null = null;
+  let lastInt = 0;
   const onInt = (): void => {
     if (current) current.abort('interrupt');
-    if (o.yes || !current) stop.abort('SIGINT');
+    if (o.yes || !io.interactive) return void stop.abort('SIGINT');
+    if (current) return;
+    // Between prompts and commands (writing the timeline, about to spawn) one Ctrl-C is no more final than at
+    // a prompt: an operator stopping a command they just approved must not lose the whole run.
+    const now = Date.now();
+    if (now - lastInt < 5000) return void stop.abort('SIGINT');
+    lastInt = now;
+    io.stderr.write('(Ctrl-C again to abort the run)\n');
   };
   const onTerm = (): void => {
     current?.abort('terminate');

@@ -114,6 +114,21 @@ touch four-ran
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
   });
 
+  it('one SIGINT that reaches the runner outside a command (not as a keypress) warns and does not end the run', async () => {
+    // As when Ctrl-C lands while the runner writes the timeline just before spawning an approved command.
+    const w = workDir();
+    w.write('one.md', '# One\n\n## One\n\n```sh\ntouch one-ran\n```\n');
+    const t = spawnPty(['run', 'one.md', '--timeline', 't.jsonl'], { cwd: w.dir });
+    let at = await t.waitFor('Run 1.1?');
+    process.kill(await t.pid, 'SIGINT');
+    at = await t.waitFor('Ctrl-C again to abort the run', { from: at });
+    t.type('r\r');
+    const exit = await t.done;
+    expect(exit.code).toBe(0);
+    expect(existsSync(w.path('one-ran'))).toBe(true);
+    expect(readEvents(w.path('t.jsonl')).at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+  });
+
   it('Ctrl-C twice at a prompt aborts the run: exit 130, run.finished aborted', async () => {
     const w = workDir();
     w.write('cc.md', '# CC\n\n## One\n\n```sh\ntouch one-ran\n```\n');
