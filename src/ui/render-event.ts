@@ -143,7 +143,9 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     if (ev.timed_out) line = style.yellow(`⏱ timed out · ${dur}`);
     else if (ev.interrupted) line = style.yellow(`⚡ interrupted · ${dur}`);
     else if (ev.exit_code === 0) line = style.green(`✔ exit 0 · ${dur}`);
-    else if (ev.exit_code === null) line = style.red(`✘ killed${ev.signal ? ` by ${ev.signal}` : ''} · ${dur}`);
+    else if (ev.exit_code === null && ev.signal) line = style.red(`✘ killed by ${ev.signal} · ${dur}`);
+    // No exit code and no signal: the command never started (missing shell or cwd, a refused value).
+    else if (ev.exit_code === null) line = style.red(`✘ did not start · ${dur}`);
     else line = style.red(`✘ exit ${ev.exit_code} · ${dur}`);
     if (ev.omitted_bytes > 0) line += style.yellow(` · ${formatBytes(ev.omitted_bytes)} of output not recorded`);
     return `${line}${commandLabel(ctx, ev.id, style)}\n`;

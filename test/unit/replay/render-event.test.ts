@@ -77,6 +77,11 @@ describe('renderEvent', () => {
     expect(out[7]).toBe('✘ exit 2 · 340ms  (2.3 false)\n');
     expect(out[8]).toBe('⚡ interrupted · 10ms  (9.9)\n');
   });
+  it('tells a command killed by a signal from one that never started', () => {
+    const fin = (signal: string | null) => ({ v: 1, seq: 0, ts: '', mono_ms: 0, type: 'command.finished', id: '1.1', exit_code: null, signal, duration_ms: 0, timed_out: false, interrupted: false, omitted_bytes: 0 }) as TimelineEvent;
+    expect(renderEvent(fin('SIGKILL'), createRenderContext(), plain)).toBe('✘ killed by SIGKILL · 0ms  (1.1)\n');
+    expect(renderEvent(fin(null), createRenderContext(), plain)).toBe('✘ did not start · 0ms  (1.1)\n');
+  });
   it('highlights notes and marks', () => {
     expect(out[9]).toBe('✎ note (bob): paged the DBA\n');
     expect(out[10]).toBe('⚑ mitigated: traffic drained\n');
