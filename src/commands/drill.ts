@@ -11,8 +11,6 @@ import { createDrillExecutor, readIncident, type DrillScore } from '../runner/dr
 import type { ResolvedVar } from '../runner/vars.js';
 import type { EventSink } from '../runner/ports.js';
 import { systemClock } from '../adapters/clock.js';
-import { timelineDir, timelineFileName } from '../timeline/locate.js';
-import { openTimeline } from '../timeline/writer.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { VERSION } from '../version.js';
 import { createStyle, type Style } from '../ui/style.js';
@@ -20,6 +18,7 @@ import { formatDuration } from '../ui/render-event.js';
 import { createLiveView } from '../ui/live-view.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
+import { createTimeline, handleSignals, refusingPrompter, terminalPrompter } from './session.js';
 
 export function renderScore(s: DrillScore, style: Style): string {
   const pct = (a: number, b: number): string => (b === 0 ? '—' : `${Math.round((100 * a) / b)}%`);
@@ -51,9 +50,9 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
     secret: rb.vars.find((v) => v.name === name)?.secret ?? false,
   }));
 
-  const path = resolve(timelineDir(io.env, io.cwd), timelineFileName(new Date(), `${rb.id}-drill`));
   const redactor = createRedactor({ patterns: [...loadUserRedactPatterns(io.env), ...rb.redact] });
-  const writer = await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true });
+  const writer = await createTimeline(io, `${rb.id}-drill`, redactor);
+  const path = writer.path;
   const stepsSeen = new Set<number>();
   let dangerousApproved = 0;
   const sink: EventSink = {
@@ -72,20 +71,9 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
   const executor = createDrillExecutor(record);
   const liveExecutor: typeof executor = { reviewed: executor.reviewed, run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
   const stop = new AbortController();
-  const onSignal = (): void => stop.abort('signal');
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('SIGINT', onSignal);
-  let prompter: Prompter;
-  if (o.yes) {
-    const no = (): never => {
-      throw new Error('no prompt is possible with --yes (this is a bug)');
-    };
-    prompter = { commandAction: no, confirmDanger: no, editCommand: no, note: no, failureAction: no, confirmCheck: no };
-  } else {
-    const { createPrompter } = await import('../adapters/prompter.js');
-    prompter = createPrompter(io, stop.signal);
-  }
+  // Nothing is ever executed in a drill, so there is no command to forward Ctrl-C to.
+  const removeSignals = handleSignals(io, stop, { unattended: o.yes, current: () => null });
+  const prompter: Prompter = o.yes ? refusingPrompter() : await terminalPrompter(io, stop.signal);
   io.stderr.write(style.yellow(`DRILL of ${basename(source)}: commands are not executed; "run" shows what was recorded during the incident.\n\n`));
 
   let outcome;
@@ -112,9 +100,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
     );
   } finally {
     view.dispose();
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('SIGINT', onSignal);
+    removeSignals();
     await sink.close().catch(() => undefined);
   }
   const score: DrillScore = {

@@ -11,7 +11,6 @@ import type { Runbook } from '../runbook/model.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook, type RunConfig, type RunOutcome } from '../runner/engine.js';
 import { parseVarFlags, presetValue, validateVar, varsNeeded, type ResolvedVar, type VarNeed } from '../runner/vars.js';
 import { systemClock } from '../adapters/clock.js';
-import { timelineDir, timelineFileName } from '../timeline/locate.js';
 import { openTimeline } from '../timeline/writer.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { readTimeline } from '../timeline/reader.js';
@@ -21,6 +20,7 @@ import { createStyle } from '../ui/style.js';
 import { formatDuration } from '../ui/render-event.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
+import { createTimeline, handleSignals, refusingPrompter, terminalPrompter } from './session.js';
 
 interface ResumeState {
   path: string;
@@ -79,7 +79,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
   for (const n of runbook.steps.flatMap((s) => s.commands.flatMap((c) => c.placeholders)))
     if (!needs.some((x) => x.name === n)) needs.push({ name: n, implicit: true });
   const stop = new AbortController();
-  let prompter: Awaited<ReturnType<typeof makePrompter>> | undefined;
+  let prompter: Awaited<ReturnType<typeof terminalPrompter>> | undefined;
   const vars: ResolvedVar[] = [];
   for (const need of needs) {
     const previous = resume?.vars.get(need.name);
@@ -100,7 +100,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
       vars.push({ name: need.name, value: '', source: 'default', secret });
       continue;
     }
-    prompter ??= await makePrompter(io, stop.signal);
+    prompter ??= await terminalPrompter(io, stop.signal);
     const value = await prompter.askVar({ name: need.name, secret, validate: (v) => validateVar(need, v), ...describe(need) });
     vars.push({ name: need.name, value, source: 'prompt', secret });
   }
@@ -108,13 +108,15 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     if (!vars.some((v) => v.name === name)) vars.push({ name, value, source: 'flag', secret: false });
 
   // The timeline is opened before anything runs: if it cannot be written, nothing runs.
-  const started = new Date();
-  const path = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : resolve(timelineDir(io.env, io.cwd), timelineFileName(started, runbook.id)));
   const redactor = createRedactor({
     secrets: vars.filter((v) => v.secret).map((v) => v.value),
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
-  const sink = await openTimeline(path, { clock: systemClock, redactor, create: !resume && !o.timeline, owner: true });
+  const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
+  const sink = timelinePath
+    ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true })
+    : await createTimeline(io, runbook.id, redactor);
+  const path = sink.path;
 
   const style = createStyle(io.colorErr);
   const { createLiveView } = await import('../ui/live-view.js');
@@ -125,29 +127,10 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
   const { createExecutor, defaultShell } = await import('../adapters/executor.js');
   const executor = createExecutor();
   const liveExecutor: typeof executor = { run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
-  const activePrompter = prompter ?? (io.interactive && !o.yes && !o.dryRun ? await makePrompter(io, stop.signal) : refusingPrompter());
+  const activePrompter = prompter ?? (io.interactive && !o.yes && !o.dryRun ? await terminalPrompter(io, stop.signal) : refusingPrompter());
 
-  // Signals: Ctrl-C while a command runs goes to its process group; SIGTERM / SIGHUP end the run as aborted.
   let current: AbortController | null = null;
-  let lastInt = 0;
-  const onInt = (): void => {
-    if (current) current.abort('interrupt');
-    if (o.yes || !io.interactive) return void stop.abort('SIGINT');
-    if (current) return;
-    // Between prompts and commands (writing the timeline, about to spawn) one Ctrl-C is no more final than at
-    // a prompt: an operator stopping a command they just approved must not lose the whole run.
-    const now = Date.now();
-    if (now - lastInt < 5000) return void stop.abort('SIGINT');
-    lastInt = now;
-    io.stderr.write('(Ctrl-C again to abort the run)\n');
-  };
-  const onTerm = (): void => {
-    current?.abort('terminate');
-    stop.abort('signal');
-  };
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  process.on('SIGHUP', onTerm);
+  const removeSignals = handleSignals(io, stop, { unattended: o.yes, current: () => current });
 
   const cfg: RunConfig = {
     runbook,
@@ -184,9 +167,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     });
   } finally {
     view.dispose();
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onTerm);
+    removeSignals();
     await sink.close().catch(() => undefined);
   }
 
@@ -214,17 +195,4 @@ function describe(need: VarNeed): { description?: string; default?: string } {
   else if (need.implicit) out.description = 'used as $' + need.name;
   if (need.decl?.default !== undefined) out.default = need.decl.default;
   return out;
-}
-
-async function makePrompter(io: Io, stop: AbortSignal) {
-  const { createPrompter } = await import('../adapters/prompter.js');
-  return createPrompter(io, stop);
-}
-
-/** With --yes or --dry-run nothing is asked; reaching a prompt would be a bug. */
-function refusingPrompter() {
-  const no = (): never => {
-    throw new Error('no prompt is possible here (this is a bug)');
-  };
-  return { commandAction: no, confirmDanger: no, editCommand: no, note: no, failureAction: no, confirmCheck: no };
 }

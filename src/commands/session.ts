@@ -1,0 +1,76 @@
+// What `run` and `drill` share around the engine: a fresh timeline file, signal handling, and the
+// prompter used where nothing may be asked.
+import { resolve } from 'node:path';
+import type { Io } from '../io.js';
+import { UserError } from '../errors.js';
+import type { Prompter } from '../runner/engine.js';
+import { systemClock } from '../adapters/clock.js';
+import { timelineDir, timelineFileName } from '../timeline/locate.js';
+import { openTimeline, type TimelineWriter } from '../timeline/writer.js';
+import type { Redactor } from '../timeline/redact.js';
+
+/**
+ * A new timeline `<stamp>-<name>.jsonl` in the timeline folder. Two runs started in the same second get
+ * `-2`, `-3`, … rather than an error: at 3 a.m. a second responder must not be refused.
+ */
+export async function createTimeline(io: Io, name: string, redactor: Redactor, started = new Date()): Promise<TimelineWriter> {
+  const base = resolve(timelineDir(io.env, io.cwd), timelineFileName(started, name)).replace(/\.jsonl$/, '');
+  for (let n = 1; ; n++) {
+    const path = n === 1 ? `${base}.jsonl` : `${base}-${n}.jsonl`;
+    try {
+      return await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true });
+    } catch (err) {
+      if (!(err instanceof UserError && /already exists/.test(err.message)) || n >= 50) throw err;
+    }
+  }
+}
+
+/**
+ * SIGTERM / SIGHUP stop the run (the running command's group is killed through `current`). Ctrl-C goes to the
+ * running command; outside one, with `--yes` or no terminal it stops the run, on a terminal it warns once and
+ * stops on a second press within five seconds. Returns the function that removes the handlers.
+ */
+export function handleSignals(
+  io: Io,
+  stop: AbortController,
+  opts: { unattended: boolean; current: () => AbortController | null },
+): () => void {
+  let lastInt = 0;
+  const onInt = (): void => {
+    const current = opts.current();
+    if (current) current.abort('interrupt');
+    if (opts.unattended || !io.interactive) return void stop.abort('SIGINT');
+    if (current) return;
+    // Between prompts and commands (writing the timeline, about to spawn) one Ctrl-C is no more final than at
+    // a prompt: an operator stopping a command they just approved must not lose the whole run.
+    const now = Date.now();
+    if (now - lastInt < 5000) return void stop.abort('SIGINT');
+    lastInt = now;
+    io.stderr.write('(Ctrl-C again to abort the run)\n');
+  };
+  const onTerm = (): void => {
+    opts.current()?.abort('terminate');
+    stop.abort('signal');
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onTerm);
+  };
+}
+
+/** With --yes or --dry-run nothing is asked; reaching a prompt would be a bug. */
+export function refusingPrompter(): Prompter {
+  const no = (): never => {
+    throw new Error('no prompt is possible here (this is a bug)');
+  };
+  return { commandAction: no, confirmDanger: no, editCommand: no, note: no, failureAction: no, confirmCheck: no };
+}
+
+export async function terminalPrompter(io: Io, stop: AbortSignal) {
+  const { createPrompter } = await import('../adapters/prompter.js');
+  return createPrompter(io, stop);
+}
