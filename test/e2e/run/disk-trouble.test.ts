@@ -1,0 +1,27 @@
+// A timeline that cannot be written stops `run` before any command: one line, exit 3, nothing executed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { cleanup, cliEnv, runCli, workDir } from '../../helpers/run-cli.js';
+
+afterEach(() => cleanup());
+
+const RB = '## Touch\n```sh\ntouch ran.marker\n```\n';
+
+describe('run with a timeline that cannot be written', () => {
+  it.each([
+    ['/dev/full (disk full)', () => '/dev/full', /ENOSPC/],
+    ['a directory', (dir: string) => (mkdirSync(`${dir}/adir`), `${dir}/adir`), /EISDIR/],
+    ['a path under a file', (dir: string) => `${dir}/rb.md/t.jsonl`, /ENOTDIR|EEXIST|not a directory/],
+  ])('%s: exit 3, one line naming the path and reason, no command run', async (_name, target, reason) => {
+    const w = workDir();
+    w.write('rb.md', RB);
+    const path = target(w.dir);
+    const r = await runCli(['run', 'rb.md', '--yes', '--timeline', path], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(3);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(path);
+    expect(lines[0]).toMatch(reason);
+    expect(existsSync(w.path('ran.marker'))).toBe(false);
+  });
+});
