@@ -21,6 +21,8 @@ export interface CommandSummary {
   skipped: boolean;
   /** Whether a command.finished was seen. */
   finished: boolean;
+  /** The runbook marks it allow_failure=true: a non-zero exit is an answer, not a failure. */
+  allowFailure: boolean;
   /** Offset from run start of command.started (or command.skipped). */
   atMs: number;
   ts: string;
@@ -80,6 +82,8 @@ export interface RunbookOutline {
   redact: string[];
   /** Titles of the `##` steps, in order (one untitled step when there is no `##`). */
   steps: string[];
+  /** Ids of the commands marked allow_failure=true. */
+  allowFailure: string[];
 }
 
 /**
@@ -88,7 +92,11 @@ export interface RunbookOutline {
  */
 export function outlineRunbook(source: string, path = 'runbook.md'): RunbookOutline {
   const rb = parseRunbook(source, path).runbook;
-  const outline: RunbookOutline = { redact: rb.redact, steps: rb.steps.map((s) => s.title) };
+  const outline: RunbookOutline = {
+    redact: rb.redact,
+    steps: rb.steps.map((s) => s.title),
+    allowFailure: rb.steps.flatMap((s) => s.commands.filter((c) => c.allowFailure).map((c) => c.id)),
+  };
   if (rb.severity !== undefined) outline.severity = rb.severity;
   return outline;
 }
@@ -101,6 +109,7 @@ export interface FoldState {
   startMs: number | null;
   lastMs: number;
   runFinished: boolean;
+  allowFailure: Set<string>;
 }
 
 export function initialFoldState(): FoldState {
@@ -128,6 +137,7 @@ export function initialFoldState(): FoldState {
     startMs: null,
     lastMs: 0,
     runFinished: false,
+    allowFailure: new Set(),
   };
 }
 
@@ -140,7 +150,7 @@ function stepAt(s: IncidentSummary, index: number, title?: string): StepSummary 
 
 /** A command attempt that did not end well: non-zero exit, killed, timed out or interrupted. */
 export function commandFailed(c: CommandSummary): boolean {
-  return c.finished && (c.exitCode !== 0 || c.timedOut || c.interrupted);
+  return c.finished && !c.allowFailure && (c.exitCode !== 0 || c.timedOut || c.interrupted);
 }
 
 /**
@@ -166,6 +176,7 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       const outline = outlineRunbook(ev.runbook.source ?? '', ev.runbook.path);
       s.runbook = { id: ev.runbook.id, title: ev.runbook.title, path: ev.runbook.path };
       if (outline.severity !== undefined) s.runbook.severity = outline.severity;
+      state.allowFailure = new Set(outline.allowFailure);
       outline.steps.forEach((title, i) => {
         stepAt(s, i + 1, title === '' && outline.steps.length === 1 ? ev.runbook.title : title);
       });
@@ -194,6 +205,7 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
         omittedBytes: 0,
         skipped: false,
         finished: false,
+        allowFailure: state.allowFailure.has(ev.id),
         atMs: at,
         ts: ev.ts,
       };
@@ -229,6 +241,7 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
         omittedBytes: 0,
         skipped: true,
         finished: false,
+        allowFailure: state.allowFailure.has(ev.id),
         atMs: at,
         ts: ev.ts,
       });

@@ -22,6 +22,8 @@ export interface RenderContext {
   actor?: string;
   /** The latest command.started of each id (ids are "<step>.<n>", so this stays as small as the runbook). */
   commands: Map<string, CommandInfo>;
+  /** Ids the runbook marks allow_failure=true: their non-zero exit is shown as an answer, not a failure. */
+  allowFailure?: Set<string>;
 }
 
 export function createRenderContext(init: Partial<Omit<RenderContext, 'commands'>> = {}): RenderContext {
@@ -37,6 +39,7 @@ export function advanceContext(ctx: RenderContext, ev: TimelineEvent): void {
     ctx.title = ev.runbook.title;
     ctx.stepCount = outline.steps.length;
     if (outline.severity !== undefined) ctx.severity = outline.severity;
+    ctx.allowFailure = new Set(outline.allowFailure);
     ctx.actor = ev.actor;
   } else if ((ev.type === 'step.started' || ev.type === 'step.skipped') && ctx.stepCount !== null && ev.step > ctx.stepCount) {
     ctx.stepCount = ev.step;
@@ -146,6 +149,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     else if (ev.exit_code === null && ev.signal) line = style.red(`✘ killed by ${ev.signal} · ${dur}`);
     // No exit code and no signal: the command never started (missing shell or cwd, a refused value).
     else if (ev.exit_code === null) line = style.red(`✘ did not start · ${dur}`);
+    else if (ctx.allowFailure?.has(ev.id)) line = style.yellow(`✔ exit ${ev.exit_code} (allowed) · ${dur}`);
     else line = style.red(`✘ exit ${ev.exit_code} · ${dur}`);
     if (ev.omitted_bytes > 0) line += style.yellow(` · ${formatBytes(ev.omitted_bytes)} of output not recorded`);
     return `${line}${commandLabel(ctx, ev.id, style)}\n`;

@@ -5,6 +5,24 @@ import { foldEvent, foldEvents, initialFoldState, outlineRunbook, summarize } fr
 import { COMPLETED, INTERRUPTED, fixtureEvents, runStarted, timeline } from './helpers.js';
 
 describe('foldEvents', () => {
+  it('a non-zero exit of an allow_failure=true command is an answer, not a failure', () => {
+    const src = '## Look\n```sh {allow_failure=true}\ngrep ERROR app.log\n```\n```sh\nfalse\n```\n';
+    const s = foldEvents(
+      timeline([
+        [0, runStarted(src)],
+        [1, { type: 'command.started', step: 1, id: '1.1', command: 'grep ERROR app.log', edited: false, danger: false }],
+        [2, { type: 'command.finished', id: '1.1', exit_code: 1, signal: null, duration_ms: 1, timed_out: false, interrupted: false, omitted_bytes: 0 }],
+        [3, { type: 'command.started', step: 1, id: '1.2', command: 'false', edited: false, danger: false }],
+        [4, { type: 'command.finished', id: '1.2', exit_code: 1, signal: null, duration_ms: 1, timed_out: false, interrupted: false, omitted_bytes: 0 }],
+      ]),
+    );
+    expect(s.counts).toMatchObject({ commandsRun: 2, commandsFailed: 1 });
+    expect(s.steps[0]?.commands.map((c) => [c.id, c.allowFailure])).toEqual([
+      ['1.1', true],
+      ['1.2', false],
+    ]);
+  });
+
   it('summarises a finished incident: status, steps, commands, marks and times', () => {
     const s = foldEvents(fixtureEvents(COMPLETED));
     expect(s).toMatchObject({
@@ -93,6 +111,7 @@ describe('outlineRunbook', () => {
       severity: 'sev3',
       redact: ['x{3}'],
       steps: ['A', 'B'],
+      allowFailure: [],
     });
     expect(outlineRunbook('just text', 'notes/recover.md').steps).toEqual(['recover']);
     expect(outlineRunbook('---\n: broken: [\n---\n## A\n').steps).toEqual(['A']);

@@ -77,6 +77,12 @@ describe('renderEvent', () => {
     expect(out[7]).toBe('✘ exit 2 · 340ms  (2.3 false)\n');
     expect(out[8]).toBe('⚡ interrupted · 10ms  (9.9)\n');
   });
+  it('shows a non-zero exit of an allow_failure=true command as an answer', () => {
+    const r2 = createRenderer(plain);
+    r2.render(timeline([[0, runStarted('## S\n```sh {allow_failure=true}\ngrep x f\n```\n')]])[0]!);
+    const fin = { v: 1, seq: 1, ts: '', mono_ms: 1, type: 'command.finished', id: '1.1', exit_code: 1, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 } as TimelineEvent;
+    expect(r2.render(fin)).toBe('✔ exit 1 (allowed) · 5ms  (1.1)\n');
+  });
   it('tells a command killed by a signal from one that never started', () => {
     const fin = (signal: string | null) => ({ v: 1, seq: 0, ts: '', mono_ms: 0, type: 'command.finished', id: '1.1', exit_code: null, signal, duration_ms: 0, timed_out: false, interrupted: false, omitted_bytes: 0 }) as TimelineEvent;
     expect(renderEvent(fin('SIGKILL'), createRenderContext(), plain)).toBe('✘ killed by SIGKILL · 0ms  (1.1)\n');
