@@ -28,7 +28,7 @@ export const DANGER_PATTERNS: readonly DangerPattern[] = [
   { name: 'service stop / restart', re: /\bservice\s+\S+\s+(?:stop|restart)\b/, example: 'service nginx restart' },
   {
     name: 'kubectl delete / drain / scale / cordon / rollout restart / edit / patch / apply / replace / set',
-    re: /\b(?:kubectl|oc)\s+(?:(?:-n|--namespace|--context|--kubeconfig)[\s=]\S+\s+|--?\S+\s+)*(?:delete|drain|scale|cordon|uncordon|taint|edit|patch|apply|replace|set|label|annotate|rollout\s+(?:restart|undo)|exec)\b/,
+    re: /\b(?:kubectl|oc)\s+(?:(?:-n|--namespace|--context|--kubeconfig)[\s=]\S+\s+|--?\S+\s+)*(?:adm\s+)?(?:delete|drain|scale|cordon|uncordon|taint|edit|patch|apply|replace|set|label|annotate|rollout\s+(?:restart|undo)|exec)\b/,
     example: 'kubectl -n shop delete pod api-7d9f',
   },
   { name: 'helm uninstall / rollback / upgrade', re: /\bhelm\s+(?:--?\S+\s+)*(?:uninstall|delete|rollback|upgrade|install)\b/, example: 'helm rollback api 41' },
@@ -42,10 +42,13 @@ export const DANGER_PATTERNS: readonly DangerPattern[] = [
   { name: 'chmod -R / chown -R', re: cmd(String.raw`(?:chmod|chown|chgrp)\s+(?:\S+\s+)*-[a-zA-Z]*R`), example: 'chown -R app: /srv' },
   { name: 'git push --force / reset --hard / clean -f', re: /\bgit\s+(?:push\s+.*(?:--force|-f\b)|reset\s+--hard|clean\s+-[a-zA-Z]*f)/, example: 'git reset --hard origin/main' },
   {
-    name: 'docker / podman rm, kill, stop, restart, prune',
-    re: /\b(?:docker|podman)\s+(?:(?:container|image|volume|network|system)\s+)?(?:rm|rmi|kill|stop|restart|prune)\b/,
+    name: 'docker / podman / crictl / docker-machine rm, kill, stop, restart, prune',
+    re: /\b(?:docker-machine|docker|podman|nerdctl|crictl)\s+(?:(?:container|image|volume|network|system)\s+)?(?:rm|rmi|rmp|kill|stop|stopp|restart|prune)\b/,
     example: 'docker system prune -af',
   },
+  // etcd: deleting keys or members, and defrag/compaction, which stall the member while they run.
+  { name: 'etcdctl del / defrag / compact / member remove', re: /\betcdctl\s+(?:--?\S+\s+)*(?:del|defrag|compact(?:ion)?|member\s+remove|snapshot\s+restore|move-leader)\b/, example: 'etcdctl defrag' },
+  { name: 'patronictl failover / switchover / restart / reinit / remove', re: /\b[\w-]*patronictl\s+(?:-\S+\s+)*(?:failover|switchover|restart|reinit|remove|pause|edit-config)\b/, example: 'patronictl switchover main' },
   { name: 'terraform apply / destroy', re: /\b(?:terraform|tofu)\s+(?:-\S+\s+)*(?:apply|destroy|import|state\s+rm)\b/, example: 'terraform destroy' },
   { name: 'package removal', re: /\b(?:apt|apt-get|yum|dnf|zypper)\s+(?:-\S+\s+)*(?:remove|purge|autoremove|erase)\b/, example: 'apt-get purge nginx' },
   { name: 'umount / swapoff / ip link down', re: cmd(String.raw`(?:umount|swapoff)\b|\bip\s+link\s+set\s+\S+\s+down\b`), example: 'umount /data' },

@@ -25,6 +25,7 @@ export function normalizeText(text: string): string {
 /** Split `---` YAML (or Hugo `+++` TOML) front-matter from the body. Expects LF line endings. */
 export function splitFrontMatter(text: string): FrontMatter {
   const none: FrontMatter = { yaml: '', firstLine: 1, body: text, bodyLineOffset: 0, format: 'none' };
+  if (/^\{[ \t]*\n/.test(text)) return splitJson(text) ?? none;
   const delim = text.startsWith('---') ? '---' : text.startsWith('+++') ? '+++' : null;
   if (!delim) return none;
   const firstNl = text.indexOf('\n');
@@ -43,6 +44,26 @@ export function splitFrontMatter(text: string): FrontMatter {
     }
   }
   return none; // an unclosed delimiter is just Markdown (a thematic break)
+}
+
+/**
+ * Hugo's JSON front-matter: a `{` line, the object, a `}` line. Only when it really is a JSON object (JSON is
+ * YAML, so it is then read like YAML front-matter); anything else is Markdown.
+ */
+function splitJson(text: string): FrontMatter | undefined {
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    if ((lines[i] as string).trimEnd() !== '}') continue;
+    const json = lines.slice(0, i + 1).join('\n');
+    try {
+      const v: unknown = JSON.parse(json);
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    } catch {
+      return undefined;
+    }
+    return { yaml: json, firstLine: 1, body: lines.slice(i + 1).join('\n'), bodyLineOffset: i + 1, format: 'yaml' };
+  }
+  return undefined;
 }
 
 /** What front-matter can say; the parser fills the rest of the Runbook from the Markdown. */

@@ -1,6 +1,7 @@
 // Lint rules over parsed runbooks (docs/runbook-format.md lists them). Pure: `today` is passed in.
 import type { Problem } from './model.js';
 import type { ParsedFile } from './parse.js';
+import { findAngleArgs } from './shell-scan.js';
 
 export interface LintOptions {
   maxAgeDays: number;
@@ -21,6 +22,15 @@ export function lintRunbook(p: ParsedFile, o: LintOptions): Problem[] {
       for (const name of c.placeholders)
         if (!declared.has(name))
           problems.push({ file, line: c.line, severity: 'error', rule: 'undeclared-var', message: `{{${name}}} is not declared in vars (add it to the front-matter)` });
+      const angle = c.runnable ? findAngleArgs(c.text) : [];
+      if (angle.length > 0)
+        problems.push({
+          file,
+          line: c.line,
+          severity: 'warning',
+          rule: 'angle-placeholder',
+          message: `command ${c.id} has ${angle.join(', ')} to fill in, which the shell reads as redirections: write {{name}} (declared in vars) or $NAME so it is asked for`,
+        });
       if (c.danger && c.dangerReason !== 'danger=true')
         problems.push({ file, line: c.line, severity: 'warning', rule: 'danger-unmarked', message: `command ${c.id} looks destructive (${c.dangerReason}) but is not marked {danger=true}` });
     }

@@ -29,6 +29,8 @@ interface Section {
   endLine: number; // 0-based body line where it ends (exclusive)
   fences: Token[];
   checks: Check[];
+  /** Started by a heading above the step level (a `#` among `##` steps). */
+  upper?: boolean;
 }
 
 const basename = (path: string): string => (path.split('/').pop() ?? path).replace(/\.(md|markdown)$/i, '');
@@ -63,12 +65,17 @@ export function parseRunbook(input: string, path: string): ParsedFile {
   const sections: Section[] = [];
   let current = intro;
 
+  // With ## as the step level, a # heading after the first step (`# Escalation`, `# Execution`) starts a
+  // section of its own instead of running on inside the step above it; one with nothing in it is no step.
+  const firstH2 = headings.find((t) => t.tag === 'h2');
+  const upperEndsStep = (t: Token): boolean => stepTag === 'h2' && t.tag === 'h1' && firstH2 !== undefined && tokens.indexOf(t) > tokens.indexOf(firstH2);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.type === 'heading_open' && t.level === 0 && t.map) {
-      if (t.tag === stepTag && !(h1IsTitle && t === firstH1)) {
+      if ((t.tag === stepTag && !(h1IsTitle && t === firstH1)) || upperEndsStep(t)) {
         current.endLine = t.map[0];
         current = { title: inlineText(tokens[i + 1]) || `Step ${sections.length + 1}`, line: fileLine(t.map[0]), startLine: t.map[1], endLine: bodyLines.length, fences: [], checks: [] };
+        if (t.tag !== stepTag) current.upper = true;
         sections.push(current);
       } else if (t.tag === 'h1' && t === firstH1 && current === intro) {
         intro.startLine = t.map[1]; // the title line is not prose
@@ -85,9 +92,12 @@ export function parseRunbook(input: string, path: string): ParsedFile {
     problems.push({ file: path, line: fileLine(0), severity: 'warning', rule: 'no-steps', message: 'no "## " sections: the whole runbook is one step (give each step a ## heading)' });
   }
   const hasWork = (s: Section): boolean => s.fences.length > 0 || s.checks.length > 0;
+  const emptyUpper = (s: Section): boolean => s.upper === true && !hasWork(s) && proseOf(s, bodyLines) === '';
+  for (let n = sections.length - 1; n >= 0; n--) if (emptyUpper(sections[n] as Section)) sections.splice(n, 1);
   // Content before the first step that has commands or checks becomes a step of its own, so nothing is lost.
   const stepSections = sections.length === 0 ? [intro] : hasWork(intro) ? [{ ...intro, title: 'Before you start' }, ...sections] : sections;
-  const steps: Step[] = stepSections.map((s, n) => buildStep(s, n + 1, bodyLines, fileLine, path, problems));
+  const declared = new Set(meta.vars.map((v) => v.name));
+  const steps: Step[] = stepSections.map((s, n) => buildStep(s, n + 1, bodyLines, fileLine, path, problems, declared));
   const introText = sections.length === 0 || hasWork(intro) ? '' : proseOf(intro, bodyLines);
 
   const runbook: Runbook = {
@@ -131,30 +141,31 @@ function proseOf(s: Section, bodyLines: string[]): string {
   for (const f of s.fences) if (f.map) for (let l = f.map[0]; l < f.map[1]; l++) skip.add(l);
   const kept: string[] = [];
   // Checklist lines become `checks`; they are not repeated in the prose.
-  for (let l = s.startLine; l < s.endLine; l++) if (!skip.has(l) && !/^\s*[-*+] \[[ xX]\]\s/.test(bodyLines[l] as string)) kept.push(bodyLines[l] as string);
+  for (let l = s.startLine; l < s.endLine; l++) if (!skip.has(l) && !/^\s*(?:[-*+]|\d+[.)]) \[[ xX]\]\s/.test(bodyLines[l] as string)) kept.push(bodyLines[l] as string);
   return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
-function buildStep(s: Section, index: number, bodyLines: string[], fileLine: (n: number) => number, path: string, problems: Problem[]): Step {
+function buildStep(s: Section, index: number, bodyLines: string[], fileLine: (n: number) => number, path: string, problems: Problem[], declared: ReadonlySet<string>): Step {
   const commands: Command[] = [];
   for (const f of s.fences) {
     const info = parseFenceInfo(f.info);
     const line = fileLine(f.map?.[0] ?? 0);
     if (info.error) problems.push({ file: path, line, severity: 'warning', rule: 'bad-attribute', message: info.error });
     const content = f.content.replace(/\n$/, '');
-    const isConsole = CONSOLE_LANGS.has(info.lang) || (SHELL_LANGS.has(info.lang) && /^\s*\$ /.test(content.split('\n').find((l) => l.trim() !== '') ?? ''));
+    const kind = blockKind(info.lang, content);
+    const isConsole = kind === 'console';
     const pieces = isConsole
       ? splitConsole(content).map((p) => ({ ...p, line: line + 1 + p.offset }))
       : [{ text: content, line, offset: 0, output: undefined as string | undefined }];
     for (const p of pieces) {
-      const runnable = (isConsole || SHELL_LANGS.has(info.lang)) && !isFalse(info.attributes.run);
-      const cmd = makeCommand(`${index}.${commands.length + 1}`, p.text, info.lang, runnable, info.attributes, p.line, path, problems);
+      const runnable = kind !== 'text' && !isFalse(info.attributes.run);
+      const cmd = makeCommand(`${index}.${commands.length + 1}`, p.text, info.lang, runnable, info.attributes, p.line, path, problems, declared);
       if (p.output !== undefined && p.output !== '') cmd.sampleOutput = p.output;
       commands.push(cmd);
     }
     if (isConsole && pieces.length === 0) {
       // A console block of sample output only: shown, never run.
-      commands.push(makeCommand(`${index}.${commands.length + 1}`, content, info.lang, false, info.attributes, line, path, problems));
+      commands.push(makeCommand(`${index}.${commands.length + 1}`, content, info.lang, false, info.attributes, line, path, problems, declared));
     }
   }
   return { index, title: s.title, prose: proseOf(s, bodyLines), checks: s.checks, commands, line: s.line };
@@ -169,7 +180,11 @@ function makeCommand(
   line: number,
   path: string,
   problems: Problem[],
+  declared: ReadonlySet<string>,
 ): Command {
+  // A declared name is always a placeholder. An undeclared one only in a command that runs, and not when it is
+  // a Go-template action (`{{end}}`, `{{else}}` in `-o go-template=…`); samples (Helm values, Hugo pages) are text.
+  const placeholders = placeholderNames(text).filter((n) => declared.has(n) || (runnable && !GO_TEMPLATE_WORDS.has(n)));
   const cmd: Command = {
     id,
     text,
@@ -178,7 +193,7 @@ function makeCommand(
     danger: false,
     attributes,
     line,
-    placeholders: placeholderNames(text),
+    placeholders,
     envRefs: runnable ? findEnvRefs(text) : [],
     interactive: isTrue(attributes.interactive),
     allowFailure: isTrue(attributes.allow_failure) || isTrue(attributes.allowFailure),
@@ -204,6 +219,49 @@ function makeCommand(
   return cmd;
 }
 
+const GO_TEMPLATE_WORDS: ReadonlySet<string> = new Set(['end', 'else', 'range', 'if', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil']);
+
+/**
+ * A shell prompt a reader skips to get at the command: `$ `, `$> `, `user@host:~/dir$ `, `[user@host dir]$ `,
+ * `root@host:~# `, `[root@host ~]# `, `sh-4.4# `, `bash-5.1$ `. A bare `# ` is a comment, never a root prompt.
+ */
+export const SHELL_PROMPT = /^\s*(?:\$>?|(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?|\[[\w.-]+@[\w.-]+[^\]]*\]|(?:ba|z)?sh-\d+(?:\.\d+)*)\s?[$#]) (.*)$/;
+/** A prompt of another program (psql `db=# `, `db=> `, `mysql> `, `>>> `): what follows is not shell. */
+const OTHER_PROMPT = /^\s*(?:[\w-]+[=-][#>]|mysql>|>>>|[\w-]+\(\w+\):\d+:\d+>) /;
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+/** A first line no shell command starts like: a digit (log time, address, size), a syslog date, a tree, a table header. */
+const OUTPUT_LINE = new RegExp(`^\\s*(?:\\d|${MONTH}\\s+\\d{1,2}\\s+\\d{1,2}:\\d{2})|[─│├└┌┬┴┼]|^[A-Z][A-Z0-9_-]+(?:\\s{2,}[A-Z][A-Z0-9_()%-]*)+\\s*$`);
+
+/**
+ * What a fence is, read the way a person would: `console` (a transcript: `$ ` commands and their output),
+ * `shell` (run as one script) or `text` (shown, never run). Shell fences that are plainly output are text; an
+ * unlabelled fence is shell only when it does not look like something else (data, config, SQL, a table).
+ */
+function blockKind(lang: string, content: string): 'console' | 'shell' | 'text' {
+  if (CONSOLE_LANGS.has(lang)) return 'console';
+  if (!SHELL_LANGS.has(lang)) return 'text';
+  const lines = content.split('\n').filter((l) => l.trim() !== '');
+  // Comment lines (`# NAMESPACE=<from the alert>`) may come before the first prompt.
+  const first = lines.find((l) => !/^\s*#/.test(l)) ?? '';
+  if (SHELL_PROMPT.test(first) || /^\s*\$>?$/.test(first)) return 'console';
+  if (first === '' || OTHER_PROMPT.test(first) || OUTPUT_LINE.test(first)) return first === '' ? 'shell' : 'text';
+  if (lang !== '') return 'shell';
+  const word = first.trim().split(/\s/)[0] as string;
+  // `Host web-1`, `SELECT …`, `ERROR: …`, `NAME  READY`: commands start in lower case (or with an assignment).
+  if (/^[A-Z]/.test(word) && !word.includes('=')) return 'text';
+  // `key: value` (YAML, an ssh or ini-like config) and JSON documents.
+  if (/^[\w."'/-]+:(?:\s|$)/.test(first.trim())) return 'text';
+  if (/^\s*[[{]/.test(first) && !/^\s*\[\[?\s/.test(first)) {
+    try {
+      JSON.parse(content);
+      return 'text';
+    } catch {
+      /* not JSON: shell */
+    }
+  }
+  return 'shell';
+}
+
 export interface ConsolePiece {
   text: string;
   /** 0-based line within the block. */
@@ -223,7 +281,7 @@ export function splitConsole(content: string): ConsolePiece[] {
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    const m = /^\s*\$ (.*)$/.exec(line) ?? (/^\s*\$$/.test(line) ? ['', ''] : null);
+    const m = SHELL_PROMPT.exec(line) ?? (/^\s*\$>?$/.test(line) ? ['', ''] : null);
     if (!m) {
       if (outputLines) outputLines.push(line);
       continue;

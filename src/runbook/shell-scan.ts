@@ -64,12 +64,35 @@ function assignedNames(text: string): Set<string> {
   return names;
 }
 
+/** The bodies of quoted here-documents (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`), where nothing expands, as spaces. */
+function blankQuotedHeredocs(text: string): string {
+  if (!text.includes('<<')) return text;
+  const lines = text.split('\n');
+  let delim: string | null = null;
+  let strip = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (delim !== null) {
+      if ((strip ? line.replace(/^\t+/, '') : line) === delim) delim = null;
+      else lines[i] = ' '.repeat(line.length);
+      continue;
+    }
+    const m = /<<(-?)\s*(?:'([^']+)'|"([^"]+)"|\\(\w+))/.exec(line);
+    if (m) {
+      delim = (m[2] ?? m[3] ?? m[4]) as string;
+      strip = m[1] === '-';
+    }
+  }
+  return lines.join('\n');
+}
+
 /**
  * Upper-case `$NAME` / `${NAME}` references that the shell would expand (outside single quotes), minus
  * well-known shell variables and names the command assigns itself.
  */
-export function findEnvRefs(text: string): string[] {
+export function findEnvRefs(input: string): string[] {
   const found: string[] = [];
+  const text = blankQuotedHeredocs(input);
   walk(text, (i, ctx) => {
     if (ctx === 'single' || text[i] !== '$') return;
     if (i > 0 && text[i - 1] === '\\') return;
@@ -79,4 +102,16 @@ export function findEnvRefs(text: string): string[] {
   });
   const assigned = assignedNames(text);
   return [...new Set(found)].filter((n) => !WELL_KNOWN.has(n) && !assigned.has(n));
+}
+
+/**
+ * `<NAME>`-style placeholders a reader would fill in (`oc get node <NODE_NAME>`), outside quotes, where the shell
+ * reads `<` and `>` as redirections, so lint points them out (inside quotes they are harmless text).
+ */
+export function findAngleArgs(text: string): string[] {
+  const ctxAt: QuoteContext[] = new Array(text.length);
+  walk(text, (i, ctx) => (ctxAt[i] = ctx));
+  const names: string[] = [];
+  for (const m of text.matchAll(/(?<![<\w])<([A-Za-z][\w.-]*)>(?![>\w])/g)) if (ctxAt[m.index] === 'none') names.push(`<${m[1] as string}>`);
+  return [...new Set(names)];
 }
