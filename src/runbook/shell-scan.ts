@@ -1,7 +1,7 @@
 // Reads shell text just enough to know which `$NAME` references the shell would expand and which `{{name}}`
 // placeholders sit in which quoting context. Not a shell parser: single quotes, double quotes, backslashes.
 
-export type QuoteContext = 'none' | 'single' | 'double';
+export type QuoteContext = 'none' | 'single' | 'double' | 'comment';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -25,8 +25,12 @@ function walk(text: string, visit: (i: number, ctx: QuoteContext) => void): void
   let ctx: QuoteContext = 'none';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    // A `#` that starts a word outside quotes starts a comment, to the end of the line.
+    if (ctx === 'none' && c === '#' && (i === 0 || /[\s;&|()]/.test(text[i - 1] as string))) ctx = 'comment';
     visit(i, ctx);
-    if (ctx === 'single') {
+    if (ctx === 'comment') {
+      if (c === '\n') ctx = 'none';
+    } else if (ctx === 'single') {
       if (c === "'") ctx = 'none';
     } else if (c === '\\') {
       i++; // the next character is escaped (in none and double)
@@ -94,7 +98,7 @@ export function findEnvRefs(input: string): string[] {
   const found: string[] = [];
   const text = blankQuotedHeredocs(input);
   walk(text, (i, ctx) => {
-    if (ctx === 'single' || text[i] !== '$') return;
+    if (ctx === 'single' || ctx === 'comment' || text[i] !== '$') return;
     if (i > 0 && text[i - 1] === '\\') return;
     const m = /^\$(?:\{([A-Z_][A-Z0-9_]*)(?:[:}#%/\-+=?])|([A-Z_][A-Z0-9_]*)(?![a-z0-9_]))/.exec(text.slice(i, i + 80));
     const name = m?.[1] ?? m?.[2];

@@ -195,6 +195,11 @@ describe('variables referenced by commands', () => {
     expect(c?.envRefs).toEqual(['NAMESPACE', 'POD']);
   });
 
+  it('ignores $ references in comments, but not a # inside a word or in quotes', () => {
+    const c = cmds(`## S\n${fence}sh\n# needs $FOO_TOKEN exported first\necho $BAR # and $BAZ\necho a#$WORD "#$QUOTED"\n${fence}\n`)[0];
+    expect(c?.envRefs).toEqual(['BAR', 'WORD', 'QUOTED']);
+  });
+
   it('ignores $ references in single quotes, well-known variables, lower case and names the command sets', () => {
     const c = cmds(`## S\n${fence}sh\nawk '{print $NF}' $HOME/x; for POD in a b; do echo $POD; done; X=1; echo $X $lower $1 \\$ESCAPED\n${fence}\n`)[0];
     expect(c?.envRefs).toEqual([]);
