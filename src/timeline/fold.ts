@@ -148,6 +148,30 @@ function stepAt(s: IncidentSummary, index: number, title?: string): StepSummary 
   return step;
 }
 
+/** A command as first seen (started or skipped); command.finished fills in the rest. */
+function newCommand(
+  state: FoldState,
+  ev: { id: string; command: string; ts: string },
+  at: number,
+  how: Pick<CommandSummary, 'danger' | 'edited' | 'skipped'>,
+): CommandSummary {
+  return {
+    id: ev.id,
+    command: ev.command,
+    ...how,
+    exitCode: null,
+    signal: null,
+    durationMs: null,
+    timedOut: false,
+    interrupted: false,
+    omittedBytes: 0,
+    finished: false,
+    allowFailure: state.allowFailure.has(ev.id),
+    atMs: at,
+    ts: ev.ts,
+  };
+}
+
 /** A command attempt that did not end well: non-zero exit, killed, timed out or interrupted. */
 export function commandFailed(c: CommandSummary): boolean {
   return c.finished && !c.allowFailure && (c.exitCode !== 0 || c.timedOut || c.interrupted);
@@ -192,23 +216,7 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       stepAt(s, ev.step, ev.title).status = 'skipped';
       break;
     case 'command.started': {
-      const c: CommandSummary = {
-        id: ev.id,
-        command: ev.command,
-        danger: ev.danger,
-        edited: ev.edited,
-        exitCode: null,
-        signal: null,
-        durationMs: null,
-        timedOut: false,
-        interrupted: false,
-        omittedBytes: 0,
-        skipped: false,
-        finished: false,
-        allowFailure: state.allowFailure.has(ev.id),
-        atMs: at,
-        ts: ev.ts,
-      };
+      const c = newCommand(state, ev, at, { danger: ev.danger, edited: ev.edited, skipped: false });
       stepAt(s, ev.step).commands.push(c);
       state.open.set(ev.id, c);
       s.counts.commandsRun++;
@@ -228,23 +236,7 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       break;
     }
     case 'command.skipped':
-      stepAt(s, ev.step).commands.push({
-        id: ev.id,
-        command: ev.command,
-        danger: false,
-        edited: false,
-        exitCode: null,
-        signal: null,
-        durationMs: null,
-        timedOut: false,
-        interrupted: false,
-        omittedBytes: 0,
-        skipped: true,
-        finished: false,
-        allowFailure: state.allowFailure.has(ev.id),
-        atMs: at,
-        ts: ev.ts,
-      });
+      stepAt(s, ev.step).commands.push(newCommand(state, ev, at, { danger: false, edited: false, skipped: true }));
       s.counts.commandsSkipped++;
       break;
     case 'note':
