@@ -71,7 +71,8 @@ export type Route =
   | { command: 'completion'; shell: string; options: GlobalOptions }
   | { command: 'ids'; options: GlobalOptions };
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// Repeatable options start with no default, so help does not print "(default: [])".
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -107,7 +108,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
   program
     .description('Incident-response runbooks from Markdown: find them, run them step by step, keep a timeline.')
     .version(VERSION, '-V, --version', 'print the version')
-    .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks)', collect, [])
+    .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks)', collect)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -122,14 +123,14 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
   program
     .command('list')
     .description('list runbooks, with filters')
-    .option('--tag <tag>', 'only runbooks with this tag (repeatable: all must match)', collect, [])
+    .option('--tag <tag>', 'only runbooks with this tag (repeatable: all must match)', collect)
     .option('--service <service>', 'only runbooks for this service')
     .option('--severity <severity>', 'only runbooks of this severity')
     .option('--search <text>', 'only runbooks whose id, title or description contains the text')
     .option('--json', 'print a JSON array', false)
     .addHelpText('after', examples('runbook list', 'runbook list --tag linux --severity sev2', 'runbook list --json | jq -r ".[].id"'))
     .action((o) => {
-      result = { command: 'list', options: { ...globals(), tag: o.tag, service: o.service, severity: o.severity, search: o.search, json: o.json } };
+      result = { command: 'list', options: { ...globals(), tag: o.tag ?? [], service: o.service, severity: o.severity, search: o.search, json: o.json } };
     });
 
   program
@@ -167,7 +168,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
     .command('run')
     .description('walk through a runbook step by step, recording a timeline')
     .argument('<runbook>', 'runbook id or path to a .md file')
-    .option('--var <NAME=VALUE>', 'set a variable (repeatable)', collect, [])
+    .option('--var <NAME=VALUE>', 'set a variable (repeatable)', collect)
     .option('--timeline <file>', 'write the timeline here (default: $RUNBOOK_TIMELINE_DIR or ./incidents/)')
     .option('--dry-run', 'show every command with its values, run nothing', false)
     .option('--yes', 'run every non-dangerous command without asking; stop at the first failure', false)
@@ -190,7 +191,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
         runbook,
         options: {
           ...globals(),
-          vars: o.var,
+          vars: o.var ?? [],
           timeline: o.timeline,
           dryRun: o.dryRun,
           yes: o.yes,
