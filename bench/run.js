@@ -1,0 +1,343 @@
+// `npm run bench`: whole-process measurements of runbook against baselines run alongside (issue #7).
+// Every measurement alternates the measured command with its baseline in the same run (order flipped each
+// run), after warm-up, and reports medians and their ratio. Results: a table on stdout and bench/results.json.
+//
+//   node bench/run.js                 everything (~10 minutes on 2 cores)
+//   node bench/run.js version list    only the measurements whose key contains one of the words
+//   BENCH_RUNS=7 node bench/run.js    more runs for the short measurements (default 15 for start-up, 5 others)
+//
+// Inputs (runbook folders, a 1,000,000-event timeline) are generated into a temp folder, removed at the end.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, cpSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
+import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from './lib.js';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const NODE = process.execPath;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const STARTUP_RUNS = Math.max(RUNS, Number(process.env.BENCH_STARTUP_RUNS ?? 15));
+const BIG_RUNS = Number(process.env.BENCH_BIG_RUNS ?? 3);
+const only = process.argv.slice(2);
+
+const work = tempDir();
+// The checkout may be shared (others rebuild dist/ while we measure): measure a snapshot of bin/, dist/,
+// package.json and the bundled runbooks taken now, with node_modules linked. BENCH_IN_PLACE=1 measures ROOT.
+const APP = process.env.BENCH_IN_PLACE === '1' ? ROOT : join(work, 'app');
+if (APP !== ROOT) {
+  for (const d of ['bin', 'dist', 'runbooks', 'package.json']) cpSync(join(ROOT, d), join(APP, d), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(APP, 'node_modules'));
+}
+const BIN = join(APP, 'bin', 'runbook.js');
+const baseEnv = { ...process.env };
+for (const k of ['RUNBOOK_PATH', 'RUNBOOK_TIMELINE_DIR', 'FORCE_COLOR', 'NODE_OPTIONS']) delete baseEnv[k];
+baseEnv.NO_COLOR = '1';
+const emptyCwd = join(work, 'cwd');
+mkdirSync(emptyCwd);
+
+let tlCounter = 0;
+/** A fresh, empty timeline folder (timeline names have a one-second stamp and are created exclusively). */
+const freshTimelineDir = () => {
+  const d = join(work, 'timelines', String(tlCounter++));
+  mkdirSync(d, { recursive: true });
+  return d;
+};
+const runbook = (args, opts = {}) => runOnce(NODE, [BIN, ...args], { cwd: emptyCwd, env: baseEnv, ...opts });
+const nodeE0 = () => runOnce(NODE, ['-e', '0'], { cwd: emptyCwd, env: baseEnv });
+const log = (s) => process.stderr.write(`${s}\n`);
+
+/** Run the thunks `runs` times after `warmup` rounds; the order rotates each round. Returns one array per thunk. */
+async function interleave(thunks, { runs, warmup = 1, label }) {
+  for (let w = 0; w < warmup; w++) for (const t of thunks) await t();
+  const out = thunks.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < thunks.length; k++) {
+      const j = (k + i) % thunks.length;
+      out[j].push(await thunks[j]());
+    }
+    if (process.stderr.isTTY) process.stderr.write(`\r  ${label}: run ${i + 1}/${runs}`);
+  }
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  return out;
+}
+
+const ms = (rs) => median(rs.map((r) => r.ms));
+const rss = (rs) => (rs.some((r) => r.rssKb === null) ? null : Math.max(...rs.map((r) => r.rssKb)));
+
+const rows = [];
+function record(row) {
+  rows.push(row);
+  log(`  -> ${row.name}: ${row.value}${row.baseline ? ` vs ${row.baseline}` : ''} ${row.ratio ? `(${row.ratio})` : ''} ${row.pass ? 'ok' : 'MISSED'}`);
+}
+const ratioRow = (name, key, a, b, limit, runs, extra = {}) => {
+  const ratio = ms(a) / ms(b);
+  record({
+    key,
+    name,
+    value: fmtMs(ms(a)),
+    baseline: fmtMs(ms(b)),
+    ratio: `${ratio.toFixed(2)}×`,
+    target: `≤ ${limit}×`,
+    pass: ratio <= limit,
+    runs,
+    raw: { measured_ms: ms(a), baseline_ms: ms(b), ratio, measured_all: a.map((r) => r.ms), baseline_all: b.map((r) => r.ms) },
+    ...extra,
+  });
+};
+
+const measurements = [
+  {
+    key: 'version',
+    async run() {
+      log('runbook --version vs node -e 0');
+      const r = check('--version', await runbook(['--version'], { stdout: 'capture' }));
+      if (!/^\d+\.\d+\.\d+/.test(r.stdout)) throw new Error(`--version printed ${JSON.stringify(r.stdout)}`);
+      const [a, b] = await interleave([() => runbook(['--version']), nodeE0], { runs: STARTUP_RUNS, label: 'version' });
+      a.forEach((x) => check('--version', x));
+      ratioRow('`runbook --version` vs `node -e 0`', 'version', a, b, 1.5, STARTUP_RUNS);
+    },
+  },
+  {
+    key: 'list-bundled',
+    async run() {
+      log('runbook list (bundled library) vs node -e 0');
+      const r = check('list', await runbook(['list'], { stdout: 'capture' }));
+      if (!r.stdout.includes('getting-started')) throw new Error('list did not show the bundled library');
+      const [a, b] = await interleave([() => runbook(['list']), nodeE0], { runs: STARTUP_RUNS, label: 'list' });
+      a.forEach((x) => check('list', x));
+      ratioRow('`runbook list` (bundled library) vs `node -e 0`', 'list-bundled', a, b, 2.5, STARTUP_RUNS);
+    },
+  },
+  {
+    key: 'run-one',
+    async run() {
+      log('run --yes (echo hello) vs node -e 0');
+      const file = join(work, 'one.md');
+      writeFileSync(file, oneCommandRunbook('echo hello'));
+      const go = (opts = {}) => runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() }, ...opts });
+      const r = check('run one', await go({ stdout: 'capture' }));
+      if (!r.stdout.includes('hello')) throw new Error(`run --yes did not print hello: ${r.stdout}`);
+      const [a, b] = await interleave([go, nodeE0], { runs: STARTUP_RUNS, label: 'run one' });
+      a.forEach((x) => check('run one', x));
+      ratioRow('`run --yes` of one command (`echo hello`) vs `node -e 0`', 'run-one', a, b, 2.5, STARTUP_RUNS);
+    },
+  },
+  {
+    key: 'list-5000',
+    async run() {
+      log('list --json over 5,000 and 10,000 runbooks (generating them)');
+      const d5 = join(work, 'lib5k');
+      const d10 = join(work, 'lib10k');
+      writeLibrary(d5, 5000);
+      writeLibrary(d10, 10000);
+      spawnSync('sync'); // write the new files back now, not while we measure
+      const list = (dir, opts = {}) => runbook(['list', '--json', '--dir', dir], opts);
+      for (const [dir, n] of [[d5, 5000], [d10, 10000]]) {
+        const r = check('list --json', await list(dir, { stdout: 'capture' }));
+        const got = JSON.parse(r.stdout).length;
+        if (got !== n) throw new Error(`list --json over ${n} runbooks listed ${got}`);
+        if (r.stderr) throw new Error(`list --json reported problems: ${r.stderr.slice(0, 500)}`);
+      }
+      const [a5, a10] = await interleave([() => list(d5), () => list(d10)], { runs: RUNS, label: 'list 5k/10k', warmup: 1 });
+      a5.concat(a10).forEach((x) => check('list --json', x));
+      const t5 = ms(a5);
+      const t10 = ms(a10);
+      record({
+        key: 'list-5000',
+        name: '`runbook list --json` over 5,000 runbooks',
+        value: fmtMs(t5),
+        baseline: '—',
+        ratio: '—',
+        target: '≤ 2 s',
+        pass: t5 <= 2000,
+        runs: RUNS,
+        raw: { measured_ms: t5, measured_all: a5.map((r) => r.ms) },
+      });
+      const ratio = t10 / t5;
+      record({
+        key: 'list-10000',
+        name: '`runbook list --json` over 10,000 runbooks, vs 5,000',
+        value: fmtMs(t10),
+        baseline: fmtMs(t5),
+        ratio: `${ratio.toFixed(2)}×`,
+        target: '≤ 2.3×',
+        pass: ratio <= 2.3,
+        runs: RUNS,
+        raw: { measured_ms: t10, baseline_ms: t5, ratio, measured_all: a10.map((r) => r.ms) },
+      });
+      rmSync(d5, { recursive: true, force: true });
+      rmSync(d10, { recursive: true, force: true });
+    },
+  },
+  {
+    key: 'run-100',
+    async run() {
+      log('run --yes of 100 trivial commands vs sh loop of 100 `sh -c true` + node -e 0');
+      const file = join(work, 'many.md');
+      writeFileSync(file, manyCommandsRunbook(100, 10));
+      const go = () => runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() } });
+      const base = () =>
+        runOnce('sh', ['-c', `"${NODE}" -e 0; i=0; while [ $i -lt 100 ]; do sh -c true; i=$((i+1)); done`], { cwd: emptyCwd, env: baseEnv });
+      const d = freshTimelineDir();
+      check('run 100', await runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: d } }));
+      const [a, b] = await interleave([go, base], { runs: RUNS, label: 'run 100' });
+      a.forEach((x) => check('run 100', x));
+      const per = (ms(a) - ms(b)) / 100;
+      record({
+        key: 'run-100',
+        name: '`run --yes` of 100 trivial commands vs 100 × `sh -c true` + `node -e 0`',
+        value: fmtMs(ms(a)),
+        baseline: fmtMs(ms(b)),
+        ratio: `+${per.toFixed(2)} ms/cmd`,
+        target: '≤ +10 ms/cmd',
+        pass: per <= 10,
+        runs: RUNS,
+        raw: { measured_ms: ms(a), baseline_ms: ms(b), extra_ms_per_command: per, measured_all: a.map((r) => r.ms), baseline_all: b.map((r) => r.ms) },
+      });
+    },
+  },
+  {
+    key: 'run-300mb',
+    async run() {
+      log('run --yes of a command printing 300 MB into a pipe vs the command bare into the same pipe');
+      const cmd = "yes 'Nov 28 03:00:00 web-1 app[1234]: request id=42 path=/api/v1/items status=200 took=12ms' | head -c 300000000";
+      const file = join(work, 'flood.md');
+      writeFileSync(file, oneCommandRunbook(cmd, 'flood'));
+      const go = () =>
+        runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() }, stdout: 'cat', rss: true });
+      const bare = () => runOnce('sh', ['-c', cmd], { cwd: emptyCwd, env: baseEnv, stdout: 'cat', rss: true });
+      const [a, b] = await interleave([go, bare], { runs: RUNS, label: 'run 300 MB' });
+      a.forEach((x) => check('run 300 MB', x));
+      const peak = rss(a);
+      ratioRow('`run --yes` of a command printing 300 MB into a pipe vs the bare command', 'run-300mb', a, b, 3, RUNS, {
+        rss: peak === null ? 'n/a' : `${fmtMb(peak)} (≤ 150 MB)`,
+        rssPass: peak === null ? null : peak <= 150 * 1024,
+      });
+      const last = rows[rows.length - 1];
+      last.raw.peak_rss_kb = peak;
+      if (last.rssPass === false) last.pass = false;
+    },
+  },
+  {
+    key: 'append',
+    async run() {
+      log('timeline append with sync (writer API from dist/, 300 appends per process)');
+      const worker = join(ROOT, 'bench', 'append-worker.js');
+      const results = [];
+      for (let i = 0; i < RUNS + 1; i++) {
+        const p = join(freshTimelineDir(), 't.jsonl');
+        const r = check('append', await runOnce(NODE, [worker, p, '300', join(APP, 'dist')], { cwd: emptyCwd, env: baseEnv, stdout: 'capture' }));
+        if (i > 0) results.push(JSON.parse(r.stdout)); // the first is the warm-up
+      }
+      const med = median(results.map((r) => r.median));
+      const p90 = median(results.map((r) => r.p90));
+      record({
+        key: 'append',
+        name: 'timeline append with sync (median per event)',
+        value: fmtMs(med),
+        baseline: '—',
+        ratio: `p90 ${fmtMs(p90)}`,
+        target: '≤ 1 ms',
+        pass: med <= 1,
+        runs: RUNS,
+        raw: { median_ms: med, p90_ms: p90, per_run: results },
+      });
+    },
+  },
+  {
+    key: 'timeline-1m',
+    async run() {
+      log('replay --instant and incidents over a 1,000,000-event timeline vs jq -c . (generating it)');
+      const dir = join(work, 'big');
+      mkdirSync(dir);
+      const file = join(dir, '20261128-030000-big.jsonl');
+      const fd = openSync(file, 'w');
+      const g = spawnSync(NODE, [join(ROOT, 'test', 'e2e', 'replay', 'generate-timeline.mjs'), '1000000'], { stdio: ['ignore', fd, 'inherit'] });
+      closeSync(fd);
+      if (g.status !== 0) throw new Error('generate-timeline.mjs failed');
+      spawnSync('sync');
+      const env = { ...baseEnv, RUNBOOK_TIMELINE_DIR: dir };
+      const replay = () => runbook(['replay', '--instant', file], { env, rss: true });
+      const incidents = () => runbook(['incidents'], { env, rss: true });
+      const jq = () => runOnce('jq', ['-c', '.', file], { cwd: emptyCwd, env: baseEnv, rss: true });
+      const r = check('incidents', await runbook(['incidents', '--json'], { env, stdout: 'capture' }));
+      const inc = JSON.parse(r.stdout);
+      if (inc.length !== 1 || inc[0].events !== 1_000_000) throw new Error(`incidents saw ${r.stdout.slice(0, 300)}`);
+      const [a, i, b] = await interleave([replay, incidents, jq], { runs: BIG_RUNS, label: '1M events', warmup: 1 });
+      a.concat(i).forEach((x) => check('1M', x));
+      for (const [name, key, xs] of [
+        ['`replay --instant` of a 1,000,000-event timeline vs `jq -c .`', 'replay-1m', a],
+        ['`incidents` over a 1,000,000-event timeline vs `jq -c .`', 'incidents-1m', i],
+      ]) {
+        const peak = rss(xs);
+        ratioRow(name, key, xs, b, 1.0, BIG_RUNS, {
+          rss: peak === null ? 'n/a' : `${fmtMb(peak)} (≤ 200 MB)`,
+          rssPass: peak === null ? null : peak <= 200 * 1024,
+        });
+        const last = rows[rows.length - 1];
+        last.raw.peak_rss_kb = peak;
+        last.raw.jq_peak_rss_kb = rss(b);
+        if (last.rssPass === false) last.pass = false;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  },
+];
+
+function machine() {
+  const cpuModel = (() => {
+    try {
+      return /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model;
+    } catch {
+      return cpus()[0]?.model;
+    }
+  })();
+  let nproc = cpus().length;
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+  } catch {}
+  return {
+    nproc,
+    cpu: cpuModel,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(freemem() / 2 ** 30).toFixed(1)} GiB free`,
+    node: process.version,
+    loadavg: loadavg().map((x) => x.toFixed(2)).join(' '),
+    peak_rss_by: TIME_BIN ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM (polled)',
+  };
+}
+
+const started = Date.now();
+const before = machine();
+log(`runbook bench: ${before.nproc} cores, ${before.cpu}, node ${before.node}, load ${before.loadavg}; work dir ${work}`);
+try {
+  for (const m of measurements) {
+    if (only.length && !only.some((w) => m.key.includes(w))) continue;
+    const t0 = Date.now();
+    try {
+      await m.run();
+    } catch (err) {
+      // One broken measurement (a failed command, a missing tool) is reported; the others still run.
+      log(`  ${m.key} FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      record({ key: m.key, name: m.key, value: 'error', baseline: '', ratio: '', target: '', pass: false, runs: 0, error: String(err instanceof Error ? err.message : err).slice(0, 2000) });
+    }
+    log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+const after = machine();
+
+const header = ['measurement', 'median', 'baseline', 'ratio', 'target', 'peak RSS', 'runs', 'result'];
+const body = rows.map((r) => [r.name, r.value, r.baseline, r.ratio, r.target, r.rss ?? '', String(r.runs), r.error ? 'ERROR' : r.pass ? 'ok' : 'MISSED']);
+process.stdout.write(`\n${table(header, body)}\n\n`);
+process.stdout.write(
+  `machine: ${after.nproc} cores, ${after.cpu}, ${after.memory}, node ${after.node}; load average ${before.loadavg} at start, ${after.loadavg} at end; peak RSS by ${after.peak_rss_by}; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,
+);
+writeFileSync(
+  join(ROOT, 'bench', 'results.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), machine: { ...after, loadavg_start: before.loadavg }, runs: { startup: STARTUP_RUNS, default: RUNS, big: BIG_RUNS }, results: rows }, null, 2)}\n`,
+);
+// BENCH_STRICT=1: exit 1 when a target is missed (for CI); otherwise the bench only reports.
+if (process.env.BENCH_STRICT === "1" && !rows.every((r) => r.pass)) process.exitCode = 1;
