@@ -13,7 +13,7 @@ import type { EventSink } from '../runner/ports.js';
 import { systemClock } from '../adapters/clock.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { VERSION } from '../version.js';
-import { createStyle, type Style } from '../ui/style.js';
+import { loadStyle, type Style } from '../ui/style.js';
 import { formatDuration } from '../ui/render-event.js';
 import { createLiveView } from '../ui/live-view.js';
 import { actorName } from './note.js';
@@ -66,7 +66,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
     close: () => writer.close(),
   };
 
-  const style = createStyle(io.colorErr);
+  const style = await loadStyle(io.colorErr);
   const view = createLiveView(io.stderr, { stdout: io.stdout, stderr: io.stderr }, style, { timelinePath: relativeTo(io.cwd)(path), statusLine: false });
   const executor = createDrillExecutor(record);
   const liveExecutor: typeof executor = { reviewed: executor.reviewed, run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };

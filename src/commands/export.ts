@@ -10,7 +10,7 @@ import { renderJsonExport, type ExportProblem } from '../timeline/export-json.js
 import { createMarkdownExporter } from '../timeline/export-markdown.js';
 import { foldEvent, initialFoldState, outlineRunbook, summarize } from '../timeline/fold.js';
 import { createRedactor, loadUserRedactPatterns, type RedactStream } from '../timeline/redact.js';
-import { createStyle } from '../ui/style.js';
+import { loadStyle } from '../ui/style.js';
 import { readTimeline, type ReadItem } from '../timeline/reader.js';
 import { BatchWriter, describeProblem } from './replay.js';
 
@@ -162,7 +162,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
   } else {
     // Two passes: the header needs the widest line, and the timeline may be too big to hold. The first pass
     // only measures, so it skips redacting output (the slow part); '[redacted]' may make a line a little wider.
-    const style = createStyle(true);
+    const style = await loadStyle(true);
     const measure = createCastEncoder(style);
     for await (const ev of events('raw')) {
       foldEvent(fold, ev);

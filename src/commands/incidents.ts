@@ -5,7 +5,7 @@ import type { Io } from '../io.js';
 import { ExitCode } from '../errors.js';
 import { summarizeDir, timelineDir } from '../timeline/locate.js';
 import type { TimelineSummary } from '../timeline/status.js';
-import { createStyle, type Style } from '../ui/style.js';
+import { loadStyle, type Style } from '../ui/style.js';
 
 export async function incidents(options: IncidentsOptions, io: Io): Promise<number> {
   const dir = timelineDir(io.env, io.cwd);
@@ -28,7 +28,7 @@ export async function incidents(options: IncidentsOptions, io: Io): Promise<numb
     io.stderr.write(`no incidents in ${shown(dir, io.cwd)}\n`);
     return ExitCode.ok;
   }
-  io.stdout.write(renderTable(summaries, io.cwd, createStyle(io.color)));
+  io.stdout.write(renderTable(summaries, io.cwd, await loadStyle(io.color)));
   return ExitCode.ok;
 }
 

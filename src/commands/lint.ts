@@ -7,7 +7,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { duplicateIds, findRunbookFiles, readRunbookFile, searchPath } from '../runbook/load.js';
 import { lintRunbook, sortProblems } from '../runbook/lint.js';
 import type { Problem } from '../runbook/model.js';
-import { createStyle } from '../ui/style.js';
+import { loadStyle } from '../ui/style.js';
 import { renderProblem } from '../ui/render-runbook.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
 
@@ -36,12 +36,12 @@ export async function lint(paths: string[], o: LintOptions, io: Io): Promise<num
   if (o.json) {
     writeJson(io, { problems });
   } else {
-    const style = createStyle(io.color);
+    const style = await loadStyle(io.color);
     const rel = relativeTo(io.cwd);
     for (const p of problems) io.stdout.write(`${renderProblem(p, style, rel)}\n`);
     const warnings = problems.length - errors;
     const summary = `${files.length} runbook${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-    io.stderr.write(`${errors ? createStyle(io.colorErr).red(summary) : summary}\n`);
+    io.stderr.write(`${errors ? (await loadStyle(io.colorErr)).red(summary) : summary}\n`);
   }
   return errors > 0 ? ExitCode.failed : ExitCode.ok;
 }

@@ -5,7 +5,7 @@ import type { Command, Runbook } from '../runbook/model.js';
 import { loadLibrary, searchPath } from '../runbook/load.js';
 import type { ParsedFile } from '../runbook/parse.js';
 import { isStale } from '../runbook/lint.js';
-import { createStyle } from '../ui/style.js';
+import { loadStyle } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { renderProblem } from '../ui/render-runbook.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
@@ -79,7 +79,7 @@ export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'servic
 export async function list(o: ListOptions, io: Io): Promise<number> {
   const sp = searchPath(o.dirs, io.env, io.cwd);
   const lib = await loadLibrary(sp.dirs, forListing);
-  const errStyle = createStyle(io.colorErr);
+  const errStyle = await loadStyle(io.colorErr);
   const rel = relativeTo(io.cwd);
   for (const b of lib.broken) {
     const first = b.problems.find((p) => p.severity === 'error');
@@ -96,7 +96,7 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
     io.stderr.write(lib.runbooks.length ? 'no runbook matches these filters\n' : `no runbooks found in ${sp.dirs.join(':')}\n`);
     return 0;
   }
-  const style = createStyle(io.color);
+  const style = await loadStyle(io.color);
   const today = todayUtc();
   const rows = shown.map((rb) => {
     const e = listEntry(rb);

@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import { foldEvent, initialFoldState, summarize } from '../timeline/fold.js';
 import { createRenderer, formatOffset, renderSummary } from '../ui/render-event.js';
-import { createStyle } from '../ui/style.js';
+import { loadStyle } from '../ui/style.js';
 import { followTimeline, readTimelineBatches, type ReadItem } from '../timeline/reader.js';
 
 /** What replay needs from the outside world besides Io; tests pass a fake clock and sleep. */
@@ -99,7 +99,7 @@ async function* asBatches(items: AsyncIterable<ReadItem>): AsyncGenerator<readon
 export async function replay(timeline: string, options: ReplayOptions, io: Io, ports: Partial<ReplayPorts> = {}): Promise<number> {
   const p: ReplayPorts = { ...realPorts, ...ports };
   const out = new BatchWriter(io.stdout);
-  const style = createStyle(io.color && !options.json);
+  const style = await loadStyle(io.color && !options.json);
   const renderer = createRenderer(style, { timelinePath: timeline });
   const fold = initialFoldState();
   const abort = new AbortController();

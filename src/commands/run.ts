@@ -16,7 +16,7 @@ import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { readTimeline } from '../timeline/reader.js';
 import type { TimelineEvent, VarSource } from '../timeline/events.js';
 import { VERSION } from '../version.js';
-import { createStyle } from '../ui/style.js';
+import { loadStyle } from '../ui/style.js';
 import { formatDuration } from '../ui/render-event.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
@@ -118,7 +118,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     : await createTimeline(io, runbook.id, redactor);
   const path = sink.path;
 
-  const style = createStyle(io.colorErr);
+  const style = await loadStyle(io.colorErr);
   const { createLiveView } = await import('../ui/live-view.js');
   const view = createLiveView(io.stderr, { stdout: io.stdout, stderr: io.stderr }, style, {
     timelinePath: shortPath(io, path),

@@ -3,7 +3,7 @@ import type { ShowOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Runbook } from '../runbook/model.js';
 import { resolveRunbook } from '../runbook/load.js';
-import { createStyle } from '../ui/style.js';
+import { loadStyle } from '../ui/style.js';
 import { renderRunbook } from '../ui/render-runbook.js';
 import { writeJson } from './shared.js';
 import { metaJson } from './list.js';
@@ -34,6 +34,6 @@ export function showJson(rb: Runbook) {
 export async function show(ref: string, o: ShowOptions, io: Io): Promise<number> {
   const parsed = await resolveRunbook(ref, o.dirs, io.env, io.cwd);
   if (o.json) writeJson(io, showJson(parsed.runbook));
-  else io.stdout.write(renderRunbook(parsed.runbook, createStyle(io.color)));
+  else io.stdout.write(renderRunbook(parsed.runbook, await loadStyle(io.color)));
   return 0;
 }

@@ -2,6 +2,8 @@
 
 export interface DangerPattern {
   name: string;
+  /** Lower-case words of which one must occur in the text before `re` is tried: most commands match none. */
+  words: readonly string[];
   /** Matched against the command text with comments removed. */
   re: RegExp;
   example: string;
@@ -16,46 +18,46 @@ function cmd(body: string, flags = 'm'): RegExp {
 
 export const DANGER_PATTERNS: readonly DangerPattern[] = [
   // Any rm deletes something an operator may want back; -r and -f only make it worse.
-  { name: 'rm', re: cmd(String.raw`(?:rm|rmdir|unlink)(?:\s|$)`, 'm'), example: 'rm -rf /var/lib/app/cache' },
-  { name: 'find -delete / -exec rm', re: /\bfind\b.*\s(?:-delete\b|-exec\s+rm\b)/, example: "find /var/log -name '*.gz' -delete" },
-  { name: 'kill / pkill / killall', re: cmd(String.raw`(?:kill|pkill|killall)\b`), example: 'kill -9 1234' },
-  { name: 'reboot / shutdown / halt / poweroff', re: cmd(String.raw`(?:reboot|shutdown|halt|poweroff)\b`), example: 'sudo reboot' },
+  { name: 'rm', words: ['rm', 'unlink'], re: cmd(String.raw`(?:rm|rmdir|unlink)(?:\s|$)`, 'm'), example: 'rm -rf /var/lib/app/cache' },
+  { name: 'find -delete / -exec rm', words: ['find'], re: /\bfind\b.*\s(?:-delete\b|-exec\s+rm\b)/, example: "find /var/log -name '*.gz' -delete" },
+  { name: 'kill / pkill / killall', words: ['kill'], re: cmd(String.raw`(?:kill|pkill|killall)\b`), example: 'kill -9 1234' },
+  { name: 'reboot / shutdown / halt / poweroff', words: ['reboot', 'shutdown', 'halt', 'poweroff'], re: cmd(String.raw`(?:reboot|shutdown|halt|poweroff)\b`), example: 'sudo reboot' },
   {
-    name: 'systemctl stop / restart / kill / disable / mask / isolate',
+    name: 'systemctl stop / restart / kill / disable / mask / isolate', words: ['systemctl'],
     re: /\bsystemctl\s+(?:--?\S+\s+)*(?:stop|restart|try-restart|reload-or-restart|kill|disable|mask|isolate|reboot|poweroff|halt|kexec|rescue|emergency)\b/,
     example: 'systemctl restart nginx',
   },
-  { name: 'service stop / restart', re: /\bservice\s+\S+\s+(?:stop|restart)\b/, example: 'service nginx restart' },
+  { name: 'service stop / restart', words: ['service'], re: /\bservice\s+\S+\s+(?:stop|restart)\b/, example: 'service nginx restart' },
   {
-    name: 'kubectl delete / drain / scale / cordon / rollout restart / edit / patch / apply / replace / set',
+    name: 'kubectl delete / drain / scale / cordon / rollout restart / edit / patch / apply / replace / set', words: ['kubectl', 'oc'],
     re: /\b(?:kubectl|oc)\s+(?:(?:-n|--namespace|--context|--kubeconfig)[\s=]\S+\s+|--?\S+\s+)*(?:adm\s+)?(?:delete|drain|scale|cordon|uncordon|taint|edit|patch|apply|replace|set|label|annotate|rollout\s+(?:restart|undo)|exec)\b/,
     example: 'kubectl -n shop delete pod api-7d9f',
   },
-  { name: 'helm uninstall / rollback / upgrade', re: /\bhelm\s+(?:--?\S+\s+)*(?:uninstall|delete|rollback|upgrade|install)\b/, example: 'helm rollback api 41' },
-  { name: 'SQL DROP / TRUNCATE / DELETE / ALTER', re: /\b(?:DROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)|TRUNCATE(?:\s+TABLE)?\s+\w+|DELETE\s+FROM|ALTER\s+(?:TABLE|SYSTEM|DATABASE))\b/i, example: 'psql -c "DROP TABLE sessions"' },
-  { name: 'pg_terminate_backend / pg_cancel_backend', re: /\bpg_(?:terminate|cancel)_backend\b/, example: "psql -c 'select pg_terminate_backend(4242)'" },
-  { name: 'redis FLUSHALL / FLUSHDB / SHUTDOWN', re: /\bredis-cli\b.*\b(?:flushall|flushdb|shutdown|del|config\s+set)\b/i, example: 'redis-cli FLUSHALL' },
-  { name: 'dd of=', re: /\bdd\b[^|;&]*\bof=/, example: 'dd if=/dev/zero of=/dev/sdb' },
-  { name: 'mkfs / wipefs / fdisk / parted', re: cmd(String.raw`(?:mkfs(?:\.\w+)?|mkswap|wipefs|fdisk|sfdisk|parted|shred)\b`), example: 'mkfs.ext4 /dev/sdb1' },
-  { name: 'iptables / nft / ufw', re: cmd(String.raw`(?:iptables|ip6tables|nft|ufw|firewall-cmd)\b`), example: 'iptables -F' },
-  { name: 'truncate', re: cmd(String.raw`truncate\s`), example: 'truncate -s 0 /var/log/big.log' },
-  { name: 'chmod -R / chown -R', re: cmd(String.raw`(?:chmod|chown|chgrp)\s+(?:\S+\s+)*-[a-zA-Z]*R`), example: 'chown -R app: /srv' },
-  { name: 'git push --force / reset --hard / clean -f', re: /\bgit\s+(?:push\s+.*(?:--force|-f\b)|reset\s+--hard|clean\s+-[a-zA-Z]*f)/, example: 'git reset --hard origin/main' },
+  { name: 'helm uninstall / rollback / upgrade', words: ['helm'], re: /\bhelm\s+(?:--?\S+\s+)*(?:uninstall|delete|rollback|upgrade|install)\b/, example: 'helm rollback api 41' },
+  { name: 'SQL DROP / TRUNCATE / DELETE / ALTER', words: ['drop', 'truncate', 'delete', 'alter'], re: /\b(?:DROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)|TRUNCATE(?:\s+TABLE)?\s+\w+|DELETE\s+FROM|ALTER\s+(?:TABLE|SYSTEM|DATABASE))\b/i, example: 'psql -c "DROP TABLE sessions"' },
+  { name: 'pg_terminate_backend / pg_cancel_backend', words: ['_backend'], re: /\bpg_(?:terminate|cancel)_backend\b/, example: "psql -c 'select pg_terminate_backend(4242)'" },
+  { name: 'redis FLUSHALL / FLUSHDB / SHUTDOWN', words: ['redis-cli'], re: /\bredis-cli\b.*\b(?:flushall|flushdb|shutdown|del|config\s+set)\b/i, example: 'redis-cli FLUSHALL' },
+  { name: 'dd of=', words: ['dd'], re: /\bdd\b[^|;&]*\bof=/, example: 'dd if=/dev/zero of=/dev/sdb' },
+  { name: 'mkfs / wipefs / fdisk / parted', words: ['mkfs', 'mkswap', 'wipefs', 'fdisk', 'parted', 'shred'], re: cmd(String.raw`(?:mkfs(?:\.\w+)?|mkswap|wipefs|fdisk|sfdisk|parted|shred)\b`), example: 'mkfs.ext4 /dev/sdb1' },
+  { name: 'iptables / nft / ufw', words: ['iptables', 'nft', 'ufw', 'firewall-cmd'], re: cmd(String.raw`(?:iptables|ip6tables|nft|ufw|firewall-cmd)\b`), example: 'iptables -F' },
+  { name: 'truncate', words: ['truncate'], re: cmd(String.raw`truncate\s`), example: 'truncate -s 0 /var/log/big.log' },
+  { name: 'chmod -R / chown -R', words: ['chmod', 'chown', 'chgrp'], re: cmd(String.raw`(?:chmod|chown|chgrp)\s+(?:\S+\s+)*-[a-zA-Z]*R`), example: 'chown -R app: /srv' },
+  { name: 'git push --force / reset --hard / clean -f', words: ['git'], re: /\bgit\s+(?:push\s+.*(?:--force|-f\b)|reset\s+--hard|clean\s+-[a-zA-Z]*f)/, example: 'git reset --hard origin/main' },
   {
-    name: 'docker / podman / crictl / docker-machine rm, kill, stop, restart, prune',
+    name: 'docker / podman / crictl / docker-machine rm, kill, stop, restart, prune', words: ['docker', 'podman', 'nerdctl', 'crictl'],
     re: /\b(?:docker-machine|docker|podman|nerdctl|crictl)\s+(?:(?:container|image|volume|network|system)\s+)?(?:rm|rmi|rmp|kill|stop|stopp|restart|prune)\b/,
     example: 'docker system prune -af',
   },
   // etcd: deleting keys or members, and defrag/compaction, which stall the member while they run.
-  { name: 'etcdctl del / defrag / compact / member remove', re: /\betcdctl\s+(?:--?\S+\s+)*(?:del|defrag|compact(?:ion)?|member\s+remove|snapshot\s+restore|move-leader)\b/, example: 'etcdctl defrag' },
-  { name: 'patronictl failover / switchover / restart / reinit / remove', re: /\b[\w-]*patronictl\s+(?:-\S+\s+)*(?:failover|switchover|restart|reinit|remove|pause|edit-config)\b/, example: 'patronictl switchover main' },
-  { name: 'terraform apply / destroy', re: /\b(?:terraform|tofu)\s+(?:-\S+\s+)*(?:apply|destroy|import|state\s+rm)\b/, example: 'terraform destroy' },
-  { name: 'package removal', re: /\b(?:apt|apt-get|yum|dnf|zypper)\s+(?:-\S+\s+)*(?:remove|purge|autoremove|erase)\b/, example: 'apt-get purge nginx' },
-  { name: 'umount / swapoff / ip link down', re: cmd(String.raw`(?:umount|swapoff)\b|\bip\s+link\s+set\s+\S+\s+down\b`), example: 'umount /data' },
-  { name: 'crontab -r / userdel', re: cmd(String.raw`(?:crontab\s+-r|userdel|groupdel)\b`), example: 'crontab -r' },
-  { name: 'journalctl --vacuum / --rotate', re: /\bjournalctl\b.*--(?:vacuum-\w+|rotate)\b/, example: 'journalctl --vacuum-size=500M' },
-  { name: 'write to a device or /proc/sys', re: />\s*\/(?:dev\/(?:sd|nvme|xvd|vd|hd|mmcblk)\S*|proc\/sys(?:rq-trigger)?\S*)/, example: 'echo b > /proc/sysrq-trigger' },
-  { name: 'perf / bpftrace / strace on a live system', re: cmd(String.raw`(?:perf\s+(?:record|top|trace)|bpftrace|strace|gdb\s+-p|ltrace)\b`), example: 'strace -c -p 4242' },
+  { name: 'etcdctl del / defrag / compact / member remove', words: ['etcdctl'], re: /\betcdctl\s+(?:--?\S+\s+)*(?:del|defrag|compact(?:ion)?|member\s+remove|snapshot\s+restore|move-leader)\b/, example: 'etcdctl defrag' },
+  { name: 'patronictl failover / switchover / restart / reinit / remove', words: ['patronictl'], re: /\b[\w-]*patronictl\s+(?:-\S+\s+)*(?:failover|switchover|restart|reinit|remove|pause|edit-config)\b/, example: 'patronictl switchover main' },
+  { name: 'terraform apply / destroy', words: ['terraform', 'tofu'], re: /\b(?:terraform|tofu)\s+(?:-\S+\s+)*(?:apply|destroy|import|state\s+rm)\b/, example: 'terraform destroy' },
+  { name: 'package removal', words: ['apt', 'yum', 'dnf', 'zypper'], re: /\b(?:apt|apt-get|yum|dnf|zypper)\s+(?:-\S+\s+)*(?:remove|purge|autoremove|erase)\b/, example: 'apt-get purge nginx' },
+  { name: 'umount / swapoff / ip link down', words: ['umount', 'swapoff', 'ip'], re: cmd(String.raw`(?:umount|swapoff)\b|\bip\s+link\s+set\s+\S+\s+down\b`), example: 'umount /data' },
+  { name: 'crontab -r / userdel', words: ['crontab', 'userdel', 'groupdel'], re: cmd(String.raw`(?:crontab\s+-r|userdel|groupdel)\b`), example: 'crontab -r' },
+  { name: 'journalctl --vacuum / --rotate', words: ['journalctl'], re: /\bjournalctl\b.*--(?:vacuum-\w+|rotate)\b/, example: 'journalctl --vacuum-size=500M' },
+  { name: 'write to a device or /proc/sys', words: ['>'], re: />\s*\/(?:dev\/(?:sd|nvme|xvd|vd|hd|mmcblk)\S*|proc\/sys(?:rq-trigger)?\S*)/, example: 'echo b > /proc/sysrq-trigger' },
+  { name: 'perf / bpftrace / strace on a live system', words: ['perf', 'bpftrace', 'strace', 'gdb', 'ltrace'], re: cmd(String.raw`(?:perf\s+(?:record|top|trace)|bpftrace|strace|gdb\s+-p|ltrace)\b`), example: 'strace -c -p 4242' },
 ];
 
 /** Remove `# comments` outside quotes so a commented-out `rm -rf` does not count, but keep the rest. */
@@ -69,6 +71,7 @@ function stripComments(text: string): string {
 /** The name of the first destructive pattern the command matches, or undefined. */
 export function matchDanger(text: string): string | undefined {
   const t = stripComments(text);
-  for (const p of DANGER_PATTERNS) if (p.re.test(t)) return p.name;
+  const lower = t.toLowerCase();
+  for (const p of DANGER_PATTERNS) if (p.words.some((w) => lower.includes(w)) && p.re.test(t)) return p.name;
   return undefined;
 }

@@ -95,6 +95,7 @@ function blankQuotedHeredocs(text: string): string {
  * well-known shell variables and names the command assigns itself.
  */
 export function findEnvRefs(input: string): string[] {
+  if (!input.includes('$')) return [];
   const found: string[] = [];
   const text = blankQuotedHeredocs(input);
   walk(text, (i, ctx) => {

@@ -1,5 +1,6 @@
-// The only importer of chalk: a palette that is plain text when colour is off.
-import { Chalk } from 'chalk';
+// The only importer of chalk: a palette that is plain text when colour is off. chalk is loaded only when
+// colour is on, so piped output (scripts, --json, CI) never pays for it at start-up.
+import type { ChalkInstance } from 'chalk';
 
 export interface Style {
   color: boolean;
@@ -14,10 +15,14 @@ export interface Style {
   danger(s: string): string;
 }
 
-export function createStyle(color: boolean): Style {
-  const c = new Chalk({ level: color ? 1 : 0 });
+const same = (s: string): string => s;
+
+/** Plain text: every function returns its input. */
+export const plainStyle: Style = { color: false, bold: same, dim: same, red: same, green: same, yellow: same, cyan: same, magenta: same, danger: same };
+
+function chalkStyle(c: ChalkInstance): Style {
   return {
-    color,
+    color: true,
     bold: (s) => c.bold(s),
     dim: (s) => c.dim(s),
     red: (s) => c.red(s),
@@ -27,6 +32,13 @@ export function createStyle(color: boolean): Style {
     magenta: (s) => c.magenta(s),
     danger: (s) => c.bold.red(s),
   };
+}
+
+/** The palette for a stream: chalk (basic 16 colours) when `color`, else plain text. */
+export async function loadStyle(color: boolean): Promise<Style> {
+  if (!color) return plainStyle;
+  const { Chalk } = await import('chalk');
+  return chalkStyle(new Chalk({ level: 1 }));
 }
 
 /** Remove ANSI escape sequences (for width computations and tests). */

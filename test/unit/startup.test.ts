@@ -39,6 +39,10 @@ describe('start-up: what each quick command loads', () => {
     },
   );
 
+  it('colour (chalk) is loaded only when wanted: no quick command imports it statically', () => {
+    for (const entry of ['main.ts', 'commands/list.ts', 'commands/show.ts', 'commands/lint.ts']) expect(staticClosure(entry).packages.has('chalk')).toBe(false);
+  });
+
   it('main.ts loads nothing but its own error and io modules before routing (commander comes with cli.ts)', () => {
     const { packages } = staticClosure('main.ts');
     expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);

@@ -8,11 +8,11 @@ import {
   renderEvent,
   createRenderContext,
 } from '../../../src/ui/render-event.js';
-import { createStyle } from '../../../src/ui/style.js';
+import { loadStyle } from '../../../src/ui/style.js';
 import { runStarted, timeline } from './helpers.js';
 
-const plain = createStyle(false);
-const colour = createStyle(true);
+const plain = await loadStyle(false);
+const colour = await loadStyle(true);
 
 describe('formatDuration', () => {
   it.each([

@@ -56,4 +56,9 @@ describe('destructive patterns', () => {
   ])('%s is not dangerous', (cmd) => {
     expect(matchDanger(cmd)).toBeUndefined();
   });
+
+  it('the word filter never changes the answer of the patterns themselves', () => {
+    const texts = [...DANGER_PATTERNS.map((p) => p.example), 'kubectl get pods', 'SYSTEMCTL RESTART x', 'echo > /dev/sda', 'Oc Delete pod x', 'ip link set eth0 down', 'psql -c "Drop Table x"'];
+    for (const t of texts) expect(matchDanger(t)).toBe(DANGER_PATTERNS.find((p) => p.re.test(t))?.name);
+  });
 });
