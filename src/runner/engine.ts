@@ -94,6 +94,8 @@ class Run {
   private readonly values: Map<string, string>;
   private readonly byName: Map<string, ResolvedVar>;
   private readonly origin: number;
+  /** Every command gets the same environment: built once, not copied per command. */
+  private readonly env: Record<string, string>;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -102,6 +104,7 @@ class Run {
     this.values = new Map(cfg.vars.map((v) => [v.name, v.value]));
     this.byName = new Map(cfg.vars.map((v) => [v.name, v]));
     this.origin = cfg.resumed?.originMonoMs ?? p.clock.monoMs();
+    this.env = commandEnv(cfg.env, cfg.vars);
   }
 
   private async emit(body: EventBody): Promise<TimelineEvent> {
@@ -298,7 +301,7 @@ class Run {
           script,
           shell: c.shell ?? cfg.shell,
           cwd: c.cwd ? resolveCwd(cfg.cwd, c.cwd) : cfg.cwd,
-          env: commandEnv(cfg.env, cfg.vars),
+          env: this.env,
           timeoutMs: c.timeoutMs ?? cfg.runbook.timeoutMs ?? cfg.defaultTimeoutMs,
           interactive: c.interactive,
           signal: interrupt.signal,
