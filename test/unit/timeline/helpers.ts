@@ -27,7 +27,7 @@ export function fakeClock(startIso = '2026-11-28T03:00:00.000Z'): Clock & { adva
   };
 }
 
-export const systemClock: Clock = { now: () => new Date(), monoMs: () => performance.now() };
+export { systemClock } from '../../../src/adapters/clock.js';
 
 export function runStarted(source = '# Demo\n'): EventBody {
   return {
