@@ -20,7 +20,9 @@ import { loadStyle } from '../ui/style.js';
 import { formatDuration } from '../ui/render-event.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
-import { createTimeline, handleSignals, refusingPrompter, terminalPrompter } from './session.js';
+import { defaultShell } from '../adapters/shell.js';
+import type { Executor } from '../runner/ports.js';
+import { createTimeline, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter } from './session.js';
 
 interface ResumeState {
   path: string;
@@ -63,6 +65,10 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
   }
   const flags = parseVarFlags(o.vars);
   if (flags.errors.length) throw new UserError(flags.errors[0] as string);
+  // execa is the heaviest module of a run (~130 ES modules): start loading it now, so it loads while the
+  // runbook is read, values are asked for and the operator reads the first prompt.
+  const executorModule = o.dryRun ? Promise.resolve(null as never) : import('../adapters/executor.js');
+  executorModule.catch(() => undefined); // awaited below; never an unhandled rejection on an early exit
 
   const resume = o.resume !== undefined ? await readResume(resolve(io.cwd, o.resume)) : undefined;
   const runbook = resume?.runbook ?? (await resolveRunbook(ref, o.dirs, io.env, io.cwd)).runbook;
@@ -124,9 +130,9 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     timelinePath: shortPath(io, path),
     statusLine: Boolean((io.stderr as NodeJS.WriteStream).isTTY),
   });
-  const { createExecutor, defaultShell } = await import('../adapters/executor.js');
-  const executor = createExecutor();
-  const liveExecutor: typeof executor = { run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
+  // A dry run executes nothing, so it never waits for execa; a live run awaits the load started above.
+  const executor: Executor = o.dryRun ? refusingExecutor() : (await executorModule).createExecutor();
+  const liveExecutor: Executor = { run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
   const activePrompter = prompter ?? (io.interactive && !o.yes && !o.dryRun ? await terminalPrompter(io, stop.signal) : refusingPrompter());
 
   let current: AbortController | null = null;

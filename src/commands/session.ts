@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Io } from '../io.js';
 import { UserError } from '../errors.js';
 import type { Prompter } from '../runner/engine.js';
+import type { Executor } from '../runner/ports.js';
 import { systemClock } from '../adapters/clock.js';
 import { timelineDir, timelineFileName } from '../timeline/locate.js';
 import { openTimeline, type TimelineWriter } from '../timeline/writer.js';
@@ -68,6 +69,15 @@ export function refusingPrompter(): Prompter {
     throw new Error('no prompt is possible here (this is a bug)');
   };
   return { commandAction: no, confirmDanger: no, editCommand: no, note: no, failureAction: no, confirmCheck: no };
+}
+
+/** A dry run never executes: reaching the executor would be a bug. */
+export function refusingExecutor(): Executor {
+  return {
+    run: () => {
+      throw new Error('a dry run does not execute commands (this is a bug)');
+    },
+  };
 }
 
 export async function terminalPrompter(io: Io, stop: AbortSignal) {
