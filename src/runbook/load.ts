@@ -129,6 +129,7 @@ export async function resolveRunbook(ref: string, dirs: string[], env: NodeJS.Pr
     const file = resolve(cwd, ref);
     const s = await stat(file).catch(() => null);
     if (s?.isFile()) return explicit(await readRunbookFile(file));
+    if (s?.isDirectory()) throw new UserError(`${ref} is a folder, not a runbook file (to use the runbooks in it: --dir ${ref})`);
     if (!/^[\w.-]+$/.test(ref)) throw new UserError(`no runbook file ${ref}`);
   }
   const sp = searchPath(dirs, env, cwd);

@@ -118,6 +118,14 @@ describe('show', () => {
     expect(r.stderr.trim().split('\n')).toEqual(['runbook: unknown runbook "alpah" (did you mean alpha?)']);
   });
 
+  it('a folder given as the runbook is exit 2 with a hint', async () => {
+    const w = workDir();
+    mkdirSync(join(w.dir, 'ops.md'));
+    const r = await runCli(['show', 'ops.md'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('runbook: ops.md is a folder, not a runbook file (to use the runbooks in it: --dir ops.md)');
+  });
+
   it('an invalid runbook given explicitly is exit 2 naming the file and line, never a stack', async () => {
     const w = lib();
     const r = await runCli(['show', 'runbooks/broken.md'], { cwd: w.dir, env: cliEnv(w.dir) });
