@@ -59,7 +59,21 @@ export async function openTimeline(path: string, opts: OpenTimelineOptions): Pro
   }
   let regular: boolean;
   try {
-    regular = (await fh.stat()).isFile();
+    const st = await fh.stat();
+    regular = st.isFile();
+    // Never append to (or "repair") a file that is not a timeline: a mistyped --timeline README.md must not
+    // lose README's last line to the torn-tail repair. A real timeline, even one torn inside its first
+    // event, starts with the envelope's "v".
+    if (regular && st.size > 0) {
+      const head = Buffer.alloc(Math.min(st.size, 64));
+      await fh.read(head, 0, head.length, 0);
+      const text = head.toString('utf8');
+      // (A crash inside the first write can leave as little as `{"v`: still ours, and repaired as torn.)
+      if (!/^\s*\{\s*"v"\s*:/.test(text) && !'{"v":'.startsWith(text)) {
+        await fh.close().catch(() => undefined);
+        throw new UserError(`${path} is not a runbook timeline (it does not start with a timeline event); nothing was written to it`, ExitCode.usage);
+      }
+    }
     if (opts.owner) await writeOwner(ownerPathOf(path));
   } catch (err) {
     await fh.close().catch(() => undefined);
