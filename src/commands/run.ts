@@ -1,5 +1,6 @@
 // `runbook run`: compose the real adapters (prompts, execa, clock, timeline writer, terminal view) around
 // the engine. Every check that can refuse the run happens before the first command.
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { RunOptions } from '../cli.js';
@@ -119,6 +120,11 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
+  if (!resume && timelinePath) {
+    // One run per timeline: a second run.started in a file would make its replay and postmortem wrong.
+    const existing = await stat(timelinePath).catch(() => null);
+    if (existing?.isFile() && existing.size > 0) throw new UserError(`${o.timeline} already holds a run: continue it with --resume ${o.timeline}, or choose a new file`);
+  }
   const sink = timelinePath
     ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true })
     : await createTimeline(io, runbook.id, redactor);

@@ -1,6 +1,6 @@
 // A timeline that cannot be written stops `run` before any command: one line, exit 3, nothing executed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cleanup, cliEnv, runCli, workDir } from '../../helpers/run-cli.js';
 
 afterEach(() => cleanup());
@@ -25,3 +25,18 @@ describe('run with a timeline that cannot be written', () => {
     expect(existsSync(w.path('ran.marker'))).toBe(false);
   });
 });
+
+describe('run --timeline with a file that already holds a run', () => {
+  it('is refused (exit 2, pointing at --resume) and the file is left as it was', async () => {
+    const w = workDir();
+    w.write('rb.md', RB);
+    const first = await runCli(['run', 'rb.md', '--yes', '--timeline', 't.jsonl'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(first.code).toBe(0);
+    const before = readFileSync(w.path('t.jsonl'), 'utf8');
+    const again = await runCli(['run', 'rb.md', '--yes', '--timeline', 't.jsonl'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds a run: continue it with --resume t\.jsonl/);
+    expect(readFileSync(w.path('t.jsonl'), 'utf8')).toBe(before);
+  });
+});
+
