@@ -101,9 +101,10 @@ export function findEnvRefs(input: string): string[] {
   walk(text, (i, ctx) => {
     if (ctx === 'single' || ctx === 'comment' || text[i] !== '$') return;
     if (i > 0 && text[i - 1] === '\\') return;
-    const m = /^\$(?:\{([A-Z_][A-Z0-9_]*)(?:[:}#%/\-+=?])|([A-Z_][A-Z0-9_]*)(?![a-z0-9_]))/.exec(text.slice(i, i + 80));
+    // The whole name, then the upper-case test: `$ABC_def` is not `$AB`, and `$RUNBOOK_VAR_x` is ours.
+    const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:}#%/\-+=?])|([A-Za-z_][A-Za-z0-9_]*))/.exec(text.slice(i, i + 200));
     const name = m?.[1] ?? m?.[2];
-    if (name && /[A-Z]/.test(name)) found.push(name);
+    if (name && /^[A-Z_][A-Z0-9_]*$/.test(name) && /[A-Z]/.test(name) && !name.startsWith('RUNBOOK_VAR_')) found.push(name);
   });
   const assigned = assignedNames(text);
   return [...new Set(found)].filter((n) => !WELL_KNOWN.has(n) && !assigned.has(n));

@@ -195,6 +195,11 @@ describe('variables referenced by commands', () => {
     expect(c?.envRefs).toEqual(['NAMESPACE', 'POD']);
   });
 
+  it('takes whole names: $ABC_def is not $AB, and $RUNBOOK_VAR_x (set by the runner) is never asked for', () => {
+    const c = cmds(`## S\n${fence}sh\necho "$RUNBOOK_VAR_token" $ABC_def \${NS_lower} $OK_1\n${fence}\n`)[0];
+    expect(c?.envRefs).toEqual(['OK_1']);
+  });
+
   it('ignores $ references in comments, but not a # inside a word or in quotes', () => {
     const c = cmds(`## S\n${fence}sh\n# needs $FOO_TOKEN exported first\necho $BAR # and $BAZ\necho a#$WORD "#$QUOTED"\n${fence}\n`)[0];
     expect(c?.envRefs).toEqual(['BAR', 'WORD', 'QUOTED']);
