@@ -61,7 +61,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`);
 } else {
   const code = await main(argv, processIo());
-  // Let stdout drain before exiting (a pipe may be slower than we are).
-  if (process.stdout.writableLength > 0) await new Promise((r) => process.stdout.once('drain', r));
+  // Let stdout drain before exiting (a pipe may be slower than we are), unless its reader is gone.
+  if (process.stdout.writableLength > 0 && !process.stdout.destroyed) {
+    await new Promise((r) => {
+      process.stdout.once('drain', r);
+      process.stdout.once('close', r);
+      process.stdout.once('error', r);
+    });
+  }
   process.exit(code);
 }

@@ -18,7 +18,7 @@ import { formatDuration } from '../ui/render-event.js';
 import { createLiveView } from '../ui/live-view.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
-import { createTimeline, handleSignals, refusingPrompter, terminalPrompter } from './session.js';
+import { createTimeline, handleSignals, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
 
 export function renderScore(s: DrillScore, style: Style): string {
   const pct = (a: number, b: number): string => (b === 0 ? '—' : `${Math.round((100 * a) / b)}%`);
@@ -36,6 +36,7 @@ export function renderScore(s: DrillScore, style: Style): string {
 
 export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<number> {
   if (!io.interactive && !o.yes) throw new UserError('drill asks before every command like run does and needs a terminal; use --yes to walk every step without prompts');
+  const streams = tolerantStreams(io);
   const source = resolve(io.cwd, timeline);
   const record = await readIncident(source);
   for (const p of record.problems) io.stderr.write(`runbook: ${p}\n`);
@@ -67,14 +68,14 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
   };
 
   const style = await loadStyle(io.colorErr);
-  const view = createLiveView(io.stderr, { stdout: io.stdout, stderr: io.stderr }, style, { timelinePath: relativeTo(io.cwd)(path), statusLine: false });
+  const view = createLiveView(streams.stderr, streams, style, { timelinePath: relativeTo(io.cwd)(path), statusLine: false });
   const executor = createDrillExecutor(record);
   const liveExecutor: typeof executor = { reviewed: executor.reviewed, run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
   const stop = new AbortController();
   // Nothing is ever executed in a drill, so there is no command to forward Ctrl-C to.
   const removeSignals = handleSignals(io, stop, { unattended: o.yes, current: () => null });
   const prompter: Prompter = o.yes ? refusingPrompter() : await terminalPrompter(io, stop.signal);
-  io.stderr.write(style.yellow(`DRILL of ${basename(source)}: commands are not executed; "run" shows what was recorded during the incident.\n\n`));
+  streams.stderr.write(style.yellow(`DRILL of ${basename(source)}: commands are not executed; "run" shows what was recorded during the incident.\n\n`));
 
   let outcome;
   try {
@@ -112,7 +113,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
     drillMs: outcome.durationMs,
     incidentMs: record.durationMs,
   };
-  io.stderr.write(renderScore(score, style));
-  io.stderr.write(`  drill timeline       ${relativeTo(io.cwd)(path)}\n`);
+  streams.stderr.write(renderScore(score, style));
+  streams.stderr.write(`  drill timeline       ${relativeTo(io.cwd)(path)}\n`);
   return outcome.status === 'aborted' ? ExitCode.aborted : ExitCode.ok;
 }

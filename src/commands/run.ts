@@ -23,7 +23,7 @@ import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
 import { defaultShell } from '../adapters/shell.js';
 import type { Executor } from '../runner/ports.js';
-import { createTimeline, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter } from './session.js';
+import { createTimeline, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
 
 interface ResumeState {
   path: string;
@@ -66,6 +66,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
   }
   const flags = parseVarFlags(o.vars);
   if (flags.errors.length) throw new UserError(flags.errors[0] as string);
+  const streams = tolerantStreams(io);
   // execa is the heaviest module of a run (~130 ES modules): start loading it now, so it loads while the
   // runbook is read, values are asked for and the operator reads the first prompt.
   const executorModule = o.dryRun ? Promise.resolve(null as never) : import('../adapters/executor.js');
@@ -132,7 +133,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
 
   const style = await loadStyle(io.colorErr);
   const { createLiveView } = await import('../ui/live-view.js');
-  const view = createLiveView(io.stderr, { stdout: io.stdout, stderr: io.stderr }, style, {
+  const view = createLiveView(streams.stderr, streams, style, {
     timelinePath: shortPath(io, path),
     statusLine: Boolean((io.stderr as NodeJS.WriteStream).isTTY),
   });
@@ -185,7 +186,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
 
   const c = outcome.counts;
   const paint = outcome.status === 'completed' ? style.green : outcome.status === 'failed' ? style.red : style.yellow;
-  io.stderr.write(
+  streams.stderr.write(
     [
       '',
       paint(style.bold(`Run ${outcome.status} in ${formatDuration(outcome.durationMs)}`)),

@@ -63,6 +63,35 @@ export function handleSignals(
   };
 }
 
+/**
+ * The runner's stdout and stderr, made safe to write to after the reader went away (`run … | head`): an EPIPE
+ * no longer crashes the run, later writes are dropped, and the run goes on recording its timeline.
+ */
+export function tolerantStreams(io: Pick<Io, 'stdout' | 'stderr'>): { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } {
+  const tolerant = (target: NodeJS.WritableStream): NodeJS.WritableStream => {
+    let gone = false;
+    target.on('error', () => {
+      gone = true;
+    });
+    return new Proxy(target, {
+      get(t, prop, receiver) {
+        if (prop === 'write')
+          return (chunk: unknown, ...rest: unknown[]): boolean => {
+            if (gone || (t as { destroyed?: boolean }).destroyed) {
+              const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+              cb?.();
+              return true;
+            }
+            return (t.write as (...a: unknown[]) => boolean).call(t, chunk, ...rest);
+          };
+        const v = Reflect.get(t, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+  };
+  return { stdout: tolerant(io.stdout), stderr: tolerant(io.stderr) };
+}
+
 /** With --yes or --dry-run nothing is asked; reaching a prompt would be a bug. */
 export function refusingPrompter(): Prompter {
   const no = (): never => {
