@@ -60,7 +60,8 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
     path: writer.path,
     append: async (body) => {
       if (body.type === 'step.started') stepsSeen.add(body.step);
-      if (body.type === 'command.started' && body.danger) dangerousApproved++;
+      // With --yes nobody approved anything: dangerous commands were only shown.
+      if (body.type === 'command.started' && body.danger && !o.yes) dangerousApproved++;
       return writer.append(body);
     },
     appendOutput: (body) => writer.appendOutput(body),

@@ -31,7 +31,8 @@ interface ResumeState {
   incident: string;
   fromStep: number;
   vars: Map<string, { value: string; source: VarSource }>;
-  originMonoMs: number;
+  /** Wall-clock start of the run (run.started ts): durations of a resumed run count from it, as mono_ms does. */
+  startedAtMs: number;
 }
 
 /** What an unfinished timeline says: its runbook (from the stored source), values, and where to continue. */
@@ -39,11 +40,9 @@ async function readResume(path: string): Promise<ResumeState> {
   let started: Extract<TimelineEvent, { type: 'run.started' }> | undefined;
   const vars = new Map<string, { value: string; source: VarSource }>();
   const finishedSteps = new Set<number>();
-  let lastMono = 0;
   for await (const item of readTimeline(path)) {
     if (item.kind !== 'event') continue;
     const e = item.event;
-    lastMono = Math.max(lastMono, e.mono_ms);
     if (e.type === 'run.started') started = e;
     else if (e.type === 'var.set' && e.value !== '[secret]') vars.set(e.name, { value: e.value, source: e.source });
     else if (e.type === 'step.completed' || e.type === 'step.skipped') finishedSteps.add(e.step);
@@ -53,7 +52,7 @@ async function readResume(path: string): Promise<ResumeState> {
   const parsed = parseRunbook(started.runbook.source, started.runbook.path);
   let fromStep = 1;
   while (finishedSteps.has(fromStep)) fromStep++;
-  return { path, runbook: parsed.runbook, incident: started.incident, fromStep, vars, originMonoMs: lastMono };
+  return { path, runbook: parsed.runbook, incident: started.incident, fromStep, vars, startedAtMs: Date.parse(started.ts) };
 }
 
 function shortPath(io: Io, p: string): string {
@@ -136,6 +135,8 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
   const view = createLiveView(streams.stderr, streams, style, {
     timelinePath: shortPath(io, path),
     statusLine: Boolean((io.stderr as NodeJS.WriteStream).isTTY),
+    title: runbook.title,
+    stepCount: runbook.steps.length,
   });
   // A dry run executes nothing, so it never waits for execa; a live run awaits the load started above.
   const executor: Executor = o.dryRun ? refusingExecutor() : (await executorModule).createExecutor();
@@ -162,7 +163,8 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     cliVersion: VERSION,
   };
   if (resume) {
-    cfg.resumed = { originMonoMs: systemClock.monoMs() - resume.originMonoMs };
+    // The run's clock started with its run.started, before the crash: its duration includes the gap.
+    cfg.resumed = { originMonoMs: systemClock.monoMs() - Math.max(0, systemClock.now().getTime() - resume.startedAtMs) };
     view.message(`resuming ${shortPath(io, path)} at step ${fromStep}`);
     await sink.append({ type: 'note', text: `run resumed at step ${fromStep}`, actor: cfg.actor });
   }
@@ -193,7 +195,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
       `  steps    ${c.stepsDone} done, ${c.stepsSkipped} skipped, of ${runbook.steps.length}`,
       `  commands ${c.commandsRun} run, ${c.commandsFailed} failed, ${c.commandsSkipped} skipped`,
       `  timeline ${shortPath(io, path)}`,
-      outcome.status !== 'completed' ? style.dim(`  replay it: runbook replay ${shortPath(io, path)}`) : '',
+      style.dim(`  replay it: runbook replay ${shortPath(io, path)}`),
       '',
     ]
       .filter((l, i, a) => l !== '' || i === 0 || i === a.length - 1)

@@ -94,7 +94,8 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
       };
       if (!rec) {
         emit('stderr', '[drill] this command was not run during the incident: there is no recorded output to show\n');
-        return { exitCode: 0, signal: null, durationMs: 0, timedOut: false, interrupted: false };
+        // Recorded as a command that did not start (no exit code, no signal), never as a success.
+        return { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: false, spawnError: 'not run during the incident' };
       }
       if (meta) reviewed.add(rec.id);
       emit('stderr', `[drill] output recorded during the incident for ${rec.id}${rec.command !== meta?.command ? ` (${rec.command})` : ''}:\n`);

@@ -27,6 +27,8 @@ export interface Prompter {
 export interface View {
   /** Every event as it is recorded (the live view skips output, which it already streamed). */
   event(e: TimelineEvent): void;
+  /** The runbook's introduction (prose before the first step), after the run header. */
+  intro(text: string): void;
   /** A step's prose and checklist, after its header. */
   stepBody(step: Step): void;
   /** A command as it will run, before the prompt. */
@@ -136,6 +138,7 @@ class Run {
       cli_version: cfg.cliVersion,
     });
     for (const v of cfg.vars) await this.emit({ type: 'var.set', name: v.name, value: v.secret ? '[secret]' : v.value, source: v.source });
+    if (rb.intro) this.p.view.intro(rb.intro);
   }
 
   async walk(): Promise<RunStatus> {
@@ -242,7 +245,8 @@ class Run {
       }
       for (;;) {
         const result = await this.execute(step, c, template, edited);
-        if (!failed(result) || c.allowFailure) return 'ran';
+        // In a drill the result is what was recorded: retrying or editing it changes nothing.
+        if (!failed(result) || c.allowFailure || cfg.mode === 'drill') return 'ran';
         const next = await p.prompter.failureAction({ id: c.id });
         if (next === 'retry') continue;
         if (next === 'continue') return 'ran';

@@ -17,9 +17,14 @@ export function createLiveView(
   out: NodeJS.WritableStream,
   streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
   style: Style,
-  opts: { timelinePath: string; statusLine: boolean; now?: () => number },
+  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number },
 ): LiveView {
-  const renderer = createRenderer(style, { timelinePath: opts.timelinePath });
+  // A resumed run has no run.started to learn the title and step count from: the caller passes them.
+  const renderer = createRenderer(style, {
+    timelinePath: opts.timelinePath,
+    ...(opts.title !== undefined ? { title: opts.title } : {}),
+    ...(opts.stepCount !== undefined ? { stepCount: opts.stepCount } : {}),
+  });
   const now = opts.now ?? (() => Date.now());
   let status: { id: string; since: number; lastOutput: number; shown: boolean; timer: NodeJS.Timeout } | null = null;
 
@@ -53,6 +58,9 @@ export function createLiveView(
       // is followed by the summary.
       if (e.type === 'command.output' || e.type === 'command.started' || e.type === 'run.finished') return;
       if (text) out.write(text);
+    },
+    intro(text: string) {
+      out.write(`\n${text}\n`);
     },
     stepBody(step: Step) {
       if (step.prose) out.write(`${step.prose}\n`);

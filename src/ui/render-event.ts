@@ -22,6 +22,8 @@ export interface RenderContext {
   actor?: string;
   /** The latest command.started of each id (ids are "<step>.<n>", so this stays as small as the runbook). */
   commands: Map<string, CommandInfo>;
+  /** The step whose header was shown last, so its end is not drawn as a second header. */
+  lastStarted?: number;
   /** Ids the runbook marks allow_failure=true: their non-zero exit is shown as an answer, not a failure. */
   allowFailure?: Set<string>;
 }
@@ -41,7 +43,9 @@ export function advanceContext(ctx: RenderContext, ev: TimelineEvent): void {
     if (outline.severity !== undefined) ctx.severity = outline.severity;
     ctx.allowFailure = new Set(outline.allowFailure);
     ctx.actor = ev.actor;
-  } else if ((ev.type === 'step.started' || ev.type === 'step.skipped') && ctx.stepCount !== null && ev.step > ctx.stepCount) {
+  }
+  if (ev.type === 'step.started') ctx.lastStarted = ev.step;
+  if ((ev.type === 'step.started' || ev.type === 'step.skipped') && ctx.stepCount !== null && ev.step > ctx.stepCount) {
     ctx.stepCount = ev.step;
   }
 }
@@ -136,7 +140,10 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   'var.set': (ev, _ctx, style) => style.dim(`  var ${ev.name} = ${indentRest(ev.value, '    ')} (${ev.source})`) + '\n',
   'step.started': (ev, ctx, style) => `\n${style.bold(stepHeader(ev.step, ev.title, ctx))}\n`,
   'step.completed': (ev, _ctx, style) => style.dim(`✔ step ${ev.step} done`) + '\n',
-  'step.skipped': (ev, ctx, style) => `\n${style.dim(`${stepHeader(ev.step, ev.title, ctx)} skipped`)}\n`,
+  // A step skipped after its header was shown (every command skipped) ends with one line; one never started
+  // (--from-step) is drawn as a dimmed header.
+  'step.skipped': (ev, ctx, style) =>
+    ctx.lastStarted === ev.step ? style.dim(`↷ step ${ev.step} skipped`) + '\n' : `\n${style.dim(`${stepHeader(ev.step, ev.title, ctx)} skipped`)}\n`,
   'command.started': (ev, _ctx, style) => renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited }, style),
   // Output is shown exactly as the command printed it.
   'command.output': (ev) => ev.data,

@@ -57,6 +57,7 @@ export function fakePorts(answers: Answer[], results: (Partial<ExecResult> & { o
   };
   const view: View = {
     event: () => undefined,
+    intro: () => undefined,
     stepBody: () => undefined,
     command: () => undefined,
     message: (t) => void messages.push(t),

@@ -23,12 +23,12 @@ describe('drill', () => {
     expect(r.stderr).toMatch(/3\.1[\s\S]*this command was not run during the incident/);
     expect(r.stderr).toMatch(/steps covered\s+4 of 4/);
     expect(r.stderr).toMatch(/commands reviewed\s+5 of the 5 run in the incident/);
-    expect(r.stderr).toMatch(/dangerous approved\s+2/);
+    expect(r.stderr).toMatch(/dangerous approved\s+0/);
     expect(r.stderr).toMatch(/time\s+\S+ \(the incident took /);
     const events = readEvents(drillTimeline(w.dir));
     expect(events[0]).toMatchObject({ type: 'run.started', mode: 'drill' });
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
-    expect(events.filter((e) => e.type === 'command.finished').map((e) => e.exit_code)).toEqual([0, 0, 0, null, 0, 2]);
+    expect(events.filter((e) => e.type === 'command.finished').map((e) => e.exit_code)).toEqual([0, 0, null, null, 0, 2]);
   });
 
   it('never starts a process: every shell and tool on PATH is a trap that leaves a mark', async () => {

@@ -82,5 +82,10 @@ touch three-ran
     expect(after.filter((e) => e.type === 'step.started').map((e) => e['step'])).toEqual([2, 3]);
     expect(after.some((e) => e.type === 'step.skipped')).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+    // The run's duration counts from its run.started, across the crash, like every event's mono_ms.
+    const finished = events.at(-1) as { duration_ms: number; ts: string };
+    const wall = Date.parse(finished.ts) - Date.parse(events[0]!.ts as string);
+    expect(finished.duration_ms).toBeGreaterThanOrEqual(Math.max(...events.slice(0, -1).map((e) => e['mono_ms'] as number)));
+    expect(Math.abs(finished.duration_ms - wall)).toBeLessThan(1000);
   });
 });

@@ -83,6 +83,15 @@ describe('renderEvent', () => {
     const fin = { v: 1, seq: 1, ts: '', mono_ms: 1, type: 'command.finished', id: '1.1', exit_code: 1, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 } as TimelineEvent;
     expect(r2.render(fin)).toBe('✔ exit 1 (allowed) · 5ms  (1.1)\n');
   });
+  it('a step skipped after its header was shown ends with one line, not a second header', () => {
+    const r2 = createRenderer(plain);
+    const evs = timeline([
+      [0, runStarted()],
+      [1, { type: 'step.started', step: 1, title: 'One' }],
+      [2, { type: 'step.skipped', step: 1, title: 'One' }],
+    ]);
+    expect(evs.map((e) => r2.render(e)).slice(1)).toEqual(['\n── Step 1 of 2: One ──\n', '↷ step 1 skipped\n']);
+  });
   it('tells a command killed by a signal from one that never started', () => {
     const fin = (signal: string | null) => ({ v: 1, seq: 0, ts: '', mono_ms: 0, type: 'command.finished', id: '1.1', exit_code: null, signal, duration_ms: 0, timed_out: false, interrupted: false, omitted_bytes: 0 }) as TimelineEvent;
     expect(renderEvent(fin('SIGKILL'), createRenderContext(), plain)).toBe('✘ killed by SIGKILL · 0ms  (1.1)\n');
