@@ -13,6 +13,8 @@ vars:
 ---
 # Demo
 
+Intro before the steps.
+
 ## Look
 - [ ] Open the dashboard
 
@@ -182,6 +184,19 @@ describe('engine: walking a runbook with an operator', () => {
     const i = r.events.findIndex((e) => e.type === 'command.output');
     expect(r.events[i]).toMatchObject({ id: '1.1', stream: 'stdout', data: 'Filesystem Size\n/dev/sda1 10G\n' });
     expect(r.events[i + 1]?.type).toBe('command.finished');
+  });
+});
+
+describe('engine: introduction', () => {
+  it('shows the prose before the first step once the run has started, and not again on resume', async () => {
+    const seen: string[] = [];
+    const ports = fakePorts([], []);
+    ports.view = { ...ports.view, intro: (t) => void seen.push(t) };
+    await runRunbook(config({ yes: true }), ports);
+    expect(seen).toEqual(['Intro before the steps.']);
+    seen.length = 0;
+    await runRunbook(config({ yes: true, fromStep: 2, resumed: { originMonoMs: 0 } }), ports);
+    expect(seen).toEqual([]);
   });
 });
 
