@@ -225,7 +225,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
 
   program
     .command('incidents')
-    .description('list recorded timelines, newest first, with their status')
+    .description('list recorded timelines in $RUNBOOK_TIMELINE_DIR (default ./incidents), newest first, with their status')
     .option('--json', 'print a JSON array', false)
     .addHelpText('after', examples('runbook incidents', 'runbook incidents --json'))
     .action((o) => {

@@ -92,7 +92,7 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
       ),
     askVar: (q) =>
       ask(() => {
-        const message = `${q.name}${q.description ? ` (${q.description})` : ''}:`;
+        const message = `${q.name}${q.description ? ` (${q.description})` : ''}${q.secret ? ' [secret: hidden, never recorded]' : ''}:`;
         const validate = (v: string): string | true => q.validate(v) ?? true;
         return q.secret
           ? password({ message, mask: '*', validate }, ctx)

@@ -87,7 +87,8 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
   }
   for (const p of lib.problems) io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
 
-  const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o));
+  // By id, whatever folder each came from (RUNBOOK_PATH=team:shared reads as one library).
+  const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)).sort((a, b) => a.id.localeCompare(b.id));
   if (o.json) {
     writeJson(io, shown.map(listEntry));
     return 0;

@@ -70,8 +70,20 @@ function stripComments(text: string): string {
 
 /** The name of the first destructive pattern the command matches, or undefined. */
 export function matchDanger(text: string): string | undefined {
+  return findDanger(text)?.name;
+}
+
+/** The first destructive pattern the command matches, with the words that matched (what the operator is shown). */
+export function findDanger(text: string): { name: string; match: string } | undefined {
   const t = stripComments(text);
   const lower = t.toLowerCase();
-  for (const p of DANGER_PATTERNS) if (p.words.some((w) => lower.includes(w)) && p.re.test(t)) return p.name;
+  for (const p of DANGER_PATTERNS) {
+    if (!p.words.some((w) => lower.includes(w))) continue;
+    const m = p.re.exec(t);
+    if (!m) continue;
+    // Drop the separator or `sudo` the match may start with; keep it one short line.
+    const match = m[0].replace(/^[\s;&|({`$]+/, '').replace(/\s+/g, ' ').trim();
+    return { name: p.name, match: match.length > 60 ? `${match.slice(0, 59)}…` : match || p.name };
+  }
   return undefined;
 }

@@ -5,7 +5,7 @@ import type MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it/index.js';
 import type { Check, Command, ParseResult, Problem, Runbook, Step } from './model.js';
 import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
-import { matchDanger } from './danger.js';
+import { findDanger } from './danger.js';
 import { normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
 import { findEnvRefs, placeholderNames } from './shell-scan.js';
 
@@ -200,13 +200,13 @@ function makeCommand(
   };
   if (runnable) {
     // danger=true forces it; nothing in the file can turn a matched pattern off.
-    const matched = matchDanger(text);
+    const matched = findDanger(text);
     if (isTrue(attributes.danger)) {
       cmd.danger = true;
       cmd.dangerReason = 'danger=true';
     } else if (matched) {
       cmd.danger = true;
-      cmd.dangerReason = matched;
+      cmd.dangerReason = matched.match;
     }
   }
   if (attributes.timeout !== undefined) {

@@ -67,6 +67,16 @@ describe('list', () => {
     expect(await ids(['list', '--json'])).toEqual(['alpha', 'beta']);
   });
 
+  it('lists by id, whatever folder each runbook is in', async () => {
+    const w = workDir();
+    mkdirSync(join(w.dir, 'a'));
+    mkdirSync(join(w.dir, 'z'));
+    w.write('a/x.md', good('zzz'));
+    w.write('z/y.md', good('aaa'));
+    const r = await runCli(['--dir', 'a', '--dir', 'z', 'list', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id)).toEqual(['aaa', 'zzz']);
+  });
+
   it('without any folder, the bundled library is listed', async () => {
     const w = workDir();
     const r = await runCli(['list', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
