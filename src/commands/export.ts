@@ -12,7 +12,7 @@ import { foldEvent, initialFoldState, outlineRunbook, summarize } from '../timel
 import { createRedactor, loadUserRedactPatterns, type RedactStream } from '../timeline/redact.js';
 import { loadStyle } from '../ui/style.js';
 import { readTimeline, type ReadItem } from '../timeline/reader.js';
-import { BatchWriter, describeProblem } from './replay.js';
+import { BatchWriter, problemReporter } from './replay.js';
 
 export interface ExportPorts {
   read(path: string): AsyncIterable<ReadItem>;
@@ -140,9 +140,10 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
   }
   const read = ports.read ?? ((path: string) => readTimeline(path));
   const problems: ExportProblem[] = [];
+  const reporter = problemReporter(io.stderr, 'exported');
   const report = (p: ExportProblem): void => {
     problems.push(p);
-    io.stderr.write(describeProblem({ kind: 'problem', ...p }, 'exported'));
+    reporter.report({ kind: 'problem', ...p });
   };
   const events = (output: 'redacted' | 'raw' | 'none', quiet = false): AsyncGenerator<TimelineEvent> =>
     redactedEvents(read(timeline), io.env, quiet ? () => {} : report, output);
@@ -188,6 +189,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     }
   }
 
+  reporter.finish();
   if (fold.summary.events === 0) throw new UserError(`${timeline} holds no readable event: is it a runbook timeline?`);
   if (fold.summary.status === 'interrupted') {
     io.stderr.write(`runbook: ${timeline}: the run has no run.finished: exported as interrupted\n`);

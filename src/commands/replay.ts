@@ -91,6 +91,20 @@ export function describeProblem(item: Extract<ReadItem, { kind: 'problem' }>, do
   return `runbook: ${item.message}${more}\n`;
 }
 
+/** Problems on stderr, the first few in full: a file that is not a timeline at all must not flood the screen. */
+export function problemReporter(stderr: NodeJS.WritableStream, done: string, max = 10): { report(p: Extract<ReadItem, { kind: 'problem' }>): void; finish(): void } {
+  let count = 0;
+  return {
+    report(p) {
+      count++;
+      if (count <= max) stderr.write(describeProblem(p, done));
+    },
+    finish() {
+      if (count > max) stderr.write(`runbook: … and ${count - max} more problems like these\n`);
+    },
+  };
+}
+
 /** Single items as one-item batches (follow yields as lines are appended). */
 async function* asBatches(items: AsyncIterable<ReadItem>): AsyncGenerator<readonly ReadItem[]> {
   for await (const item of items) yield [item];
@@ -116,6 +130,7 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
   let due = p.now();
   let prefixSecond = -1;
   let prefix = '';
+  const problems = problemReporter(io.stderr, 'replayed');
 
   try {
     for await (const batch of batches) {
@@ -123,7 +138,7 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
       for (const item of batch) {
         if (item.kind === 'problem') {
           await out.flush();
-          io.stderr.write(describeProblem(item));
+          problems.report(item);
           continue;
         }
         const ev: TimelineEvent = item.event;
@@ -180,6 +195,7 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
     }
   } finally {
     abort.abort();
+    problems.finish();
   }
   // Whoever read our output has gone (`| head`): nothing more to say.
   if (out.closed) return 0;

@@ -167,7 +167,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   mark: (ev, ctx, style) => {
     const who = ev.actor !== ctx.actor ? style.dim(` (${ev.actor})`) : '';
     const text = ev.text !== '' ? ` ${indentRest(ev.text, '  ')}` : '';
-    return `${style.yellow(style.bold(`⚑ ${ev.what}:`))}${style.yellow(text)}${who}\n`;
+    return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${who}\n`;
   },
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;

@@ -83,6 +83,10 @@ describe('renderEvent', () => {
     const fin = { v: 1, seq: 1, ts: '', mono_ms: 1, type: 'command.finished', id: '1.1', exit_code: 1, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 } as TimelineEvent;
     expect(r2.render(fin)).toBe('✔ exit 1 (allowed) · 5ms  (1.1)\n');
   });
+  it('a mark without text has no dangling colon', () => {
+    const ev = { v: 1, seq: 0, ts: '', mono_ms: 0, type: 'mark', what: 'resolved', text: '', actor: 'alice' } as TimelineEvent;
+    expect(renderEvent(ev, createRenderContext({ actor: 'alice' }), plain)).toBe('⚑ resolved\n');
+  });
   it('a step skipped after its header was shown ends with one line, not a second header', () => {
     const r2 = createRenderer(plain);
     const evs = timeline([
