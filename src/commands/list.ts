@@ -52,7 +52,7 @@ export function forListing(p: ParsedFile): ParsedFile {
     vars: [],
     redact: [],
     intro: '',
-    steps: rb.steps.map((s) => ({ index: s.index, title: '', prose: '', checks: [], line: s.line, commands: s.commands.filter((c) => c.runnable).map(() => RUNNABLE) })),
+    steps: rb.steps.map((s) => ({ index: s.index, title: '', prose: '', proseBlocks: [], checks: [], line: s.line, commands: s.commands.filter((c) => c.runnable).map(() => RUNNABLE) })),
     source: '',
     sha256: rb.sha256,
   };

@@ -47,12 +47,20 @@ export interface Check {
   line: number;
 }
 
+export interface ProseBlock {
+  /** 1-based file line where this run of prose starts. */
+  line: number;
+  text: string;
+}
+
 export interface Step {
   /** 1-based. */
   index: number;
   title: string;
-  /** Markdown prose of the section, code blocks removed. */
+  /** Markdown prose of the section, code blocks and checklist lines removed. */
   prose: string;
+  /** The same prose as the runs between commands and checks, in file order. */
+  proseBlocks: ProseBlock[];
   checks: Check[];
   commands: Command[];
   line: number;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it/index.js';
-import type { Check, Command, ParseResult, Problem, Runbook, Step } from './model.js';
+import type { Check, Command, ParseResult, Problem, ProseBlock, Runbook, Step } from './model.js';
 import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
 import { findDanger } from './danger.js';
 import { normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
@@ -92,13 +92,13 @@ export function parseRunbook(input: string, path: string): ParsedFile {
     problems.push({ file: path, line: fileLine(0), severity: 'warning', rule: 'no-steps', message: 'no "## " sections: the whole runbook is one step (give each step a ## heading)' });
   }
   const hasWork = (s: Section): boolean => s.fences.length > 0 || s.checks.length > 0;
-  const emptyUpper = (s: Section): boolean => s.upper === true && !hasWork(s) && proseOf(s, bodyLines) === '';
+  const emptyUpper = (s: Section): boolean => s.upper === true && !hasWork(s) && proseBlocksOf(s, bodyLines, fileLine).length === 0;
   for (let n = sections.length - 1; n >= 0; n--) if (emptyUpper(sections[n] as Section)) sections.splice(n, 1);
   // Content before the first step that has commands or checks becomes a step of its own, so nothing is lost.
   const stepSections = sections.length === 0 ? [intro] : hasWork(intro) ? [{ ...intro, title: 'Before you start' }, ...sections] : sections;
   const declared = new Set(meta.vars.map((v) => v.name));
   const steps: Step[] = stepSections.map((s, n) => buildStep(s, n + 1, bodyLines, fileLine, path, problems, declared));
-  const introText = sections.length === 0 || hasWork(intro) ? '' : proseOf(intro, bodyLines);
+  const introText = sections.length === 0 || hasWork(intro) ? '' : proseBlocksOf(intro, bodyLines, fileLine).map((b) => b.text).join('\n\n');
 
   const runbook: Runbook = {
     id: meta.id ?? basename(path),
@@ -135,14 +135,34 @@ function inlineText(t: Token | undefined): string {
     .trim();
 }
 
-/** The section's Markdown with its heading, checklist lines and code fences removed, blank runs collapsed. */
-function proseOf(s: Section, bodyLines: string[]): string {
+const CHECK_LINE = /^\s*(?:[-*+]|\d+[.)]) \[[ xX]\]\s/;
+
+/**
+ * The section's Markdown without its heading, checklist lines and code fences, as the runs of prose between
+ * them, each with its file line: the runner shows each just before the command or check that follows it.
+ */
+function proseBlocksOf(s: Section, bodyLines: string[], fileLine: (n: number) => number): ProseBlock[] {
   const skip = new Set<number>();
   for (const f of s.fences) if (f.map) for (let l = f.map[0]; l < f.map[1]; l++) skip.add(l);
-  const kept: string[] = [];
-  // Checklist lines become `checks`; they are not repeated in the prose.
-  for (let l = s.startLine; l < s.endLine; l++) if (!skip.has(l) && !/^\s*(?:[-*+]|\d+[.)]) \[[ xX]\]\s/.test(bodyLines[l] as string)) kept.push(bodyLines[l] as string);
-  return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  const blocks: ProseBlock[] = [];
+  let current: string[] = [];
+  let start = 0;
+  const flush = (): void => {
+    const text = current.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+    if (text) blocks.push({ line: fileLine(start), text });
+    current = [];
+  };
+  for (let l = s.startLine; l < s.endLine; l++) {
+    const line = bodyLines[l] as string;
+    if (skip.has(l) || CHECK_LINE.test(line)) {
+      flush();
+      continue;
+    }
+    if (current.length === 0) start = l;
+    current.push(line);
+  }
+  flush();
+  return blocks;
 }
 
 function buildStep(s: Section, index: number, bodyLines: string[], fileLine: (n: number) => number, path: string, problems: Problem[], declared: ReadonlySet<string>): Step {
@@ -168,7 +188,8 @@ function buildStep(s: Section, index: number, bodyLines: string[], fileLine: (n:
       commands.push(makeCommand(`${index}.${commands.length + 1}`, content, info.lang, false, info.attributes, line, path, problems, declared));
     }
   }
-  return { index, title: s.title, prose: proseOf(s, bodyLines), checks: s.checks, commands, line: s.line };
+  const proseBlocks = proseBlocksOf(s, bodyLines, fileLine);
+  return { index, title: s.title, prose: proseBlocks.map((b) => b.text).join('\n\n'), proseBlocks, checks: s.checks, commands, line: s.line };
 }
 
 function makeCommand(

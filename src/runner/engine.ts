@@ -29,8 +29,10 @@ export interface View {
   event(e: TimelineEvent): void;
   /** The runbook's introduction (prose before the first step), after the run header. */
   intro(text: string): void;
-  /** A step's prose and checklist, after its header. */
-  stepBody(step: Step): void;
+  /** A run of a step's prose, shown just before the command or check it leads to. */
+  prose(text: string): void;
+  /** A check that is shown but not asked (--yes, --dry-run). */
+  check(text: string): void;
   /** A command as it will run, before the prompt. */
   command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]): void;
   message(text: string, tone?: 'info' | 'warn' | 'error'): void;
@@ -160,14 +162,25 @@ class Run {
   private async step(step: Step): Promise<'ok' | RunStatus> {
     this.checkStop();
     await this.emit({ type: 'step.started', step: step.index, title: step.title });
-    this.p.view.stepBody(step);
     let didSomething = false;
     // Checks and commands in the order they are written: a check may come first ("open the dashboard")
     // or last ("confirm the error rate dropped").
-    const items = [...step.checks.map((check) => ({ line: check.line, check })), ...step.commands.map((c) => ({ line: c.line, c }))].sort((a, b) => a.line - b.line);
+    // Prose, checks and commands in file order: "check the pods first:" comes right before its command.
+    const items = [
+      ...step.proseBlocks.map((b) => ({ line: b.line, prose: b.text })),
+      ...step.checks.map((check) => ({ line: check.line, check })),
+      ...step.commands.map((c) => ({ line: c.line, c })),
+    ].sort((a, b) => a.line - b.line);
     for (const item of items) {
+      if ('prose' in item) {
+        this.p.view.prose(item.prose);
+        continue;
+      }
       if ('check' in item) {
-        if (this.cfg.yes || this.cfg.mode === 'dry-run') continue; // nobody confirmed it: nothing is recorded
+        if (this.cfg.yes || this.cfg.mode === 'dry-run') {
+          this.p.view.check(item.check.text); // shown; nobody confirmed it, so nothing is recorded
+          continue;
+        }
         const choice = await this.p.prompter.confirmCheck(item.check.text);
         if (choice === 'stop') throw new AbortedError('stopped by the operator');
         if (choice === 'confirm') {

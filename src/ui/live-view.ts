@@ -1,6 +1,6 @@
 // The live runner's screen: events rendered with the same renderer as replay, prose and command boxes,
 // and on a terminal a "still running" line that output clears.
-import type { Command, Step } from '../runbook/model.js';
+import type { Command } from '../runbook/model.js';
 import type { View } from '../runner/engine.js';
 import type { ResolvedVar } from '../runner/vars.js';
 import type { TimelineEvent } from '../timeline/events.js';
@@ -62,9 +62,11 @@ export function createLiveView(
     intro(text: string) {
       out.write(`\n${text}\n`);
     },
-    stepBody(step: Step) {
-      if (step.prose) out.write(`${step.prose}\n`);
-      for (const c of step.checks) out.write(`${style.yellow('☐')} ${c.text}\n`);
+    prose(text: string) {
+      out.write(`\n${text}\n`);
+    },
+    check(text: string) {
+      out.write(`${style.yellow('☐')} ${text}\n`);
     },
     command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]) {
       if (!c.runnable) {

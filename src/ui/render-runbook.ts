@@ -45,9 +45,13 @@ export function renderRunbook(rb: Runbook, style: Style): string {
   if (rb.intro) out.push('', rb.intro);
   for (const s of rb.steps) {
     out.push('', style.bold(style.magenta(`── Step ${s.index} of ${rb.steps.length}: ${s.title} ──`)));
-    if (s.prose) out.push(s.prose);
-    for (const c of s.checks) out.push(`${style.yellow('☐')} ${c.text}`);
-    for (const c of s.commands) out.push('', renderCommand(c, style));
+    // In file order, as the runner shows them.
+    const items = [
+      ...s.proseBlocks.map((b, i) => ({ line: b.line, text: i === 0 && b.line < (s.commands[0]?.line ?? Infinity) ? b.text : `\n${b.text}` })),
+      ...s.checks.map((c) => ({ line: c.line, text: `${style.yellow('☐')} ${c.text}` })),
+      ...s.commands.map((c) => ({ line: c.line, text: `\n${renderCommand(c, style)}` })),
+    ].sort((a, b) => a.line - b.line);
+    for (const item of items) out.push(item.text);
   }
   return out.join('\n') + '\n';
 }

@@ -58,7 +58,8 @@ export function fakePorts(answers: Answer[], results: (Partial<ExecResult> & { o
   const view: View = {
     event: () => undefined,
     intro: () => undefined,
-    stepBody: () => undefined,
+    prose: () => undefined,
+    check: () => undefined,
     command: () => undefined,
     message: (t) => void messages.push(t),
     running: () => undefined,

@@ -201,6 +201,21 @@ describe('engine: introduction', () => {
 });
 
 describe('engine: order within a step', () => {
+  it('each run of prose is shown just before the command or check that follows it', async () => {
+    const shown: string[] = [];
+    const ports = fakePorts([], []);
+    ports.view = { ...ports.view, prose: (t) => void shown.push(`prose ${t}`), check: (t) => void shown.push(`check ${t}`), command: (d) => void shown.push(`command ${d}`) };
+    const src = `## S\nCheck the pods first:\n\n${f}sh\nkubectl get pods\n${f}\n\nThen the logs:\n\n${f}sh\nkubectl logs x\n${f}\n\n- [ ] errors stopped\n`;
+    await runRunbook(config({ yes: true, vars: [] }, src), ports);
+    expect(shown.filter((x) => !x.startsWith('command ') || x.includes('kubectl'))).toEqual([
+      'prose Check the pods first:',
+      'command kubectl get pods',
+      'prose Then the logs:',
+      'command kubectl logs x',
+      'check errors stopped',
+    ]);
+  });
+
   it('checks and commands are asked in the order they are written', async () => {
     const src = `## S\n- [ ] open the dashboard\n\n${f}sh\nuptime\n${f}\n\n- [ ] error rate is back to normal\n`;
     const r = await run(['y', 'r', 'y'], { vars: [] }, [], src);
