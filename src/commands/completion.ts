@@ -8,11 +8,19 @@ const COMMANDS = ['list', 'show', 'lint', 'new', 'run', 'note', 'mark', 'inciden
 
 const BASH = `# runbook completion for bash: source <(runbook completion bash)
 _runbook() {
-  local cur prev cmd
+  local cur prev cmd i dirs=()
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  cmd="\${COMP_WORDS[1]}"
-  if [ "$COMP_CWORD" -eq 1 ]; then
+  # The command is the first word that is not a global option (--dir DIR may come first).
+  cmd=""
+  for (( i=1; i < COMP_CWORD; i++ )); do
+    case "\${COMP_WORDS[i]}" in
+      --dir) dirs+=(--dir "\${COMP_WORDS[i+1]}"); i=$((i+1)) ;;
+      -*) ;;
+      *) [ -z "$cmd" ] && cmd="\${COMP_WORDS[i]}" ;;
+    esac
+  done
+  if [ -z "$cmd" ] && [ "$prev" != "--dir" ]; then
     COMPREPLY=( $(compgen -W "${COMMANDS.join(' ')} --dir --help --version" -- "$cur") )
     return
   fi
@@ -21,7 +29,7 @@ _runbook() {
     --format) COMPREPLY=( $(compgen -W "markdown cast json" -- "$cur") ); return ;;
   esac
   case "$cmd" in
-    show|run) COMPREPLY=( $(compgen -W "$(runbook _ids 2>/dev/null)" -- "$cur") $(compgen -f -X '!*.md' -- "$cur") ) ;;
+    show|run) COMPREPLY=( $(compgen -W "$(runbook "\${dirs[@]}" _ids 2>/dev/null)" -- "$cur") $(compgen -f -X '!*.md' -- "$cur") ) ;;
     mark) COMPREPLY=( $(compgen -W "detected mitigated resolved" -- "$cur") ) ;;
     completion) COMPREPLY=( $(compgen -W "bash zsh" -- "$cur") ) ;;
     replay|export|drill|lint) COMPREPLY=( $(compgen -f -- "$cur") ) ;;

@@ -236,9 +236,9 @@ describe('help, version, completion', () => {
     w.write('c.sh', script);
     const { spawnSync } = await import('node:child_process');
     const bin = join(__dirname, '..', '..', '..', 'bin', 'runbook.js');
-    const probe = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(runbook li); COMP_CWORD=1; _runbook; echo "\${COMPREPLY[@]}"\nCOMP_WORDS=(runbook run al); COMP_CWORD=2; _runbook; echo "\${COMPREPLY[@]}"\n`;
+    const probe = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(runbook li); COMP_CWORD=1; _runbook; echo "\${COMPREPLY[@]}"\nCOMP_WORDS=(runbook run al); COMP_CWORD=2; _runbook; echo "\${COMPREPLY[@]}"\nmkdir -p other && cp runbooks/alpha.md other/omega.md && sed -i s/id:.alpha/id:\\ omega/ other/omega.md\nCOMP_WORDS=(runbook --dir other run o); COMP_CWORD=4; _runbook; echo "\${COMPREPLY[@]}"\n`;
     const r = spawnSync('bash', ['-c', probe], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 20_000 });
-    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['list lint', 'alpha']);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['list lint', 'alpha', 'omega']);
     const zsh = await runCli(['completion', 'zsh'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(zsh.stdout).toMatch(/^#compdef runbook/);
     const bad = await runCli(['completion', 'fish'], { cwd: w.dir, env: cliEnv(w.dir) });
