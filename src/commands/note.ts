@@ -7,6 +7,7 @@ import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { MARK_WHATS, type EventBody, type MarkWhat } from '../timeline/events.js';
 import { newestUnfinished, timelineDir } from '../timeline/locate.js';
+import { summarizeTimeline } from '../timeline/status.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { readFirstLine, tryParse } from '../timeline/tail.js';
 import { openTimeline } from '../timeline/writer.js';
@@ -69,6 +70,10 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
     throw new UserError(
       `no unfinished run in ${shown(timelineDir(io.env, io.cwd), io.cwd)}: start one with runbook run, or pass --timeline FILE`,
     );
+  }
+  // Live runs are preferred; say so when the best there is is a run whose runner is gone.
+  if ((await summarizeTimeline(found)).status !== 'running') {
+    io.stderr.write(`runbook: no run is live; adding to the newest interrupted one (${shown(found, io.cwd)}); pass --timeline FILE to choose\n`);
   }
   return found;
 }

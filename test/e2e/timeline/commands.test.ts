@@ -47,7 +47,11 @@ describe('runbook note / mark', () => {
     const r = await runbook(['note', 'rolled', 'back', 'internal-deadbeef'], { cwd: root, env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('note recorded in tl/20261120-030000-k8s-crashloop.jsonl (seq 2)\n');
+    // No runner is live on it (no owner), so the note says where it went and why.
+    expect(r.stderr).toBe(
+      'runbook: no run is live; adding to the newest interrupted one (tl/20261120-030000-k8s-crashloop.jsonl); pass --timeline FILE to choose\n' +
+        'note recorded in tl/20261120-030000-k8s-crashloop.jsonl (seq 2)\n',
+    );
     // The runbook's own redact pattern (from run.started) applies to notes too.
     expect(lastLine(target)).toMatchObject({ v: 1, seq: 2, type: 'note', text: 'rolled back [redacted]', actor: 'alice' });
 
@@ -64,6 +68,7 @@ describe('runbook note / mark', () => {
     const r = await runbook(['note', 'hi'], { cwd: root, env });
     expect(r.code, r.stderr).toBe(0);
     expect(lastLine(join(dir, '20261110-030000-redis-down.jsonl'))).toMatchObject({ seq: 1, text: 'hi' });
+    expect(r.stderr).not.toMatch(/no run is live/);
   });
 
   it('--timeline names the file; the user config redact patterns apply', async () => {
