@@ -1,11 +1,12 @@
 // `runbook incidents`: every recorded timeline, newest first, with its status.
-import { relative, isAbsolute } from 'node:path';
 import type { IncidentsOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode } from '../errors.js';
 import { summarizeDir, timelineDir } from '../timeline/locate.js';
 import type { TimelineSummary } from '../timeline/status.js';
 import { loadStyle, type Style } from '../ui/style.js';
+import { renderTable } from '../ui/table.js';
+import { relativeTo } from './shared.js';
 
 export async function incidents(options: IncidentsOptions, io: Io): Promise<number> {
   const dir = timelineDir(io.env, io.cwd);
@@ -25,10 +26,10 @@ export async function incidents(options: IncidentsOptions, io: Io): Promise<numb
     return ExitCode.ok;
   }
   if (summaries.length === 0) {
-    io.stderr.write(`no incidents in ${shown(dir, io.cwd)}\n`);
+    io.stderr.write(`no incidents in ${relativeTo(io.cwd)(dir)}\n`);
     return ExitCode.ok;
   }
-  io.stdout.write(renderTable(summaries, io.cwd, await loadStyle(io.color)));
+  io.stdout.write(renderIncidents(summaries, io.cwd, await loadStyle(io.color)));
   return ExitCode.ok;
 }
 
@@ -54,24 +55,9 @@ function shortTime(iso: string | null): string {
   return m ? `${m[1]} ${m[2]}Z` : iso;
 }
 
-export function renderTable(rows: TimelineSummary[], cwd: string, style: Style): string {
-  const header = ['STARTED', 'STATUS', 'RUNBOOK', 'EVENTS', 'PATH'];
-  const cells = rows.map((r) => [shortTime(r.started), r.status, r.runbook ?? '-', String(r.events), shown(r.path, cwd)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const pad = (s: string, i: number): string => (i === 3 ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number));
-  const lines = [style.bold(header.map(pad).join('  ').trimEnd())];
-  rows.forEach((r, k) => {
-    const c = cells[k] as string[];
-    const parts = c.map((s, i) => {
-      const padded = i === c.length - 1 ? s : pad(s, i);
-      return i === 1 ? statusColour(style, r.status)(padded) : padded;
-    });
-    lines.push(parts.join('  '));
-  });
-  return `${lines.join('\n')}\n`;
+export function renderIncidents(rows: TimelineSummary[], cwd: string, style: Style): string {
+  const rel = relativeTo(cwd);
+  const cells = rows.map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.runbook ?? '-', String(r.events), rel(r.path)]);
+  return renderTable(['STARTED', 'STATUS', 'RUNBOOK', 'EVENTS', 'PATH'], cells, style, { right: [3] });
 }
 
-function shown(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}

@@ -1,7 +1,7 @@
 // `runbook note` and `runbook mark`: stamp a note or a milestone into a timeline, from any terminal.
 import { promises as fsp } from 'node:fs';
 import { userInfo } from 'node:os';
-import { relative, resolve, isAbsolute } from 'node:path';
+import { resolve, isAbsolute } from 'node:path';
 import type { TimelineTarget } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -12,12 +12,13 @@ import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { readFirstLine, tryParse } from '../timeline/tail.js';
 import { openTimeline } from '../timeline/writer.js';
 import { systemClock } from '../adapters/clock.js';
+import { relativeTo } from './shared.js';
 import { normalizeText, readMeta, splitFrontMatter } from '../runbook/front-matter.js';
 
 export async function note(text: string, options: TimelineTarget, io: Io): Promise<number> {
   if (text.trim() === '') throw new UserError('a note needs some text: runbook note "what happened"');
   const event = await record({ type: 'note', text, actor: actorName(io.env) }, options, io);
-  io.stderr.write(`note recorded in ${shown(event.path, io.cwd)} (seq ${event.seq})\n`);
+  io.stderr.write(`note recorded in ${relativeTo(io.cwd)(event.path)} (seq ${event.seq})\n`);
   return ExitCode.ok;
 }
 
@@ -26,7 +27,7 @@ export async function mark(what: string, text: string, options: TimelineTarget, 
     throw new UserError(`cannot mark "${what}": use one of ${MARK_WHATS.join(', ')} (runbook mark mitigated "rolled back")`);
   }
   const event = await record({ type: 'mark', what: what as MarkWhat, text, actor: actorName(io.env) }, options, io);
-  io.stderr.write(`marked ${what} in ${shown(event.path, io.cwd)} (seq ${event.seq})\n`);
+  io.stderr.write(`marked ${what} in ${relativeTo(io.cwd)(event.path)} (seq ${event.seq})\n`);
   return ExitCode.ok;
 }
 
@@ -68,12 +69,12 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
   const found = await newestUnfinished(io.env, io.cwd);
   if (!found) {
     throw new UserError(
-      `no unfinished run in ${shown(timelineDir(io.env, io.cwd), io.cwd)}: start one with runbook run, or pass --timeline FILE`,
+      `no unfinished run in ${relativeTo(io.cwd)(timelineDir(io.env, io.cwd))}: start one with runbook run, or pass --timeline FILE`,
     );
   }
   // Live runs are preferred; say so when the best there is is a run whose runner is gone.
   if ((await summarizeTimeline(found)).status !== 'running') {
-    io.stderr.write(`runbook: no run is live; adding to the newest interrupted one (${shown(found, io.cwd)}); pass --timeline FILE to choose\n`);
+    io.stderr.write(`runbook: no run is live; adding to the newest interrupted one (${relativeTo(io.cwd)(found)}); pass --timeline FILE to choose\n`);
   }
   return found;
 }
@@ -100,7 +101,3 @@ async function runbookPatterns(path: string): Promise<string[]> {
   return readMeta(splitFrontMatter(normalizeText(source)), path).meta.redact;
 }
 
-function shown(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}

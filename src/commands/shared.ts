@@ -1,15 +1,16 @@
 // Small helpers shared by the runbook commands.
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Io } from '../io.js';
 
 export function writeJson(io: Io, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** Paths under cwd shown relative to it; anything else as given. */
 export function relativeTo(cwd: string): (f: string) => string {
   return (f) => {
     const r = relative(cwd, f);
-    return r && !r.startsWith('..') ? r : f;
+    return r && !r.startsWith('..') && !isAbsolute(r) ? r : f;
   };
 }
 
