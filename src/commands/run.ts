@@ -197,9 +197,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
       `  timeline ${shortPath(io, path)}`,
       style.dim(`  replay it: runbook replay ${shortPath(io, path)}`),
       '',
-    ]
-      .filter((l, i, a) => l !== '' || i === 0 || i === a.length - 1)
-      .join('\n'),
+    ].join('\n'),
   );
   return outcome.status === 'completed' ? ExitCode.ok : outcome.status === 'failed' ? ExitCode.failed : ExitCode.aborted;
 }
