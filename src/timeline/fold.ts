@@ -91,6 +91,8 @@ export interface RunbookOutline {
  * itself, so replay counts steps exactly as the runner did. Never throws.
  */
 export function outlineRunbook(source: string, path = 'runbook.md'): RunbookOutline {
+  // Replay's renderer and fold (and export's redaction) all ask about the same run.started: parse it once.
+  if (lastOutline?.source === source && lastOutline.path === path) return lastOutline.outline;
   const rb = parseRunbook(source, path).runbook;
   const outline: RunbookOutline = {
     redact: rb.redact,
@@ -98,8 +100,11 @@ export function outlineRunbook(source: string, path = 'runbook.md'): RunbookOutl
     allowFailure: rb.steps.flatMap((s) => s.commands.filter((c) => c.allowFailure).map((c) => c.id)),
   };
   if (rb.severity !== undefined) outline.severity = rb.severity;
+  lastOutline = { source, path, outline };
   return outline;
 }
+
+let lastOutline: { source: string; path: string; outline: RunbookOutline } | undefined;
 
 /** The fold's working state: the summary plus what is needed to attach later events. */
 export interface FoldState {
