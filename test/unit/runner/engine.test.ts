@@ -64,7 +64,6 @@ function config(over: Partial<RunConfig> = {}, source = RB): RunConfig {
 async function run(answers: string[], over: Partial<RunConfig> = {}, results: Parameters<typeof fakePorts>[1] = [], source?: string): Promise<Fakes & { outcome: Awaited<ReturnType<typeof runRunbook>> }> {
   const ports = fakePorts(answers, results);
   const outcome = await runRunbook(config(over, source), ports);
-  expect(ports.asked.length).toBeGreaterThanOrEqual(0);
   return { ...ports, outcome };
 }
 
