@@ -3,7 +3,7 @@
 import { expand, input, password } from '@inquirer/prompts';
 import { AbortedError } from '../errors.js';
 import { neutralize } from '../ui/neutralize.js';
-import type { CheckChoice, CommandChoice, FailureChoice, Prompter } from '../runner/engine.js';
+import type { CheckChoice, CommandChoice, FailureChoice, Prompter } from '../runner/ports.js';
 
 export interface VarQuestion {
   name: string;

@@ -1,7 +1,7 @@
 // The live runner's screen: events rendered with the same renderer as replay, prose and command boxes,
 // and on a terminal a "still running" line that output clears.
 import type { Command } from '../runbook/model.js';
-import type { View } from '../runner/engine.js';
+import type { View } from '../runner/ports.js';
 import type { ResolvedVar } from '../runner/vars.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import { createRenderer, formatDuration, renderCommandBox } from './render-event.js';
