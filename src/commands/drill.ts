@@ -14,7 +14,7 @@ import { systemClock } from '../adapters/clock.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { VERSION } from '../version.js';
 import { loadStyle, type Style } from '../ui/style.js';
-import { formatDuration } from '../ui/render-event.js';
+import { formatDuration } from '../report/render-event.js';
 import { createLiveView } from '../ui/live-view.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';

@@ -18,7 +18,7 @@ import { readTimeline } from '../timeline/reader.js';
 import type { TimelineEvent, VarSource } from '../timeline/events.js';
 import { VERSION } from '../version.js';
 import { loadStyle } from '../ui/style.js';
-import { formatDuration } from '../ui/render-event.js';
+import { formatDuration } from '../report/render-event.js';
 import { neutralize } from '../ui/neutralize.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';

@@ -4,7 +4,7 @@ import type { Command } from '../runbook/model.js';
 import type { View } from '../runner/ports.js';
 import type { ResolvedVar } from '../runner/vars.js';
 import type { TimelineEvent } from '../timeline/events.js';
-import { createRenderer, formatDuration, renderCommandBox } from './render-event.js';
+import { createRenderer, formatDuration, renderCommandBox } from '../report/render-event.js';
 import type { Style } from './style.js';
 import { StringDecoder } from 'node:string_decoder';
 import { createOutputFilter, neutralize } from './neutralize.js';

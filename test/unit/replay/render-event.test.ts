@@ -7,7 +7,7 @@ import {
   renderCommandBox,
   renderEvent,
   createRenderContext,
-} from '../../../src/ui/render-event.js';
+} from '../../../src/report/render-event.js';
 import { loadStyle } from '../../../src/ui/style.js';
 import { runStarted, timeline } from './helpers.js';
 

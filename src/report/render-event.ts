@@ -1,9 +1,9 @@
 // The one look of a run, shared by the live runner, replay and the cast export: pure functions from events to text.
 import type { EventOf, EventType, TimelineEvent } from '../timeline/events.js';
-import type { IncidentSummary } from '../timeline/fold.js';
+import type { IncidentSummary } from './fold.js';
 import { outlineRunbook } from '../timeline/outline.js';
-import type { Style } from './style.js';
-import { createOutputFilter, neutralize, neutralizeDeep, type OutputFilter } from './neutralize.js';
+import type { Style } from '../ui/style.js';
+import { createOutputFilter, neutralize, neutralizeDeep, type OutputFilter } from '../ui/neutralize.js';
 
 export interface CommandInfo {
   command: string;

@@ -1,6 +1,6 @@
 // Fold timeline events into an incident summary: pure, incremental, and never holding command output.
-import { outlineRunbook } from './outline.js';
-import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from './events.js';
+import { outlineRunbook } from '../timeline/outline.js';
+import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
 
 export type IncidentStatus = RunStatus | 'interrupted';
 export type StepStatus = 'done' | 'skipped' | 'partial' | 'not reached';

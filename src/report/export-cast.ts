@@ -1,7 +1,7 @@
 // `export --format cast`: the run as the operator saw it, as an asciicast v2 recording (asciinema play / cat).
-import type { TimelineEvent } from './events.js';
+import type { TimelineEvent } from '../timeline/events.js';
 import type { IncidentSummary } from './fold.js';
-import { createRenderer, renderSummary } from '../ui/render-event.js';
+import { createRenderer, renderSummary } from './render-event.js';
 import { stripAnsi, type Style } from '../ui/style.js';
 import { neutralize, terminalJson } from '../ui/neutralize.js';
 

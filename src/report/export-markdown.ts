@@ -1,8 +1,8 @@
 // `export --format markdown`: a postmortem draft in the Google SRE layout, facts and Timeline filled from the events.
-import type { TimelineEvent } from './events.js';
+import type { TimelineEvent } from '../timeline/events.js';
 import type { ExportProblem } from './export-json.js';
 import { commandFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary } from './fold.js';
-import { formatBytes, formatDuration, formatOffset } from '../ui/render-event.js';
+import { formatBytes, formatDuration, formatOffset } from './render-event.js';
 import { neutralize } from '../ui/neutralize.js';
 
 const TODO = (what: string): string => `_TODO: ${what}_`;
