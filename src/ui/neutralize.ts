@@ -65,6 +65,9 @@ export function neutralizeDeep<T>(value: T, multilineKeys: ReadonlySet<string> =
 // A sequence as the terminal would parse it (ansi-regex: CSI, OSC, DCS/SOS/PM/APC, two-byte escapes, their
 // 8-bit forms), else one control character.
 const SEQUENCE_OR_CONTROL = new RegExp(`${ansiRegex().source}|[\\u0000-\\u001f\\u007f-\\u009f]`, 'g');
+// What output may hold that needs a look: controls other than newline, tab and CR (most output has none).
+// eslint-disable-next-line no-control-regex
+const OUTPUT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /** Select Graphic Rendition (colours, bold…), 7-bit form only: the one sequence command output keeps. */
 // eslint-disable-next-line no-control-regex
 const SGR = /^\u001b\[[0-9;:]*m$/;
@@ -72,7 +75,7 @@ const SGR = /^\u001b\[[0-9;:]*m$/;
 const MAX_HELD = 4096;
 
 function filterComplete(s: string): string {
-  if (!CONTROL.test(s)) return s;
+  if (!OUTPUT_CONTROL.test(s)) return s;
   return s.replace(SEQUENCE_OR_CONTROL, (m) => {
     if (m.length > 1) return SGR.test(m) ? m : '';
     // Line layout of output: newline, tab and carriage return (progress bars redraw their line) are kept.
@@ -115,7 +118,7 @@ export function createOutputFilter(): OutputFilter {
   let held = '';
   return {
     write(chunk) {
-      if (held === '' && !CONTROL.test(chunk)) return chunk;
+      if (held === '' && !OUTPUT_CONTROL.test(chunk)) return chunk;
       const s = held + chunk;
       held = '';
       const cut = heldTailStart(s);
