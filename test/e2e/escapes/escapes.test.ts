@@ -199,6 +199,13 @@ describe('terminal traps from a timeline', () => {
     }
   });
 
+  it('a drill of the hostile timeline walks its runbook and recorded output inertly', async () => {
+    const r = await cli(['drill', tl, '--yes']);
+    expectInert(r.stdout, 'drill stdout');
+    expectInert(r.stderr, 'drill stderr', { sgr: true });
+    expect(r.stderr).toContain('touch X # ␛[3G␛[K$ uptime');
+  });
+
   it('the markdown postmortem keeps a note with a lone CR inside its table row', async () => {
     const r = await cli(['export', tl, '--format', 'markdown']);
     const lines = r.stdout.split('\n');
