@@ -59,7 +59,7 @@ function shortTime(iso: string | null): string {
 export function renderIncidents(rows: TimelineSummary[], cwd: string, style: Style): string {
   const rel = relativeTo(cwd);
   // A timeline's fields and file name are whatever is on disk: neutralised before they are laid out.
-  const cells = neutralizeDeep(rows).map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.runbook ?? '-', String(r.events), neutralize(rel(r.path))]);
+  const cells = neutralizeDeep(rows).map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.runbook ?? '-', String(r.events), rel(r.path)]);
   return renderTable(['STARTED', 'STATUS', 'RUNBOOK', 'EVENTS', 'PATH'], cells, style, { right: [3] });
 }
 
