@@ -2,7 +2,8 @@
 // and Enter, so the runner can also be driven through a terminal by a script.
 import { expand, input, password } from '@inquirer/prompts';
 import { AbortedError } from '../errors.js';
-import type { CheckChoice, CommandChoice, FailureChoice, Prompter } from '../runner/engine.js';
+import { neutralize } from '../ui/neutralize.js';
+import type { CheckChoice, CommandChoice, FailureChoice, Prompter } from '../runner/ports.js';
 
 export interface VarQuestion {
   name: string;
@@ -42,8 +43,8 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
   }
 
   return {
-    commandAction: ({ id, danger }) =>
-      ask(() =>
+    commandAction: ({ id: raw, danger }) =>
+      ask((id = neutralize(raw)) =>
         expand<CommandChoice>(
           {
             message: danger ? `${id} is DANGEROUS. Run it?` : `Run ${id}?`,
@@ -58,11 +59,12 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
           ctx,
         ),
       ),
-    confirmDanger: async (word) => (await ask(() => input({ message: `Type "${word}" to run it (anything else cancels):` }, ctx))).trim() === word,
-    editCommand: (current) => ask(() => input({ message: 'Command to run:', default: current, prefill: 'editable' }, ctx)),
+    confirmDanger: async (word) => (await ask(() => input({ message: `Type "${neutralize(word)}" to run it (anything else cancels):` }, ctx))).trim() === word,
+    // The command is edited as shown: a raw control in it becomes its visible picture.
+    editCommand: (current) => ask(() => input({ message: 'Command to run:', default: neutralize(current, { multiline: true }), prefill: 'editable' }, ctx)),
     note: () => ask(() => input({ message: 'Note:' }, ctx)),
-    failureAction: ({ id }) =>
-      ask(() =>
+    failureAction: ({ id: raw }) =>
+      ask((id = neutralize(raw)) =>
         expand<FailureChoice>(
           {
             message: `${id} failed. What now?`,
@@ -80,7 +82,7 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
       ask(() =>
         expand<CheckChoice>(
           {
-            message: `Done? ${text}`,
+            message: `Done? ${neutralize(text)}`,
             choices: [
               { key: 'y', name: 'yes, confirmed', value: 'confirm' },
               { key: 's', name: 'skip this check', value: 'skip' },
@@ -92,11 +94,11 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
       ),
     askVar: (q) =>
       ask(() => {
-        const message = `${q.name}${q.description ? ` (${q.description})` : ''}${q.secret ? ' [secret: hidden, never recorded]' : ''}:`;
+        const message = `${neutralize(q.name)}${q.description ? ` (${neutralize(q.description)})` : ''}${q.secret ? ' [secret: hidden, never recorded]' : ''}:`;
         const validate = (v: string): string | true => q.validate(v) ?? true;
         return q.secret
           ? password({ message, mask: '*', validate }, ctx)
-          : input({ message, ...(q.default !== undefined ? { default: q.default } : {}), validate }, ctx);
+          : input({ message, ...(q.default !== undefined ? { default: neutralize(q.default) } : {}), validate }, ctx);
       }),
   };
 }

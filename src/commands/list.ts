@@ -8,6 +8,7 @@ import { isStale } from '../runbook/lint.js';
 import { loadStyle } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { renderProblem } from '../ui/render-runbook.js';
+import { neutralizeDeep } from '../ui/neutralize.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
 
 /** The fields `list --json` and `show --json` share (PRODUCT.md §2), absent ones as null. */
@@ -100,7 +101,7 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
   const style = await loadStyle(io.color);
   const today = todayUtc();
   const rows = shown.map((rb) => {
-    const e = listEntry(rb);
+    const e = neutralizeDeep(listEntry(rb));
     const reviewed = e.last_reviewed ?? 'never';
     return [
       style.bold(e.id),

@@ -13,12 +13,13 @@ import { readFirstLine, tryParse } from '../timeline/tail.js';
 import { openTimeline } from '../timeline/writer.js';
 import { systemClock } from '../adapters/clock.js';
 import { relativeTo } from './shared.js';
+import { neutralize } from '../ui/neutralize.js';
 import { normalizeText, readMeta, splitFrontMatter } from '../runbook/front-matter.js';
 
 export async function note(text: string, options: TimelineTarget, io: Io): Promise<number> {
   if (text.trim() === '') throw new UserError('a note needs some text: runbook note "what happened"');
   const event = await record({ type: 'note', text, actor: actorName(io.env) }, options, io);
-  io.stderr.write(`note recorded in ${relativeTo(io.cwd)(event.path)} (seq ${event.seq})\n`);
+  io.stderr.write(`note recorded in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
   return ExitCode.ok;
 }
 
@@ -27,7 +28,7 @@ export async function mark(what: string, text: string, options: TimelineTarget, 
     throw new UserError(`cannot mark "${what}": use one of ${MARK_WHATS.join(', ')} (runbook mark mitigated "rolled back")`);
   }
   const event = await record({ type: 'mark', what: what as MarkWhat, text, actor: actorName(io.env) }, options, io);
-  io.stderr.write(`marked ${what} in ${relativeTo(io.cwd)(event.path)} (seq ${event.seq})\n`);
+  io.stderr.write(`marked ${what} in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
   return ExitCode.ok;
 }
 
@@ -74,7 +75,7 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
   }
   // Live runs are preferred; say so when the best there is is a run whose runner is gone.
   if ((await summarizeTimeline(found)).status !== 'running') {
-    io.stderr.write(`runbook: no run is live; adding to the newest interrupted one (${relativeTo(io.cwd)(found)}); pass --timeline FILE to choose\n`);
+    io.stderr.write(`runbook: no run is live; adding to the newest interrupted one (${neutralize(relativeTo(io.cwd)(found))}); pass --timeline FILE to choose\n`);
   }
   return found;
 }

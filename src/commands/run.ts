@@ -18,7 +18,8 @@ import { readTimeline } from '../timeline/reader.js';
 import type { TimelineEvent, VarSource } from '../timeline/events.js';
 import { VERSION } from '../version.js';
 import { loadStyle } from '../ui/style.js';
-import { formatDuration } from '../ui/render-event.js';
+import { formatDuration } from '../report/render-event.js';
+import { neutralize } from '../ui/neutralize.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
 import { defaultShell } from '../adapters/shell.js';
@@ -55,8 +56,9 @@ async function readResume(path: string): Promise<ResumeState> {
   return { path, runbook: parsed.runbook, incident: started.incident, fromStep, vars, startedAtMs: Date.parse(started.ts) };
 }
 
+/** A path as printed: relative when under cwd, and neutralised (a file name can hold anything). */
 function shortPath(io: Io, p: string): string {
-  return relativeTo(io.cwd)(p);
+  return neutralize(relativeTo(io.cwd)(p));
 }
 
 export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {

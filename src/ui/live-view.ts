@@ -1,11 +1,13 @@
 // The live runner's screen: events rendered with the same renderer as replay, prose and command boxes,
 // and on a terminal a "still running" line that output clears.
 import type { Command } from '../runbook/model.js';
-import type { View } from '../runner/engine.js';
+import type { View } from '../runner/ports.js';
 import type { ResolvedVar } from '../runner/vars.js';
 import type { TimelineEvent } from '../timeline/events.js';
-import { createRenderer, formatDuration, renderCommandBox } from './render-event.js';
+import { createRenderer, formatDuration, renderCommandBox } from '../report/render-event.js';
 import type { Style } from './style.js';
+import { StringDecoder } from 'node:string_decoder';
+import { createOutputFilter, neutralize } from './neutralize.js';
 
 export interface LiveView extends View {
   /** Streams for the command's live output: they clear the status line before writing. */
@@ -34,8 +36,18 @@ export function createLiveView(
       status.shown = false;
     }
   };
-  const wrap = (target: NodeJS.WritableStream): NodeJS.WritableStream =>
-    new Proxy(target, {
+  // Live output keeps its colours but no other terminal sequence, as replay shows it (one filter per pipe).
+  const filters: { flush(): void }[] = [];
+  const wrap = (target: NodeJS.WritableStream): NodeJS.WritableStream => {
+    const decoder = new StringDecoder('utf8');
+    const filter = createOutputFilter();
+    filters.push({
+      flush() {
+        const rest = filter.write(decoder.end()) + filter.flush();
+        if (rest) target.write(rest);
+      },
+    });
+    return new Proxy(target, {
       get(t, prop, receiver) {
         if (prop === 'write')
           return (chunk: unknown, ...rest: unknown[]) => {
@@ -43,47 +55,52 @@ export function createLiveView(
               clearStatus();
               status.lastOutput = now();
             }
-            return (t.write as (...a: unknown[]) => boolean).call(t, chunk, ...rest);
+            const text = filter.write(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+            return (t.write as (...a: unknown[]) => boolean).call(t, text, ...rest);
           };
         const v = Reflect.get(t, prop, receiver) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
       },
     });
+  };
 
   return {
     live: { stdout: wrap(streams.stdout), stderr: wrap(streams.stderr) },
     event(e: TimelineEvent) {
+      if (e.type === 'command.output') return; // already streamed live (and filtered there)
       const text = renderer.render(e);
-      // Output was already streamed live, the command box was shown before the prompt, and the run's end
-      // is followed by the summary.
-      if (e.type === 'command.output' || e.type === 'command.started' || e.type === 'run.finished') return;
+      // The command box was shown before the prompt, and the run's end is followed by the summary.
+      if (e.type === 'command.started' || e.type === 'run.finished') return;
       if (text) out.write(text);
     },
     intro(text: string) {
-      out.write(`\n${text}\n`);
+      out.write(`\n${neutralize(text, { multiline: true })}\n`);
     },
     prose(text: string) {
-      out.write(`\n${text}\n`);
+      out.write(`\n${neutralize(text, { multiline: true })}\n`);
     },
     check(text: string) {
-      out.write(`${style.yellow('☐')} ${text}\n`);
+      out.write(`${style.yellow('☐')} ${neutralize(text)}\n`);
     },
     command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]) {
+      // Everything here comes from the runbook or a value: neutralised before it is styled.
+      const n = (s: string): string => neutralize(s, { multiline: true });
       if (!c.runnable) {
-        out.write(style.dim(`${c.lang || 'text'} (shown, not run):\n${display.replace(/^/gm, '  ')}\n`));
+        out.write(style.dim(`${n(c.lang || 'text')} (shown, not run):\n${n(display).replace(/^/gm, '  ')}\n`));
         return;
       }
       out.write(`\n${renderCommandBox(display, { danger: c.danger, id: c.id, edited }, style)}`);
-      if (c.sampleOutput) out.write(style.dim(`  the runbook's sample output:\n${c.sampleOutput.replace(/^/gm, '  ┆ ')}\n`));
+      if (c.sampleOutput) out.write(style.dim(`  the runbook's sample output:\n${n(c.sampleOutput).replace(/^/gm, '  ┆ ')}\n`));
       const shown = refs.filter((r) => c.envRefs.includes(r.name));
-      if (shown.length) out.write(style.dim(`  with ${shown.map((r) => `${r.name}=${r.secret ? '[secret]' : JSON.stringify(r.value)}`).join(' ')}\n`));
-      if (c.danger) out.write(style.danger(`  ⚠ ${c.dangerReason === 'danger=true' ? 'marked dangerous by the runbook' : `looks destructive: ${c.dangerReason}`}\n`));
+      if (shown.length) out.write(style.dim(`  with ${shown.map((r) => `${neutralize(r.name)}=${r.secret ? '[secret]' : neutralize(JSON.stringify(r.value))}`).join(' ')}\n`));
+      if (c.danger) out.write(style.danger(`  ⚠ ${c.dangerReason === 'danger=true' ? 'marked dangerous by the runbook' : `looks destructive: ${neutralize(c.dangerReason ?? '')}`}\n`));
     },
     message(text: string, tone = 'info') {
       const paint = tone === 'error' ? style.red : tone === 'warn' ? style.yellow : style.dim;
-      out.write(`${paint(text)}\n`);
+      out.write(`${paint(neutralize(text, { multiline: true }))}\n`);
     },
     running(id: string | null) {
+      if (id === null) for (const f of filters) f.flush(); // an unfinished sequence at the end is shown
       if (status) {
         clearInterval(status.timer);
         clearStatus();
@@ -98,7 +115,7 @@ export function createLiveView(
         shown: false,
         timer: setInterval(() => {
           if (now() - s.lastOutput < 2000) return;
-          out.write(`\r\x1b[2K${style.dim(`… ${id} still running (${formatDuration(now() - s.since)})`)}`);
+          out.write(`\r\x1b[2K${style.dim(`… ${neutralize(id)} still running (${formatDuration(now() - s.since)})`)}`);
           s.shown = true;
         }, 1000),
       };

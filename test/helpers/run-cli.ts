@@ -94,6 +94,8 @@ export interface PtyRun {
   type(text: string): void;
   /** All the terminal showed so far, ANSI removed. */
   screen(): string;
+  /** All the bytes the terminal received so far, escapes included, decoded as UTF-8. */
+  raw(): string;
   /** Wait until the screen, from `from` on, matches; returns the index just after the match. */
   waitFor(pattern: RegExp | string, opts?: { from?: number; timeoutMs?: number }): Promise<number>;
   done: Promise<Exit>;
@@ -113,9 +115,11 @@ export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.Proce
   });
   live.add(child);
   let raw = '';
+  const bytes: Buffer[] = [];
   let err = '';
   const waiters = new Set<() => void>();
   child.stdout.on('data', (d: Buffer) => {
+    bytes.push(d);
     raw += d.toString();
     for (const w of [...waiters]) w();
   });
@@ -145,6 +149,7 @@ export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.Proce
       child.stdin.write(text);
     },
     screen,
+    raw: () => Buffer.concat(bytes).toString('utf8'),
     done,
     waitFor(pattern, o = {}) {
       const from = o.from ?? 0;

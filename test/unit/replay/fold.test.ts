@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventBody } from '../../../src/timeline/events.js';
-import { foldEvent, foldEvents, initialFoldState, outlineRunbook, summarize } from '../../../src/timeline/fold.js';
+import { foldEvent, foldEvents, initialFoldState, summarize } from '../../../src/report/fold.js';
+import { outlineRunbook } from '../../../src/timeline/outline.js';
 import { COMPLETED, INTERRUPTED, fixtureEvents, runStarted, timeline } from './helpers.js';
 
 describe('foldEvents', () => {

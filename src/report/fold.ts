@@ -1,6 +1,6 @@
 // Fold timeline events into an incident summary: pure, incremental, and never holding command output.
-import { parseRunbook } from '../runbook/parse.js';
-import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from './events.js';
+import { outlineRunbook } from '../timeline/outline.js';
+import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
 
 export type IncidentStatus = RunStatus | 'interrupted';
 export type StepStatus = 'done' | 'skipped' | 'partial' | 'not reached';
@@ -74,37 +74,6 @@ export interface IncidentSummary {
   timeToResolveMs: number | null;
   events: number;
 }
-
-/** What the stored runbook source says about itself, without the full parser. */
-export interface RunbookOutline {
-  severity?: string;
-  /** The runbook's own `redact` patterns (strings only). */
-  redact: string[];
-  /** Titles of the `##` steps, in order (one untitled step when there is no `##`). */
-  steps: string[];
-  /** Ids of the commands marked allow_failure=true. */
-  allowFailure: string[];
-}
-
-/**
- * Read severity, redact patterns and step titles from a runbook's stored source with the runbook parser
- * itself, so replay counts steps exactly as the runner did. Never throws.
- */
-export function outlineRunbook(source: string, path = 'runbook.md'): RunbookOutline {
-  // Replay's renderer and fold (and export's redaction) all ask about the same run.started: parse it once.
-  if (lastOutline?.source === source && lastOutline.path === path) return lastOutline.outline;
-  const rb = parseRunbook(source, path).runbook;
-  const outline: RunbookOutline = {
-    redact: rb.redact,
-    steps: rb.steps.map((s) => s.title),
-    allowFailure: rb.steps.flatMap((s) => s.commands.filter((c) => c.allowFailure).map((c) => c.id)),
-  };
-  if (rb.severity !== undefined) outline.severity = rb.severity;
-  lastOutline = { source, path, outline };
-  return outline;
-}
-
-let lastOutline: { source: string; path: string; outline: RunbookOutline } | undefined;
 
 /** The fold's working state: the summary plus what is needed to attach later events. */
 export interface FoldState {
