@@ -1,15 +1,37 @@
 // The operator's prompts through @inquirer/prompts: the only importer of inquirer. Every choice is a letter
 // and Enter, so the runner can also be driven through a terminal by a script.
-import { expand, input, password } from '@inquirer/prompts';
+import { editor, expand, input, password, select } from '@inquirer/prompts';
 import { AbortedError } from '../errors.js';
 import type { CheckChoice, CommandChoice, FailureChoice, Prompter } from '../runner/engine.js';
+import { findOnPath } from './shell.js';
 
 export interface VarQuestion {
   name: string;
   description?: string;
   default?: string;
+  /** The only values allowed: asked with a list to pick from. */
+  choices?: string[];
+  /** A regular expression the value must match: shown with the question. */
+  pattern?: string;
   secret: boolean;
   validate(value: string): string | null;
+}
+
+/** The question for a variable: its name, what it is for, and what it must look like. */
+export function varMessage(q: Pick<VarQuestion, 'name' | 'description' | 'pattern' | 'secret'>): string {
+  const about = q.description ? ` (${q.description})` : '';
+  const shape = q.pattern !== undefined ? ` [must match /${q.pattern}/]` : '';
+  return `${q.name}${about}${shape}${q.secret ? ' [secret: hidden, never recorded]' : ''}:`;
+}
+
+/**
+ * The editor for a multi-line command: $VISUAL, else $EDITOR (as inquirer's editor prompt reads them), else
+ * `vi`, else `nano`. Undefined when there is none.
+ */
+export function chooseEditor(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.VISUAL) return env.VISUAL;
+  if (env.EDITOR) return env.EDITOR;
+  return ['vi', 'nano'].find((e) => findOnPath(e, env.PATH) !== undefined);
 }
 
 export interface TerminalPrompter extends Prompter {
@@ -41,6 +63,27 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
     }
   }
 
+  /**
+   * A multi-line command in the operator's editor: an inline line editor would keep only one of its lines.
+   * inquirer's editor reads $VISUAL / $EDITOR from the process environment, so the fallback is set there
+   * only while the editor is open (commands get the environment built when the run started).
+   */
+  async function editInEditor(current: string): Promise<string> {
+    const chosen = chooseEditor(process.env);
+    if (chosen === undefined) {
+      io.stderr.write('no editor found to edit a multi-line command: set $VISUAL or $EDITOR (vi and nano are not on PATH)\n');
+      return current;
+    }
+    const saved = process.env.VISUAL;
+    process.env.VISUAL = chosen;
+    try {
+      return await ask(() => editor({ message: 'Command to run (opens your editor):', default: current, postfix: '.sh', waitForUserInput: false }, ctx));
+    } finally {
+      if (saved === undefined) delete process.env.VISUAL;
+      else process.env.VISUAL = saved;
+    }
+  }
+
   return {
     commandAction: ({ id, danger }) =>
       ask(() =>
@@ -59,9 +102,9 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
         ),
       ),
     confirmDanger: async (word) => (await ask(() => input({ message: `Type "${word}" to run it (anything else cancels):` }, ctx))).trim() === word,
-    editCommand: (current) => ask(() => input({ message: 'Command to run:', default: current, prefill: 'editable' }, ctx)),
+    editCommand: (current) => (current.includes('\n') ? editInEditor(current) : ask(() => input({ message: 'Command to run:', default: current, prefill: 'editable' }, ctx))),
     note: () => ask(() => input({ message: 'Note:' }, ctx)),
-    failureAction: ({ id }) =>
+    failureAction: ({ id, interrupted }) =>
       ask(() =>
         expand<FailureChoice>(
           {
@@ -70,7 +113,7 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
               { key: 'r', name: 'retry', value: 'retry' },
               { key: 'e', name: 'edit and run again', value: 'edit' },
               { key: 'c', name: 'continue with the next command', value: 'continue' },
-              { key: 'q', name: 'stop the run (it ends as failed)', value: 'stop' },
+              { key: 'q', name: `stop the run (it ends as ${interrupted ? 'aborted' : 'failed'})`, value: 'stop' },
             ],
           },
           ctx,
@@ -92,11 +135,13 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
       ),
     askVar: (q) =>
       ask(() => {
-        const message = `${q.name}${q.description ? ` (${q.description})` : ''}${q.secret ? ' [secret: hidden, never recorded]' : ''}:`;
+        const message = varMessage(q);
         const validate = (v: string): string | true => q.validate(v) ?? true;
-        return q.secret
-          ? password({ message, mask: '*', validate }, ctx)
-          : input({ message, ...(q.default !== undefined ? { default: q.default } : {}), validate }, ctx);
+        if (q.secret) return password({ message, mask: '*', validate }, ctx);
+        // A closed list is picked from, not typed: the operator sees every allowed value.
+        if (q.choices?.length)
+          return select({ message, choices: q.choices.map((c) => ({ name: c, value: c })), ...(q.default !== undefined ? { default: q.default } : {}) }, ctx);
+        return input({ message, ...(q.default !== undefined ? { default: q.default } : {}), validate }, ctx);
       }),
   };
 }

@@ -254,6 +254,12 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       if (ev.what === 'resolved' && s.timeToResolveMs === null) s.timeToResolveMs = at;
       break;
     }
+    case 'run.resumed':
+      // The run goes on in this file: the earlier run.finished (aborted) was not its end.
+      state.runFinished = false;
+      s.status = 'interrupted';
+      s.finished = null;
+      break;
     case 'run.finished':
       state.runFinished = true;
       s.status = ev.status;
