@@ -42,7 +42,10 @@ export interface TerminalPrompter extends Prompter {
  * Ctrl-C at a prompt once warns; twice within a few seconds aborts the run (AbortedError).
  * `stop` (SIGTERM, SIGHUP) cancels any open prompt and aborts too.
  */
-export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJS.WritableStream }, stop: AbortSignal): TerminalPrompter {
+export function createPrompter(
+  io: { stdin: NodeJS.ReadableStream; stderr: NodeJS.WritableStream; stdout?: NodeJS.WritableStream },
+  stop: AbortSignal,
+): TerminalPrompter {
   let lastCtrlC = 0;
   const ctx = { input: io.stdin, output: io.stderr, signal: stop };
 
@@ -72,6 +75,11 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
     const chosen = chooseEditor(process.env);
     if (chosen === undefined) {
       io.stderr.write('no editor found to edit a multi-line command: set $VISUAL or $EDITOR (vi and nano are not on PATH)\n');
+      return current;
+    }
+    // The editor inherits the runner's stdout: into a pipe (`run | tee`) it would draw where nobody sees it.
+    if (io.stdout && !(io.stdout as NodeJS.WriteStream).isTTY) {
+      io.stderr.write('stdout is not a terminal, so no editor can be shown: run without the pipe to edit a multi-line command\n');
       return current;
     }
     const saved = process.env.VISUAL;

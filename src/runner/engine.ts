@@ -311,7 +311,8 @@ class Run {
     const base = involvesSecret ? template : renderForDisplay(template, this.byName);
     // An editor leaves a final newline: dropped, so what is shown, recorded and run are the same text.
     const next = (await this.p.prompter.editCommand(base)).replace(/\s+$/, '');
-    return next.trim() === '' ? template : next;
+    // Nothing changed (or the editor could not open): the command stays as it was, not marked edited.
+    return next.trim() === '' || next === base.replace(/\s+$/, '') ? template : next;
   }
 
   private async execute(step: Step, c: Command, template: string, edited: boolean): Promise<ExecResult> {

@@ -166,6 +166,16 @@ describe('engine: walking a runbook with an operator', () => {
     expect(r.executed).toHaveLength(1);
   });
 
+  it('an edit that ends with a newline runs without it; an edit that changes nothing is not recorded as edited', async () => {
+    const src = `## S\n${f}sh\necho a\necho b\n${f}\n${f}sh\nuptime\n${f}\n`;
+    const r = await run(['e', 'echo A\necho B\n\n', 'r', 'e', 'uptime\n', 'r'], { vars: [] }, [], src);
+    expect(r.executed.map((e) => e.script)).toEqual(['echo A\necho B', 'uptime']);
+    expect(r.events.filter((e) => e.type === 'command.started')).toEqual([
+      expect.objectContaining({ id: '1.1', command: 'echo A\necho B', edited: true }),
+      expect.objectContaining({ id: '1.2', command: 'uptime', edited: false }),
+    ]);
+  });
+
   it('after Ctrl-C interrupted a command: stop ends the run as aborted (the operator chose to stop)', async () => {
     const r = await run(['s', 'r', 'q'], {}, [{ exitCode: null, signal: 'SIGINT', interrupted: true }]);
     expect(r.outcome.status).toBe('aborted');
