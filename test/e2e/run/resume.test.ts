@@ -120,8 +120,10 @@ touch three-ran
     const replay = await runCli(['replay', 't.jsonl', '--instant'], { cwd: w.dir });
     expect(replay.code, replay.stderr).toBe(0);
     expect(replay.stdout).toContain('run resumed at step 2');
-    const incidents = await runCli(['export', 't.jsonl', '--format', 'json'], { cwd: w.dir });
-    expect(JSON.parse(incidents.stdout)).toMatchObject({ status: 'completed' });
+    const json = await runCli(['export', 't.jsonl', '--format', 'json'], { cwd: w.dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'completed' });
+    const postmortem = await runCli(['export', 't.jsonl', '--format', 'markdown'], { cwd: w.dir });
+    expect(postmortem.stdout).toMatch(/Run aborted after[\s\S]*Run resumed at step 2[\s\S]*Run completed after/);
   });
 
   it.each([
