@@ -43,6 +43,9 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   if (resume && ref !== undefined && ref !== runbook.id && resolve(io.cwd, ref) !== runbook.path) {
     throw new UserError(`${o.resume} is a run of "${runbook.id}", not "${ref}" (with --resume the runbook can be left out)`);
   }
+  // One run per timeline: a second run.started in a file would make its replay and postmortem wrong. Checked
+  // before any value is asked for, so the operator is not asked and then refused.
+  if (!resume && o.timeline) await refuseUsedTimeline(resolve(io.cwd, o.timeline), o.timeline);
   const fromStep = o.fromStep ?? resume?.fromStep ?? 1;
   if (fromStep > runbook.steps.length) {
     throw new UserError(resume ? `${o.resume}: every step is done already` : `--from-step ${fromStep}: "${runbook.id}" has ${runbook.steps.length} step${runbook.steps.length === 1 ? '' : 's'}`);
@@ -87,8 +90,6 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
-  // One run per timeline: a second run.started in a file would make its replay and postmortem wrong.
-  if (!resume && timelinePath) await refuseUsedTimeline(timelinePath, o.timeline ?? timelinePath);
   const sink = timelinePath
     ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true })
     : await createTimeline(io, runbook.id, redactor);
