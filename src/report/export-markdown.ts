@@ -100,6 +100,9 @@ export function createMarkdownExporter(): MarkdownExporter {
         case 'run.finished':
           row(`Run ${ev.status} after ${formatDuration(ev.duration_ms)}`);
           break;
+        case 'run.resumed':
+          row(`Run resumed at step ${ev.step} on ${text(ev.host)}`, ev.actor);
+          break;
         default:
           break;
       }

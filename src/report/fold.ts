@@ -193,7 +193,6 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       const c = newCommand(state, ev, at, { danger: ev.danger, edited: ev.edited, skipped: false });
       stepAt(s, ev.step).commands.push(c);
       state.open.set(ev.id, c);
-      s.counts.commandsRun++;
       break;
     }
     case 'command.finished': {
@@ -206,7 +205,6 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       c.timedOut = ev.timed_out;
       c.interrupted = ev.interrupted;
       c.omittedBytes = ev.omitted_bytes;
-      if (commandFailed(c)) s.counts.commandsFailed++;
       break;
     }
     case 'command.skipped':
@@ -223,6 +221,12 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       if (ev.what === 'resolved' && s.timeToResolveMs === null) s.timeToResolveMs = at;
       break;
     }
+    case 'run.resumed':
+      // The run goes on in this file: the earlier run.finished (aborted) was not its end.
+      state.runFinished = false;
+      s.status = 'interrupted';
+      s.finished = null;
+      break;
     case 'run.finished':
       state.runFinished = true;
       s.status = ev.status;
@@ -241,6 +245,12 @@ export function summarize(state: FoldState): IncidentSummary {
   const s = state.summary;
   s.counts.stepsDone = s.steps.filter((st) => st.status === 'done').length;
   s.counts.stepsSkipped = s.steps.filter((st) => st.status === 'skipped').length;
+  // Commands, not attempts, as the runner's own summary counts them: a retry replaces the earlier attempt,
+  // so a failure retried until it worked is one command run and none failed.
+  const latest = new Map<string, CommandSummary>();
+  for (const st of s.steps) for (const c of st.commands) if (!c.skipped) latest.set(c.id, c);
+  s.counts.commandsRun = latest.size;
+  s.counts.commandsFailed = [...latest.values()].filter(commandFailed).length;
   return s;
 }
 

@@ -30,6 +30,8 @@ export interface RenderContext {
   allowFailure?: Set<string>;
   /** Command output as shown: colours kept, other sequences dropped (one filter: a sequence may span events). */
   output: OutputFilter;
+  /** Commands whose latest attempt failed: a step that ends with one of them is not a clean ✔. */
+  failing?: Set<string>;
 }
 
 export function createRenderContext(init: Partial<Omit<RenderContext, 'commands' | 'output'>> = {}): RenderContext {
@@ -61,6 +63,13 @@ export function advanceContext(ctx: RenderContext, raw: TimelineEvent): void {
     if (outline.severity !== undefined) ctx.severity = neutralize(outline.severity);
     ctx.allowFailure = new Set(outline.allowFailure);
     ctx.actor = ev.actor;
+  }
+  if (ev.type === 'command.finished') {
+    // The same test as the run's summary: a retry that succeeds clears the failure.
+    const bad = !ctx.allowFailure?.has(ev.id) && (ev.exit_code !== 0 || ev.timed_out || ev.interrupted);
+    ctx.failing ??= new Set();
+    if (bad) ctx.failing.add(ev.id);
+    else ctx.failing.delete(ev.id);
   }
   if (ev.type === 'step.started') ctx.lastStarted = ev.step;
   if ((ev.type === 'step.started' || ev.type === 'step.skipped') && ctx.stepCount !== null && ev.step > ctx.stepCount) {
@@ -157,7 +166,11 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   },
   'var.set': (ev, _ctx, style) => style.dim(`  var ${ev.name} = ${indentRest(ev.value, '    ')} (${ev.source})`) + '\n',
   'step.started': (ev, ctx, style) => `\n${style.bold(stepHeader(ev.step, ev.title, ctx))}\n`,
-  'step.completed': (ev, _ctx, style) => style.dim(`✔ step ${ev.step} done`) + '\n',
+  'step.completed': (ev, ctx, style) => {
+    const failed = [...(ctx.failing ?? [])].filter((id) => ctx.commands.get(id)?.step === ev.step).length;
+    if (failed === 0) return style.dim(`✔ step ${ev.step} done`) + '\n';
+    return style.yellow(`⚠ step ${ev.step} done with ${failed} failed command${failed === 1 ? '' : 's'}`) + '\n';
+  },
   // A step skipped after its header was shown (every command skipped) ends with one line; one never started
   // (--from-step) is drawn as a dimmed header.
   'step.skipped': (ev, ctx, style) =>
@@ -187,6 +200,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     const text = ev.text !== '' ? ` ${indentRest(ev.text, '  ')}` : '';
     return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${who}\n`;
   },
+  'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;

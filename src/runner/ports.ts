@@ -71,7 +71,8 @@ export interface Prompter {
   confirmDanger(word: string): Promise<boolean>;
   editCommand(current: string): Promise<string>;
   note(): Promise<string>;
-  failureAction(c: { id: string }): Promise<FailureChoice>;
+  /** `interrupted`: the operator stopped it with Ctrl-C, so stopping here ends the run as aborted, not failed. */
+  failureAction(c: { id: string; interrupted: boolean }): Promise<FailureChoice>;
   confirmCheck(text: string): Promise<CheckChoice>;
 }
 

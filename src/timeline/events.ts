@@ -45,7 +45,9 @@ export type EventBody =
   | { type: 'check.confirmed'; step: number; text: string }
   | { type: 'note'; text: string; actor: string }
   | { type: 'mark'; what: MarkWhat; text: string; actor: string }
-  | { type: 'run.finished'; status: RunStatus; duration_ms: number };
+  | { type: 'run.finished'; status: RunStatus; duration_ms: number }
+  /** An interrupted or aborted run continued (`run --resume`) in the same timeline, from `step`. */
+  | { type: 'run.resumed'; step: number; actor: string; host: string };
 
 export type EventType = EventBody['type'];
 
@@ -69,6 +71,7 @@ export const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'note',
   'mark',
   'run.finished',
+  'run.resumed',
 ]);
 
 export const MARK_WHATS: readonly MarkWhat[] = ['detected', 'mitigated', 'resolved'];

@@ -2,6 +2,7 @@
 // and on a terminal a "still running" line that output clears.
 import type { Command } from '../runbook/model.js';
 import type { View } from '../runner/ports.js';
+import type { RunOutcome } from '../runner/engine.js';
 import type { ResolvedVar } from '../runner/vars.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import { createRenderer, formatDuration, renderCommandBox } from '../report/render-event.js';
@@ -19,13 +20,14 @@ export function createLiveView(
   out: NodeJS.WritableStream,
   streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
   style: Style,
-  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number },
+  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number; allowFailure?: Set<string> },
 ): LiveView {
-  // A resumed run has no run.started to learn the title and step count from: the caller passes them.
+  // A resumed run has no run.started to learn the title, step count and allowed failures from: the caller passes them.
   const renderer = createRenderer(style, {
     timelinePath: opts.timelinePath,
     ...(opts.title !== undefined ? { title: opts.title } : {}),
     ...(opts.stepCount !== undefined ? { stepCount: opts.stepCount } : {}),
+    ...(opts.allowFailure !== undefined ? { allowFailure: opts.allowFailure } : {}),
   });
   const now = opts.now ?? (() => Date.now());
   let status: { id: string; since: number; lastOutput: number; shown: boolean; timer: NodeJS.Timeout } | null = null;
@@ -127,4 +129,25 @@ export function createLiveView(
       status = null;
     },
   };
+}
+
+/**
+ * The block after a run. It counts commands, not attempts, names each command that failed, and is in the
+ * warning colour when a run completed past a failure: a green line must never claim more than happened.
+ */
+export function renderRunSummary(o: RunOutcome, style: Style, info: { stepCount: number; timelinePath: string; resumeHint: string | null }): string {
+  const c = o.counts;
+  const failed = c.commandsFailed > 0 ? ` with ${c.commandsFailed} failed command${c.commandsFailed === 1 ? '' : 's'}` : '';
+  const paint = o.status === 'failed' ? style.red : o.status === 'completed' && !failed ? style.green : style.yellow;
+  const named = o.failures.length > 0 ? ` (${o.failures.map((f) => `${f.id} ${f.how}`).join(', ')})` : '';
+  const lines = [
+    '',
+    paint(style.bold(`Run ${o.status}${o.status === 'completed' ? failed : ''} in ${formatDuration(o.durationMs)}`)),
+    `  steps    ${c.stepsDone} done, ${c.stepsSkipped} skipped, of ${info.stepCount}`,
+    `  commands ${c.commandsRun} run, ${c.commandsFailed} failed${named}, ${c.commandsSkipped} skipped`,
+  ];
+  if (c.checksConfirmed + c.checksSkipped > 0) lines.push(`  checks   ${c.checksConfirmed} confirmed, ${c.checksSkipped} skipped`);
+  lines.push(`  timeline ${info.timelinePath}`, style.dim(`  replay it: runbook replay ${info.timelinePath}`));
+  if (info.resumeHint !== null) lines.push(style.dim(`  resume it: ${info.resumeHint}`));
+  return `${lines.join('\n')}\n\n`;
 }

@@ -105,10 +105,14 @@ export function python3Available(): boolean {
   return spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Run the CLI on a real pseudo-terminal (python3's pty module), 120x40. */
-export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): PtyRun {
+/**
+ * Run the CLI on a real pseudo-terminal (python3's pty module), 120x40. `wrap` turns the CLI's argv into the
+ * program the terminal runs (a shell pipeline around it, say).
+ */
+export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrap?: (cli: string[]) => string[] }): PtyRun {
   const env = { ...(opts.env ?? cliEnv(opts.cwd)), TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' };
-  const child = spawn('python3', [PTY_DRIVER, '120', '40', '--', process.execPath, BIN, ...args], {
+  const cli = [process.execPath, BIN, ...args];
+  const child = spawn('python3', [PTY_DRIVER, '120', '40', '--', ...(opts.wrap ? opts.wrap(cli) : cli)], {
     cwd: opts.cwd,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],

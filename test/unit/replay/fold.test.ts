@@ -34,7 +34,8 @@ describe('foldEvents', () => {
       started: '2026-11-28T03:00:00.000Z',
       finished: '2026-11-28T03:06:12.100Z',
       durationMs: 372_100,
-      counts: { stepsDone: 3, stepsSkipped: 1, commandsRun: 6, commandsFailed: 3, commandsSkipped: 1 },
+      // Commands, not attempts: 2.1 failed, was retried and worked (one command run, not failed).
+      counts: { stepsDone: 3, stepsSkipped: 1, commandsRun: 5, commandsFailed: 2, commandsSkipped: 1 },
       timeToDetectMs: 900,
       timeToMitigateMs: 305_000,
       timeToResolveMs: 372_000,

@@ -83,6 +83,34 @@ describe('renderEvent', () => {
     const fin = { v: 1, seq: 1, ts: '', mono_ms: 1, type: 'command.finished', id: '1.1', exit_code: 1, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 } as TimelineEvent;
     expect(r2.render(fin)).toBe('✔ exit 1 (allowed) · 5ms  (1.1)\n');
   });
+  it('a step ends with a clean ✔ only when none of its commands is left failed; otherwise in the warning colour', () => {
+    const fin = (id: string, exit: number) =>
+      ({ type: 'command.finished', id, exit_code: exit, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 }) as const;
+    const started = (step: number, id: string) => ({ type: 'command.started', step, id, command: 'x', edited: false, danger: false }) as const;
+    const evs = timeline([
+      [0, runStarted('## One\n```sh\nx\n```\n## Two\n```sh\nx\n```\n```sh\nx\n```\n')],
+      [1, { type: 'step.started', step: 1, title: 'One' }],
+      [2, started(1, '1.1')],
+      [3, fin('1.1', 1)],
+      [4, started(1, '1.1')],
+      [5, fin('1.1', 0)], // retried until it worked: not a failure
+      [6, { type: 'step.completed', step: 1, title: 'One' }],
+      [7, { type: 'step.started', step: 2, title: 'Two' }],
+      [8, started(2, '2.1')],
+      [9, fin('2.1', 1)],
+      [10, started(2, '2.2')],
+      [11, { ...fin('2.2', 0), exit_code: null, interrupted: true, signal: 'SIGINT' }],
+      [12, { type: 'step.completed', step: 2, title: 'Two' }],
+    ]);
+    const rp = createRenderer(plain);
+    const text = evs.map((e) => rp.render(e));
+    expect(text[6]).toBe('✔ step 1 done\n');
+    expect(text[12]).toBe('⚠ step 2 done with 2 failed commands\n');
+    const rc = createRenderer(colour);
+    const painted = evs.map((e) => rc.render(e));
+    expect(painted[12]).toBe(colour.yellow('⚠ step 2 done with 2 failed commands') + '\n');
+    expect(painted[12]).not.toBe(text[12]);
+  });
   it('a mark without text has no dangling colon', () => {
     const ev = { v: 1, seq: 0, ts: '', mono_ms: 0, type: 'mark', what: 'resolved', text: '', actor: 'alice' } as TimelineEvent;
     expect(renderEvent(ev, createRenderContext({ actor: 'alice' }), plain)).toBe('⚑ resolved\n');
