@@ -1,0 +1,92 @@
+// The built-in credential shapes the redactor masks without knowing the value. docs/redaction.md lists each
+// with an example, and what is deliberately left alone.
+
+/**
+ * A built-in credential shape. Every regex has a named group `s`, the part masked; the rest of the match
+ * (the `password=` before it, say) is kept but still counts when deciding where stream() may cut.
+ * `keep` vetoes a match that only looks like a credential (`password: is required`); it may look at the
+ * rest of the line after the match, never further, so a stream decides as redact() does.
+ */
+export interface Rule {
+  name: string;
+  re: RegExp;
+  keep?: (m: RegExpMatchArray, text: string) => boolean;
+}
+
+// Identifier characters before a credential keyword (`DB_PASSWORD`, `github-token`), bounded so the
+// stream window covers the whole key.
+const KEY_PREFIX = String.raw`(?<![A-Za-z0-9_./-])[A-Za-z0-9_.-]{0,64}?`;
+// `pwd` only after a separator: `MYSQL_PWD` is a password, `PWD` and `OLDPWD` are directories.
+const KEY_WORDS = String.raw`(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?|(?<=[_.-])pwd)`;
+// Words after the keyword (`SECRET_KEY_BASE`, `GITHUB_TOKEN_RW`); `keep` drops names whose last word says the
+// value is not the secret itself (`PASSWORD_FILE`, `token_ttl`).
+const KEY_SUFFIX = String.raw`(?:[_-][A-Za-z0-9]{1,16}){0,2}`;
+const NOT_SECRET_SUFFIX = /[_-](?:file|path|name|dir|ref|env|var|arn|id|len|length|count|ttl|expiry|expires|expiration|type|header|min|max|size|policy|version|enabled|required|source|mode|url|endpoint)$/i;
+// A value that is only a shell variable reference (`$DB_PASSWORD`) is not a secret: it is kept.
+const NOT_VAR_REF = String.raw`(?!\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?:[\s"'&,;\\]|$))`;
+// An opening quote, plain or escaped inside a JSON string (`{\"password\":\"x\"}`).
+const QUOTE = String.raw`(?:\\?["'])`;
+
+/**
+ * Words that describe a value instead of being one: `password: is required`, `credentials: loaded from …`,
+ * `token: expired`. An unquoted value starting with one of these is kept.
+ */
+const DESCRIBING = new Set(
+  ('is are was were be been being not no none null nil empty missing required invalid incorrect wrong expired ' +
+    'revoked rotated loaded found set unset updated changed ok true false yes from for of the a an to in on at ' +
+    'with must should will cannot can has have hidden redacted masked provided supplied needed accepted rejected ' +
+    'denied ignored saved stored created deleted removed reset mismatch unknown').split(' '),
+);
+
+const ASSIGNMENT = new RegExp(
+  String.raw`(?<pre>(?<key>${KEY_PREFIX}${KEY_WORDS}${KEY_SUFFIX})${QUOTE}?[ \t]{0,8}(?<op>[=:])[ \t]{0,8}(?<q>${QUOTE}?))${NOT_VAR_REF}` +
+    String.raw`(?<s>(?:(?<=\\")[^"\\\n]{1,1024}(?=\\")|(?<=\\')[^'\\\n]{1,1024}(?=\\')|(?<=")[^"\n]{1,1024}(?=")|(?<=')[^'\n]{1,1024}(?=')|[^\s"'&,;\\]{1,1024}))`,
+  'gi',
+);
+
+function keepAssignment(m: RegExpMatchArray, text: string): boolean {
+  const g = m.groups ?? {};
+  if (NOT_SECRET_SUFFIX.test(g.key ?? '')) return true;
+  const value = g.s ?? '';
+  if (g.q === '') {
+    const first = /^[A-Za-z']+/.exec(value)?.[0].toLowerCase();
+    if (first !== undefined && first === value.toLowerCase() && DESCRIBING.has(first)) return true;
+  } else if (g.op === ':') {
+    // `secret: "db-creds" not found`: a quoted name inside a message, not a YAML/JSON value.
+    const after = text.slice((m.index ?? 0) + m[0].length);
+    if (/^\\?["'][ \t]+[A-Za-z]/.test(after)) return true;
+  }
+  return false;
+}
+
+export const BUILTIN_RULES: readonly Rule[] = [
+  { name: 'pem-private-key', re: /(?<pre>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----)(?<s>[\s\S]*?)(?<post>-----END [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----|$(?![\s\S]))/g },
+  { name: 'aws-access-key-id', re: /(?<![A-Za-z0-9])(?<s>(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16})(?![A-Za-z0-9])/g },
+  // The 40-character secret after its name, also when the value is on the next line (`aws configure` files).
+  { name: 'aws-secret-access-key', re: /(?<pre>aws_?secret_?access_?key["']?[ \t]{0,8}[=:][ \t]{0,8}(?:\r?\n[ \t]{0,8})?["']?)(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi },
+  { name: 'github-token', re: /(?<![A-Za-z0-9_])(?<s>(?:ghp|gho|ghs|ghr|ghu)_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])/g },
+  { name: 'gitlab-token', re: /(?<![A-Za-z0-9_-])(?<s>glpat-[A-Za-z0-9_-]{20,255})/g },
+  { name: 'slack-token', re: /(?<![A-Za-z0-9])(?<s>xox[abposr]-[A-Za-z0-9-]{10,255})/g },
+  { name: 'slack-webhook', re: /(?<pre>hooks\.slack\.com\/services\/)(?<s>[A-Za-z0-9_/-]{8,255})/g },
+  { name: 'stripe-key', re: /(?<![A-Za-z0-9_])(?<s>(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9+/=]{16,255})(?![A-Za-z0-9_])/g },
+  { name: 'google-api-key', re: /(?<![A-Za-z0-9_-])(?<s>AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g },
+  { name: 'npm-token', re: /(?<![A-Za-z0-9_])(?<s>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g },
+  {
+    name: 'authorization-header',
+    // `Authorization: Basic realm="x"` is a challenge's parameter, not a credential.
+    re: /(?<pre>\bAuthorization["']?[ \t]{0,8}[:=][ \t]{0,8}["']?(?:Bearer|Basic|Token|Bot)[ \t]{1,8})(?!(?:realm|charset|error|error_description|error_uri|scope|nonce|algorithm|qop|opaque|stale|domain)=)(?<s>[A-Za-z0-9._~+/=-]{1,4096})/gi,
+  },
+  { name: 'bearer-token', re: /(?<pre>\bBearer[ \t]{1,8})(?<s>[A-Za-z0-9._~+/-]{20,4096}=*)/g },
+  { name: 'url-password', re: /(?<pre>\b[a-zA-Z][a-zA-Z0-9+.-]{0,30}:\/\/[^\s:/@]{0,128}:)(?<s>[^\s@/]{1,256})(?=@)/g },
+  { name: 'jwt', re: /(?<![A-Za-z0-9_-])(?<s>eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,})/g },
+  { name: 'assignment', re: ASSIGNMENT, keep: keepAssignment },
+  {
+    name: 'password-flag',
+    re: new RegExp(String.raw`(?<pre>--(?:password|passwd|token|secret|api-key)[ \t]{1,4}(?<q>["']?))${NOT_VAR_REF}(?<s>[^\s"']{1,1024})`, 'g'),
+  },
+  {
+    // `mysql -pPASS` (the value glued to -p; a bare `-p` asks for it and `-P` is the port).
+    name: 'mysql-p',
+    re: new RegExp(String.raw`(?<pre>\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlslap|mariadb|mariadb-dump)\b[^\n|;&]{0,256}?[ \t]-p(?<q>["']?))${NOT_VAR_REF}(?<s>[^\s"']{1,256})`, 'g'),
+  },
+];
