@@ -6,14 +6,14 @@ import { basename, resolve } from 'node:path';
 import type { RunOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
-import { resolveRunbook } from '../runbook/load.js';
+import { readRunbookFile, resolveRunbook } from '../runbook/load.js';
 import { parseRunbook } from '../runbook/parse.js';
-import type { Runbook } from '../runbook/model.js';
+import type { Runbook, VarDecl } from '../runbook/model.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook, type RunConfig, type RunOutcome } from '../runner/engine.js';
 import { parseVarFlags, presetValue, validateVar, varsNeeded, type ResolvedVar, type VarNeed } from '../runner/vars.js';
 import { systemClock } from '../adapters/clock.js';
 import { openTimeline } from '../timeline/writer.js';
-import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
+import { REDACTED, createRedactor, loadUserRedactPatterns, runbookSecrets } from '../timeline/redact.js';
 import { readTimeline } from '../timeline/reader.js';
 import type { TimelineEvent, VarSource } from '../timeline/events.js';
 import { VERSION } from '../version.js';
@@ -31,6 +31,8 @@ interface ResumeState {
   incident: string;
   fromStep: number;
   vars: Map<string, { value: string; source: VarSource }>;
+  /** Values the timeline holds only as `[secret]` or `[redacted]`: asked for again, with the source they had. */
+  redacted: Map<string, VarSource>;
   /** Wall-clock start of the run (run.started ts): durations of a resumed run count from it, as mono_ms does. */
   startedAtMs: number;
 }
@@ -39,20 +41,42 @@ interface ResumeState {
 async function readResume(path: string): Promise<ResumeState> {
   let started: Extract<TimelineEvent, { type: 'run.started' }> | undefined;
   const vars = new Map<string, { value: string; source: VarSource }>();
+  const redacted = new Map<string, VarSource>();
   const finishedSteps = new Set<number>();
   for await (const item of readTimeline(path)) {
     if (item.kind !== 'event') continue;
     const e = item.event;
     if (e.type === 'run.started') started = e;
-    else if (e.type === 'var.set' && e.value !== '[secret]') vars.set(e.name, { value: e.value, source: e.source });
+    else if (e.type === 'var.set' && (e.value === '[secret]' || e.value.includes(REDACTED))) redacted.set(e.name, e.source);
+    else if (e.type === 'var.set') vars.set(e.name, { value: e.value, source: e.source });
     else if (e.type === 'step.completed' || e.type === 'step.skipped') finishedSteps.add(e.step);
     else if (e.type === 'run.finished') throw new UserError(`${path}: this run already finished (${e.status}); start a new run instead`);
   }
   if (!started) throw new UserError(`${path}: no run.started event, so there is no run to resume`);
-  const parsed = parseRunbook(started.runbook.source, started.runbook.path);
+  const runbook = await resumedRunbook(path, started.runbook);
   let fromStep = 1;
   while (finishedSteps.has(fromStep)) fromStep++;
-  return { path, runbook: parsed.runbook, incident: started.incident, fromStep, vars, startedAtMs: Date.parse(started.ts) };
+  const masked = runbook.steps.find((s) => s.index >= fromStep && s.commands.some((c) => c.text.includes(REDACTED)));
+  if (masked) {
+    throw new UserError(`${path}: step ${masked.index} of the recorded runbook had a credential redacted; restore ${started.runbook.path} as it was when the run started (sha256 ${started.runbook.sha256.slice(0, 12)}…) to resume`);
+  }
+  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts) };
+}
+
+/**
+ * The runbook as the run started it: its file when that is unchanged (the recorded source is redacted), else
+ * the recorded source, whose redacted defaults are dropped so they are asked for instead of used.
+ */
+async function resumedRunbook(path: string, recorded: { path: string; sha256: string; source: string }): Promise<Runbook> {
+  const file = await readRunbookFile(recorded.path);
+  if (!file.fatal && file.runbook.sha256 === recorded.sha256) return file.runbook;
+  const rb = parseRunbook(recorded.source, recorded.path).runbook;
+  const vars = rb.vars.map((v) => {
+    if (!v.default?.includes(REDACTED)) return v;
+    const { default: _masked, ...rest } = v;
+    return rest;
+  });
+  return { ...rb, vars };
 }
 
 function shortPath(io: Io, p: string): string {
@@ -88,8 +112,11 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
   const stop = new AbortController();
   let prompter: Awaited<ReturnType<typeof terminalPrompter>> | undefined;
   const vars: ResolvedVar[] = [];
-  for (const need of needs) {
-    const previous = resume?.vars.get(need.name);
+  for (const need0 of needs) {
+    const previous = resume?.vars.get(need0.name);
+    // A value recorded only as [secret]/[redacted] is asked for again; its default stands only if it was used.
+    const again = resume?.redacted.get(need0.name);
+    const need = again !== undefined && again !== 'default' && need0.decl ? { ...need0, decl: withoutDefault(need0.decl) } : need0;
     const preset = flags.values[need.name] !== undefined ? presetValue(need, flags.values, io.env) : (previous ?? presetValue(need, flags.values, io.env));
     const secret = need.decl?.secret ?? false;
     if (preset) {
@@ -99,6 +126,9 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
       continue;
     }
     if (o.dryRun && !io.interactive) continue; // shown as {{name}} in the preview
+    if (again !== undefined && !io.interactive) {
+      throw new UserError(`variable ${need.name} is recorded as ${again === 'default' ? '[secret]' : 'redacted'} in ${o.resume}, so it is needed again: pass --var ${need.name}=VALUE`);
+    }
     if (!io.interactive) {
       // Nobody chose "" here: refuse when a command to run uses the name, or "" is not a valid value.
       const used = runbook.steps.some((s) => s.index >= fromStep && s.commands.some((c) => c.runnable && (c.placeholders.includes(need.name) || c.envRefs.includes(need.name))));
@@ -108,6 +138,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
       continue;
     }
     prompter ??= await terminalPrompter(io, stop.signal);
+    if (again !== undefined) streams.stderr.write(`runbook: ${need.name} is not in the timeline (it was redacted): enter it again\n`);
     const value = await prompter.askVar({ name: need.name, secret, validate: (v) => validateVar(need, v), ...describe(need) });
     vars.push({ name: need.name, value, source: 'prompt', secret });
   }
@@ -116,7 +147,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
 
   // The timeline is opened before anything runs: if it cannot be written, nothing runs.
   const redactor = createRedactor({
-    secrets: vars.filter((v) => v.secret).map((v) => v.value),
+    secrets: [...vars.filter((v) => v.secret).map((v) => v.value), ...runbookSecrets(runbook)],
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
@@ -200,6 +231,11 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     ].join('\n'),
   );
   return outcome.status === 'completed' ? ExitCode.ok : outcome.status === 'failed' ? ExitCode.failed : ExitCode.aborted;
+}
+
+function withoutDefault(decl: VarDecl): VarDecl {
+  const { default: _unused, ...rest } = decl;
+  return rest;
 }
 
 function describe(need: VarNeed): { description?: string; default?: string } {

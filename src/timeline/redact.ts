@@ -11,6 +11,11 @@ export { BUILTIN_RULES };
 
 export const REDACTED = '[redacted]';
 
+/** Values a runbook itself holds that must not be recorded: the defaults of its `secret: true` variables. */
+export function runbookSecrets(rb: { vars: ReadonlyArray<{ secret: boolean; default?: string }> }): string[] {
+  return rb.vars.flatMap((v) => (v.secret && v.default !== undefined ? [v.default] : []));
+}
+
 /** Secret values shorter than this are not masked in free text: see docs/redaction.md. */
 export const MIN_SECRET_LENGTH = 4;
 /** A line of a multi-line secret is masked on its own when it is at least this long. */
