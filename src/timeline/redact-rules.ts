@@ -35,7 +35,9 @@ const DESCRIBING = new Set(
   ('is are was were be been being not no none null nil empty missing required invalid incorrect wrong expired ' +
     'revoked rotated loaded found set unset updated changed ok true false yes from for of the a an to in on at ' +
     'with must should will cannot can has have hidden redacted masked provided supplied needed accepted rejected ' +
-    'denied ignored saved stored created deleted removed reset mismatch unknown').split(' '),
+    'denied ignored saved stored created deleted removed reset mismatch unknown ' +
+    // A keyword is not a value: `volume "api-token" : secret "api-token" not found`.
+    'password passwd secret secrets token tokens key keys credential credentials').split(' '),
 );
 
 const ASSIGNMENT = new RegExp(

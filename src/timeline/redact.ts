@@ -199,6 +199,18 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     let pending = '';
     // After a forced cut inside an open match: keep masking until its end (`pem`) or the next blank (`token`).
     let skipping: 'pem' | 'token' | null = null;
+    // The end of the text already let through: a match may begin there and go on into what comes next
+    // (`aws_secret_access_key =` on one line, the key on the next).
+    let ctx = '';
+
+    /** The spans of buf, found with ctx before it; positions relative to buf (a span may start before 0). */
+    const spansAfter = (before: string, text: string): Span[] => {
+      if (before === '') return findSpans(text);
+      const n = before.length;
+      return findSpans(before + text)
+        .filter((sp) => sp.end > n && sp.me > n)
+        .map((sp) => ({ start: sp.start - n, end: sp.end - n, ms: sp.ms - n, me: sp.me - n }));
+    };
 
     const skip = (buf: string): { out: string; rest: string } | null => {
       if (skipping === 'token') {
@@ -226,7 +238,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         out += r.out;
         buf = r.rest;
       }
-      const spans = findSpans(buf);
+      const spans = spansAfter(ctx, buf);
       const lastNl = buf.lastIndexOf('\n');
       const tailLine = buf.length - (lastNl + 1);
       let cut = buf.length - Math.max(literalHold(buf), Math.min(tailLine, PATTERN_WINDOW));
@@ -242,6 +254,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
           }
         }
       }
+      cut = Math.max(0, cut);
       if (buf.length - cut > MAX_HOLD) {
         // An open match has grown too long to hold: mask it up to here and keep masking after.
         const open = spans.filter((s) => s.start <= cut && s.end === buf.length);
@@ -252,6 +265,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         return out;
       }
       out += applySpans(buf, spans, cut);
+      ctx = (ctx + buf.slice(0, cut)).slice(-PATTERN_WINDOW);
       pending = buf.slice(cut);
       return out;
     };
@@ -263,7 +277,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         skipping = null;
         return '';
       }
-      return redact(rest);
+      return rest === '' ? '' : applySpans(rest, spansAfter(ctx, rest), rest.length);
     };
     return { push, flush };
   };
