@@ -1,0 +1,63 @@
+// `--resume` never runs a command with a value the timeline holds only as [redacted] or [secret]: such a value
+// is asked for again (here, with no terminal, it must be passed again), and the run says which.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, cliEnv, onlyTimeline, readEvents, runCli, workDir } from '../../helpers/run-cli.js';
+
+afterEach(() => cleanup());
+
+const RUNBOOK = `---
+vars:
+  - name: db_url
+  - name: api_token
+    secret: true
+---
+# Resume with redacted values
+
+## One
+
+\`\`\`sh
+true
+\`\`\`
+
+## Two
+
+\`\`\`sh
+printf '%s|%s' "{{db_url}}" "{{api_token}}" > used.out
+\`\`\`
+`;
+
+const URL = 'postgres://app:Pw0rdResume1@db.internal/app';
+const TOKEN = 'TokResume12345';
+
+describe('resuming a run whose values were redacted', () => {
+  it('refuses to reuse them, names the value, and runs with the value given again', async () => {
+    const w = workDir();
+    w.write('r.md', RUNBOOK);
+    const env = cliEnv(w.dir);
+    const first = await runCli(['run', 'r.md', '--yes', '--var', `db_url=${URL}`, '--var', `api_token=${TOKEN}`], { cwd: w.dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    const timeline = onlyTimeline(w.dir);
+    const events = readEvents(timeline);
+    expect(events.filter((e) => e.type === 'var.set').map((e) => e['value'])).toEqual(['postgres://app:[redacted]@db.internal/app', '[secret]']);
+    // The run as it was when it died after step 1: everything after step 1's step.completed is gone.
+    const lines = readFileSync(timeline, 'utf8').split('\n');
+    const cut = lines.findIndex((l) => l.includes('"type":"step.completed"'));
+    writeFileSync(timeline, `${lines.slice(0, cut + 1).join('\n')}\n`);
+    writeFileSync(w.path('used.out'), '');
+
+    const refused = await runCli(['run', 'r.md', '--resume', timeline, '--yes'], { cwd: w.dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/variable db_url is recorded as redacted in .*: pass --var db_url=VALUE/);
+    expect(readFileSync(w.path('used.out'), 'utf8')).toBe('');
+
+    const resumed = await runCli(['run', 'r.md', '--resume', timeline, '--yes', '--var', `db_url=${URL}`, '--var', `api_token=${TOKEN}`], {
+      cwd: w.dir,
+      env,
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`${URL}|${TOKEN}`);
+    expect(existsSync(timeline)).toBe(true);
+    expect(readFileSync(timeline, 'utf8')).not.toContain('Pw0rdResume1');
+  }, 60_000);
+});
