@@ -11,11 +11,30 @@ export interface Rule {
   name: string;
   re: RegExp;
   keep?: (m: RegExpMatchArray, text: string) => boolean;
+  /** A literal every match contains (case as written): text without it is not searched. */
+  hint?: string;
+  /**
+   * How many characters before the match belong to it (-1: no match after all). Lets a regex start at a
+   * keyword instead of trying a variable-length prefix at every position of the text.
+   */
+  back?: (text: string, index: number) => number;
 }
 
-// Identifier characters before a credential keyword (`DB_PASSWORD`, `github-token`), bounded so the
-// stream window covers the whole key.
-const KEY_PREFIX = String.raw`(?<![A-Za-z0-9_./-])[A-Za-z0-9_.-]{0,64}?`;
+// Identifier characters before a credential keyword (`DB_PASSWORD`, `github-token`), at most 64 so the
+// stream window covers the whole key; found by keyPrefix() from where the keyword matched.
+const MAX_KEY_PREFIX = 64;
+const isKeyChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45; // 0-9 A-Z a-z _ . -
+
+/** The length of the identifier before a keyword at index, or -1 when it is too long or follows a `/`. */
+function keyPrefix(text: string, index: number): number {
+  let i = index;
+  while (i > 0 && isKeyChar(text.charCodeAt(i - 1))) {
+    i--;
+    if (index - i > MAX_KEY_PREFIX) return -1;
+  }
+  return i > 0 && text.charCodeAt(i - 1) === 47 ? -1 : index - i; // `/etc/…-token:` is a path
+}
 // `pwd` only after a separator: `MYSQL_PWD` is a password, `PWD` and `OLDPWD` are directories.
 const KEY_WORDS = String.raw`(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?|(?<=[_.-])pwd)`;
 // Words after the keyword (`SECRET_KEY_BASE`, `GITHUB_TOKEN_RW`); `keep` drops names whose last word says the
@@ -41,7 +60,7 @@ const DESCRIBING = new Set(
 );
 
 const ASSIGNMENT = new RegExp(
-  String.raw`(?<pre>(?<key>${KEY_PREFIX}${KEY_WORDS}${KEY_SUFFIX})${QUOTE}?[ \t]{0,8}(?<op>[=:])[ \t]{0,8}(?<q>${QUOTE}?))${NOT_VAR_REF}` +
+  String.raw`(?<pre>(?<key>${KEY_WORDS}${KEY_SUFFIX})${QUOTE}?[ \t]{0,8}(?<op>[=:])[ \t]{0,8}(?<q>${QUOTE}?))${NOT_VAR_REF}` +
     String.raw`(?<s>(?:(?<=\\")[^"\\\n]{1,1024}(?=\\")|(?<=\\')[^'\\\n]{1,1024}(?=\\')|(?<=")[^"\n]{1,1024}(?=")|(?<=')[^'\n]{1,1024}(?=')|[^\s"'&,;\\]{1,1024}))`,
   'gi',
 );
@@ -62,26 +81,26 @@ function keepAssignment(m: RegExpMatchArray, text: string): boolean {
 }
 
 export const BUILTIN_RULES: readonly Rule[] = [
-  { name: 'pem-private-key', re: /(?<pre>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----)(?<s>[\s\S]*?)(?<post>-----END [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----|$(?![\s\S]))/g },
+  { name: 'pem-private-key', hint: '-----BEGIN ', re: /(?<pre>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----)(?<s>[\s\S]*?)(?<post>-----END [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----|$(?![\s\S]))/g },
   { name: 'aws-access-key-id', re: /(?<![A-Za-z0-9])(?<s>(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16})(?![A-Za-z0-9])/g },
   // The 40-character secret after its name, also when the value is on the next line (`aws configure` files).
   { name: 'aws-secret-access-key', re: /(?<pre>aws_?secret_?access_?key["']?[ \t]{0,8}[=:][ \t]{0,8}(?:\r?\n[ \t]{0,8})?["']?)(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi },
   { name: 'github-token', re: /(?<![A-Za-z0-9_])(?<s>(?:ghp|gho|ghs|ghr|ghu)_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])/g },
-  { name: 'gitlab-token', re: /(?<![A-Za-z0-9_-])(?<s>glpat-[A-Za-z0-9_-]{20,255})/g },
-  { name: 'slack-token', re: /(?<![A-Za-z0-9])(?<s>xox[abposr]-[A-Za-z0-9-]{10,255})/g },
-  { name: 'slack-webhook', re: /(?<pre>hooks\.slack\.com\/services\/)(?<s>[A-Za-z0-9_/-]{8,255})/g },
+  { name: 'gitlab-token', hint: 'glpat-', re: /(?<![A-Za-z0-9_-])(?<s>glpat-[A-Za-z0-9_-]{20,255})/g },
+  { name: 'slack-token', hint: 'xox', re: /(?<![A-Za-z0-9])(?<s>xox[abposr]-[A-Za-z0-9-]{10,255})/g },
+  { name: 'slack-webhook', hint: 'hooks.slack.com/services/', re: /(?<pre>hooks\.slack\.com\/services\/)(?<s>[A-Za-z0-9_/-]{8,255})/g },
   { name: 'stripe-key', re: /(?<![A-Za-z0-9_])(?<s>(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9+/=]{16,255})(?![A-Za-z0-9_])/g },
-  { name: 'google-api-key', re: /(?<![A-Za-z0-9_-])(?<s>AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g },
-  { name: 'npm-token', re: /(?<![A-Za-z0-9_])(?<s>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g },
+  { name: 'google-api-key', hint: 'AIza', re: /(?<![A-Za-z0-9_-])(?<s>AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g },
+  { name: 'npm-token', hint: 'npm_', re: /(?<![A-Za-z0-9_])(?<s>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g },
   {
     name: 'authorization-header',
     // `Authorization: Basic realm="x"` is a challenge's parameter, not a credential.
     re: /(?<pre>\bAuthorization["']?[ \t]{0,8}[:=][ \t]{0,8}["']?(?:Bearer|Basic|Token|Bot)[ \t]{1,8})(?!(?:realm|charset|error|error_description|error_uri|scope|nonce|algorithm|qop|opaque|stale|domain)=)(?<s>[A-Za-z0-9._~+/=-]{1,4096})/gi,
   },
-  { name: 'bearer-token', re: /(?<pre>\bBearer[ \t]{1,8})(?<s>[A-Za-z0-9._~+/-]{20,4096}=*)/g },
-  { name: 'url-password', re: /(?<pre>\b[a-zA-Z][a-zA-Z0-9+.-]{0,30}:\/\/[^\s:/@]{0,128}:)(?<s>[^\s@/]{1,256})(?=@)/g },
-  { name: 'jwt', re: /(?<![A-Za-z0-9_-])(?<s>eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,})/g },
-  { name: 'assignment', re: ASSIGNMENT, keep: keepAssignment },
+  { name: 'bearer-token', hint: 'Bearer', re: /(?<pre>\bBearer[ \t]{1,8})(?<s>[A-Za-z0-9._~+/-]{20,4096}=*)/g },
+  { name: 'url-password', hint: '://', re: /(?<pre>\b[a-zA-Z][a-zA-Z0-9+.-]{0,30}:\/\/[^\s:/@]{0,128}:)(?<s>[^\s@/]{1,256})(?=@)/g },
+  { name: 'jwt', hint: 'eyJ', re: /(?<![A-Za-z0-9_-])(?<s>eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,})/g },
+  { name: 'assignment', re: ASSIGNMENT, keep: keepAssignment, back: keyPrefix },
   {
     name: 'password-flag',
     re: new RegExp(String.raw`(?<pre>--(?:password|passwd|token|secret|api-key)[ \t]{1,4}(?<q>["']?))${NOT_VAR_REF}(?<s>[^\s"']{1,1024})`, 'g'),

@@ -137,13 +137,17 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       }
     }
     for (const rule of BUILTIN_RULES) {
+      // A literal every match contains: one indexOf skips the regex for most text.
+      if (rule.hint !== undefined && !text.includes(rule.hint)) continue;
       for (const m of text.matchAll(rule.re)) {
         const g = m.groups ?? {};
         const s = g.s ?? '';
         if (s === '' || rule.keep?.(m, text)) continue;
-        const start = m.index;
-        const ms = start + (g.pre?.length ?? 0);
-        spans.push({ start, end: start + m[0].length, ms, me: ms + s.length });
+        const back = rule.back ? rule.back(text, m.index) : 0;
+        if (back < 0) continue;
+        const start = m.index - back;
+        const ms = m.index + (g.pre?.length ?? 0);
+        spans.push({ start, end: m.index + m[0].length, ms, me: ms + s.length });
       }
     }
     for (const p of userPatterns) for (const [start, end] of p.spans(text)) spans.push({ start, end, ms: start, me: end });
