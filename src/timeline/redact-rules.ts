@@ -65,6 +65,9 @@ const ASSIGNMENT = new RegExp(
   'gi',
 );
 
+/** At the end of a quoted value: the closing quote, then more words on the line. */
+const QUOTED_THEN_WORDS = /\\?["'][ \t]+[A-Za-z]/y;
+
 function keepAssignment(m: RegExpMatchArray, text: string): boolean {
   const g = m.groups ?? {};
   if (NOT_SECRET_SUFFIX.test(g.key ?? '')) return true;
@@ -74,8 +77,8 @@ function keepAssignment(m: RegExpMatchArray, text: string): boolean {
     if (first !== undefined && first === value.toLowerCase() && DESCRIBING.has(first)) return true;
   } else if (g.op === ':') {
     // `secret: "db-creds" not found`: a quoted name inside a message, not a YAML/JSON value.
-    const after = text.slice((m.index ?? 0) + m[0].length);
-    if (/^\\?["'][ \t]+[A-Za-z]/.test(after)) return true;
+    QUOTED_THEN_WORDS.lastIndex = (m.index ?? 0) + m[0].length;
+    if (QUOTED_THEN_WORDS.test(text)) return true;
   }
   return false;
 }
@@ -92,6 +95,31 @@ export const BUILTIN_RULES: readonly Rule[] = [
   { name: 'stripe-key', re: /(?<![A-Za-z0-9_])(?<s>(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9+/=]{16,255})(?![A-Za-z0-9_])/g },
   { name: 'google-api-key', hint: 'AIza', re: /(?<![A-Za-z0-9_-])(?<s>AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g },
   { name: 'npm-token', hint: 'npm_', re: /(?<![A-Za-z0-9_])(?<s>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g },
+  {
+    // Vendor token formats with a fixed prefix, taken as data from secretlint's recommended preset 13.0.7
+    // (MIT): see docs/redaction.md for the comparison that chose them.
+    name: 'vendor-token',
+    re: new RegExp(
+      String.raw`(?<![A-Za-z0-9_-])(?<s>` +
+        [
+          String.raw`sk-ant-api0\d-[A-Za-z0-9_-]{90,128}AA`, // Anthropic
+          String.raw`sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200}`, // OpenAI
+          String.raw`SG\.[A-Za-z0-9_-]{16,128}\.[A-Za-z0-9_-]{16,128}`, // SendGrid
+          String.raw`hv[sbr]\.[A-Za-z0-9_-]{24,200}`, // HashiCorp Vault
+          String.raw`hf_[A-Za-z]{34}`, // Hugging Face
+          String.raw`shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,64}`, // Shopify
+          String.raw`lin_api_[A-Za-z0-9_]{32,128}`, // Linear
+          String.raw`glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,2}`, // Grafana
+          String.raw`tskey-[a-z]{2,20}-[0-9A-Za-z_]{8,40}-[0-9A-Za-z_]{16,60}`, // Tailscale
+          String.raw`dapi[A-Fa-f0-9]{32}(?:-[0-9])?`, // Databricks
+          String.raw`gsk_[A-Za-z0-9]{52}`, // Groq
+          String.raw`ntn_[0-9]{11}[A-Za-z0-9]{35}`, // Notion
+          String.raw`figd_[A-Za-z0-9_-]{40,200}`, // Figma
+        ].join('|') +
+        String.raw`)(?![A-Za-z0-9_+/=-])`,
+      'g',
+    ),
+  },
   {
     name: 'authorization-header',
     // `Authorization: Basic realm="x"` is a challenge's parameter, not a credential.

@@ -22,6 +22,8 @@ export const MIN_SECRET_LENGTH = 4;
 const MIN_SECRET_LINE_LENGTH = 8;
 /** An incomplete line shorter than this is held back by stream() while it might still become a credential. */
 const PATTERN_WINDOW = 512;
+/** The end of a line that names a value given on the next line (the AWS credentials file layout). */
+const VALUE_ON_NEXT_LINE = /[=:]["']?[ \t]*\r?\n[ \t]*$/;
 /** stream() never holds back more than this; past it, a match still open is masked up to here. */
 const MAX_HOLD = 64 * 1024;
 
@@ -269,7 +271,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         return out;
       }
       out += applySpans(buf, spans, cut);
-      ctx = (ctx + buf.slice(0, cut)).slice(-PATTERN_WINDOW);
+      // Kept only when the text let through ends in a name waiting for its value (`key =` then a line break):
+      // rescanning it with every chunk would cost a sixth of the speed for nothing.
+      const seen = (ctx + buf.slice(0, cut)).slice(-PATTERN_WINDOW);
+      ctx = VALUE_ON_NEXT_LINE.test(seen) ? seen : '';
       pending = buf.slice(cut);
       return out;
     };
