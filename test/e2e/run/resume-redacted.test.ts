@@ -2,7 +2,7 @@
 // is asked for again (here, with no terminal, it must be passed again), and the run says which.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, cliEnv, onlyTimeline, readEvents, runCli, workDir } from '../../helpers/run-cli.js';
+import { cleanup, cliEnv, onlyTimeline, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
 
 afterEach(() => cleanup());
 
@@ -59,5 +59,27 @@ describe('resuming a run whose values were redacted', () => {
     expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`${URL}|${TOKEN}`);
     expect(existsSync(timeline)).toBe(true);
     expect(readFileSync(timeline, 'utf8')).not.toContain('Pw0rdResume1');
+  }, 60_000);
+
+  it.skipIf(!python3Available())('on a terminal, asks again for each redacted value and says why', async () => {
+    const w = workDir();
+    w.write('r.md', RUNBOOK);
+    const env = cliEnv(w.dir);
+    const first = await runCli(['run', 'r.md', '--yes', '--var', `db_url=${URL}`, '--var', `api_token=${TOKEN}`], { cwd: w.dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    const timeline = onlyTimeline(w.dir);
+    const lines = readFileSync(timeline, 'utf8').split('\n');
+    writeFileSync(timeline, `${lines.slice(0, lines.findIndex((l) => l.includes('"type":"step.completed"')) + 1).join('\n')}\n`);
+
+    const t = spawnPty(['run', 'r.md', '--resume', timeline, '--yes'], { cwd: w.dir, env });
+    let at = await t.waitFor('db_url is not in the timeline (it was redacted): enter it again');
+    at = await t.waitFor('db_url', { from: at });
+    t.type(`${URL}\r`);
+    at = await t.waitFor('api_token is not in the timeline (it was redacted): enter it again', { from: at });
+    at = await t.waitFor('api_token', { from: at });
+    t.type(`${TOKEN}\r`);
+    const exit = await t.done;
+    expect(exit.code, t.screen()).toBe(0);
+    expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`${URL}|${TOKEN}`);
   }, 60_000);
 });
