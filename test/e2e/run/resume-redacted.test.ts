@@ -61,6 +61,34 @@ describe('resuming a run whose values were redacted', () => {
     expect(readFileSync(timeline, 'utf8')).not.toContain('Pw0rdResume1');
   }, 60_000);
 
+  it('runs the runbook file when it is unchanged, and refuses when only the redacted source is left for a step to run', async () => {
+    const w = workDir();
+    const book = RUNBOOK.replace(
+      `printf '%s|%s' "{{db_url}}" "{{api_token}}" > used.out`,
+      `PGPASSWORD=Plain0Resume9; printf '%s|%s' "$PGPASSWORD" "{{api_token}}" > used.out`,
+    );
+    w.write('r.md', book);
+    const env = cliEnv(w.dir);
+    const first = await runCli(['run', 'r.md', '--yes', '--var', `db_url=${URL}`, '--var', `api_token=${TOKEN}`], { cwd: w.dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    const timeline = onlyTimeline(w.dir);
+    expect(readFileSync(timeline, 'utf8')).not.toContain('Plain0Resume9');
+    const lines = readFileSync(timeline, 'utf8').split('\n');
+    const died = `${lines.slice(0, lines.findIndex((l) => l.includes('"type":"step.completed"')) + 1).join('\n')}\n`;
+    writeFileSync(timeline, died);
+    const args = ['run', 'r.md', '--resume', timeline, '--yes', '--var', `db_url=${URL}`, '--var', `api_token=${TOKEN}`];
+    // The file is as it was: its step 2 runs with the real password, not `[redacted]`.
+    const resumed = await runCli(args, { cwd: w.dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`Plain0Resume9|${TOKEN}`);
+    // Changed since: the recorded source has `PGPASSWORD=[redacted]` in step 2, which must not run.
+    writeFileSync(timeline, died);
+    w.write('r.md', `${book}\n<!-- edited -->\n`);
+    const refused = await runCli(args, { cwd: w.dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/step 2 of the recorded runbook had a credential redacted; restore .*r\.md as it was/);
+  }, 60_000);
+
   it.skipIf(!python3Available())('on a terminal, asks again for each redacted value and says why', async () => {
     const w = workDir();
     w.write('r.md', RUNBOOK);
