@@ -23,7 +23,7 @@ true
 ## Two
 
 \`\`\`sh
-printf '%s|%s' "{{db_url}}" "{{api_token}}" > used.out
+PGPASSWORD=Plain0Resume9; printf '%s|%s|%s' "{{db_url}}" "$PGPASSWORD" "{{api_token}}" > used.out
 \`\`\`
 `;
 
@@ -31,7 +31,7 @@ const URL = 'postgres://app:Pw0rdResume1@db.internal/app';
 const TOKEN = 'TokResume12345';
 
 describe('resuming a run whose values were redacted', () => {
-  it('refuses to reuse them, names the value, and runs with the value given again', async () => {
+  it('refuses to reuse them, names the value, runs with the value given again, and never runs a redacted command', async () => {
     const w = workDir();
     w.write('r.md', RUNBOOK);
     const env = cliEnv(w.dir);
@@ -42,8 +42,8 @@ describe('resuming a run whose values were redacted', () => {
     expect(events.filter((e) => e.type === 'var.set').map((e) => e['value'])).toEqual(['postgres://app:[redacted]@db.internal/app', '[secret]']);
     // The run as it was when it died after step 1: everything after step 1's step.completed is gone.
     const lines = readFileSync(timeline, 'utf8').split('\n');
-    const cut = lines.findIndex((l) => l.includes('"type":"step.completed"'));
-    writeFileSync(timeline, `${lines.slice(0, cut + 1).join('\n')}\n`);
+    const died = `${lines.slice(0, lines.findIndex((l) => l.includes('"type":"step.completed"')) + 1).join('\n')}\n`;
+    writeFileSync(timeline, died);
     writeFileSync(w.path('used.out'), '');
 
     const refused = await runCli(['run', 'r.md', '--resume', timeline, '--yes'], { cwd: w.dir, env });
@@ -51,42 +51,23 @@ describe('resuming a run whose values were redacted', () => {
     expect(refused.stderr).toMatch(/variable db_url is recorded as redacted in .*: pass --var db_url=VALUE/);
     expect(readFileSync(w.path('used.out'), 'utf8')).toBe('');
 
-    const resumed = await runCli(['run', 'r.md', '--resume', timeline, '--yes', '--var', `db_url=${URL}`, '--var', `api_token=${TOKEN}`], {
-      cwd: w.dir,
-      env,
-    });
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`${URL}|${TOKEN}`);
-    expect(existsSync(timeline)).toBe(true);
-    expect(readFileSync(timeline, 'utf8')).not.toContain('Pw0rdResume1');
-  }, 60_000);
-
-  it('runs the runbook file when it is unchanged, and refuses when only the redacted source is left for a step to run', async () => {
-    const w = workDir();
-    const book = RUNBOOK.replace(
-      `printf '%s|%s' "{{db_url}}" "{{api_token}}" > used.out`,
-      `PGPASSWORD=Plain0Resume9; printf '%s|%s' "$PGPASSWORD" "{{api_token}}" > used.out`,
-    );
-    w.write('r.md', book);
-    const env = cliEnv(w.dir);
-    const first = await runCli(['run', 'r.md', '--yes', '--var', `db_url=${URL}`, '--var', `api_token=${TOKEN}`], { cwd: w.dir, env });
-    expect(first.code, first.stderr).toBe(0);
-    const timeline = onlyTimeline(w.dir);
-    expect(readFileSync(timeline, 'utf8')).not.toContain('Plain0Resume9');
-    const lines = readFileSync(timeline, 'utf8').split('\n');
-    const died = `${lines.slice(0, lines.findIndex((l) => l.includes('"type":"step.completed"')) + 1).join('\n')}\n`;
-    writeFileSync(timeline, died);
+    // Given again, and the runbook file unchanged: step 2 runs as written, its password included (the
+    // recorded source has `PGPASSWORD=[redacted]`).
     const args = ['run', 'r.md', '--resume', timeline, '--yes', '--var', `db_url=${URL}`, '--var', `api_token=${TOKEN}`];
-    // The file is as it was: its step 2 runs with the real password, not `[redacted]`.
     const resumed = await runCli(args, { cwd: w.dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`Plain0Resume9|${TOKEN}`);
-    // Changed since: the recorded source has `PGPASSWORD=[redacted]` in step 2, which must not run.
+    expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`${URL}|Plain0Resume9|${TOKEN}`);
+    expect(existsSync(timeline)).toBe(true);
+    for (const secret of ['Pw0rdResume1', 'Plain0Resume9', TOKEN]) expect(readFileSync(timeline, 'utf8')).not.toContain(secret);
+
+    // The file changed since: only the redacted source is left, and its step 2 must not run.
     writeFileSync(timeline, died);
-    w.write('r.md', `${book}\n<!-- edited -->\n`);
-    const refused = await runCli(args, { cwd: w.dir, env });
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/step 2 of the recorded runbook had a credential redacted; restore .*r\.md as it was/);
+    writeFileSync(w.path('used.out'), '');
+    w.write('r.md', `${RUNBOOK}\n<!-- edited -->\n`);
+    const changed = await runCli(args, { cwd: w.dir, env });
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/step 2 of the recorded runbook had a credential redacted; restore .*r\.md as it was/);
+    expect(readFileSync(w.path('used.out'), 'utf8')).toBe('');
   }, 60_000);
 
   it.skipIf(!python3Available())('on a terminal, asks again for each redacted value and says why', async () => {
@@ -108,6 +89,6 @@ describe('resuming a run whose values were redacted', () => {
     t.type(`${TOKEN}\r`);
     const exit = await t.done;
     expect(exit.code, t.screen()).toBe(0);
-    expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`${URL}|${TOKEN}`);
+    expect(readFileSync(w.path('used.out'), 'utf8')).toBe(`${URL}|Plain0Resume9|${TOKEN}`);
   }, 60_000);
 });
