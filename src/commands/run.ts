@@ -6,12 +6,12 @@ import type { RunOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { resolveRunbook } from '../runbook/load.js';
-import type { Runbook } from '../runbook/model.js';
+import type { Runbook, VarDecl } from '../runbook/model.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook, type RunConfig, type RunOutcome } from '../runner/engine.js';
 import { parseVarFlags, presetValue, validateVar, varsNeeded, type ResolvedVar, type VarNeed } from '../runner/vars.js';
 import { systemClock } from '../adapters/clock.js';
 import { openTimeline } from '../timeline/writer.js';
-import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
+import { createRedactor, loadUserRedactPatterns, runbookSecrets } from '../timeline/redact.js';
 import { VERSION } from '../version.js';
 import { loadStyle } from '../ui/style.js';
 import { formatDuration } from '../report/render-event.js';
@@ -61,8 +61,11 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   const stop = new AbortController();
   let prompter: Awaited<ReturnType<typeof terminalPrompter>> | undefined;
   const vars: ResolvedVar[] = [];
-  for (const need of needs) {
-    const previous = resume?.vars.get(need.name);
+  for (const need0 of needs) {
+    const previous = resume?.vars.get(need0.name);
+    // A value recorded only as [secret]/[redacted] is asked for again; its default stands only if it was used.
+    const again = resume?.redacted.get(need0.name);
+    const need = again !== undefined && again !== 'default' && need0.decl ? { ...need0, decl: withoutDefault(need0.decl) } : need0;
     const preset = flags.values[need.name] !== undefined ? presetValue(need, flags.values, io.env) : (previous ?? presetValue(need, flags.values, io.env));
     const secret = need.decl?.secret ?? false;
     if (preset) {
@@ -72,6 +75,9 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
       continue;
     }
     if (o.dryRun && !io.interactive) continue; // shown as {{name}} in the preview
+    if (again !== undefined && !io.interactive) {
+      throw new UserError(`variable ${need.name} is recorded as ${again === 'default' ? '[secret]' : 'redacted'} in ${o.resume}, so it is needed again: pass --var ${need.name}=VALUE`);
+    }
     if (!io.interactive) {
       // Nobody chose "" here: refuse when a command to run uses the name, or "" is not a valid value.
       const used = runbook.steps.some((s) => s.index >= fromStep && s.commands.some((c) => c.runnable && (c.placeholders.includes(need.name) || c.envRefs.includes(need.name))));
@@ -81,6 +87,7 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
       continue;
     }
     prompter ??= await terminalPrompter(io, stop.signal);
+    if (again !== undefined) streams.stderr.write(`runbook: ${need.name} is not in the timeline (it was redacted): enter it again\n`);
     const value = await prompter.askVar({ name: need.name, secret, validate: (v) => validateVar(need, v), ...describe(need) });
     vars.push({ name: need.name, value, source: 'prompt', secret });
   }
@@ -89,7 +96,7 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
 
   // The timeline is opened before anything runs: if it cannot be written, nothing runs.
   const redactor = createRedactor({
-    secrets: vars.filter((v) => v.secret).map((v) => v.value),
+    secrets: [...vars.filter((v) => v.secret).map((v) => v.value), ...runbookSecrets(runbook)],
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
@@ -158,6 +165,11 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   const resumeHint = outcome.status === 'aborted' && !o.dryRun ? `runbook run --resume ${shortPath(io, path)}` : null;
   streams.stderr.write(renderRunSummary(outcome, style, { stepCount: runbook.steps.length, timelinePath: shortPath(io, path), resumeHint }));
   return outcome.status === 'completed' ? ExitCode.ok : outcome.status === 'failed' ? ExitCode.failed : ExitCode.aborted;
+}
+
+function withoutDefault(decl: VarDecl): VarDecl {
+  const { default: _unused, ...rest } = decl;
+  return rest;
 }
 
 function describe(need: VarNeed): { description?: string; default?: string; choices?: string[]; pattern?: string } {

@@ -2,6 +2,7 @@
 // value never hides the others. Pure.
 import yaml from 'js-yaml';
 import * as v from 'valibot';
+import { compileRedactPattern } from './redact-pattern.js';
 import type { Problem, Runbook, VarDecl } from './model.js';
 import { parseDuration } from './attributes.js';
 
@@ -189,12 +190,9 @@ export function readMeta(fm: FrontMatter, file: string): MetaResult {
           err('field-type', 'redact', 'redact entries must be text');
           continue;
         }
-        try {
-          new RegExp(p);
-          meta.redact.push(p);
-        } catch (e) {
-          err('invalid-pattern', 'redact', `redact pattern ${JSON.stringify(p)} is not a valid regular expression: ${(e as Error).message}`);
-        }
+        const compiled = compileRedactPattern(p);
+        if ('error' in compiled) err('invalid-pattern', 'redact', `redact pattern ${JSON.stringify(p)} cannot be used: ${compiled.error}`);
+        else meta.redact.push(p);
       }
   }
   return { meta, problems, fatal: false };
