@@ -30,7 +30,24 @@ const MAX_DEPTH = 8;
 
 /** The first destructive thing the command does, or undefined. */
 export function findDanger(text: string, opts: DangerOptions = {}): DangerFinding | undefined {
+  // Most commands name no dangerous program at all: a cheap look at their words spares lexing them (every
+  // command of every runbook is judged when `list` reads a library). Values may name one: then always lex.
+  if (!(opts.lookup && text.includes('$')) && !mayBeDangerous(text)) return undefined;
   return scan(text, opts.lookup ?? (() => undefined), 0);
+}
+
+const PROGRAM_NAMES: ReadonlySet<string> = new Set(PROGRAM_RULES.flatMap((r) => r.programs.filter((p): p is string => typeof p === 'string')));
+const PROGRAM_PATTERNS: readonly RegExp[] = PROGRAM_RULES.flatMap((r) => r.programs.filter((p): p is RegExp => typeof p !== 'string'));
+const TEXT_WORDS = /drop|truncate|delete|alter|_backend|\/dev\/|\/proc\/sys/i;
+
+/** Whether any word of the text, quotes and path removed (`r''m`, `"rm"`, `/bin/rm`), is a program of the table. */
+function mayBeDangerous(text: string): boolean {
+  if (TEXT_WORDS.test(text)) return true;
+  for (const token of text.replace(/\\\n/g, '').split(/[\s;&|()<>{}`$=,!]+/)) {
+    const word = basename(token.replace(/["'\\]/g, ''));
+    if (PROGRAM_NAMES.has(word) || PROGRAM_PATTERNS.some((p) => p.test(word))) return true;
+  }
+  return false;
 }
 
 /** The name of the first rule the command matches, or undefined. */
