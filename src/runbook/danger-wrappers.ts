@@ -59,7 +59,6 @@ const WRAPPERS: Record<string, Unwrapper> = {
   },
   doas: simple(['-u', '-C']),
   env: (args) => {
-    const inner: Inner[] = [];
     let i = 0;
     while (i < args.length) {
       const a = args[i] as string;
@@ -73,7 +72,7 @@ const WRAPPERS: Record<string, Unwrapper> = {
       else if (/^[A-Za-z_]\w*=/.test(a)) i++;
       else break;
     }
-    return [...inner, ...rest(args, i)];
+    return rest(args, i);
   },
   // `command -v rm` only looks rm up.
   command: (args) => (args.some((a) => a === '-v' || a === '-V') ? [] : rest(args, skipOptions(args, 0, []))),
@@ -92,6 +91,12 @@ const WRAPPERS: Record<string, Unwrapper> = {
   unshare: simple(['--propagation', '--setgroups', '--map-user', '--map-group']),
   runuser: (args) => su(args),
   xargs: simple(['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter', '--eof', '--replace', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--process-slot-var']),
+  // GNU parallel: the command comes before `:::`; without arguments after it, input lines are commands.
+  parallel: (args) => {
+    const end = args.findIndex((a) => a === ':::' || a === '::::' || a === ':::+');
+    const cmd = args.slice(skipOptions(args, 0, ['-j', '--jobs', '-S', '--sshlogin', '-a', '--arg-file', '--delay', '--timeout', '-d', '--delimiter']), end < 0 ? undefined : end);
+    return script(cmd);
+  },
   // watch hands its arguments to `sh -c` joined by spaces, unless -x (--exec).
   watch: (args) => {
     const i = skipOptions(args, 0, ['-n', '--interval', '-q', '--equexit']);

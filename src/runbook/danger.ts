@@ -38,7 +38,7 @@ export function findDanger(text: string, opts: DangerOptions = {}): DangerFindin
 
 const PROGRAM_NAMES: ReadonlySet<string> = new Set(PROGRAM_RULES.flatMap((r) => r.programs.filter((p): p is string => typeof p === 'string')));
 const PROGRAM_PATTERNS: readonly RegExp[] = PROGRAM_RULES.flatMap((r) => r.programs.filter((p): p is RegExp => typeof p !== 'string'));
-const TEXT_WORDS = /drop|truncate|delete|alter|_backend|\/dev\/|\/proc\/sys/i;
+const TEXT_WORDS = /drop|truncate|delete|alter|_backend|remove|\/dev\/|\/proc\/sys|init\.d\//i;
 
 /** Whether any word of the text, quotes and path removed (`r''m`, `"rm"`, `/bin/rm`), is a program of the table. */
 function mayBeDangerous(text: string): boolean {
@@ -87,7 +87,7 @@ function judgeArgv(argv: string[], lookup: Lookup, depth: number): DangerFinding
   if (argv.length === 0 || depth > MAX_DEPTH) return undefined;
   const prog = basename(argv[0] as string);
   const args = argv.slice(1);
-  const rule = PROGRAM_RULES.find((r) => matches(r, prog, args));
+  const rule = PROGRAM_RULES.find((r) => matches(r, prog, args, argv[0] as string));
   if (rule) return { name: rule.name, match: short(argv.join(' ')), program: prog };
   for (const inner of unwrap(argv) ?? []) {
     const found = 'argv' in inner ? judgeArgv(inner.argv, lookup, depth + 1) : scan(inner.script, lookup, depth + 1);
@@ -96,8 +96,9 @@ function judgeArgv(argv: string[], lookup: Lookup, depth: number): DangerFinding
   return undefined;
 }
 
-function matches(r: ProgramRule, prog: string, args: string[]): boolean {
-  if (!r.programs.some((p) => (typeof p === 'string' ? p === prog : p.test(prog)))) return false;
+function matches(r: ProgramRule, prog: string, args: string[], path: string): boolean {
+  // A pattern may name a directory (`/etc/init.d/…`): it is tried on the path as written too.
+  if (!r.programs.some((p) => (typeof p === 'string' ? p === prog : p.test(prog) || p.test(path)))) return false;
   if (r.unless && args.some((a) => r.unless?.test(a))) return false;
   if (r.arg && !args.some((a) => r.arg?.test(a))) return false;
   if (!r.sub) return true;
