@@ -622,6 +622,16 @@ class Lexer {
         const stop = close < 0 ? s.length : close + 1;
         this.mark(this.i, stop, ctx('single', depth, false));
         this.i = stop;
+      } else if (c === "'") {
+        // In "${x:-'…'}" bash pairs the apostrophes (an odd one is a syntax error) but keeps them as text,
+        // and expands what is between them.
+        const close = s.indexOf("'", this.i + 1);
+        const stop = close < 0 ? s.length : close + 1;
+        this.at[this.i++] = q;
+        while (this.i < stop) {
+          if (s[this.i] === '$' && this.dollar(depth, quote)) continue;
+          this.at[this.i++] = q;
+        }
       } else if (c === '"') this.double(depth);
       else if (c === '$') {
         if (!this.dollar(depth, quote)) this.at[this.i++] = q;

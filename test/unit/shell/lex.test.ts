@@ -60,6 +60,7 @@ const CONTEXTS: [string, string, Quote, number, boolean][] = [
   ['subshell', "( cd /tmp && echo 'X' )", 'single', 0, false],
   ['process substitution', 'diff <(sort X) b', 'plain', 1, false],
   ['${x:-default} in double quotes', 'echo "${v:-X}"', 'double', 0, false],
+  ["apostrophes pair inside \"${x:-'…'}\" but do not quote", `echo "\${v:-'a'}" 'X'`, 'single', 0, false],
   ['$"…" locale string', 'echo $"a X"', 'double', 0, false],
   ['escaped quote is no quote', "echo \\' X", 'plain', 0, false],
 ];
