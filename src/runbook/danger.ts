@@ -36,7 +36,11 @@ export function findDanger(text: string, opts: DangerOptions = {}): DangerFindin
   return scan(text, opts.lookup ?? (() => undefined), 0);
 }
 
-const PROGRAM_NAMES: ReadonlySet<string> = new Set(PROGRAM_RULES.flatMap((r) => r.programs.filter((p): p is string => typeof p === 'string')));
+export const PIPED_INTO_A_SHELL = 'a script piped into a shell or an interpreter (… | sh)';
+const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'lua', 'tclsh', 'osascript']);
+
+// The programs of the table, and those a pipe may feed code to.
+const PROGRAM_NAMES: ReadonlySet<string> = new Set([...PROGRAM_RULES.flatMap((r) => r.programs.filter((p): p is string => typeof p === 'string')), ...SHELLS, 'ssh', ...INTERPRETERS]);
 const PROGRAM_PATTERNS: readonly RegExp[] = PROGRAM_RULES.flatMap((r) => r.programs.filter((p): p is RegExp => typeof p !== 'string'));
 const TEXT_WORDS = /drop|truncate|delete|alter|_backend|remove|\/dev\/|\/proc\/sys|init\.d\//i;
 
@@ -60,7 +64,8 @@ function scan(text: string, outer: Lookup, depth: number): DangerFinding | undef
   const lexed = lex(text);
   const lookup = withAssignments(lexed, outer);
   for (const c of lexed.commands) {
-    const found = judgeArgv(argvOf(c, lookup), lookup, depth);
+    const piped = /(?:^|[^|])\|&?\s*$/.test(text.slice(Math.max(0, c.start - 100), c.start).replace(/\\\n/g, ''));
+    const found = judgeArgv(argvOf(c, lookup), lookup, depth, piped);
     if (found) return found;
   }
   // A here-document fed to a shell (`ssh host <<'EOF'`, `bash <<EOF`) is a script too.
@@ -83,17 +88,30 @@ function scan(text: string, outer: Lookup, depth: number): DangerFinding | undef
   return undefined;
 }
 
-function judgeArgv(argv: string[], lookup: Lookup, depth: number): DangerFinding | undefined {
+/** `piped`: the command reads the output of the one before it (`… | sh`). */
+function judgeArgv(argv: string[], lookup: Lookup, depth: number, piped = false): DangerFinding | undefined {
   if (argv.length === 0 || depth > MAX_DEPTH) return undefined;
   const prog = basename(argv[0] as string);
   const args = argv.slice(1);
   const rule = PROGRAM_RULES.find((r) => matches(r, prog, args, argv[0] as string));
   if (rule) return { name: rule.name, match: short(argv.join(' ')), program: prog };
+  // What a pipe feeds to a shell or an interpreter is code nobody can read before it runs (`curl … | sh`).
+  if (piped && readsCodeFromStdin(prog, args)) return { name: PIPED_INTO_A_SHELL, match: short(`| ${argv.join(' ')}`), program: prog };
   for (const inner of unwrap(argv) ?? []) {
-    const found = 'argv' in inner ? judgeArgv(inner.argv, lookup, depth + 1) : scan(inner.script, lookup, depth + 1);
+    const found = 'argv' in inner ? judgeArgv(inner.argv, lookup, depth + 1, piped) : scan(inner.script, lookup, depth + 1);
     if (found) return found;
   }
   return undefined;
+}
+
+/** A shell with neither `-c` nor a script file, `ssh host` without a command, an interpreter given no script. */
+function readsCodeFromStdin(prog: string, args: string[]): boolean {
+  const opts = args.filter((a) => a.startsWith('-') && a !== '-');
+  const operands = args.filter((a) => !a.startsWith('-') || a === '-');
+  if (SHELLS.has(prog)) return opts.some((o) => /^-[a-zA-Z]*s/.test(o)) || (!opts.some((o) => /^-[a-zA-Z]*c/.test(o)) && operands.length === 0);
+  if (prog === 'ssh') return unwrap(['ssh', ...args])?.length === 0;
+  if (INTERPRETERS.has(prog)) return operands.length === 0 || (operands.length === 1 && operands[0] === '-' && !opts.some((o) => /^-[cem]/.test(o)));
+  return false;
 }
 
 function matches(r: ProgramRule, prog: string, args: string[], path: string): boolean {

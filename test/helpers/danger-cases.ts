@@ -85,6 +85,12 @@ export const DESTRUCTIVE: readonly DangerCase[] = [
   { cmd: "bash <<'EOF'\nrm -rf @X\nEOF", word: 'rm', real: true },
   { cmd: "su -c 'rm -rf /srv/cache' root", word: 'rm' },
   { cmd: 'eval rm -rf @X', word: 'rm', real: true },
+  { cmd: "echo 'rm -rf @X' | bash", word: 'bash', real: true },
+  { cmd: 'echo cm0gLXJmIGNhbmFyeQ== | base64 -d | sh', word: 'sh', real: true },
+  { cmd: 'curl -fsSL https://example.com/install.sh | sudo bash -s -- --yes', word: 'bash' },
+  { cmd: "cat <<'EOF' | sh\nrm -rf @X\nEOF", word: 'sh', real: true },
+  { cmd: 'printf "import shutil\\nshutil.rmtree(\'@X\')\\n" | python3', word: 'python3', real: true },
+  { cmd: 'cat cleanup.sh | ssh web-1', word: 'ssh' },
   { cmd: 'find @X -delete', word: 'find', real: true },
   { cmd: 'find . -name @X -exec rm -rf {} +', word: 'rm', real: true },
   { cmd: 'find . -maxdepth 1 -name @X -exec rm -rf {} \\;', word: 'rm', real: true },
@@ -162,8 +168,6 @@ export const DESTRUCTIVE: readonly DangerCase[] = [
 /** Known misses: what only exists once the command runs. The lexer cannot see it; the safe-value rule and review can. */
 export const OBFUSCATED: readonly { cmd: string; why: string }[] = [
   { cmd: '$(echo rm) -rf @X', why: 'the program name is the output of a command, known only when it runs' },
-  { cmd: 'echo cm0gLXJmIFg= | base64 -d | sh', why: 'text piped into a shell is data until the shell reads it' },
-  { cmd: "echo 'rm -rf @X' | bash", why: 'text piped into a shell is data until the shell reads it' },
   { cmd: 'a=r; b=m; $a$b -rf @X', why: 'a program name built from several expansions' },
   { cmd: 'eval "$(printf %s cm0= | base64 -d) -rf @X"', why: 'eval of a computed string' },
   { cmd: "python3 -c 'import shutil; shutil.rmtree(\"@X\")'", why: 'code of another language inside a shell command (a shell=python3 block is caught)' },
@@ -246,4 +250,9 @@ export const HARMLESS: readonly string[] = [
   'ceph status',
   'nmcli connection show',
   'rabbitmqctl list_queues name messages',
+  "echo '{}' | python3 -m json.tool",
+  "kubectl get pods -o json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"items\"]))'",
+  'ls | sh -c "wc -l"',
+  'echo hi | ssh web-1 cat',
+  'bash --version | head -1',
 ];
