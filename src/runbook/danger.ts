@@ -36,7 +36,7 @@ export function findDanger(text: string, opts: DangerOptions = {}): DangerFindin
   return scan(text, opts.lookup ?? (() => undefined), 0);
 }
 
-export const PIPED_INTO_A_SHELL = 'a script piped into a shell or an interpreter (… | sh)';
+const PIPED_INTO_A_SHELL = 'a script piped into a shell or an interpreter (… | sh)';
 const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'lua', 'tclsh', 'osascript']);
 
 // The programs of the table, and those a pipe may feed code to.
