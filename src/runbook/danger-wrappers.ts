@@ -141,7 +141,15 @@ function su(args: string[]): Inner[] {
   return [];
 }
 
-/** `kubectl exec pod -- cmd`, `docker exec ctr cmd`: what runs inside, or undefined when not an exec. */
+/** `docker run` options that take a value. */
+const RUN_OPTS = [
+  '-v', '--volume', '-e', '--env', '--env-file', '-p', '--publish', '--name', '--network', '--net', '-w', '--workdir', '-u', '--user', '--entrypoint',
+  '--mount', '-l', '--label', '--cpus', '-m', '--memory', '--platform', '--pull', '--restart', '-h', '--hostname', '--add-host', '--device',
+  '--cap-add', '--cap-drop', '--security-opt', '--tmpfs', '--ulimit', '--log-driver', '--log-opt', '--pid', '--ipc', '--uts', '--userns',
+  '--dns', '--gpus', '--shm-size', '--stop-signal', '--stop-timeout', '--health-cmd', '--cidfile', '--runtime', '--group-add',
+];
+
+/** `kubectl exec pod -- cmd`, `docker exec ctr cmd`, `docker run image cmd`: what runs inside, or undefined. */
 function execIn(prog: string, args: string[]): Inner[] | undefined {
   if (prog === 'kubectl' || prog === 'oc' || prog === 'k') {
     const i = skipOptions(args, 0, ['-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--token', '--as']);
@@ -155,6 +163,7 @@ function execIn(prog: string, args: string[]): Inner[] | undefined {
   if (prog === 'docker' || prog === 'podman' || prog === 'nerdctl') {
     let i = skipOptions(args, 0, ['-H', '--host', '--context', '--config']);
     if (args[i] === 'container') i++;
+    if (args[i] === 'run') return rest(args, skipOptions(args, i + 1, RUN_OPTS) + 1); // `docker run [opts] IMAGE cmd…`
     if (args[i] !== 'exec') return undefined;
     i = skipOptions(args, i + 1, ['-e', '--env', '-u', '--user', '-w', '--workdir', '--env-file', '--detach-keys']);
     return rest(args, i + 1);
