@@ -50,7 +50,7 @@ function assignedNames(text: string): Set<string> {
 
 /** Whether an expanded name is one we would ask the operator for: upper-case, not ours, not the shell's. */
 export function isAskableRef(name: string): boolean {
-  return /^[A-Z_][A-Z0-9_]*$/.test(name) && /[A-Z]/.test(name) && !WELL_KNOWN.has(name) && !isReservedName(name);
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) && /[A-Z]/.test(name) && !WELL_KNOWN.has(name) && !name.startsWith('BASH_') && !isReservedName(name);
 }
 
 /**

@@ -46,6 +46,11 @@ export interface Reparse {
 }
 
 const WRAPPERS = new Set(['sudo', 'doas', 'env', 'command', 'builtin', 'exec', 'nice', 'nohup', 'time', 'timeout', 'stdbuf', 'setsid', 'ionice', 'chrt', 'xargs']);
+/** Options of a wrapper that take the next word as their argument (`sudo -u root`, `timeout -s KILL`). */
+const OPTION_ARGS: Record<string, RegExp> = {
+  sudo: /^-[A-Za-z]*[ugCDhprtUT]$/, doas: /^-[A-Za-z]*[uC]$/, env: /^-[A-Za-z]*[uCS]$/, nice: /^-n$/, timeout: /^-[sk]$/,
+  ionice: /^-[cnp]$/, xargs: /^-[IEdLnPs]$/, stdbuf: /^-[ioe]$/,
+};
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'busybox', 'su', 'fish']);
 const SSH_ARG_OPTIONS = /^-[46AaCfGgKkMNnqsTtVvXxYy]*[BbcDEeFIiJLlmOopQRSWw]$/;
 const base = (w: Word | undefined): string | null => (w?.value == null ? null : (w.value.split('/').pop() ?? w.value));
@@ -57,9 +62,14 @@ export function reparsedWords(cmd: SimpleCommand): { word: Word; why: string }[]
   let k = 0;
   // Past wrappers and their options: `sudo -u root eval …` is still eval.
   while (k < ws.length && WRAPPERS.has(base(ws[k]) ?? '')) {
-    const wrapper = base(ws[k]);
+    const wrapper = base(ws[k]) as string;
     k++;
-    while (k < ws.length && (/^-/.test(ws[k]?.value ?? '') || (wrapper === 'env' && /^[A-Za-z_]\w*=/.test(ws[k]?.raw ?? '')))) k++;
+    for (;;) {
+      const v = ws[k]?.value ?? '';
+      if (wrapper === 'env' && /^[A-Za-z_]\w*=/.test(ws[k]?.raw ?? '')) k++;
+      else if (/^-/.test(v)) k += OPTION_ARGS[wrapper]?.test(v) ? 2 : 1;
+      else break;
+    }
     if (wrapper === 'timeout' && k < ws.length) k++; // the duration
   }
   const first = base(ws[k]);
