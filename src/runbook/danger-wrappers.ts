@@ -116,6 +116,11 @@ const WRAPPERS: Record<string, Unwrapper> = {
     return script(args.slice(i + 1));
   },
   su: (args) => su(args),
+  coproc: simple([]),
+  noglob: simple([]),
+  unbuffer: simple([]),
+  // `script -qc 'cmd' /dev/null` runs cmd under a pseudo-terminal.
+  script: (args) => su(args),
   eval: (args) => script(args),
   busybox: (args) => rest(args, 0),
   sh: shell,
@@ -131,11 +136,11 @@ const WRAPPERS: Record<string, Unwrapper> = {
 };
 for (const s of SHELLS) WRAPPERS[s] = shell;
 
-/** `su [-] [user] -c 'script'`: only the script runs something we can see (without -c it is a login shell). */
+/** `su [-] [user] -c 'script'` (also `script -qc`): only the script runs something we can see (without -c, a shell). */
 function su(args: string[]): Inner[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
-    if (a === '-c' || a === '--command') return script(args.slice(i + 1, i + 2));
+    if (a === '-c' || a === '--command' || /^-[a-zA-Z]+c$/.test(a)) return script(args.slice(i + 1, i + 2));
     if (a.startsWith('--command=')) return [{ script: a.slice('--command='.length) }];
   }
   return [];

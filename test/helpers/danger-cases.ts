@@ -98,6 +98,7 @@ export const DESTRUCTIVE: readonly DangerCase[] = [
   { cmd: 'flock .lock rm -rf @X', word: 'rm', real: true },
   { cmd: "flock .lock -c 'rm -rf @X'", word: 'rm', real: true },
   { cmd: 'busybox rm -rf @X', word: 'rm' },
+  { cmd: "script -qc 'rm -rf @X' /dev/null", word: 'rm', real: true },
   { cmd: 'shred -u @X/file', word: 'shred' },
   // The destructive commands of everyday runbooks.
   { cmd: 'kill -9 1234', word: 'kill' },
