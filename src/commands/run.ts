@@ -6,9 +6,10 @@ import type { RunOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { resolveRunbook } from '../runbook/load.js';
-import type { Runbook, VarDecl } from '../runbook/model.js';
+import type { Runbook } from '../runbook/model.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook, type RunConfig, type RunOutcome } from '../runner/engine.js';
-import { parseVarFlags, presetValue, validateVar, varsNeeded, type ResolvedVar, type VarNeed } from '../runner/vars.js';
+import { parseVarFlags } from '../runner/vars.js';
+import { resolveVars } from './resolve-vars.js';
 import { systemClock } from '../adapters/clock.js';
 import { openTimeline } from '../timeline/writer.js';
 import { createRedactor, loadUserRedactPatterns, runbookSecrets } from '../timeline/redact.js';
@@ -55,44 +56,20 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   }
 
   // Values: --var, then the environment, then a default, then the operator (masked for secrets).
-  const needs = varsNeeded(runbook, fromStep);
-  for (const n of runbook.steps.flatMap((s) => s.commands.flatMap((c) => c.placeholders)))
-    if (!needs.some((x) => x.name === n)) needs.push({ name: n, implicit: true });
   const stop = new AbortController();
   let prompter: Awaited<ReturnType<typeof terminalPrompter>> | undefined;
-  const vars: ResolvedVar[] = [];
-  for (const need0 of needs) {
-    const previous = resume?.vars.get(need0.name);
-    // A value recorded only as [secret]/[redacted] is asked for again; its default stands only if it was used.
-    const again = resume?.redacted.get(need0.name);
-    const need = again !== undefined && again !== 'default' && need0.decl ? { ...need0, decl: withoutDefault(need0.decl) } : need0;
-    const preset = flags.values[need.name] !== undefined ? presetValue(need, flags.values, io.env) : (previous ?? presetValue(need, flags.values, io.env));
-    const secret = need.decl?.secret ?? false;
-    if (preset) {
-      const problem = validateVar(need, preset.value);
-      if (problem) throw new UserError(`variable ${problem}${preset.source === 'flag' ? ' (from --var)' : preset.source === 'env' ? ' (from the environment)' : ' (the runbook default)'}`);
-      vars.push({ name: need.name, value: preset.value, source: preset.source, secret });
-      continue;
-    }
-    if (o.dryRun && !io.interactive) continue; // shown as {{name}} in the preview
-    if (again !== undefined && !io.interactive) {
-      throw new UserError(`variable ${need.name} is recorded as ${again === 'default' ? '[secret]' : 'redacted'} in ${o.resume}, so it is needed again: pass --var ${need.name}=VALUE`);
-    }
-    if (!io.interactive) {
-      // Nobody chose "" here: refuse when a command to run uses the name, or "" is not a valid value.
-      const used = runbook.steps.some((s) => s.index >= fromStep && s.commands.some((c) => c.runnable && (c.placeholders.includes(need.name) || c.envRefs.includes(need.name))));
-      if (need.implicit || need.decl?.required || used || validateVar(need, '') !== null)
-        throw new UserError(`variable ${need.name} has no value and there is no terminal to ask on: pass --var ${need.name}=VALUE`);
-      vars.push({ name: need.name, value: '', source: 'default', secret });
-      continue;
-    }
-    prompter ??= await terminalPrompter(io, stop.signal);
-    if (again !== undefined) streams.stderr.write(`runbook: ${need.name} is not in the timeline (it was redacted): enter it again\n`);
-    const value = await prompter.askVar({ name: need.name, secret, validate: (v) => validateVar(need, v), ...describe(need) });
-    vars.push({ name: need.name, value, source: 'prompt', secret });
-  }
-  for (const [name, value] of Object.entries(flags.values))
-    if (!vars.some((v) => v.name === name)) vars.push({ name, value, source: 'flag', secret: false });
+  const vars = await resolveVars({
+    runbook,
+    fromStep,
+    flags: flags.values,
+    freeText: o.freeText ?? [],
+    env: io.env,
+    interactive: io.interactive,
+    dryRun: o.dryRun,
+    ...(resume ? { previous: resume.vars, redacted: resume.redacted, resumePath: o.resume ?? '' } : {}),
+    notice: (line) => streams.stderr.write(`runbook: ${line}\n`),
+    prompter: async () => (prompter ??= await terminalPrompter(io, stop.signal)),
+  });
 
   // The timeline is opened before anything runs: if it cannot be written, nothing runs.
   const redactor = createRedactor({
@@ -165,21 +142,6 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   const resumeHint = outcome.status === 'aborted' && !o.dryRun ? `runbook run --resume ${shortPath(io, path)}` : null;
   streams.stderr.write(renderRunSummary(outcome, style, { stepCount: runbook.steps.length, timelinePath: shortPath(io, path), resumeHint }));
   return outcome.status === 'completed' ? ExitCode.ok : outcome.status === 'failed' ? ExitCode.failed : ExitCode.aborted;
-}
-
-function withoutDefault(decl: VarDecl): VarDecl {
-  const { default: _unused, ...rest } = decl;
-  return rest;
-}
-
-function describe(need: VarNeed): { description?: string; default?: string; choices?: string[]; pattern?: string } {
-  const out: { description?: string; default?: string; choices?: string[]; pattern?: string } = {};
-  if (need.decl?.description) out.description = need.decl.description;
-  else if (need.implicit) out.description = 'used as $' + need.name;
-  if (need.decl?.default !== undefined) out.default = need.decl.default;
-  if (need.decl?.choices) out.choices = need.decl.choices;
-  if (need.decl?.pattern !== undefined) out.pattern = need.decl.pattern;
-  return out;
 }
 
 /** A runbook named on the command line, refused when its lint errors change what would run. */
