@@ -26,7 +26,7 @@ export async function* linesBackward(fh: FileHandle, size: number): AsyncGenerat
     let want = BLOCK;
     for (;;) {
       const from = Math.max(0, pos - want);
-      const blk = Buffer.alloc(pos - from);
+      const blk = Buffer.allocUnsafe(pos - from); // filled by readFully, or it throws
       await readFully(fh, blk, from);
       parts.push(blk);
       pos = from;
