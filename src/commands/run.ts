@@ -126,8 +126,8 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     if (existing?.isFile() && existing.size > 0) throw new UserError(`${o.timeline} already holds a run: continue it with --resume ${o.timeline}, or choose a new file`);
   }
   const sink = timelinePath
-    ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true })
-    : await createTimeline(io, runbook.id, redactor);
+    ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true, lazySync: o.dryRun })
+    : await createTimeline(io, runbook.id, redactor, new Date(), o.dryRun);
   const path = sink.path;
 
   const style = await loadStyle(io.colorErr);

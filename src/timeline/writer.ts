@@ -25,6 +25,11 @@ export interface OpenTimelineOptions {
   owner?: boolean;
   /** Told who holds the lock when an append has waited for it a while (default: a line on stderr). */
   onLockWait?: (message: string) => void;
+  /**
+   * Events need not be on disk when append resolves; they are synced within OUTPUT_SYNC_MS and on close.
+   * For a dry run, which executes nothing: one fdatasync per event made a long preview take minutes.
+   */
+  lazySync?: boolean;
 }
 
 export interface TimelineWriter extends EventSink {
@@ -130,7 +135,8 @@ class Writer implements TimelineWriter {
       if (body.type === 'command.finished') bodies.push(...this.drainStreams((s) => s.id === body.id));
       if (body.type === 'run.finished') bodies.push(...this.drainStreams(() => true));
       bodies.push(this.redactBody(body));
-      const events = await this.writeBodies(bodies, true);
+      const events = await this.writeBodies(bodies, !this.opts.lazySync);
+      if (this.opts.lazySync) this.scheduleSync();
       return events[events.length - 1] as TimelineEvent;
     });
   }
