@@ -44,9 +44,10 @@ describe('huge lines are linear to read', () => {
     const [f10, f50] = [file(10), file(50)];
     let ratio = (await secondsToRead(f50)) / (await secondsToRead(f10));
     // The machine is shared: a second measurement (best of two) before concluding.
-    if (ratio >= 12) ratio = Math.min(ratio, (await secondsToRead(f50)) / (await secondsToRead(f10)));
-    // Linear is 5; the quadratic reader measured 21 (0.33 s and 6.8 s).
-    expect(ratio).toBeLessThan(12);
+    if (ratio >= 14) ratio = Math.min(ratio, (await secondsToRead(f50)) / (await secondsToRead(f10)));
+    // Linear is 5 (7 to 9 measured on a loaded machine: big strings cost the collector more); the quadratic
+    // reader measured 19 to 21 (0.33 s and 6.8 s).
+    expect(ratio).toBeLessThan(14);
   }, 60_000);
 
   it('the tail reader (status, and every append after another writer) gets past a 50 MB last line in linear time', async () => {
