@@ -135,8 +135,10 @@ class Writer implements TimelineWriter {
       if (body.type === 'command.finished') bodies.push(...this.drainStreams((s) => s.id === body.id));
       if (body.type === 'run.finished') bodies.push(...this.drainStreams(() => true));
       bodies.push(this.redactBody(body));
-      const events = await this.writeBodies(bodies, !this.opts.lazySync);
-      if (this.opts.lazySync) this.scheduleSync();
+      // Even a lazy writer syncs the run's end: a failure to get the run on disk is reported, not swallowed.
+      const lazy = this.opts.lazySync === true && body.type !== 'run.finished';
+      const events = await this.writeBodies(bodies, !lazy);
+      if (lazy) this.scheduleSync();
       return events[events.length - 1] as TimelineEvent;
     });
   }
