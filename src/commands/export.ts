@@ -1,6 +1,7 @@
 // `runbook export`: a timeline as a postmortem draft (markdown), an asciinema recording (cast) or a summary (json).
-import { open } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants as C } from 'node:fs';
+import { lstat, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { UserError, describeSystemError } from '../errors.js';
@@ -29,16 +30,28 @@ function stdoutSink(io: Io): Sink {
   return { write: (s) => out.write(s), close: () => out.flush() };
 }
 
+/**
+ * `-o FILE`. Never written through a symbolic link (in a shared folder one could point at any file root may
+ * write): the export goes to a new file (O_EXCL, mode 0600: it holds what the timeline holds) next to FILE,
+ * renamed over FILE once complete. A device or pipe named directly (`-o /dev/null`) is written as it is.
+ */
 async function fileSink(path: string): Promise<Sink> {
   const fail = (err: unknown): UserError => new UserError(`cannot write ${path}: ${describeSystemError(err)}`);
-  const fh = await open(path, 'w').catch((err: unknown) => {
+  const existing = await lstat(path).catch(() => null);
+  if (existing?.isSymbolicLink()) throw new UserError(`cannot write ${path}: it is a symbolic link; an export is never written through one`);
+  const inPlace = existing !== null && !existing.isFile() && !existing.isDirectory();
+  const target = inPlace ? path : join(dirname(path), `.${basename(path)}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  const flags = inPlace ? C.O_WRONLY | C.O_NOFOLLOW : C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW;
+  const fh = await open(target, flags, 0o600).catch((err: unknown) => {
     throw fail(err);
   });
+  let failed = false;
   let buf = '';
   const drain = async (): Promise<void> => {
     const chunk = buf;
     buf = '';
     await fh.write(chunk).catch((err: unknown) => {
+      failed = true;
       throw fail(err);
     });
   };
@@ -52,6 +65,14 @@ async function fileSink(path: string): Promise<Sink> {
         await drain();
       } finally {
         await fh.close();
+        if (!inPlace) {
+          if (failed) await unlink(target).catch(() => undefined);
+          else
+            await rename(target, path).catch(async (err: unknown) => {
+              await unlink(target).catch(() => undefined);
+              throw fail(err);
+            });
+        }
       }
     },
   };

@@ -11,6 +11,7 @@ import { summarizeTimeline } from '../timeline/status.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { readFirstLine, tryParse } from '../timeline/tail.js';
 import { openTimeline } from '../timeline/writer.js';
+import { noteTooLong } from '../timeline/limits.js';
 import { systemClock } from '../adapters/clock.js';
 import { relativeTo } from './shared.js';
 import { neutralize } from '../ui/neutralize.js';
@@ -18,6 +19,8 @@ import { normalizeText, readMeta, splitFrontMatter } from '../runbook/front-matt
 
 export async function note(text: string, options: TimelineTarget, io: Io): Promise<number> {
   if (text.trim() === '') throw new UserError('a note needs some text: runbook note "what happened"');
+  const tooLong = noteTooLong(text);
+  if (tooLong) throw new UserError(tooLong);
   const event = await record({ type: 'note', text, actor: actorName(io.env) }, options, io);
   io.stderr.write(`note recorded in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
   return ExitCode.ok;
@@ -27,6 +30,8 @@ export async function mark(what: string, text: string, options: TimelineTarget, 
   if (!(MARK_WHATS as readonly string[]).includes(what)) {
     throw new UserError(`cannot mark "${what}": use one of ${MARK_WHATS.join(', ')} (runbook mark mitigated "rolled back")`);
   }
+  const tooLong = noteTooLong(text, 'mark');
+  if (tooLong) throw new UserError(tooLong);
   const event = await record({ type: 'mark', what: what as MarkWhat, text, actor: actorName(io.env) }, options, io);
   io.stderr.write(`marked ${what} in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
   return ExitCode.ok;

@@ -78,8 +78,8 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
   const sink = timelinePath
-    ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true })
-    : await createTimeline(io, runbook.id, redactor);
+    ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true, lazySync: o.dryRun })
+    : await createTimeline(io, runbook.id, redactor, new Date(), o.dryRun);
   const path = sink.path;
 
   const style = await loadStyle(io.colorErr);

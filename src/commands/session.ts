@@ -14,12 +14,12 @@ import type { Redactor } from '../timeline/redact.js';
  * A new timeline `<stamp>-<name>.jsonl` in the timeline folder. Two runs started in the same second get
  * `-2`, `-3`, … rather than an error: at 3 a.m. a second responder must not be refused.
  */
-export async function createTimeline(io: Io, name: string, redactor: Redactor, started = new Date()): Promise<TimelineWriter> {
+export async function createTimeline(io: Io, name: string, redactor: Redactor, started = new Date(), lazySync = false): Promise<TimelineWriter> {
   const base = resolve(timelineDir(io.env, io.cwd), timelineFileName(started, name)).replace(/\.jsonl$/, '');
   for (let n = 1; ; n++) {
     const path = n === 1 ? `${base}.jsonl` : `${base}-${n}.jsonl`;
     try {
-      return await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true });
+      return await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true, lazySync });
     } catch (err) {
       if (!(err instanceof UserError && /already exists/.test(err.message)) || n >= 50) throw err;
     }

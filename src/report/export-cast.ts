@@ -38,6 +38,19 @@ export interface CastEncoder {
   readonly widest: number;
 }
 
+/** Code points in s, counted in place: spreading a 100 MB line into an array of characters took gigabytes. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const prev = s.charCodeAt(i - 1);
+      if (prev >= 0xd800 && prev <= 0xdbff) n--; // a surrogate pair is one code point
+    }
+  }
+  return n;
+}
+
 /** Idle gaps longer than `maxIdleMs` (default 2 s) are cut to it, as `replay` does. */
 export function createCastEncoder(style: Style, opts: { maxIdleMs?: number } = {}): CastEncoder {
   const maxIdle = opts.maxIdleMs ?? 2000;
@@ -52,7 +65,7 @@ export function createCastEncoder(style: Style, opts: { maxIdleMs?: number } = {
     const plain = s.includes('\u001b') ? stripAnsi(s) : s;
     const lines = plain.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const w = (i === 0 ? col : 0) + [...(lines[i] ?? '')].length;
+      const w = (i === 0 ? col : 0) + codePoints(lines[i] ?? '');
       if (w > widest) widest = w;
       // The last part has no newline after it: that line goes on in the next frame.
       if (i === lines.length - 1) col = w;

@@ -5,6 +5,7 @@ import type { EventBody, RunMode, RunStatus, TimelineEvent } from '../timeline/e
 import { AbortedError, TimelineWriteError } from '../errors.js';
 import type { Clock, EventSink, ExecResult, Executor, Prompter, View } from './ports.js';
 import { createCapture } from './capture.js';
+import { noteTooLong } from '../timeline/limits.js';
 import { placeholderNames } from '../runbook/shell-scan.js';
 import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
@@ -241,7 +242,9 @@ class Run {
       if (choice === 'skip') return skip();
       if (choice === 'note') {
         const text = (await p.prompter.note()).trim();
-        if (text) await this.emit({ type: 'note', text, actor: cfg.actor });
+        const tooLong = noteTooLong(text);
+        if (tooLong) p.view.message(`not recorded: ${tooLong}`, 'warn');
+        else if (text) await this.emit({ type: 'note', text, actor: cfg.actor });
         continue;
       }
       if (choice === 'edit') {
@@ -307,17 +310,20 @@ class Run {
     }
     // On disk before the command is spawned (the sink syncs before resolving).
     await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger });
+    const interrupt = new AbortController();
     let writeFailure: unknown = null;
     let pending: Promise<void> = Promise.resolve();
     const capture = createCapture((stream, data) => {
+      if (writeFailure) return; // nothing more can be recorded
       pending = pending.then(() => p.sink.appendOutput({ type: 'command.output', id: c.id, stream, data })).catch((err) => {
         if (!writeFailure) {
           writeFailure = err;
           p.view.message(err instanceof Error ? err.message : String(err), 'error');
+          // Nothing may run unrecorded: stop the command now (its process group, as on Ctrl-C).
+          interrupt.abort('interrupt');
         }
       });
     });
-    const interrupt = new AbortController();
     const onStop = (): void => interrupt.abort('terminate');
     p.stop?.addEventListener('abort', onStop, { once: true });
     p.onCommand?.(interrupt);

@@ -40,27 +40,29 @@ export function checkEvent(value: unknown, where: string): string | null {
 
 /** Turns bytes into ReadItems; keeps the incomplete last line until more bytes (or the end) come. */
 export class LineDecoder {
-  private carry: Buffer | null = null;
+  /** The incomplete last line, as the pieces it arrived in: joined once when its '\n' comes (linear in its size). */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
   private line = 0;
 
   constructor(private readonly path: string) {}
 
   /** Bytes consumed into complete lines so far is (total fed - pendingBytes). */
   get pendingBytes(): number {
-    return this.carry?.length ?? 0;
+    return this.carryBytes;
   }
 
   /** Feed bytes; items for every complete line are pushed onto out. */
   feed(data: Buffer, out: ReadItem[]): void {
     let start = 0;
-    if (this.carry) {
+    if (this.carryBytes > 0) {
       const nl = data.indexOf(0x0a);
       if (nl < 0) {
-        this.carry = Buffer.concat([this.carry, data]);
+        this.keep(data); // the caller reuses its buffer: keep a copy
         return;
       }
-      const whole = Buffer.concat([this.carry, data.subarray(0, nl)]);
-      this.carry = null;
+      const whole = Buffer.concat([...this.carry, data.subarray(0, nl)]);
+      this.dropCarry();
       this.handle(whole.toString('utf8'), out, false);
       start = nl + 1;
     }
@@ -71,25 +73,33 @@ export class LineDecoder {
       for (const l of lines) this.handle(l, out, false);
       start = lastNl + 1;
     }
-    if (start < data.length) this.carry = Buffer.from(data.subarray(start));
+    if (start < data.length) this.keep(data.subarray(start));
+  }
+
+  private keep(bytes: Buffer): void {
+    this.carry.push(Buffer.from(bytes));
+    this.carryBytes += bytes.length;
   }
 
   /** End of file: the incomplete last line, if any, is an event when it parses, else a torn line. */
   end(out: ReadItem[]): void {
-    if (!this.carry) return;
-    const text = this.carry.toString('utf8');
-    this.carry = null;
-    this.handle(text, out, true);
+    const rest = this.pending;
+    if (!rest) return;
+    this.dropCarry();
+    this.handle(rest.toString('utf8'), out, true);
   }
 
   /** The incomplete last line's bytes so far. */
   get pending(): Buffer | null {
-    return this.carry;
+    if (this.carryBytes === 0) return null;
+    if (this.carry.length > 1) this.carry = [Buffer.concat(this.carry)];
+    return this.carry[0] as Buffer;
   }
 
   /** Forget the incomplete last line (the file was cut back under it). */
   dropCarry(): void {
-    this.carry = null;
+    this.carry = [];
+    this.carryBytes = 0;
   }
 
   private handle(text: string, out: ReadItem[], last: boolean): void {

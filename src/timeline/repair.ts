@@ -56,7 +56,8 @@ async function moveAside(fh: FileHandle, path: string, from: number, size: numbe
   for (let n = 1; ; n++) {
     let out: FileHandle;
     try {
-      out = await fsp.open(`${path}.torn-${n}`, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
+      // O_EXCL: an existing name, a planted symbolic link included, is skipped, never written through.
+      out = await fsp.open(`${path}.torn-${n}`, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw err;

@@ -2,6 +2,7 @@
 import type { FileHandle } from 'node:fs/promises';
 
 const BLOCK = 64 * 1024;
+const MAX_BLOCK = 16 * 1024 * 1024;
 
 export interface TailLine {
   /** Byte offset of the first byte of the line. */
@@ -18,12 +19,23 @@ export async function* linesBackward(fh: FileHandle, size: number): AsyncGenerat
   if (size === 0) return;
   let pos = size; // tail holds bytes [pos, pos + tail.length)
   let tail: Buffer = Buffer.alloc(0);
+  // Read back to the previous '\n' (or the start) and join once: a line of n bytes costs O(n), however long it
+  // is. (Joining block by block cost O(n²): minutes for a 100 MB line.) Blocks grow while no '\n' turns up.
   const readBlock = async (): Promise<void> => {
-    const from = Math.max(0, pos - BLOCK);
-    const blk = Buffer.alloc(pos - from);
-    await readFully(fh, blk, from);
-    tail = tail.length ? Buffer.concat([blk, tail]) : blk;
-    pos = from;
+    const parts: Buffer[] = [];
+    let want = BLOCK;
+    for (;;) {
+      const from = Math.max(0, pos - want);
+      const blk = Buffer.allocUnsafe(pos - from); // filled by readFully, or it throws
+      await readFully(fh, blk, from);
+      parts.push(blk);
+      pos = from;
+      if (pos === 0 || blk.includes(0x0a)) break;
+      want = Math.min(want * 2, MAX_BLOCK);
+    }
+    if (tail.length) parts.unshift(tail);
+    parts.reverse(); // read from the end backwards: the earliest bytes come first
+    tail = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
   };
   await readBlock();
   let newline = tail[tail.length - 1] === 0x0a;

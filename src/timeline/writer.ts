@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { ExitCode, TimelineWriteError, UserError, describeSystemError } from '../errors.js';
 import type { Clock, EventSink } from '../runner/ports.js';
 import { SCHEMA_VERSION, mapTextFields, type EventBody, type TimelineEvent } from './events.js';
-import { LockTimeoutError, lockPathOf, ownerPathOf, withLock, writeOwner } from './lock.js';
+import { LockFileError, LockTimeoutError, lockPathOf, ownerPathOf, withLock, writeOwner } from './lock.js';
 import type { RedactStream, Redactor } from './redact.js';
 import { repairTail } from './repair.js';
 import { envelopeOf, readFirstLine, tryParse } from './tail.js';
@@ -23,6 +23,13 @@ export interface OpenTimelineOptions {
   create: boolean;
   /** This process is the live runner of the timeline: keep `<path>.owner` while open. */
   owner?: boolean;
+  /** Told who holds the lock when an append has waited for it a while (default: a line on stderr). */
+  onLockWait?: (message: string) => void;
+  /**
+   * Events need not be on disk when append resolves; they are synced within OUTPUT_SYNC_MS and on close.
+   * For a dry run, which executes nothing: one fdatasync per event made a long preview take minutes.
+   */
+  lazySync?: boolean;
 }
 
 export interface TimelineWriter extends EventSink {
@@ -36,7 +43,7 @@ export { lockPathOf, ownerPathOf };
 
 function writeError(path: string, err: unknown): UserError {
   if (err instanceof UserError) return err;
-  if (err instanceof LockTimeoutError) return new TimelineWriteError(path, err.message);
+  if (err instanceof LockTimeoutError || err instanceof LockFileError) return new TimelineWriteError(path, err.message);
   // "ENOSPC: no space left on device, write" -> "ENOSPC: no space left on device"
   return new TimelineWriteError(path, describeSystemError(err).replace(/, [a-z]+$/, ''));
 }
@@ -49,11 +56,15 @@ export async function openTimeline(path: string, opts: OpenTimelineOptions): Pro
     throw writeError(path, err);
   }
   try {
-    const flags = C.O_RDWR | C.O_APPEND | C.O_CREAT | (opts.create ? C.O_EXCL : 0);
+    // O_NOFOLLOW: a symbolic link planted in a shared folder must not make us append to (or create) its target.
+    const flags = C.O_RDWR | C.O_APPEND | C.O_CREAT | C.O_NOFOLLOW | (opts.create ? C.O_EXCL : 0);
     fh = await fsp.open(path, flags, 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST' && opts.create) {
       throw new UserError(`timeline ${path} already exists: choose another file, or --resume it`, ExitCode.usage);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new TimelineWriteError(path, 'it is a symbolic link; a timeline is never written through one (give the file it points to)');
     }
     throw writeError(path, err);
   }
@@ -124,7 +135,10 @@ class Writer implements TimelineWriter {
       if (body.type === 'command.finished') bodies.push(...this.drainStreams((s) => s.id === body.id));
       if (body.type === 'run.finished') bodies.push(...this.drainStreams(() => true));
       bodies.push(this.redactBody(body));
-      const events = await this.writeBodies(bodies, true);
+      // Even a lazy writer syncs the run's end: a failure to get the run on disk is reported, not swallowed.
+      const lazy = this.opts.lazySync === true && body.type !== 'run.finished';
+      const events = await this.writeBodies(bodies, !lazy);
+      if (lazy) this.scheduleSync();
       return events[events.length - 1] as TimelineEvent;
     });
   }
@@ -286,7 +300,8 @@ class Writer implements TimelineWriter {
     };
     if (!this.regular) return work();
     try {
-      return await withLock(lockPathOf(this.path), work);
+      const onWait = this.opts.onLockWait ?? ((m: string) => void process.stderr.write(`runbook: ${m}\n`));
+      return await withLock(lockPathOf(this.path), work, { onWait });
     } catch (err) {
       throw writeError(this.path, err);
     }

@@ -114,6 +114,13 @@ describe('engine: walking a runbook with an operator', () => {
     expect(r.executed).toHaveLength(1);
   });
 
+  it('note over 64 KiB: not recorded, the operator is told why, and the command is offered again', async () => {
+    const r = await run(['s', 'n', 'x'.repeat(64 * 1024 + 1), 'r', 's', 's']);
+    expect(r.events.filter((e) => e.type === 'note')).toHaveLength(0);
+    expect(r.messages.join('\n')).toMatch(/not recorded: a note is at most 64 KiB/);
+    expect(r.asked.filter((a) => a === 'command 1.1')).toHaveLength(2);
+  });
+
   it('stop at a command prompt ends the run as aborted and runs nothing more', async () => {
     const r = await run(['y', 'q']);
     expect(r.executed).toEqual([]);
