@@ -8,6 +8,7 @@ import type { VarSource } from '../timeline/events.js';
 import { presetValue, validateVar, varsNeeded, type ResolvedVar, type VarNeed } from '../runner/vars.js';
 import { markUnusual, reparsedUses, valueProblem, type ValuePolicy } from '../runner/value-rules.js';
 import type { TerminalPrompter } from '../adapters/prompter.js';
+import { angleVarName, findAngleArgs } from '../runbook/shell-scan.js';
 
 export interface VarInputs {
   runbook: Runbook;
@@ -131,7 +132,7 @@ export async function resolveVars(i: VarInputs): Promise<ResolvedVar[]> {
           const p = validateVar(need, v) ?? valueProblem(need.name, v, rules);
           return p === null ? null : typeof p === 'string' ? p : p.canAccept ? null : p.message;
         },
-        ...describe(need),
+        ...describe(need, rb),
       });
       // Characters outside the safe set: the operator sees them marked and accepts them as free text, or retypes.
       if (valueProblem(need.name, value, rules)?.canAccept && !(await prompter.acceptFreeText(need.name, secret ? '[secret]' : markUnusual(value)))) continue;
@@ -153,9 +154,12 @@ function withoutDefault(decl: VarDecl): VarDecl {
   return rest;
 }
 
-function describe(need: VarNeed): { description?: string; default?: string; choices?: string[]; pattern?: string } {
+function describe(need: VarNeed, rb: Runbook): { description?: string; default?: string; choices?: string[]; pattern?: string } {
   const out: { description?: string; default?: string; choices?: string[]; pattern?: string } = {};
+  const commands = rb.steps.flatMap((s) => s.commands.filter((c) => c.runnable));
+  const angle = commands.flatMap((c) => findAngleArgs(c.text)).find((a) => angleVarName(a.slice(1, -1)) === need.name);
   if (need.decl?.description) out.description = need.decl.description;
+  else if (need.implicit && angle && !commands.some((c) => c.envRefs.includes(need.name))) out.description = `used as ${angle}`;
   else if (need.implicit) out.description = 'used as $' + need.name;
   if (need.decl?.default !== undefined) out.default = need.decl.default;
   if (need.decl?.choices) out.choices = need.decl.choices;

@@ -1,7 +1,7 @@
 // Lint rules over parsed runbooks (docs/runbook-format.md lists them). Pure: `today` is passed in.
 import type { Problem } from './model.js';
 import type { ParsedFile } from './parse.js';
-import { findAngleArgs } from './shell-scan.js';
+import { findAngleArgs, placeholderNames } from './shell-scan.js';
 
 export interface LintOptions {
   maxAgeDays: number;
@@ -19,8 +19,9 @@ export function lintRunbook(p: ParsedFile, o: LintOptions): Problem[] {
 
   for (const s of rb.steps)
     for (const c of s.commands) {
+      const braced = placeholderNames(c.text);
       for (const name of c.placeholders)
-        if (!declared.has(name))
+        if (!declared.has(name) && braced.includes(name))
           problems.push({ file, line: c.line, severity: 'error', rule: 'undeclared-var', message: `{{${name}}} is not declared in vars (add it to the front-matter)` });
       const angle = c.runnable ? findAngleArgs(c.text) : [];
       if (angle.length > 0)
@@ -29,7 +30,7 @@ export function lintRunbook(p: ParsedFile, o: LintOptions): Problem[] {
           line: c.line,
           severity: 'warning',
           rule: 'angle-placeholder',
-          message: `command ${c.id} has ${angle.join(', ')} to fill in, which the shell reads as redirections: write {{name}} (declared in vars) or $NAME so it is asked for`,
+          message: `command ${c.id} has ${angle.join(', ')} to fill in: run asks for them as variables; declare them in vars as {{name}} to give a description or a pattern`,
         });
       if (c.danger && c.dangerReason !== 'danger=true')
         problems.push({ file, line: c.line, severity: 'warning', rule: 'danger-unmarked', message: `command ${c.id} looks destructive (${c.dangerReason}) but is not marked {danger=true}` });

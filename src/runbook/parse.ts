@@ -7,7 +7,7 @@ import type { Check, Command, ParseResult, Problem, ProseBlock, Runbook, Step } 
 import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
 import { judgeDanger } from './danger.js';
 import { normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
-import { findEnvRefs, placeholderNames } from './shell-scan.js';
+import { angleNames, findEnvRefs, placeholderNames } from './shell-scan.js';
 
 // The CommonJS build of markdown-it is one file: it loads several times faster than the ESM tree.
 const MarkdownItCtor = createRequire(import.meta.url)('markdown-it') as typeof MarkdownIt;
@@ -206,6 +206,8 @@ function makeCommand(
   // A declared name is always a placeholder. An undeclared one only in a command that runs, and not when it is
   // a Go-template action (`{{end}}`, `{{else}}` in `-o go-template=…`); samples (Helm values, Hugo pages) are text.
   const placeholders = placeholderNames(text).filter((n) => declared.has(n) || (runnable && !GO_TEMPLATE_WORDS.has(n)));
+  // `<node-name>` standing where a shell word stands is a variable too (node_name), asked for like {{node_name}}.
+  if (runnable && (SHELL_LANGS.has(lang) || CONSOLE_LANGS.has(lang))) for (const n of angleNames(text)) if (!placeholders.includes(n)) placeholders.push(n);
   const cmd: Command = {
     id,
     text,

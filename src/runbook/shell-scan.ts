@@ -23,14 +23,40 @@ export interface PlaceholderUse {
   context: Context;
 }
 
-/** Each `{{name}}` with its position and context. */
+/**
+ * A `<word>` written for copy and paste (`kubectl get node <node-name>`): letters, digits, `_`, `-`, `.`,
+ * closed by `>` with no space, not part of `<<`, `<(`, `2>&1` or a longer word.
+ */
+const ANGLE = /(?<![<\w])<([A-Za-z][\w.-]*)>(?![>\w])/g;
+
+/** The variable an angle placeholder stands for: `<node-name>` is `node_name`. */
+export const angleVarName = (word: string): string => word.replace(/[-.]/g, '_');
+
+/** Angle placeholders standing where a shell word stands (unquoted: in quotes they are text). */
+function angleUses(text: string, lexed: Lexed): PlaceholderUse[] {
+  if (!text.includes('<')) return [];
+  const uses: PlaceholderUse[] = [];
+  for (const m of text.matchAll(ANGLE)) {
+    const context = lexed.at[m.index] as Context;
+    if (context.quote === 'plain') uses.push({ name: angleVarName(m[1] as string), start: m.index, end: m.index + m[0].length, context });
+  }
+  return uses;
+}
+
+/** Each `{{name}}` (and each `<name>` where a shell word stands) with its position and context. */
 export function findPlaceholders(text: string, lexed: Lexed = lex(text)): PlaceholderUse[] {
   const uses: PlaceholderUse[] = [];
   for (const m of text.matchAll(PLACEHOLDER)) {
     const start = m.index;
     uses.push({ name: m[1] as string, start, end: start + m[0].length, context: lexed.at[start] as Context });
   }
-  return uses;
+  const angles = angleUses(text, lexed);
+  return angles.length === 0 ? uses : [...uses, ...angles].sort((a, b) => a.start - b.start);
+}
+
+/** The variables of a runnable command's angle placeholders, in order of first use. */
+export function angleNames(text: string, lexed: Lexed = lex(text)): string[] {
+  return [...new Set(angleUses(text, lexed).map((u) => u.name))];
 }
 
 export function placeholderNames(text: string): string[] {
@@ -64,12 +90,7 @@ export function findEnvRefs(input: string, lexed?: Lexed): string[] {
   return [...new Set(found)].filter((n) => !assigned.has(n));
 }
 
-/**
- * `<NAME>`-style placeholders a reader would fill in (`oc get node <NODE_NAME>`), unquoted, where the shell
- * reads `<` and `>` as redirections, so lint points them out (inside quotes they are harmless text).
- */
+/** `<NAME>`-style placeholders as written (`<NODE_NAME>`), for lint to point out. */
 export function findAngleArgs(text: string, lexed: Lexed = lex(text)): string[] {
-  const names: string[] = [];
-  for (const m of text.matchAll(/(?<![<\w])<([A-Za-z][\w.-]*)>(?![>\w])/g)) if (lexed.at[m.index]?.quote === 'plain') names.push(`<${m[1] as string}>`);
-  return [...new Set(names)];
+  return [...new Set(angleUses(text, lexed).map((u) => text.slice(u.start, u.end)))];
 }

@@ -114,3 +114,31 @@ describe.skipIf(!python3Available())('values typed at the prompt', () => {
     expect(readdirSync(w.dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
   }, 120_000);
 });
+
+describe.skipIf(!python3Available())('angle placeholders', () => {
+  it('<node-name> is asked once, reused by every command, shown filled in; real redirections stay', async () => {
+    const w = workDir();
+    w.write('in.txt', 'from a file\n');
+    w.write(
+      'rb.md',
+      "# Angles\n\n## S\n\n```sh\nprintf '%s\\n' <node-name> > a.out\ncat < in.txt > b.out\n```\n\n```sh\nprintf '%s' <node-name> 2>&1 >> a.out; cat <<<word >> b.out; diff <(echo x) <(echo x) && cat <<EOF >> b.out\nheredoc\nEOF\n```\n",
+    );
+    const t = spawnPty(['run', 'rb.md'], { cwd: w.dir, timeoutMs: 90_000 });
+    let at = await t.waitFor('node_name (used as <node-name>)');
+    t.type('worker-1\r');
+    at = await t.waitFor('Run 1.1?', { from: at });
+    expect(t.screen().slice(at - 400)).toContain("printf '%s\\n' worker-1 > a.out");
+    t.type('r\r');
+    at = await t.waitFor('Run 1.2?', { from: at });
+    t.type('r\r');
+    const exit = await t.done;
+    expect(exit.code, t.screen().slice(-2000)).toBe(0);
+    expect(readFileSync(w.path('a.out'), 'utf8')).toBe('worker-1\nworker-1');
+    expect(readFileSync(w.path('b.out'), 'utf8')).toBe('from a file\nword\nheredoc\n');
+    const events = readEvents(onlyTimeline(w.dir));
+    // Asked once (one answer recorded), used by both commands.
+    expect(events.filter((e) => e.type === 'var.set')).toEqual([expect.objectContaining({ name: 'node_name', value: 'worker-1', source: 'prompt' })]);
+    const started = events.filter((e) => e.type === 'command.started');
+    expect(started[1]?.['command']).toContain("printf '%s' worker-1 2>&1 >> a.out");
+  }, 120_000);
+});

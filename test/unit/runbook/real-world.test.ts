@@ -155,13 +155,15 @@ describe('commands a reader would pick out, and nothing else', () => {
 describe('variables a reader would be asked for', () => {
   it('Go-template actions ({{end}}, {{range}}) are not placeholders: no lint error, nothing asked', () => {
     const cs = load('alert-sections/QueueBacklogGrowing.md').runbook.steps.flatMap((s) => s.commands);
-    expect(cs.flatMap((c) => c.placeholders)).toEqual([]);
+    // Only its <NODE_NAME> (a copy-and-paste placeholder, asked for) is a variable.
+    expect(cs.flatMap((c) => c.placeholders)).toEqual(['NODE_NAME', 'NODE_NAME']);
     expect(lintRules('alert-sections/QueueBacklogGrowing.md')).not.toContain('error undeclared-var');
   });
 
   it('Helm/Hugo templates in a YAML sample are not placeholders', () => {
     const cs = load('hugo/broker-disk-full.md').runbook.steps.flatMap((s) => s.commands);
-    expect(cs.flatMap((c) => c.placeholders)).toEqual([]);
+    // Only its <my-namespace> and <my-pvc> (copy-and-paste placeholders, asked for) are variables.
+    expect(cs.flatMap((c) => c.placeholders)).toEqual(['my_namespace', 'my_pvc']);
     expect(lintRules('hugo/broker-disk-full.md').filter((r) => r.startsWith('error'))).toEqual([]);
   });
 

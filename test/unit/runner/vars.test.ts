@@ -63,6 +63,24 @@ describe('variables', () => {
     expect(shellQuote('')).toBe("''");
   });
 
+  it.each([
+    ['unquoted', 'echo {{v}}', 'echo "${RUNBOOK_VAR_v}"'],
+    ['double quotes', 'echo "a {{v}}"', 'echo "a ${RUNBOOK_VAR_v}"'],
+    ['single quotes', "echo 'a {{v}}'", `echo 'a '"\${RUNBOOK_VAR_v}"''`],
+    ["$'…'", "echo $'a\\'{{v}}'", `echo $'a\\''"\${RUNBOOK_VAR_v}"$''`],
+    ['comment', '# restart {{v}}\nls', '# restart ${RUNBOOK_VAR_v}\nls'],
+    ['arithmetic', 'echo $(( {{v}} + 1 ))', 'echo $(( ${RUNBOOK_VAR_v} + 1 ))'],
+    ['unquoted here-document', 'cat <<EOF\n{{v}} $HOME\nEOF', 'cat <<EOF\n${RUNBOOK_VAR_v} $HOME\nEOF'],
+    ["quoted here-document: rewritten unquoted, its text escaped", "cat <<-'EOF' >f\n\t$HOME \\ `x` {{v}}\n\tEOF\necho done", 'cat <<-EOF >f\n\t\\$HOME \\\\ \\`x\\` ${RUNBOOK_VAR_v}\n\tEOF\necho done'],
+    ['"$( )" then a next line', `n="$(hostname | tr -d '"')"\necho 'checking {{v}} from'`, `n="$(hostname | tr -d '"')"\necho 'checking '"\${RUNBOOK_VAR_v}"' from'`],
+  ])('a placeholder %s becomes the reference its context needs', (_what, text, script) => {
+    expect(renderForShell(text, new Map([['v', '$(touch pwned)']]))).toBe(script);
+  });
+
+  it('a quoted here-document whose delimiter is not a plain word cannot take a value: refused, not run', () => {
+    expect(() => renderForShell("cat <<'END HERE'\n{{v}}\nEND HERE", new Map([['v', 'x']]))).toThrow(/here-document ending "END HERE"/);
+  });
+
   it('the operator sees values filled in, secrets masked', () => {
     const vars = new Map([
       ['mount', { name: 'mount', value: '/data', source: 'flag' as const, secret: false }],
