@@ -1,7 +1,6 @@
 // Markdown text → Runbook model, with the problems found on the way. Pure: no file system, no clock.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type MarkdownIt from 'markdown-it';
+import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it/index.js';
 import type { Check, Command, ParseResult, Problem, ProseBlock, Runbook, Step } from './model.js';
 import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
@@ -9,10 +8,9 @@ import { findDanger } from './danger.js';
 import { normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
 import { findEnvRefs, placeholderNames } from './shell-scan.js';
 
-// The CommonJS build of markdown-it is one file: it loads several times faster than the ESM tree.
-const MarkdownItCtor = createRequire(import.meta.url)('markdown-it') as typeof MarkdownIt;
+// A static import: the bundle (scripts/build.mjs) makes markdown-it part of one chunk.
 let md: MarkdownIt | undefined;
-const parser = (): MarkdownIt => (md ??= new MarkdownItCtor('commonmark'));
+const parser = (): MarkdownIt => (md ??= new MarkdownIt('commonmark'));
 
 export const SHELL_LANGS: ReadonlySet<string> = new Set(['', 'sh', 'bash', 'shell', 'zsh']);
 export const CONSOLE_LANGS: ReadonlySet<string> = new Set(['console', 'shell-session', 'sh-session', 'shellsession', 'terminal', 'bash-session']);
