@@ -51,8 +51,7 @@ if (!sea) {
   rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
   await build({
     ...common,
-    // timeline/* are entries of their own: tests and the bench drive the real writer without the CLI.
-    entryPoints: { main: 'src/main.ts', 'timeline/writer': 'src/timeline/writer.ts', 'timeline/redact': 'src/timeline/redact.ts' },
+    entryPoints: { main: 'src/main.ts' },
     outdir: 'dist',
     format: 'esm',
     splitting: true,
@@ -65,6 +64,16 @@ if (!sea) {
   }).then(async (r) => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(ROOT, 'dist', 'meta.json'), JSON.stringify(r.metafile));
+  });
+  // The timeline writer on its own (tests and the bench drive it without the CLI), built apart so that its
+  // shared code does not split main's chunks further.
+  await build({
+    ...common,
+    entryPoints: { writer: 'src/timeline/writer.ts', redact: 'src/timeline/redact.ts' },
+    outdir: 'dist/timeline',
+    format: 'esm',
+    splitting: true,
+    absWorkingDir: ROOT,
   });
 } else {
   // The runbooks shipped with the package, as { name: text }: written out on first use (src/runbook/bundled.ts).

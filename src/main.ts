@@ -56,12 +56,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+// Set by the bundler (scripts/build.mjs).
+declare const __RUNBOOK_VERSION__: string | undefined;
+
 // No top-level await: the single executable (build:sea) runs this module as CommonJS.
 async function start(argv: string[]): Promise<void> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    // Fast path: the version needs neither commander nor anything else.
-    const { VERSION } = await import('./version.js');
-    process.stdout.write(`${VERSION}\n`);
+    // Fast path: the version needs neither commander nor anything else (bundled, not even a chunk).
+    const version = typeof __RUNBOOK_VERSION__ === 'string' ? __RUNBOOK_VERSION__ : (await import('./version.js')).VERSION;
+    process.stdout.write(`${version}\n`);
     return;
   }
   const code = await main(argv, processIo());
