@@ -10,7 +10,7 @@ import { VERSION } from '../version.js';
 import { cacheRoot } from './bundled.js';
 import { decode, duplicateIds, findRunbookFiles, type Library } from './load.js';
 import type { Problem, Runbook } from './model.js';
-import { parseRunbook, type ParsedFile } from './parse.js';
+import type { ParsedFile } from './parse.js';
 
 /** What list keeps of one file: its metadata, per step the number of runnable commands, its problems. */
 interface Entry {
@@ -71,7 +71,9 @@ function writeCache(file: string, entries: Record<string, Entry>): void {
 }
 
 /** Read one file the way list needs it: blocks-only parse, problems of decoding included. */
-function readForListing(file: string): ParsedFile {
+async function readForListing(file: string): Promise<ParsedFile> {
+  // The parser is loaded only when a file is not in the cache (it is most of list's start-up).
+  const { parseRunbook } = await import('./parse.js');
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -108,7 +110,7 @@ export async function loadListing(dirs: string[], keep: (p: ParsedFile) => Parse
       parsed.push(keep(fromEntry(hit)));
       continue;
     }
-    const p = readForListing(f);
+    const p = await readForListing(f);
     if (st && st.mtimeMs < recent) {
       seen[f] = toEntry(p, key);
       changed = true;

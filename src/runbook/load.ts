@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, relative, isAbsolute } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import type { Problem } from './model.js';
-import { parseRunbook, type ParsedFile } from './parse.js';
+import type { ParsedFile } from './parse.js';
 import { bundledDir } from './bundled.js';
 
 export interface SearchPath {
@@ -70,6 +70,8 @@ export function decode(bytes: Uint8Array, file: string): { text: string; problem
  * close) with every file's buffer alive at once (5,000 runbooks: `list --json` 3.8 s -> 3.2 s of CPU).
  */
 export async function readRunbookFile(file: string): Promise<ParsedFile> {
+  // Loaded on first use: the parser (markdown-it, js-yaml) is most of list's start-up, and a cached list needs none of it.
+  const { parseRunbook } = await import('./parse.js');
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
