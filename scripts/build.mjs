@@ -42,6 +42,8 @@ const common = {
   // Keep sources out of the maps: file and line are what a bug report needs.
   sourcesContent: false,
   legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   plugins: [noOldYaml],
   define: { __RUNBOOK_VERSION__: JSON.stringify(pkg.version) },
