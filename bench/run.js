@@ -49,6 +49,9 @@ const freshTimelineDir = () => {
 };
 const runbook = (args, opts = {}) => runOnce(NODE, [BIN, ...args], { cwd: emptyCwd, env: baseEnv, ...opts });
 const nodeE0 = () => runOnce(NODE, ['-e', '0'], { cwd: emptyCwd, env: baseEnv });
+// The start-up measurements also run once more per round under bash's `times`, for a CPU-time ratio.
+const nodeE0Cpu = () => runOnce(NODE, ['-e', '0'], { cwd: emptyCwd, env: baseEnv, cpu: true });
+const cpuMed = (rs) => median(rs.map((r) => r.cpuMs));
 const log = (s) => process.stderr.write(`${s}\n`);
 
 /** Run the thunks `runs` times after `warmup` rounds; the order rotates each round. Returns one array per thunk. */
@@ -74,8 +77,9 @@ function record(row) {
   rows.push(row);
   log(`  -> ${row.name}: ${row.value}${row.baseline ? ` vs ${row.baseline}` : ''} ${row.ratio ? `(${row.ratio})` : ''} ${row.pass ? 'ok' : 'MISSED'}`);
 }
-const ratioRow = (name, key, a, b, limit, runs, extra = {}) => {
+const ratioRow = (name, key, a, b, limit, runs, extra = {}, cpu = null) => {
   const ratio = ms(a) / ms(b);
+  const cpuRatio = cpu ? cpuMed(cpu[0]) / cpuMed(cpu[1]) : null;
   record({
     key,
     name,
@@ -85,7 +89,15 @@ const ratioRow = (name, key, a, b, limit, runs, extra = {}) => {
     target: `≤ ${limit}×`,
     pass: ratio <= limit,
     runs,
-    raw: { measured_ms: ms(a), baseline_ms: ms(b), ratio, measured_all: a.map((r) => r.ms), baseline_all: b.map((r) => r.ms) },
+    cpu: cpuRatio === null ? '' : `${cpuRatio.toFixed(2)}× (${fmtMs(cpuMed(cpu[0]))} vs ${fmtMs(cpuMed(cpu[1]))})`,
+    raw: {
+      measured_ms: ms(a),
+      baseline_ms: ms(b),
+      ratio,
+      measured_all: a.map((r) => r.ms),
+      baseline_all: b.map((r) => r.ms),
+      ...(cpu ? { cpu_ratio: cpuRatio, measured_cpu_ms: cpu[0].map((r) => r.cpuMs), baseline_cpu_ms: cpu[1].map((r) => r.cpuMs) } : {}),
+    },
     ...extra,
   });
 };
@@ -97,9 +109,9 @@ const measurements = [
       log('runbook --version vs node -e 0');
       const r = check('--version', await runbook(['--version'], { stdout: 'capture' }));
       if (!/^\d+\.\d+\.\d+/.test(r.stdout)) throw new Error(`--version printed ${JSON.stringify(r.stdout)}`);
-      const [a, b] = await interleave([() => runbook(['--version']), nodeE0], { runs: STARTUP_RUNS, label: 'version' });
+      const [a, b, ac, bc] = await interleave([() => runbook(['--version']), nodeE0, () => runbook(['--version'], { cpu: true }), nodeE0Cpu], { runs: STARTUP_RUNS, label: 'version' });
       a.forEach((x) => check('--version', x));
-      ratioRow('`runbook --version` vs `node -e 0`', 'version', a, b, 1.15, STARTUP_RUNS);
+      ratioRow('`runbook --version` vs `node -e 0`', 'version', a, b, 1.15, STARTUP_RUNS, {}, [ac, bc]);
     },
   },
   {
@@ -108,9 +120,9 @@ const measurements = [
       log('runbook list (bundled library) vs node -e 0');
       const r = check('list', await runbook(['list'], { stdout: 'capture' }));
       if (!r.stdout.includes('getting-started')) throw new Error('list did not show the bundled library');
-      const [a, b] = await interleave([() => runbook(['list']), nodeE0], { runs: STARTUP_RUNS, label: 'list' });
+      const [a, b, ac, bc] = await interleave([() => runbook(['list']), nodeE0, () => runbook(['list'], { cpu: true }), nodeE0Cpu], { runs: STARTUP_RUNS, label: 'list' });
       a.forEach((x) => check('list', x));
-      ratioRow('`runbook list` (bundled library) vs `node -e 0`', 'list-bundled', a, b, 1.8, STARTUP_RUNS);
+      ratioRow('`runbook list` (bundled library) vs `node -e 0`', 'list-bundled', a, b, 1.8, STARTUP_RUNS, {}, [ac, bc]);
     },
   },
   {
@@ -122,9 +134,9 @@ const measurements = [
       const go = (opts = {}) => runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() }, ...opts });
       const r = check('run one', await go({ stdout: 'capture' }));
       if (!r.stdout.includes('hello')) throw new Error(`run --yes did not print hello: ${r.stdout}`);
-      const [a, b] = await interleave([go, nodeE0], { runs: STARTUP_RUNS, label: 'run one' });
+      const [a, b, ac, bc] = await interleave([go, nodeE0, () => go({ cpu: true }), nodeE0Cpu], { runs: STARTUP_RUNS, label: 'run one' });
       a.forEach((x) => check('run one', x));
-      ratioRow('`run --yes` of one command (`echo hello`) vs `node -e 0`', 'run-one', a, b, 2.5, STARTUP_RUNS);
+      ratioRow('`run --yes` of one command (`echo hello`) vs `node -e 0`', 'run-one', a, b, 2.5, STARTUP_RUNS, {}, [ac, bc]);
     },
   },
   {
@@ -364,8 +376,8 @@ try {
 }
 const after = machine();
 
-const header = ['measurement', 'median', 'baseline', 'ratio', 'target', 'peak RSS', 'runs', 'result'];
-const body = rows.map((r) => [r.name, r.value, r.baseline, r.ratio, r.target, r.rss ?? '', String(r.runs), r.error ? 'ERROR' : r.pass ? 'ok' : 'MISSED']);
+const header = ['measurement', 'median', 'baseline', 'ratio', 'target', 'CPU ratio', 'peak RSS', 'runs', 'result'];
+const body = rows.map((r) => [r.name, r.value, r.baseline, r.ratio, r.target, r.cpu ?? '', r.rss ?? '', String(r.runs), r.error ? 'ERROR' : r.pass ? 'ok' : 'MISSED']);
 process.stdout.write(`\n${table(header, body)}\n\n`);
 process.stdout.write(
   `machine: ${after.nproc} cores, ${after.cpu}, ${after.memory}, node ${after.node}; load average ${before.loadavg} at start, ${after.loadavg} at end; peak RSS by ${after.peak_rss_by}; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,
