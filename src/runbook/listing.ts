@@ -36,7 +36,10 @@ function toEntry(p: ParsedFile, key: string): Entry {
   return { key, fatal: p.fatal, problems: p.problems, meta, steps: steps.map((s) => ({ index: s.index, line: s.line, runnable: s.commands.filter((c) => c.runnable).length })) };
 }
 
-/** An entry back as the ParsedFile list reads (through `keep`): runnable commands as placeholders, nothing else. */
+// What list counts of a command: that it runs. One shared object for every cached command.
+const RUNNABLE = Object.freeze({ runnable: true }) as unknown as Runbook['steps'][number]['commands'][number];
+
+/** An entry back as the cut-down ParsedFile list keeps: runnable commands as placeholders, nothing else. */
 function fromEntry(e: Entry): ParsedFile {
   const steps = e.steps.map((s) => ({
     index: s.index,
@@ -45,7 +48,7 @@ function fromEntry(e: Entry): ParsedFile {
     proseBlocks: [],
     checks: [],
     line: s.line,
-    commands: Array.from({ length: s.runnable }, () => ({ runnable: true }) as Runbook['steps'][number]['commands'][number]),
+    commands: new Array<typeof RUNNABLE>(s.runnable).fill(RUNNABLE),
   }));
   return { runbook: { ...e.meta, vars: [], redact: [], intro: '', source: '', steps }, problems: e.problems, fatal: e.fatal };
 }
@@ -107,7 +110,7 @@ export async function loadListing(dirs: string[], keep: (p: ParsedFile) => Parse
     const hit = st && old[f]?.key === key ? old[f] : undefined;
     if (hit) {
       seen[f] = hit;
-      parsed.push(keep(fromEntry(hit)));
+      parsed.push(fromEntry(hit)); // already cut down: what `keep` would keep
       continue;
     }
     const p = await readForListing(f);
