@@ -38,12 +38,19 @@ function readHwm(pid) {
  * baseline, so ratios stay fair); else /proc/<pid>/status VmHWM is polled every 10 ms.
  */
 export function runOnce(cmd, args, opts = {}) {
-  const { env = process.env, cwd = process.cwd(), stdout = 'ignore', rss = false } = opts;
+  const { env = process.env, cwd = process.cwd(), stdout = 'ignore', rss = false, cpu = false } = opts;
   return new Promise((resolve, reject) => {
     let rssFile = null;
     let file = cmd;
     let argv = args;
-    if (rss && TIME_BIN) {
+    let cpuFile = null;
+    if (cpu) {
+      // CPU time (user + sys) of the process and its children, from bash's `times` (getrusage, 1 ms
+      // resolution): far steadier than wall time on a loaded machine. The same wrapper runs the baseline.
+      cpuFile = join(tempDir('runbook-bench-cpu-'), 'cpu');
+      argv = ['-c', `"$@"; rc=$?; times > '${cpuFile}'; exit $rc`, 'bash', cmd, ...args];
+      file = 'bash';
+    } else if (rss && TIME_BIN) {
       rssFile = join(tempDir('runbook-bench-rss-'), 'rss');
       file = TIME_BIN;
       argv = ['-f', '%M', '-o', rssFile, cmd, ...args];
@@ -91,7 +98,18 @@ export function runOnce(cmd, args, opts = {}) {
         }
         rmSync(join(rssFile, '..'), { recursive: true, force: true });
       }
-      const done = () => resolve({ ms, code, signal, rssKb: rss ? rssKb : null, stdout: out, stderr: err });
+      let cpuMs = null;
+      if (cpuFile) {
+        try {
+          // Second line: the children's user and system time, e.g. "0m0.105s 0m0.023s".
+          const line = readFileSync(cpuFile, 'utf8').trim().split('\n')[1] ?? '';
+          cpuMs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((t, m) => t + (Number(m[1]) * 60 + Number(m[2])) * 1000, 0);
+        } catch {
+          cpuMs = null;
+        }
+        rmSync(join(cpuFile, '..'), { recursive: true, force: true });
+      }
+      const done = () => resolve({ ms, code, signal, rssKb: rss ? rssKb : null, cpuMs, stdout: out, stderr: err });
       if (cat && cat.exitCode === null) cat.on('close', done);
       else done();
     });

@@ -50,18 +50,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`runbook: ${neutralize(err.message, { multiline: true })}\n`);
       return ExitCode.aborted;
     }
-    const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    // The bundle's stack names dist/ chunks: map it back to src/ lines for the report.
+    const raw = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const stack = await import('./source-stack.js').then((m) => m.toSourceLines(raw), () => raw);
     io.stderr.write(`runbook: internal error (this is a bug, please report it with the lines below)\n${stack}\n`);
     return 70;
   }
 }
 
-const argv = process.argv.slice(2);
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  // Fast path: the version needs neither commander nor anything else.
-  const { VERSION } = await import('./version.js');
-  process.stdout.write(`${VERSION}\n`);
-} else {
+// Set by the bundler (scripts/build.mjs).
+declare const __RUNBOOK_VERSION__: string | undefined;
+
+// No top-level await: the single executable (build:sea) runs this module as CommonJS.
+async function start(argv: string[]): Promise<void> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    // Fast path: the version needs neither commander nor anything else (bundled, not even a chunk).
+    const version = typeof __RUNBOOK_VERSION__ === 'string' ? __RUNBOOK_VERSION__ : (await import('./version.js')).VERSION;
+    process.stdout.write(`${version}\n`);
+    return;
+  }
   const code = await main(argv, processIo());
   // Let stdout drain before exiting (a pipe may be slower than we are), unless its reader is gone.
   if (process.stdout.writableLength > 0 && !process.stdout.destroyed) {
@@ -73,3 +80,4 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   }
   process.exit(code);
 }
+void start(process.argv.slice(2));

@@ -2,9 +2,13 @@
 import { statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** `bash` when an executable `bash` is on PATH, else `sh` (POSIX guarantees one). */
+/**
+ * The absolute path of `bash` when an executable one is on PATH, else of `sh` (POSIX guarantees one), else
+ * /bin/sh. Resolved once per run: spawning a bare name makes every command search PATH again (one failed
+ * execve per folder before the right one).
+ */
 export function defaultShell(pathVar: string | undefined = process.env['PATH']): string {
-  return findOnPath('bash', pathVar) === undefined ? 'sh' : 'bash';
+  return findOnPath('bash', pathVar) ?? findOnPath('sh', pathVar) ?? '/bin/sh';
 }
 
 /** The first executable file called `name` in the directories of `pathVar`. */

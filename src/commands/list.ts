@@ -2,7 +2,8 @@
 import type { ListOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Command, Runbook } from '../runbook/model.js';
-import { loadLibrary, searchPath } from '../runbook/load.js';
+import { searchPath } from '../runbook/load.js';
+import { loadListing } from '../runbook/listing.js';
 import type { ParsedFile } from '../runbook/parse.js';
 import { isStale } from '../runbook/lint.js';
 import { loadStyle } from '../ui/style.js';
@@ -79,7 +80,7 @@ export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'servic
 
 export async function list(o: ListOptions, io: Io): Promise<number> {
   const sp = searchPath(o.dirs, io.env, io.cwd);
-  const lib = await loadLibrary(sp.dirs, forListing);
+  const lib = await loadListing(sp.dirs, forListing, io.env);
   const errStyle = await loadStyle(io.colorErr);
   const rel = relativeTo(io.cwd);
   for (const b of lib.broken) {

@@ -1,5 +1,6 @@
 // Front-matter: split it from the body, read it as YAML, and validate each field on its own so one wrong
 // value never hides the others. Pure.
+import matter from 'gray-matter';
 import yaml from 'js-yaml';
 import * as v from 'valibot';
 import { compileRedactPattern } from './redact-pattern.js';
@@ -8,15 +9,19 @@ import { isReservedName, RESERVED_SUMMARY } from './reserved-names.js';
 import { parseDuration } from './attributes.js';
 
 export interface FrontMatter {
-  /** The YAML text between the delimiters ('' when there is none). */
+  /** The front-matter text as gray-matter cut it ('' when there is none); line 0 is the opening line's rest. */
   yaml: string;
-  /** 1-based file line of the first YAML line. */
+  /** 1-based file line of the first line of `yaml`. */
   firstLine: number;
   /** Markdown after the closing delimiter. */
   body: string;
   /** 0-based file line on which the body starts. */
   bodyLineOffset: number;
   format: 'yaml' | 'toml' | 'none';
+  /** What the front-matter says, as read by its engine (undefined when there is none or it is unreadable). */
+  data?: unknown;
+  /** The front-matter could not be read: the reason, and the file line. */
+  error?: { line: number; reason: string };
 }
 
 /** Strip a UTF-8 BOM and normalise CRLF / CR line endings. */
@@ -24,46 +29,95 @@ export function normalizeText(text: string): string {
   return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
 }
 
-/** Split `---` YAML (or Hugo `+++` TOML) front-matter from the body. Expects LF line endings. */
+class EngineError extends Error {
+  constructor(readonly line: number, readonly reason: string) {
+    super(reason);
+  }
+}
+
+// CORE_SCHEMA: dates stay text, so 2026-13-45 is an error instead of silently becoming 2027-02-14.
+// js-yaml's mark.line counts from gray-matter's block, whose line 0 is the rest of the opening line.
+function yamlEngine(text: string): object {
+  try {
+    return (yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {}) as object;
+  } catch (e) {
+    const ye = e as { mark?: { line: number }; reason?: string; message: string };
+    throw new EngineError(ye.mark?.line ?? 0, ye.reason ?? (ye.message.split('\n')[0] as string));
+  }
+}
+
+/** Hugo TOML front-matter: the plain `key = "value"` lines we understand, nothing more. */
+function tomlEngine(text: string): object {
+  const data: Record<string, string> = {};
+  for (const l of text.split('\n')) {
+    const m = /^\s*(title|description|id)\s*=\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(l);
+    if (m) data[m[1] as string] = (m[2] as string).replace(/\\(.)/g, '$1');
+  }
+  return data;
+}
+
+// Every engine gray-matter may pick is ours: its default YAML engine (js-yaml 3) is never used.
+const ENGINES = { yaml: yamlEngine, json: yamlEngine, toml: tomlEngine };
+
+/**
+ * Split `---` YAML (closed by `---` or `...`), `---json`, Hugo `+++` TOML or Hugo `{ … }` JSON front-matter
+ * from the body, and read it, with gray-matter. Expects LF line endings. An unclosed block is just Markdown
+ * (a thematic break).
+ */
 export function splitFrontMatter(text: string): FrontMatter {
   const none: FrontMatter = { yaml: '', firstLine: 1, body: text, bodyLineOffset: 0, format: 'none' };
   if (/^\{[ \t]*\n/.test(text)) return splitJson(text) ?? none;
-  const delim = text.startsWith('---') ? '---' : text.startsWith('+++') ? '+++' : null;
-  if (!delim) return none;
   const firstNl = text.indexOf('\n');
-  if (firstNl < 0 || text.slice(0, firstNl).trim() !== delim) return none;
-  const lines = text.split('\n');
-  for (let i = 1; i < lines.length; i++) {
-    const l = (lines[i] as string).trimEnd();
-    if (l === delim || (delim === '---' && l === '...')) {
-      return {
-        yaml: lines.slice(1, i).join('\n'),
-        firstLine: 2,
-        body: lines.slice(i + 1).join('\n'),
-        bodyLineOffset: i + 1,
-        format: delim === '---' ? 'yaml' : 'toml',
-      };
-    }
+  const opener = (firstNl < 0 ? text : text.slice(0, firstNl)).trim();
+  const toml = opener === '+++';
+  if (!toml && !/^---(yaml|yml|json)?$/.test(opener)) return none;
+  // The closer: the first line after the opener that starts with `---` (or `+++`), or `...` for YAML.
+  const closers = toml ? ['+++'] : ['---', '...'];
+  const at = (c: string): number => text.indexOf(`\n${c}`, firstNl);
+  const closer = closers.filter((c) => at(c) >= 0).sort((a, b) => at(a) - at(b))[0];
+  if (firstNl < 0 || closer === undefined) return none;
+  const format = toml ? 'toml' : 'yaml';
+  // gray-matter gets the block only, up to the end of the closing line (it copies and looks up in its cache
+  // the whole text it is given; for list over thousands of files that was a fifth of the time).
+  const closeLineEnd = text.indexOf('\n', at(closer) + 1);
+  const head = closeLineEnd < 0 ? text : text.slice(0, closeLineEnd);
+  const rest = { firstLine: 1, body: closeLineEnd < 0 ? '' : text.slice(closeLineEnd + 1), bodyLineOffset: lineCount(head) };
+  const options = { delimiters: [toml ? '+++' : '---', closer], engines: ENGINES, ...(toml ? { language: 'toml' } : {}) };
+  try {
+    const file = matter(head, options as never) as unknown as { data: unknown; matter: string };
+    return { ...rest, yaml: file.matter, format, data: file.data };
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    // The block as gray-matter cuts it, without data: re-cut with engines that read nothing.
+    const raw = matter(head, { ...options, engines: { yaml: () => ({}), json: () => ({}), toml: () => ({}) } } as never) as unknown as { matter: string };
+    return { ...rest, yaml: raw.matter, format, error: { line: 1 + e.line, reason: e.reason } };
   }
-  return none; // an unclosed delimiter is just Markdown (a thematic break)
+}
+
+/** Lines in `s` (a final line without a newline counts). */
+function lineCount(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
- * Hugo's JSON front-matter: a `{` line, the object, a `}` line. Only when it really is a JSON object (JSON is
- * YAML, so it is then read like YAML front-matter); anything else is Markdown.
+ * Hugo's JSON front-matter: a `{` line, the object, a `}` line. Only when it really is a JSON object (gray-matter
+ * has no delimiter for it: the braces belong to the data); anything else is Markdown.
  */
 function splitJson(text: string): FrontMatter | undefined {
   const lines = text.split('\n');
   for (let i = 1; i < lines.length; i++) {
     if ((lines[i] as string).trimEnd() !== '}') continue;
     const json = lines.slice(0, i + 1).join('\n');
+    let data: unknown;
     try {
-      const v: unknown = JSON.parse(json);
-      if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      data = JSON.parse(json);
+      if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
     } catch {
       return undefined;
     }
-    return { yaml: json, firstLine: 1, body: lines.slice(i + 1).join('\n'), bodyLineOffset: i + 1, format: 'yaml' };
+    return { yaml: json, firstLine: 1, body: lines.slice(i + 1).join('\n'), bodyLineOffset: i + 1, format: 'yaml', data };
   }
   return undefined;
 }
@@ -115,27 +169,16 @@ export function readMeta(fm: FrontMatter, file: string): MetaResult {
     problems.push({ file, line, severity: 'error', rule, message, field: key });
   };
 
-  if (fm.format === 'toml') {
-    // Hugo TOML front-matter: read the plain `key = "value"` lines we understand, nothing more.
-    for (const l of yamlLines) {
-      const m = /^\s*(title|description|id)\s*=\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(l);
-      if (m) meta[m[1] as 'title' | 'description' | 'id'] = (m[2] as string).replace(/\\(.)/g, '$1');
-    }
-    return { meta, problems, fatal: false };
-  }
-  if (fm.format === 'none' || fm.yaml.trim() === '') return { meta, problems, fatal: false };
-
-  let data: unknown;
-  try {
-    // CORE_SCHEMA: dates stay text, so 2026-13-45 is an error instead of silently becoming 2027-02-14.
-    data = yaml.load(fm.yaml, { filename: file, schema: yaml.CORE_SCHEMA });
-  } catch (e) {
-    const ye = e as { mark?: { line: number }; reason?: string; message: string };
-    const line = fm.firstLine + (ye.mark?.line ?? 0);
-    problems.push({ file, line, severity: 'error', rule: 'invalid-yaml', message: `invalid YAML front-matter: ${ye.reason ?? ye.message.split('\n')[0]}` });
+  if (fm.error) {
+    problems.push({ file, line: fm.error.line, severity: 'error', rule: 'invalid-yaml', message: `invalid YAML front-matter: ${fm.error.reason}` });
     return { meta, problems, fatal: true };
   }
-  if (data === null || data === undefined) return { meta, problems, fatal: false };
+  const data = fm.data;
+  if (fm.format === 'toml') {
+    Object.assign(meta, data);
+    return { meta, problems, fatal: false };
+  }
+  if (fm.format === 'none' || data === null || data === undefined) return { meta, problems, fatal: false };
   if (typeof data !== 'object' || Array.isArray(data)) {
     problems.push({ file, line: fm.firstLine, severity: 'error', rule: 'invalid-yaml', message: 'front-matter must be a mapping of fields' });
     return { meta, problems, fatal: true };

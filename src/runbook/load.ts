@@ -2,12 +2,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, relative, isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError, describeSystemError } from '../errors.js';
 import type { Problem } from './model.js';
-import { parseRunbook, type ParsedFile } from './parse.js';
-
-export const BUNDLED_DIR = fileURLToPath(new URL('../../runbooks', import.meta.url));
+import type { ParsedFile } from './parse.js';
+import { bundledDir } from './bundled.js';
 
 export interface SearchPath {
   dirs: string[];
@@ -22,7 +20,7 @@ export function searchPath(dirs: string[], env: NodeJS.ProcessEnv, cwd: string):
   if (rp.length > 0) return { dirs: rp.map((d) => resolve(cwd, d)), from: 'RUNBOOK_PATH' };
   const local = resolve(cwd, 'runbooks');
   if (existsSync(local)) return { dirs: [local], from: './runbooks' };
-  return { dirs: [BUNDLED_DIR], from: 'bundled' };
+  return { dirs: [bundledDir()], from: 'bundled' };
 }
 
 // Files in a runbook folder that are about the folder, not runbooks.
@@ -72,6 +70,8 @@ export function decode(bytes: Uint8Array, file: string): { text: string; problem
  * close) with every file's buffer alive at once (5,000 runbooks: `list --json` 3.8 s -> 3.2 s of CPU).
  */
 export async function readRunbookFile(file: string): Promise<ParsedFile> {
+  // Loaded on first use: the parser (markdown-it, js-yaml) is most of list's start-up, and a cached list needs none of it.
+  const { parseRunbook } = await import('./parse.js');
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);

@@ -1,7 +1,6 @@
 // Markdown text → Runbook model, with the problems found on the way. Pure: no file system, no clock.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type MarkdownIt from 'markdown-it';
+import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it/index.js';
 import type { Check, Command, ParseResult, Problem, ProseBlock, Runbook, Step } from './model.js';
 import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
@@ -9,10 +8,18 @@ import { judgeDanger } from './danger.js';
 import { normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
 import { angleNames, findEnvRefs, placeholderNames } from './shell-scan.js';
 
-// The CommonJS build of markdown-it is one file: it loads several times faster than the ESM tree.
-const MarkdownItCtor = createRequire(import.meta.url)('markdown-it') as typeof MarkdownIt;
+// A static import: the bundle (scripts/build.mjs) makes markdown-it part of one chunk.
 let md: MarkdownIt | undefined;
-const parser = (): MarkdownIt => (md ??= new MarkdownItCtor('commonmark'));
+const parser = (): MarkdownIt => (md ??= new MarkdownIt('commonmark'));
+// Blocks only (no inline parse of every paragraph): for `list`, which needs front-matter, headings, fences and
+// checklists. Nothing but inlineText reads inline children, and it parses a heading's inline itself.
+let blockMd: MarkdownIt | undefined;
+const blockParser = (): MarkdownIt => (blockMd ??= new MarkdownIt('commonmark').disable(['inline', 'text_join']));
+
+export interface ParseOptions {
+  /** Skip the inline parse of paragraphs (the model is the same: only headings' text is inline-parsed). */
+  blocksOnly?: boolean;
+}
 
 export const SHELL_LANGS: ReadonlySet<string> = new Set(['', 'sh', 'bash', 'shell', 'zsh']);
 export const CONSOLE_LANGS: ReadonlySet<string> = new Set(['console', 'shell-session', 'sh-session', 'shellsession', 'terminal', 'bash-session']);
@@ -37,7 +44,7 @@ const basename = (path: string): string => (path.split('/').pop() ?? path).repla
 
 
 /** Parse a runbook's text. `path` names the file in problems and derives the id and title fallbacks. */
-export function parseRunbook(input: string, path: string): ParsedFile {
+export function parseRunbook(input: string, path: string, options: ParseOptions = {}): ParsedFile {
   const source = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const text = normalizeText(source);
   const problems: Problem[] = [];
@@ -46,7 +53,7 @@ export function parseRunbook(input: string, path: string): ParsedFile {
   problems.push(...metaResult.problems);
   const meta = metaResult.meta;
 
-  const tokens = parser().parse(fm.body, {});
+  const tokens = (options.blocksOnly ? blockParser() : parser()).parse(fm.body, {});
   const bodyLines = fm.body.split('\n');
   const fileLine = (bodyLine: number): number => fm.bodyLineOffset + bodyLine + 1;
 
@@ -128,8 +135,10 @@ function isFirstBlock(tokens: Token[], t: Token): boolean {
 
 function inlineText(t: Token | undefined): string {
   if (!t || t.type !== 'inline') return '';
+  // Parsed without inline children (blocksOnly): parse this one.
+  const children = t.children?.length ? t.children : (parser().parseInline(t.content, {})[0]?.children ?? []);
   // Headings may hold inline code or emphasis: keep the words, drop the markup.
-  return (t.children ?? [])
+  return children
     .map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : c.type === 'softbreak' ? ' ' : ''))
     .join('')
     .trim();

@@ -1,9 +1,12 @@
 // Start-up cost: the commands that must be quick never load inquirer or execa. Checked on the static import
 // graph of the sources (dynamic `import()` is how heavy modules are deferred, so it is not followed).
 import { describe, expect, it } from 'vitest';
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { isBuiltin } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 
@@ -51,5 +54,84 @@ describe('start-up: what each quick command loads', () => {
   it('the check itself sees heavy imports where they are', () => {
     expect(staticClosure('adapters/prompter.ts').packages.has('@inquirer/prompts')).toBe(true);
     expect(staticClosure('adapters/executor.ts').packages.has('execa')).toBe(true);
+  });
+});
+
+// The bundle (dist/, built by `npm run build`): what each command really loads, traced in a spawned CLI.
+describe('start-up of the bundle: what each command loads at run time', () => {
+  const ROOT = join(SRC, '..');
+  const DIST = join(ROOT, 'dist');
+  const BIN = join(ROOT, 'bin', 'runbook.js');
+  const TRACE = join(ROOT, 'test', 'helpers', 'trace-loads.mjs');
+
+  function traced(args: string[], env: NodeJS.ProcessEnv = {}): { loaded: string[]; status: number | null; stdout: string; stderr: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-trace-'));
+    const out = join(dir, 'loads');
+    writeFileSync(out, '');
+    const base = { ...process.env };
+    for (const k of ['RUNBOOK_PATH', 'NODE_OPTIONS']) delete base[k];
+    const r = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], {
+      cwd: dir,
+      env: { ...base, NO_COLOR: '1', RUNBOOK_TRACE_LOADS: out, RUNBOOK_TIMELINE_DIR: join(dir, 'incidents'), XDG_CACHE_HOME: join(dir, 'cache'), ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const loaded = [...new Set(readFileSync(out, 'utf8').split('\n').filter(Boolean))];
+    rmSync(dir, { recursive: true, force: true });
+    return { loaded, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  /** Loaded files of our own (not node: built-ins, not the preload and its hook). */
+  const ours = (loaded: string[]): string[] =>
+    loaded.filter((u) => !u.startsWith('node:') && !u.startsWith('data:') && !(u.startsWith('require:') && isBuiltin(u.slice(8))) && !u.endsWith('trace-loads.mjs'));
+  const meta = (): { outputs: Record<string, { inputs: Record<string, unknown> }> } => JSON.parse(readFileSync(join(DIST, 'meta.json'), 'utf8'));
+  /** The source files bundled into the chunks a process loaded. */
+  function inputsOf(loaded: string[]): string[] {
+    const m = meta();
+    return ours(loaded).flatMap((u) => Object.keys(m.outputs[relative(ROOT, fileURLToPath(u))]?.inputs ?? {}));
+  }
+
+  it('--version loads main.js and its small shared chunks (errors, bundler helpers), nothing of any command', () => {
+    const r = traced(['--version']);
+    expect(r.status).toBe(0);
+    const files = ours(r.loaded).map((u) => relative(ROOT, fileURLToPath(u)));
+    expect(files[0]).toBe('bin/runbook.js');
+    expect(files.slice(1).every((f) => f.startsWith('dist/'))).toBe(true);
+    expect(files).toContain('dist/main.js');
+    expect(files.length, files.join(' ')).toBeLessThanOrEqual(4);
+    for (const f of files.slice(1)) expect(statSync(join(ROOT, f)).size).toBeLessThan(8_000);
+    expect(inputsOf(r.loaded).filter((i) => !i.startsWith('src/') && i !== '<runtime>')).toEqual([]);
+    expect(inputsOf(r.loaded).filter((i) => i.startsWith('src/commands/') || i === 'src/cli.ts')).toEqual([]);
+  });
+
+  it('list loads only bundle chunks: gray-matter with js-yaml 4 inside, never esprima, js-yaml 3, execa or inquirer', () => {
+    const r = traced(['list', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).length).toBeGreaterThan(3);
+    // Nothing resolved outside dist/ (no node_modules at all: what the bundle holds is all it runs).
+    expect(ours(r.loaded).filter((u) => !u.startsWith(pathToFileURL(DIST).href) && !u.endsWith('/bin/runbook.js'))).toEqual([]);
+    const inputs = inputsOf(r.loaded);
+    expect(inputs).toContain('node_modules/gray-matter/index.js');
+    expect(inputs).toContain('node_modules/js-yaml/dist/js-yaml.mjs');
+    expect(JSON.parse(readFileSync(join(ROOT, 'node_modules/js-yaml/package.json'), 'utf8')).version).toMatch(/^4\./);
+    expect(inputs.filter((i) => /esprima|gray-matter\/node_modules|execa|@inquirer/.test(i))).toEqual([]);
+  });
+
+  it('run loads its own chunks lazily (the check above would see execa if list loaded it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-trace-rb-'));
+    const file = join(dir, 'one.md');
+    writeFileSync(file, '# One\n\n## Say\n\n```sh\necho traced-hello\n```\n');
+    const r = traced(['run', file, '--yes']);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('traced-hello');
+    expect(inputsOf(r.loaded).some((i) => i.startsWith('node_modules/execa/'))).toBe(true);
+  });
+
+  it("an internal error's stack names src/ files and lines, not only dist/ chunks", () => {
+    const r = traced(['list'], { NODE_OPTIONS: `--import ${join(ROOT, 'test', 'helpers', 'throw-in-sort.mjs')}` });
+    expect(r.status).toBe(70);
+    expect(r.stderr).toContain('internal error');
+    expect(r.stderr).toContain('simulated bug');
+    expect(r.stderr).toMatch(/src\/commands\/list\.ts:\d+:\d+/);
   });
 });

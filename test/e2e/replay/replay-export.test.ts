@@ -35,7 +35,7 @@ function run(args: string[], cwd: string, timeoutMs = 20_000): Promise<Result> {
 
 let dir: string;
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/commands/replay.js'))) throw new Error('dist/ is missing: run `npx tsc -p .` (or npm test) first');
+  if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('dist/ is missing: run `npm run build` (or npm test) first');
   dir = mkdtempSync(join(tmpdir(), 'runbook-replay-e2e-'));
   cpSync(join(ROOT, FIX), join(dir, FIX), { recursive: true });
 });

@@ -119,22 +119,26 @@ describe('stdin', () => {
 });
 
 describe('defaultShell', () => {
-  it('is bash when an executable bash is on PATH', () => {
+  it('is the absolute path of bash when an executable bash is on PATH (resolved once, not per command)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exec-bash-'));
     writeFileSync(join(dir, 'bash'), '#!/bin/sh\n');
     chmodSync(join(dir, 'bash'), 0o755);
-    expect(defaultShell(`/nonexistent:${dir}`)).toBe('bash');
+    expect(defaultShell(`/nonexistent:${dir}`)).toBe(join(dir, 'bash'));
   });
 
   it('skips a bash that is not executable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exec-bash-'));
     writeFileSync(join(dir, 'bash'), '');
     chmodSync(join(dir, 'bash'), 0o644);
-    expect(defaultShell(dir)).toBe('sh');
+    expect(defaultShell(dir)).toBe('/bin/sh');
   });
 
-  it('is sh when bash is not on PATH', () => {
-    expect(defaultShell(mkdtempSync(join(tmpdir(), 'exec-nobash-')))).toBe('sh');
-    expect(defaultShell('')).toBe('sh');
+  it('is the sh on PATH when bash is not there, else /bin/sh', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exec-sh-'));
+    writeFileSync(join(dir, 'sh'), '#!/bin/sh\n');
+    chmodSync(join(dir, 'sh'), 0o755);
+    expect(defaultShell(dir)).toBe(join(dir, 'sh'));
+    expect(defaultShell(mkdtempSync(join(tmpdir(), 'exec-nobash-')))).toBe('/bin/sh');
+    expect(defaultShell('')).toBe('/bin/sh');
   });
 });

@@ -1,0 +1,98 @@
+// `npm run build`: bundle src/ with esbuild into dist/ (ESM, code-split). main.js is small; every command is
+// a chunk loaded by main's dynamic import(), so --version/list/show/lint never load execa, inquirer or the
+// runner. Source maps are written beside each chunk; src/source-stack.ts maps an internal error's stack
+// back to src/ lines (cheaper than --enable-source-maps, which parses every map at start-up).
+//
+//   node scripts/build.mjs          dist/ (what bin/runbook.js imports)
+//   node scripts/build.mjs --sea    build/sea/runbook.cjs: one CommonJS file with the runbooks inside (for build:sea)
+import { build } from 'esbuild';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const sea = process.argv.includes('--sea');
+
+/**
+ * gray-matter requires js-yaml 3 (which loads esprima) for its default YAML engine. We always pass our own
+ * engines (js-yaml 4, core schema), so that copy is never used: it is replaced by a stub that throws.
+ */
+const STUB = 'runbook-unused-stub';
+const noOldYaml = {
+  name: 'no-js-yaml-3',
+  setup(b) {
+    b.onResolve({ filter: /^(js-yaml|esprima)$/ }, (args) => {
+      if (args.path === 'esprima' || /[\\/]gray-matter[\\/]/.test(args.importer)) return { path: args.path, namespace: STUB };
+      return undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: STUB }, (args) => ({
+      contents: `const no = () => { throw new Error('${args.path} is not part of the runbook bundle'); };
+module.exports = { safeLoad: no, safeDump: no, load: no, dump: no, parse: no };`,
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  // Keep sources out of the maps: file and line are what a bug report needs.
+  sourcesContent: false,
+  legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  plugins: [noOldYaml],
+  define: { __RUNBOOK_VERSION__: JSON.stringify(pkg.version) },
+};
+
+if (!sea) {
+  rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
+  await build({
+    ...common,
+    entryPoints: { main: 'src/main.ts' },
+    outdir: 'dist',
+    format: 'esm',
+    splitting: true,
+    // Flat: every chunk sits in dist/, so `new URL('../package.json', import.meta.url)` holds for all of them.
+    chunkNames: '[name]-[hash]',
+    // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
+    banner: { js: "import { createRequire as __runbookRequire } from 'node:module'; const require = __runbookRequire(import.meta.url);" },
+    metafile: true,
+    absWorkingDir: ROOT,
+  }).then(async (r) => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(ROOT, 'dist', 'meta.json'), JSON.stringify(r.metafile));
+  });
+  // The timeline writer on its own (tests and the bench drive it without the CLI), built apart so that its
+  // shared code does not split main's chunks further.
+  await build({
+    ...common,
+    entryPoints: { writer: 'src/timeline/writer.ts', redact: 'src/timeline/redact.ts' },
+    outdir: 'dist/timeline',
+    format: 'esm',
+    splitting: true,
+    absWorkingDir: ROOT,
+  });
+} else {
+  // The runbooks shipped with the package, as { name: text }: written out on first use (src/runbook/bundled.ts).
+  const dir = join(ROOT, 'runbooks');
+  const files = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  await build({
+    ...common,
+    entryPoints: ['src/main.ts'],
+    outfile: 'build/sea/runbook.cjs',
+    format: 'cjs',
+    sourcemap: false,
+    // A single-executable application runs one CommonJS script; there is no file beside it to read.
+    define: {
+      ...common.define,
+      __RUNBOOK_SEA_RUNBOOKS__: JSON.stringify(JSON.stringify(files)),
+      'import.meta.url': '"file:///runbook-sea/dist/main.js"',
+    },
+    absWorkingDir: ROOT,
+  });
+}

@@ -1,0 +1,113 @@
+// list's fast path: a blocks-only parse gives the same model, and the metadata cache is invisible.
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRunbook } from '../../../src/runbook/parse.js';
+import { findRunbookFiles, loadLibrary } from '../../../src/runbook/load.js';
+import { loadListing } from '../../../src/runbook/listing.js';
+import { forListing, listEntry } from '../../../src/commands/list.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'runbook-listing-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const rb = (title: string) => `---\ntitle: ${title}\ntags: [a]\n---\n# Ignored\n\n## One\n\n\`\`\`sh\necho one\n\`\`\`\n\n## Two\n\n- [ ] check\n`;
+const old = (file: string) => utimesSync(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+const listed = async (dir: string, cache: string) =>
+  (await loadListing([dir], forListing, { XDG_CACHE_HOME: cache })).runbooks.map((p) => listEntry(p.runbook));
+
+describe('blocks-only parse', () => {
+  it('gives the same runbook model as the full parse, for every bundled and real-world runbook', async () => {
+    const files = await findRunbookFiles([join(ROOT, 'runbooks'), join(ROOT, 'test', 'fixtures', 'real-world')]);
+    expect(files.length).toBeGreaterThan(15);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect(parseRunbook(text, f, { blocksOnly: true }), f).toEqual(parseRunbook(text, f));
+    }
+  });
+
+  it('heading text keeps inline code and drops emphasis markup, as in the full parse', () => {
+    const text = '# The `df` *title*\n\n## Step `one` **now**\n\nSome *prose* with `code`.\n';
+    const fast = parseRunbook(text, '/x.md', { blocksOnly: true }).runbook;
+    expect(fast.title).toBe('The df title');
+    expect(fast.steps[0]?.title).toBe('Step one now');
+  });
+});
+
+describe('loadListing (list with its cache)', () => {
+  it('lists exactly what the full load lists, cold and then from the cache', async () => {
+    const cache = tmp();
+    const lib = join(ROOT, 'runbooks');
+    const full = (await loadLibrary([lib], forListing)).runbooks.map((p) => listEntry(p.runbook));
+    expect(await listed(lib, cache)).toEqual(full);
+    expect(readdirSync(join(cache, 'runbook'))).toContain('list-cache.json');
+    expect(await listed(lib, cache)).toEqual(full);
+  });
+
+  it('a changed file is re-read even with the same size and the same mtime', async () => {
+    const dir = tmp();
+    const cache = tmp();
+    const file = join(dir, 'a.md');
+    writeFileSync(file, rb('First'));
+    old(file);
+    expect((await listed(dir, cache))[0]?.title).toBe('First');
+    const { mtime, size } = statSync(file);
+    writeFileSync(file, rb('Other'));
+    utimesSync(file, mtime, mtime);
+    expect(statSync(file).size).toBe(size);
+    expect((await listed(dir, cache))[0]?.title).toBe('Other');
+  });
+
+  it('a file changed in the last seconds is not cached (a second change in the same mtime tick is seen)', async () => {
+    const dir = tmp();
+    const cache = tmp();
+    writeFileSync(join(dir, 'a.md'), rb('Fresh'));
+    await listed(dir, cache);
+    expect(existsSync(join(cache, 'runbook', 'list-cache.json'))).toBe(false);
+    old(join(dir, 'a.md'));
+    await listed(dir, cache);
+    expect(Object.keys(JSON.parse(readFileSync(join(cache, 'runbook', 'list-cache.json'), 'utf8')).entries)).toEqual([join(dir, 'a.md')]);
+  });
+
+  it('a corrupt cache is ignored and replaced', async () => {
+    const dir = tmp();
+    const cache = tmp();
+    writeFileSync(join(dir, 'a.md'), rb('Fine'));
+    old(join(dir, 'a.md'));
+    await listed(dir, cache);
+    writeFileSync(join(cache, 'runbook', 'list-cache.json'), '{"version": "1:0.1.0", "entries": {"' + join(dir, 'a.md') + '": 42');
+    expect((await listed(dir, cache))[0]?.title).toBe('Fine');
+    writeFileSync(join(cache, 'runbook', 'list-cache.json'), '\0\0garbage');
+    expect((await listed(dir, cache))[0]?.title).toBe('Fine');
+    expect(JSON.parse(readFileSync(join(cache, 'runbook', 'list-cache.json'), 'utf8')).entries).toBeTypeOf('object');
+  });
+
+  it('a cache folder that cannot be written changes nothing', async () => {
+    const dir = tmp();
+    const notADir = join(tmp(), 'file');
+    writeFileSync(notADir, 'x');
+    writeFileSync(join(dir, 'a.md'), rb('Still'));
+    old(join(dir, 'a.md'));
+    expect((await listed(dir, notADir))[0]?.title).toBe('Still');
+  });
+
+  it('a broken file is left out with its problem, from the cache too', async () => {
+    const dir = tmp();
+    const cache = tmp();
+    writeFileSync(join(dir, 'bad.md'), '---\ntags: [a\n---\n## S\n');
+    old(join(dir, 'bad.md'));
+    for (let i = 0; i < 2; i++) {
+      const lib = await loadListing([dir], forListing, { XDG_CACHE_HOME: cache });
+      expect(lib.runbooks).toEqual([]);
+      expect(lib.broken[0]?.problems[0]).toMatchObject({ rule: 'invalid-yaml', line: 3 });
+    }
+  });
+});
