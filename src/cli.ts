@@ -38,6 +38,7 @@ export interface TimelineTarget {
 }
 export interface IncidentsOptions {
   json: boolean;
+  all: boolean;
 }
 export interface ReplayOptions {
   speed: number;
@@ -225,11 +226,12 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
 
   program
     .command('incidents')
-    .description('list recorded timelines in $RUNBOOK_TIMELINE_DIR (default ./incidents), newest first, with their status')
+    .description('list recorded live runs in $RUNBOOK_TIMELINE_DIR (default ./incidents), newest first, with their status')
+    .option('--all', 'also list dry runs and the drills in drills/ beside that folder', false)
     .option('--json', 'print a JSON array', false)
-    .addHelpText('after', examples('runbook incidents', 'runbook incidents --json'))
+    .addHelpText('after', examples('runbook incidents', 'runbook incidents --all', 'runbook incidents --json'))
     .action((o) => {
-      result = { command: 'incidents', options: { json: o.json } };
+      result = { command: 'incidents', options: { json: o.json, all: o.all } };
     });
 
   program

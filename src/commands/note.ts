@@ -69,7 +69,7 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
   const found = await newestUnfinished(io.env, io.cwd);
   if (!found) {
     throw new UserError(
-      `no unfinished run in ${relativeTo(io.cwd)(timelineDir(io.env, io.cwd))}: start one with runbook run, or pass --timeline FILE`,
+      `no unfinished live run in ${relativeTo(io.cwd)(timelineDir(io.env, io.cwd))} (dry runs and drills are never chosen): pass --timeline FILE, or start a run with runbook run`,
     );
   }
   // Live runs are preferred; say so when the best there is is a run whose runner is gone.

@@ -23,7 +23,7 @@ import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
 import { defaultShell } from '../adapters/shell.js';
 import type { Executor } from '../runner/ports.js';
-import { createTimeline, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
+import { createTimeline, discardingSink, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
 
 interface ResumeState {
   path: string;
@@ -125,15 +125,19 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     const existing = await stat(timelinePath).catch(() => null);
     if (existing?.isFile() && existing.size > 0) throw new UserError(`${o.timeline} already holds a run: continue it with --resume ${o.timeline}, or choose a new file`);
   }
+  // A dry run is a preview, not an incident: it records only where --timeline asks it to.
   const sink = timelinePath
     ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true })
-    : await createTimeline(io, runbook.id, redactor);
+    : o.dryRun
+      ? discardingSink()
+      : await createTimeline(io, runbook.id, redactor);
   const path = sink.path;
+  const recorded = path !== '';
 
   const style = await loadStyle(io.colorErr);
   const { createLiveView } = await import('../ui/live-view.js');
   const view = createLiveView(streams.stderr, streams, style, {
-    timelinePath: shortPath(io, path),
+    timelinePath: recorded ? shortPath(io, path) : 'not recorded (dry run; --timeline FILE records one)',
     statusLine: Boolean((io.stderr as NodeJS.WriteStream).isTTY),
     title: runbook.title,
     stepCount: runbook.steps.length,
@@ -157,7 +161,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     cwd: io.cwd,
     shell: defaultShell(io.env.PATH),
     defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
-    incident: resume?.incident ?? basename(path).replace(/\.jsonl$/, ''),
+    incident: resume?.incident ?? (recorded ? basename(path).replace(/\.jsonl$/, '') : `dry-run-${runbook.id}`),
     actor: actorName(io.env),
     host: hostname(),
     cliVersion: VERSION,
@@ -194,8 +198,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
       paint(style.bold(`Run ${outcome.status} in ${formatDuration(outcome.durationMs)}`)),
       `  steps    ${c.stepsDone} done, ${c.stepsSkipped} skipped, of ${runbook.steps.length}`,
       `  commands ${c.commandsRun} run, ${c.commandsFailed} failed, ${c.commandsSkipped} skipped`,
-      `  timeline ${shortPath(io, path)}`,
-      style.dim(`  replay it: runbook replay ${shortPath(io, path)}`),
+      ...(recorded ? [`  timeline ${shortPath(io, path)}`, style.dim(`  replay it: runbook replay ${shortPath(io, path)}`)] : []),
       '',
     ].join('\n'),
   );

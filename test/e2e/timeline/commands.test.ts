@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { runbook } from './cli.js';
 import { tempDir } from '../../unit/timeline/helpers.js';
 
-function started(seq: number, ts: string, id: string, source = '# x\n'): string {
+function started(seq: number, ts: string, id: string, source = '# x\n', mode = 'live'): string {
   return JSON.stringify({
     v: 1, seq, ts, mono_ms: 0, type: 'run.started', incident: `inc-${id}`,
     runbook: { id, title: id, path: `${id}.md`, sha256: '0', source },
-    mode: 'live', actor: 'a', host: 'h', cwd: '/', cli_version: '0.1.0',
+    mode, actor: 'a', host: 'h', cwd: '/', cli_version: '0.1.0',
   });
 }
 const ev = (seq: number, ts: string, body: Record<string, unknown>): string => JSON.stringify({ v: 1, seq, ts, mono_ms: seq, ...body });
@@ -71,6 +71,30 @@ describe('runbook note / mark', () => {
     expect(r.stderr).not.toMatch(/no run is live/);
   });
 
+  it('never pick a dry run or a drill, however new: the newest unfinished live run gets the note', async () => {
+    const { root, dir, env } = setup(false);
+    // Newer than every live run, unfinished, and one of them even has a live runner.
+    writeFileSync(join(dir, '20261125-030000-disk-full.jsonl'), started(0, '2026-11-25T03:00:00.000Z', 'disk-full', '# x\n', 'dry-run') + '\n');
+    const drill = join(dir, '20261126-030000-disk-full-drill.jsonl');
+    writeFileSync(drill, started(0, '2026-11-26T03:00:00.000Z', 'disk-full', '# x\n', 'drill') + '\n');
+    writeFileSync(`${drill}.owner`, `${process.pid}\n${hostname()}\n`);
+    const r = await runbook(['mark', 'detected'], { cwd: root, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('marked detected in tl/20261120-030000-k8s-crashloop.jsonl');
+    expect(lastLine(join(dir, '20261120-030000-k8s-crashloop.jsonl'))).toMatchObject({ type: 'mark', what: 'detected' });
+  });
+
+  it('with only dry runs and drills unfinished, refuse and name --timeline', async () => {
+    const root = tempDir('runbook-e2e-');
+    const dir = join(root, 'tl');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '20261125-030000-disk-full.jsonl'), started(0, '2026-11-25T03:00:00.000Z', 'disk-full', '# x\n', 'dry-run') + '\n');
+    writeFileSync(join(dir, '20261126-030000-disk-full-drill.jsonl'), started(0, '2026-11-26T03:00:00.000Z', 'disk-full', '# x\n', 'drill') + '\n');
+    const r = await runbook(['note', 'x'], { cwd: root, env: { RUNBOOK_TIMELINE_DIR: dir, RUNBOOK_CONFIG: join(root, 'none.json') } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^runbook: no unfinished live run in tl .*pass --timeline FILE/);
+  });
+
   it('--timeline names the file; the user config redact patterns apply', async () => {
     const { root, dir, env } = setup(false);
     const target = join(dir, '20261101-030000-disk-full.jsonl');
@@ -91,7 +115,7 @@ describe('runbook note / mark', () => {
     const empty = tempDir();
     const none = await runbook(['note', 'x'], { cwd: empty, env: { ...env, RUNBOOK_TIMELINE_DIR: join(empty, 'incidents') } });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^runbook: no unfinished run in incidents: start one with runbook run, or pass --timeline FILE\n$/);
+    expect(none.stderr).toMatch(/^runbook: no unfinished live run in incidents \(dry runs and drills are never chosen\): pass --timeline FILE, or start a run with runbook run\n$/);
     const brokenConfig = join(root, 'broken.json');
     writeFileSync(brokenConfig, '{');
     const cfg = await runbook(['note', 'x'], { cwd: root, env: { ...env, RUNBOOK_CONFIG: brokenConfig } });
@@ -108,9 +132,9 @@ describe('runbook incidents', () => {
     expect(r.code, r.stderr).toBe(0);
     const list = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
     expect(list).toEqual([
-      { path: join(dir, '20261120-030000-k8s-crashloop.jsonl'), incident: 'inc-k8s-crashloop', runbook: 'k8s-crashloop', started: '2026-11-20T03:00:00.000Z', finished: null, status: 'interrupted', events: 2 },
-      { path: join(dir, '20261110-030000-redis-down.jsonl'), incident: 'inc-redis-down', runbook: 'redis-down', started: '2026-11-10T03:00:00.000Z', finished: null, status: 'running', events: 1 },
-      { path: join(dir, '20261101-030000-disk-full.jsonl'), incident: 'inc-disk-full', runbook: 'disk-full', started: '2026-11-01T03:00:00.000Z', finished: '2026-11-01T03:10:00.000Z', status: 'completed', events: 3 },
+      { path: join(dir, '20261120-030000-k8s-crashloop.jsonl'), incident: 'inc-k8s-crashloop', runbook: 'k8s-crashloop', mode: 'live', started: '2026-11-20T03:00:00.000Z', finished: null, status: 'interrupted', events: 2 },
+      { path: join(dir, '20261110-030000-redis-down.jsonl'), incident: 'inc-redis-down', runbook: 'redis-down', mode: 'live', started: '2026-11-10T03:00:00.000Z', finished: null, status: 'running', events: 1 },
+      { path: join(dir, '20261101-030000-disk-full.jsonl'), incident: 'inc-disk-full', runbook: 'disk-full', mode: 'live', started: '2026-11-01T03:00:00.000Z', finished: '2026-11-01T03:10:00.000Z', status: 'completed', events: 3 },
     ]);
   });
 
@@ -120,14 +144,28 @@ describe('runbook incidents', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(
       [
-        'STARTED               STATUS       RUNBOOK        EVENTS  PATH',
-        '2026-11-20 03:00:00Z  interrupted  k8s-crashloop       2  tl/20261120-030000-k8s-crashloop.jsonl',
-        '2026-11-01 03:00:00Z  completed    disk-full           3  tl/20261101-030000-disk-full.jsonl',
+        'STARTED               STATUS       MODE  RUNBOOK        EVENTS  PATH',
+        '2026-11-20 03:00:00Z  interrupted  live  k8s-crashloop       2  tl/20261120-030000-k8s-crashloop.jsonl',
+        '2026-11-01 03:00:00Z  completed    live  disk-full           3  tl/20261101-030000-disk-full.jsonl',
         '',
       ].join('\n'),
     );
     const coloured = await runbook(['incidents'], { cwd: root, env: { ...env, NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(coloured.stdout).toContain('\u001b[');
+  });
+
+  it('lists live runs only; --all adds dry runs and the drills/ folder beside the incidents', async () => {
+    const { root, dir, env } = setup(false);
+    writeFileSync(join(dir, '20261125-030000-disk-full.jsonl'), started(0, '2026-11-25T03:00:00.000Z', 'disk-full', '# x\n', 'dry-run') + '\n');
+    mkdirSync(join(root, 'drills'));
+    writeFileSync(join(root, 'drills', '20261126-030000-disk-full-drill.jsonl'), started(0, '2026-11-26T03:00:00.000Z', 'disk-full', '# x\n', 'drill') + '\n');
+    const live = await runbook(['incidents'], { cwd: root, env });
+    expect(live.code, live.stderr).toBe(0);
+    expect(live.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/)[2])).toEqual(['live', 'live']);
+    const all = await runbook(['incidents', '--all'], { cwd: root, env });
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/).slice(2, 3)[0])).toEqual(['drill', 'dry-run', 'live', 'live']);
+    expect(all.stdout).toContain('drills/20261126-030000-disk-full-drill.jsonl');
   });
 
   it('an empty or missing folder: [] with --json, a hint on stderr otherwise', async () => {
