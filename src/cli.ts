@@ -109,7 +109,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
   program
     .description('Incident-response runbooks from Markdown: find them, run them step by step, keep a timeline.')
     .version(VERSION, '-V, --version', 'print the version')
-    .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks)', collect)
+    .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks; the bundled library is searched last)', collect)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -67,7 +67,7 @@ export async function completion(shell: string, _o: GlobalOptions, io: Io): Prom
 
 /** Hidden `runbook _ids`: one runbook id per line, for the completion scripts. */
 export async function ids(o: GlobalOptions, io: Io): Promise<number> {
-  const lib = await loadLibrary(searchPath(o.dirs, io.env, io.cwd).dirs);
-  io.stdout.write(lib.runbooks.map((r) => `${r.runbook.id}\n`).join(''));
+  const lib = await loadLibrary(searchPath(o.dirs, io.env, io.cwd).library);
+  io.stdout.write(lib.runbooks.map((r) => `${lib.names.get(r.runbook.path) ?? r.runbook.id}\n`).join(''));
   return 0;
 }

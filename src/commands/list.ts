@@ -2,7 +2,7 @@
 import type { ListOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Command, Runbook } from '../runbook/model.js';
-import { loadLibrary, searchPath } from '../runbook/load.js';
+import { isBundled, loadLibrary, searchPath } from '../runbook/load.js';
 import type { ParsedFile } from '../runbook/parse.js';
 import { isStale } from '../runbook/lint.js';
 import { loadStyle } from '../ui/style.js';
@@ -25,9 +25,15 @@ export function metaJson(rb: Runbook) {
   };
 }
 
-export function listEntry(rb: Runbook) {
+/**
+ * `name` is how to give the runbook on the command line (its id, or `folder/id` when the id is used twice);
+ * `source` is the folder it was found in, or "bundled".
+ */
+export function listEntry(rb: Runbook, name: string = rb.id, source = '') {
   return {
     ...metaJson(rb),
+    name,
+    source,
     steps: rb.steps.length,
     commands: rb.steps.reduce((n, s) => n + s.commands.filter((c) => c.runnable).length, 0),
   };
@@ -78,39 +84,54 @@ export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'servic
 
 export async function list(o: ListOptions, io: Io): Promise<number> {
   const sp = searchPath(o.dirs, io.env, io.cwd);
-  const lib = await loadLibrary(sp.dirs, forListing);
+  const lib = await loadLibrary(sp.library, forListing);
   const errStyle = await loadStyle(io.colorErr);
   const rel = relativeTo(io.cwd);
   for (const b of lib.broken) {
     const first = b.problems.find((p) => p.severity === 'error');
     if (first) io.stderr.write(`${renderProblem(first, errStyle, rel)} (left out)\n`);
   }
-  for (const p of lib.problems) io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
+  // A shared id is only worth a warning where no `folder/id` name tells the runbooks apart.
+  for (const p of lib.problems.filter((x) => x.rule !== 'duplicate-id' || !lib.names.get(x.file)?.includes('/')))
+    io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
 
   // By id, whatever folder each came from (RUNBOOK_PATH=team:shared reads as one library).
   const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)).sort((a, b) => a.id.localeCompare(b.id));
+  const entry = (rb: Runbook) => listEntry(rb, lib.names.get(rb.path) ?? rb.id, sourceOf(rb.path, sp.library, rel));
   if (o.json) {
-    writeJson(io, shown.map(listEntry));
+    writeJson(io, shown.map(entry));
     return 0;
   }
   if (shown.length === 0) {
-    io.stderr.write(lib.runbooks.length ? 'no runbook matches these filters\n' : `no runbooks found in ${sp.dirs.join(':')}\n`);
+    io.stderr.write(lib.runbooks.length ? 'no runbook matches these filters\n' : `no runbooks found in ${sp.library.join(':')}\n`);
     return 0;
   }
   const style = await loadStyle(io.color);
   const today = todayUtc();
-  const rows = shown.map((rb) => {
-    const e = listEntry(rb);
+  const entries = shown.map(entry);
+  // Where each comes from matters once there is more than one folder (the user's and the bundled library).
+  const showSource = new Set(entries.map((e) => e.source)).size > 1;
+  const rows = shown.map((rb, i) => {
+    const e = entries[i] as ReturnType<typeof entry>;
     const reviewed = e.last_reviewed ?? 'never';
     return [
-      style.bold(e.id),
+      style.bold(e.name),
       e.title,
       e.severity ?? '',
       e.tags.join(','),
       String(e.steps),
       isStale(rb.lastReviewed, today) ? style.yellow(`${reviewed} (stale)`) : reviewed,
+      ...(showSource ? [e.source === 'bundled' ? style.dim(e.source) : e.source] : []),
     ];
   });
-  io.stdout.write(renderTable(['ID', 'TITLE', 'SEVERITY', 'TAGS', 'STEPS', 'LAST REVIEWED'], rows, style));
+  const header = ['ID', 'TITLE', 'SEVERITY', 'TAGS', 'STEPS', 'LAST REVIEWED', ...(showSource ? ['SOURCE'] : [])];
+  io.stdout.write(renderTable(header, rows, style));
   return 0;
+}
+
+/** "bundled", or the search folder the file was found in (relative to cwd when under it). */
+function sourceOf(path: string, folders: string[], rel: (f: string) => string): string {
+  if (isBundled(path)) return 'bundled';
+  const folder = folders.find((d) => path.startsWith(d.endsWith('/') ? d : `${d}/`));
+  return folder ? rel(folder) || '.' : '';
 }
