@@ -96,14 +96,17 @@ function nonNegativeNumber(value: string): number {
   return n;
 }
 
+/** Help examples, written as `runbook …` and shown as the command was invoked (see selfName). */
+let self = 'runbook';
 function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+  return `\nExamples:\n${lines.map((l) => `  $ ${l.replace(/^runbook /, `${self} `).replace(/<\(runbook /, `<(${self} `)}`).join('\n')}\n`;
 }
 
 /** Parse argv (without node and script) into a Route. Throws UserError on bad usage; returns null after --help/--version. */
-export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route | null {
+export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfName = 'runbook'): Route | null {
   let result: Route | null = null;
-  const program = new Command('runbook');
+  self = selfName;
+  const program = new Command(selfName);
   const globals = (): GlobalOptions => ({ dirs: (program.opts().dir as string[] | undefined) ?? [] });
 
   program

@@ -4,7 +4,7 @@ import { ExitCode, UserError, AbortedError } from './errors.js';
 
 async function dispatch(argv: string[], io: Io): Promise<number> {
   const { route } = await import('./cli.js');
-  const r = route(argv, io);
+  const r = route(argv, io, (await import('./self-name.js')).selfName(io));
   if (r === null) return ExitCode.ok;
   switch (r.command) {
     case 'list':

@@ -13,10 +13,11 @@ import { readFirstLine, tryParse } from '../timeline/tail.js';
 import { openTimeline } from '../timeline/writer.js';
 import { systemClock } from '../adapters/clock.js';
 import { relativeTo } from './shared.js';
+import { hint } from '../self-name.js';
 import { normalizeText, readMeta, splitFrontMatter } from '../runbook/front-matter.js';
 
 export async function note(text: string, options: TimelineTarget, io: Io): Promise<number> {
-  if (text.trim() === '') throw new UserError('a note needs some text: runbook note "what happened"');
+  if (text.trim() === '') throw new UserError(`a note needs some text: ${hint(io, 'note', '"what happened"')}`);
   const event = await record({ type: 'note', text, actor: actorName(io.env) }, options, io);
   io.stderr.write(`note recorded in ${relativeTo(io.cwd)(event.path)} (seq ${event.seq})\n`);
   return ExitCode.ok;
@@ -24,7 +25,7 @@ export async function note(text: string, options: TimelineTarget, io: Io): Promi
 
 export async function mark(what: string, text: string, options: TimelineTarget, io: Io): Promise<number> {
   if (!(MARK_WHATS as readonly string[]).includes(what)) {
-    throw new UserError(`cannot mark "${what}": use one of ${MARK_WHATS.join(', ')} (runbook mark mitigated "rolled back")`);
+    throw new UserError(`cannot mark "${what}": use one of ${MARK_WHATS.join(', ')} (${hint(io, 'mark', 'mitigated', '"rolled back"')})`);
   }
   const event = await record({ type: 'mark', what: what as MarkWhat, text, actor: actorName(io.env) }, options, io);
   io.stderr.write(`marked ${what} in ${relativeTo(io.cwd)(event.path)} (seq ${event.seq})\n`);
@@ -60,7 +61,7 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
       await fsp.stat(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new UserError(`no timeline ${options.timeline}: give the file a run writes to (see runbook incidents)`);
+        throw new UserError(`no timeline ${options.timeline}: give the file a run writes to (see ${hint(io, 'incidents')})`);
       }
       // Anything else (permissions, a directory) is the writer's to report.
     }
@@ -69,7 +70,7 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
   const found = await newestUnfinished(io.env, io.cwd);
   if (!found) {
     throw new UserError(
-      `no unfinished live run in ${relativeTo(io.cwd)(timelineDir(io.env, io.cwd))} (dry runs and drills are never chosen): pass --timeline FILE, or start a run with runbook run`,
+      `no unfinished live run in ${relativeTo(io.cwd)(timelineDir(io.env, io.cwd))} (dry runs and drills are never chosen): pass --timeline FILE, or start a run with ${hint(io, 'run')}`,
     );
   }
   // Live runs are preferred; say so when the best there is is a run whose runner is gone.

@@ -21,6 +21,7 @@ import { loadStyle } from '../ui/style.js';
 import { formatDuration } from '../ui/render-event.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
+import { hint } from '../self-name.js';
 import { defaultShell } from '../adapters/shell.js';
 import type { Executor } from '../runner/ports.js';
 import { createTimeline, discardingSink, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
@@ -198,7 +199,7 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
       paint(style.bold(`Run ${outcome.status} in ${formatDuration(outcome.durationMs)}`)),
       `  steps    ${c.stepsDone} done, ${c.stepsSkipped} skipped, of ${runbook.steps.length}`,
       `  commands ${c.commandsRun} run, ${c.commandsFailed} failed, ${c.commandsSkipped} skipped`,
-      ...(recorded ? [`  timeline ${shortPath(io, path)}`, style.dim(`  replay it: runbook replay ${shortPath(io, path)}`)] : []),
+      ...(recorded ? [`  timeline ${shortPath(io, path)}`, style.dim(`  replay it: ${hint(io, 'replay', shortPath(io, path))}`)] : []),
       '',
     ].join('\n'),
   );

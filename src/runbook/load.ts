@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError, describeSystemError } from '../errors.js';
 import type { Problem } from './model.js';
 import { parseRunbook, type ParsedFile } from './parse.js';
+import { hint as selfHint } from '../self-name.js';
 
 export const BUNDLED_DIR = fileURLToPath(new URL('../../runbooks', import.meta.url));
 
@@ -201,10 +202,10 @@ export async function resolveRunbook(ref: string, dirs: string[], env: NodeJS.Pr
   }
   const broken = lib.broken.find((b) => b.runbook.id === ref);
   if (broken) return explicit(broken);
-  if (ref.includes('/')) throw new UserError(`no runbook file or runbook named ${ref} (run \`runbook list\` to see the names)`);
+  if (ref.includes('/')) throw new UserError(`no runbook file or runbook named ${ref} (run \`${selfHint({ env, cwd }, 'list')}\` to see the names)`);
   const ids = lib.runbooks.map((r) => r.runbook.id);
   const close = ids.filter((id) => id.includes(ref) || ref.includes(id) || editDistance(id, ref) <= 2).slice(0, 3);
-  const hint = close.length ? ` (did you mean ${close.join(', ')}?)` : ` (run \`runbook list\` to see the ${ids.length} runbooks in ${sp.library.join(':')})`;
+  const hint = close.length ? ` (did you mean ${close.join(', ')}?)` : ` (run \`${selfHint({ env, cwd }, 'list')}\` to see the ${ids.length} runbooks in ${sp.library.join(':')})`;
   throw new UserError(`unknown runbook "${ref}"${hint}`);
 }
 

@@ -268,7 +268,26 @@ describe('help, version, completion', () => {
     const w = workDir();
     const r = await runCli([cmd, '--help'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Examples:\n\s+\$ (runbook|source)/);
+    // Started as `node …/bin/runbook.js`, the examples say so (runbook is not on PATH).
+    expect(r.stdout).toMatch(/Examples:\n\s+\$ (node \S+\/bin\/runbook\.js |source <\(node )/);
+  });
+
+  it('hints name the command as it was invoked: node bin/runbook.js from a clone, runbook from PATH', async () => {
+    const root = join(__dirname, '..', '..', '..');
+    const { spawnSync } = await import('node:child_process');
+    const env = { ...cliEnv(root), PATH: process.env.PATH, npm_command: undefined, npm_lifecycle_event: undefined };
+    const asCloned = spawnSync(process.execPath, ['bin/runbook.js', 'show', 'no-such-runbook-here'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(asCloned.stderr).toMatch(/\(run `node bin\/runbook\.js list` to see/);
+    const help = spawnSync(process.execPath, ['bin/runbook.js', 'note', '--help'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(help.stdout).toMatch(/^Usage: node bin\/runbook\.js note /);
+    expect(help.stdout).toContain('$ node bin/runbook.js note "rolled back deploy 4812"');
+    // Installed: a `runbook` link in a folder on PATH.
+    const w = workDir();
+    mkdirSync(join(w.dir, 'bin'));
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(join(root, 'bin', 'runbook.js'), join(w.dir, 'bin', 'runbook'));
+    const installed = spawnSync('runbook', ['new', 'x'], { cwd: w.dir, env: { ...env, PATH: `${join(w.dir, 'bin')}:${process.env.PATH}` }, encoding: 'utf8', timeout: 60_000 });
+    expect(installed.stderr).toBe('wrote a new runbook; edit it, then check it with: runbook lint runbooks/x.md\n');
   });
 
   it('the bash completion script is valid and completes command names and runbook ids', async () => {

@@ -115,7 +115,7 @@ describe('runbook note / mark', () => {
     const empty = tempDir();
     const none = await runbook(['note', 'x'], { cwd: empty, env: { ...env, RUNBOOK_TIMELINE_DIR: join(empty, 'incidents') } });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^runbook: no unfinished live run in incidents \(dry runs and drills are never chosen\): pass --timeline FILE, or start a run with runbook run\n$/);
+    expect(none.stderr).toMatch(/^runbook: no unfinished live run in incidents \(dry runs and drills are never chosen\): pass --timeline FILE, or start a run with node \S+\/bin\/runbook\.js run\n$/);
     const brokenConfig = join(root, 'broken.json');
     writeFileSync(brokenConfig, '{');
     const cfg = await runbook(['note', 'x'], { cwd: root, env: { ...env, RUNBOOK_CONFIG: brokenConfig } });
