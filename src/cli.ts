@@ -36,6 +36,11 @@ export interface RunOptions extends GlobalOptions {
 export interface TimelineTarget {
   timeline?: string;
 }
+export interface MarkOptions extends TimelineTarget {
+  /** When it happened, as typed (ISO 8601, HH:MM, 15m ago); absent: now. */
+  at?: string;
+  force: boolean;
+}
 export interface IncidentsOptions {
   json: boolean;
   all: boolean;
@@ -64,7 +69,7 @@ export type Route =
   | { command: 'new'; id: string; options: NewOptions }
   | { command: 'run'; runbook: string; options: RunOptions }
   | { command: 'note'; text: string; options: TimelineTarget }
-  | { command: 'mark'; what: string; text: string; options: TimelineTarget }
+  | { command: 'mark'; what: string; text: string; options: MarkOptions }
   | { command: 'incidents'; options: IncidentsOptions }
   | { command: 'replay'; timeline: string; options: ReplayOptions }
   | { command: 'export'; timeline: string; options: ExportOptions }
@@ -218,13 +223,15 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
 
   program
     .command('mark')
-    .description('mark when the incident was detected, mitigated or resolved')
-    .argument('<what>', 'detected, mitigated or resolved')
+    .description('mark when users were first affected (impact), or when the incident was detected, mitigated or resolved')
+    .argument('<what>', 'impact, detected, mitigated or resolved')
     .argument('[text...]', 'what happened')
     .option('--timeline <file>', 'the timeline to append to')
-    .addHelpText('after', examples('runbook mark detected "alert DiskFull fired"', 'runbook mark mitigated'))
+    .option('--at <time>', 'when it happened: 2026-11-28T03:04Z, 03:04 (today, local time) or 15m ago (default: now)')
+    .option('--force', 'record a milestone even when it is out of order (resolved before detected, …)', false)
+    .addHelpText('after', examples('runbook mark detected "alert DiskFull fired"', 'runbook mark impact --at "25m ago" "checkout errors began"', 'runbook mark mitigated'))
     .action((what: string, text: string[], o) => {
-      result = { command: 'mark', what, text: text.join(' '), options: { timeline: o.timeline } };
+      result = { command: 'mark', what, text: text.join(' '), options: { timeline: o.timeline, at: o.at, force: o.force } };
     });
 
   program

@@ -4,7 +4,7 @@ export const SCHEMA_VERSION = 1 as const;
 
 export type RunMode = 'live' | 'dry-run' | 'drill';
 export type RunStatus = 'completed' | 'failed' | 'aborted';
-export type MarkWhat = 'detected' | 'mitigated' | 'resolved';
+export type MarkWhat = 'impact' | 'detected' | 'mitigated' | 'resolved';
 export type VarSource = 'flag' | 'env' | 'default' | 'prompt';
 
 export interface EventEnvelope {
@@ -44,7 +44,8 @@ export type EventBody =
   | { type: 'command.skipped'; step: number; id: string; command: string }
   | { type: 'check.confirmed'; step: number; text: string }
   | { type: 'note'; text: string; actor: string }
-  | { type: 'mark'; what: MarkWhat; text: string; actor: string }
+  /** `at`: when it happened, for a mark made afterwards (`mark --at`); `ts` stays when it was recorded. */
+  | { type: 'mark'; what: MarkWhat; text: string; actor: string; at?: string }
   | { type: 'run.finished'; status: RunStatus; duration_ms: number };
 
 export type EventType = EventBody['type'];
@@ -71,4 +72,4 @@ export const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'run.finished',
 ]);
 
-export const MARK_WHATS: readonly MarkWhat[] = ['detected', 'mitigated', 'resolved'];
+export const MARK_WHATS: readonly MarkWhat[] = ['impact', 'detected', 'mitigated', 'resolved'];

@@ -58,9 +58,34 @@ describe('runbook note / mark', () => {
     const m = await runbook(['mark', 'mitigated', 'traffic', 'drained'], { cwd: root, env });
     expect(m.code, m.stderr).toBe(0);
     expect(lastLine(target)).toMatchObject({ seq: 3, type: 'mark', what: 'mitigated', text: 'traffic drained', actor: 'alice' });
-    const bare = await runbook(['mark', 'detected'], { cwd: root, env });
+    const bare = await runbook(['mark', 'resolved'], { cwd: root, env });
     expect(bare.code).toBe(0);
-    expect(lastLine(target)).toMatchObject({ seq: 4, type: 'mark', what: 'detected', text: '' });
+    expect(lastLine(target)).toMatchObject({ seq: 4, type: 'mark', what: 'resolved', text: '' });
+  });
+
+  it('mark --at backfills a milestone; one out of order is refused in one line unless --force', async () => {
+    const { root, dir, env } = setup(false);
+    const target = join(dir, '20261120-030000-k8s-crashloop.jsonl');
+    const impact = await runbook(['mark', 'impact', '--at', '2026-11-20T02:40:00Z', 'checkout', 'errors'], { cwd: root, env });
+    expect(impact.code, impact.stderr).toBe(0);
+    expect(lastLine(target)).toMatchObject({ type: 'mark', what: 'impact', text: 'checkout errors', at: '2026-11-20T02:40:00.000Z' });
+    const ago = await runbook(['mark', 'detected', '--at', '15m ago'], { cwd: root, env });
+    expect(ago.code, ago.stderr).toBe(0);
+    const at = Date.parse(lastLine(target).at as string);
+    expect(Math.abs(Date.now() - 15 * 60_000 - at)).toBeLessThan(60_000);
+    const mitigated = await runbook(['mark', 'mitigated'], { cwd: root, env });
+    expect(mitigated.code, mitigated.stderr).toBe(0);
+    // Detected 15 minutes ago, so resolved an hour ago is before it.
+    const early = await runbook(['mark', 'resolved', '--at', '1h ago'], { cwd: root, env });
+    expect(early.code).toBe(2);
+    expect(early.stderr.split('\n').at(-2)).toMatch(/^runbook: resolved at [\d-]+ [\d:]+ would be before detected at [\d-]+ [\d:]+: check the order \(or --at TIME\), or pass --force to record it anyway$/);
+    expect(lastLine(target)).toMatchObject({ what: 'mitigated' });
+    const forced = await runbook(['mark', 'resolved', '--at', '1h ago', '--force'], { cwd: root, env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(lastLine(target)).toMatchObject({ what: 'resolved' });
+    const bad = await runbook(['mark', 'resolved', '--at', 'teatime'], { cwd: root, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('runbook: --at "teatime" is not a time: use 2026-11-28T03:04Z, 03:04 (today, local time) or 15m ago\n');
   });
 
   it('prefer a run that is still going over a newer interrupted one', async () => {
@@ -108,7 +133,7 @@ describe('runbook note / mark', () => {
     const { root, env } = setup(false);
     const bad = await runbook(['mark', 'fixed', 'x'], { cwd: root, env });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^runbook: cannot mark "fixed": use one of detected, mitigated, resolved/);
+    expect(bad.stderr).toMatch(/^runbook: cannot mark "fixed": use one of impact, detected, mitigated, resolved/);
     const missing = await runbook(['note', 'x', '--timeline', 'nope.jsonl'], { cwd: root, env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no timeline nope\.jsonl/);
