@@ -74,8 +74,31 @@ export type Route =
   | { command: 'replay'; timeline: string; options: ReplayOptions }
   | { command: 'export'; timeline: string; options: ExportOptions }
   | { command: 'drill'; timeline: string; options: DrillOptions }
-  | { command: 'completion'; shell: string; options: GlobalOptions }
+  | { command: 'completion'; shell: string; options: GlobalOptions; spec: CommandSpec[] }
   | { command: 'ids'; options: GlobalOptions };
+
+/** One command as the completion scripts see it, read from the commander definition below (one source). */
+export interface CommandSpec {
+  /** '' for the global options. */
+  name: string;
+  options: { flags: string[]; value: boolean; choices?: string[]; name: string }[];
+  /** Positional arguments, by their names (runbook, timeline, what, shell, ...). */
+  args: string[];
+}
+
+function describeCommands(program: Command): CommandSpec[] {
+  const spec = (c: Command, name: string): CommandSpec => ({
+    name,
+    options: c.options.map((o) => ({
+      flags: [o.long, o.short].filter((f): f is string => !!f),
+      value: o.required || o.optional,
+      ...(o.argChoices ? { choices: [...o.argChoices] } : {}),
+      name: o.attributeName(),
+    })),
+    args: c.registeredArguments.map((a) => a.name()),
+  });
+  return [spec(program, ''), ...program.commands.filter((c) => !c.name().startsWith('_')).map((c) => spec(c, c.name()))];
+}
 
 // Repeatable options start with no default, so help does not print "(default: [])".
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -290,9 +313,9 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .command('completion')
     .description('print a shell completion script')
     .argument('<shell>', 'bash or zsh')
-    .addHelpText('after', examples('source <(runbook completion bash)', 'runbook completion zsh > "${fpath[1]}/_runbook"'))
+    .addHelpText('after', examples('source <(runbook completion bash)', 'source <(runbook completion zsh)'))
     .action((shell: string) => {
-      result = { command: 'completion', shell, options: globals() };
+      result = { command: 'completion', shell, options: globals(), spec: describeCommands(program) };
     });
 
   program

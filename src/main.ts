@@ -30,7 +30,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'drill':
       return (await import('./commands/drill.js')).drill(r.timeline, r.options, io);
     case 'completion':
-      return (await import('./commands/completion.js')).completion(r.shell, r.options, io);
+      return (await import('./commands/completion.js')).completion(r.shell, { ...r.options, spec: r.spec }, io);
     case 'ids':
       return (await import('./commands/completion.js')).ids(r.options, io);
   }

@@ -298,7 +298,25 @@ describe('help, version, completion', () => {
     const bin = join(__dirname, '..', '..', '..', 'bin', 'runbook.js');
     const probe = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(runbook li); COMP_CWORD=1; _runbook; echo "\${COMPREPLY[@]}"\nCOMP_WORDS=(runbook run al); COMP_CWORD=2; _runbook; echo "\${COMPREPLY[@]}"\nmkdir -p other && cp runbooks/alpha.md other/omega.md && sed -i s/id:.alpha/id:\\ omega/ other/omega.md\nCOMP_WORDS=(runbook --dir other run o); COMP_CWORD=4; _runbook; echo "\${COMPREPLY[@]}"\n`;
     const r = spawnSync('bash', ['-c', probe], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 20_000 });
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['list lint', 'alpha', 'omega']);
+    // Folders are offered too, to reach a .md file by path.
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['list lint', 'alpha', 'omega other']);
+    // Each command's flags, option choices, and timeline files where a timeline is expected.
+    mkdirSync(join(w.dir, 'incidents'));
+    w.write('incidents/20261128-030000-alpha.jsonl', '');
+    w.write('incidents/notes.txt', '');
+    const complete = (words: string[]): string => {
+      const p = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(${words.map((x) => `'${x}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _runbook; echo "\${COMPREPLY[@]}"\n`;
+      return spawnSync('bash', ['-c', p], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 20_000 }).stdout.trim();
+    };
+    expect(complete(['runbook', 'mark', '--'])).toBe('--timeline --at --force --help');
+    expect(complete(['runbook', 'mark', ''])).toBe('impact detected mitigated resolved');
+    expect(complete(['runbook', 'incidents', '--'])).toBe('--all --json --help');
+    expect(complete(['runbook', 'replay', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(complete(['runbook', 'export', 'incidents/20261128-030000-alpha.jsonl', '--format', ''])).toBe('markdown cast json');
+    expect(complete(['runbook', 'drill', 'incidents/2'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(complete(['runbook', 'run', '--resume', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(complete(['runbook', 'note', '--timeline', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(complete(['runbook', 'run', '--var', ''])).toBe('');
     const zsh = await runCli(['completion', 'zsh'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(zsh.stdout).toMatch(/^#compdef runbook/);
     const bad = await runCli(['completion', 'fish'], { cwd: w.dir, env: cliEnv(w.dir) });
