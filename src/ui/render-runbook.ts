@@ -1,6 +1,7 @@
 // Terminal rendering of a runbook for `show`, and the one-line problem format shared by list and lint.
 import type { Command, Problem, Runbook } from '../runbook/model.js';
 import type { Style } from './style.js';
+import { renderProse, wrapLine } from './wrap.js';
 
 export function renderProblem(p: Problem, style: Style, cwdRelative: (f: string) => string = (f) => f): string {
   const sev = p.severity === 'error' ? style.red('error') : style.yellow('warning');
@@ -21,7 +22,14 @@ export function renderCommand(c: Command, style: Style): string {
   return [head, ...body, ...sample].join('\n');
 }
 
-export function renderRunbook(rb: Runbook, style: Style): string {
+/** A checklist line: the box, then its text wrapped under itself. */
+export function renderCheck(text: string, style: Style, width: number | undefined): string {
+  return `${style.yellow('☐')} ${renderProse(text, style, width === undefined ? undefined : width - 2).replace(/\n/g, '\n  ')}`;
+}
+
+/** `width`: the terminal's columns; prose is wrapped to it (undefined: not re-flowed, as for a pipe). */
+export function renderRunbook(rb: Runbook, style: Style, width?: number): string {
+  const prose = (md: string): string => renderProse(md, style, width);
   const out: string[] = [];
   out.push(style.bold(rb.title));
   const facts = [
@@ -34,21 +42,22 @@ export function renderRunbook(rb: Runbook, style: Style): string {
   ].filter(Boolean);
   out.push(style.dim(facts.join(' · ')));
   out.push(style.dim(rb.path));
-  if (rb.description) out.push('', rb.description);
+  if (rb.description) out.push('', prose(rb.description));
   if (rb.vars.length) {
     out.push('', style.bold('Variables'));
     for (const v of rb.vars) {
       const bits = [v.default !== undefined ? `default ${v.secret ? '[secret]' : JSON.stringify(v.default)}` : v.required ? 'required' : '', v.pattern ? `pattern /${v.pattern}/` : '', v.choices ? `one of ${v.choices.join(', ')}` : '', v.secret ? 'secret' : ''].filter(Boolean);
-      out.push(`  ${style.cyan(v.name)}${v.description ? ` — ${v.description}` : ''}${bits.length ? style.dim(` (${bits.join('; ')})`) : ''}`);
+      const line = `${style.cyan(v.name)}${v.description ? ` — ${v.description}` : ''}${bits.length ? style.dim(` (${bits.join('; ')})`) : ''}`;
+      out.push(...(width === undefined ? [line] : wrapLine(line, width - 4)).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
     }
   }
-  if (rb.intro) out.push('', rb.intro);
+  if (rb.intro) out.push('', prose(rb.intro));
   for (const s of rb.steps) {
     out.push('', style.bold(style.magenta(`── Step ${s.index} of ${rb.steps.length}: ${s.title} ──`)));
     // In file order, as the runner shows them.
     const items = [
-      ...s.proseBlocks.map((b, i) => ({ line: b.line, text: i === 0 && b.line < (s.commands[0]?.line ?? Infinity) ? b.text : `\n${b.text}` })),
-      ...s.checks.map((c) => ({ line: c.line, text: `${style.yellow('☐')} ${c.text}` })),
+      ...s.proseBlocks.map((b, i) => ({ line: b.line, text: i === 0 && b.line < (s.commands[0]?.line ?? Infinity) ? prose(b.text) : `\n${prose(b.text)}` })),
+      ...s.checks.map((c) => ({ line: c.line, text: renderCheck(c.text, style, width) })),
       ...s.commands.map((c) => ({ line: c.line, text: `\n${renderCommand(c, style)}` })),
     ].sort((a, b) => a.line - b.line);
     for (const item of items) out.push(item.text);
