@@ -7,6 +7,7 @@ import type { ParsedFile } from '../runbook/parse.js';
 import { isStale } from '../runbook/lint.js';
 import { loadStyle } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
+import { columnsOf } from '../ui/wrap.js';
 import { renderProblem } from '../ui/render-runbook.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
 
@@ -125,7 +126,8 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
     ];
   });
   const header = ['ID', 'TITLE', 'SEVERITY', 'TAGS', 'STEPS', 'LAST REVIEWED', ...(showSource ? ['SOURCE'] : [])];
-  io.stdout.write(renderTable(header, rows, style));
+  // On a terminal (or with $COLUMNS), fit its width: tags give way first, then the title.
+  io.stdout.write(renderTable(header, rows, style, { width: columnsOf(io.env, io.stdout), shrink: [3, 1] }));
   return 0;
 }
 

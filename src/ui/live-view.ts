@@ -1,5 +1,7 @@
 // The live runner's screen: events rendered with the same renderer as replay, prose and command boxes,
 // and on a terminal a "still running" line that output clears.
+import { renderProse, columnsOf } from './wrap.js';
+import { renderCheck } from './render-runbook.js';
 import type { Command } from '../runbook/model.js';
 import type { View } from '../runner/engine.js';
 import type { ResolvedVar } from '../runner/vars.js';
@@ -17,7 +19,7 @@ export function createLiveView(
   out: NodeJS.WritableStream,
   streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
   style: Style,
-  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number },
+  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number; width?: number },
 ): LiveView {
   // A resumed run has no run.started to learn the title and step count from: the caller passes them.
   const renderer = createRenderer(style, {
@@ -26,6 +28,8 @@ export function createLiveView(
     ...(opts.stepCount !== undefined ? { stepCount: opts.stepCount } : {}),
   });
   const now = opts.now ?? (() => Date.now());
+  // Prose is re-flowed to the terminal ($COLUMNS wins); to a pipe, at 80 columns.
+  const width = opts.width ?? columnsOf(process.env, out) ?? 80;
   let status: { id: string; since: number; lastOutput: number; shown: boolean; timer: NodeJS.Timeout } | null = null;
 
   const clearStatus = (): void => {
@@ -60,13 +64,13 @@ export function createLiveView(
       if (text) out.write(text);
     },
     intro(text: string) {
-      out.write(`\n${text}\n`);
+      out.write(`\n${renderProse(text, style, width)}\n`);
     },
     prose(text: string) {
-      out.write(`\n${text}\n`);
+      out.write(`\n${renderProse(text, style, width)}\n`);
     },
     check(text: string) {
-      out.write(`${style.yellow('☐')} ${text}\n`);
+      out.write(`${renderCheck(text, style, width)}\n`);
     },
     command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]) {
       if (!c.runnable) {

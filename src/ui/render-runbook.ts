@@ -31,7 +31,8 @@ export function renderCheck(text: string, style: Style, width: number | undefine
 export function renderRunbook(rb: Runbook, style: Style, width?: number): string {
   const prose = (md: string): string => renderProse(md, style, width);
   const out: string[] = [];
-  out.push(style.bold(rb.title));
+  const fitted = (line: string): string[] => (width === undefined ? [line] : wrapLine(line, width));
+  out.push(...fitted(style.bold(rb.title)));
   const facts = [
     `id ${rb.id}`,
     rb.severity ? `severity ${rb.severity}` : '',
@@ -40,7 +41,7 @@ export function renderRunbook(rb: Runbook, style: Style, width?: number): string
     rb.owner ? `owner ${rb.owner}` : '',
     rb.lastReviewed ? `reviewed ${rb.lastReviewed}` : '',
   ].filter(Boolean);
-  out.push(style.dim(facts.join(' · ')));
+  out.push(...fitted(style.dim(facts.join(' · '))));
   out.push(style.dim(rb.path));
   if (rb.description) out.push('', prose(rb.description));
   if (rb.vars.length) {

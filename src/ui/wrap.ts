@@ -60,10 +60,20 @@ export function renderInline(md: string, style: Style): string {
   return s.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => codes[Number(i)] ?? '');
 }
 
-/** Wrap at word boundaries to `width` columns; a word longer than a line (a URL) is kept whole. */
+/**
+ * Wrap at word boundaries to `width` columns; a word longer than a line (a URL) is kept whole. Text in
+ * scripts written without spaces (Chinese, Japanese) may break between any two characters, so a line of it
+ * that is still too wide is cut by width.
+ */
 export function wrapLine(text: string, width: number): string[] {
-  return wrapAnsi(text, Math.max(10, width), { hard: false, trim: true }).split('\n');
+  const w = Math.max(10, width);
+  return wrapAnsi(text, w, { hard: false, trim: true })
+    .split('\n')
+    .flatMap((line) => (stringWidth(line) > w && WIDE.test(line) ? wrapAnsi(line, w, { hard: true, trim: true }).split('\n') : [line]));
 }
+
+// Han, Hiragana, Katakana and Hangul: no spaces between words, a line may break anywhere.
+const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 const ITEM = /^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$/;
 
