@@ -11,7 +11,7 @@ import { columnsOf } from '../ui/wrap.js';
 import { renderProblem } from '../ui/render-runbook.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
 
-/** The fields `list --json` and `show --json` share (PRODUCT.md §2), absent ones as null. */
+/** The fields `list --json` and `show --json` share (docs/library.md), absent ones as null. */
 export function metaJson(rb: Runbook) {
   return {
     id: rb.id,

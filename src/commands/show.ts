@@ -1,4 +1,4 @@
-// `runbook show`: one runbook rendered for a terminal, or its parsed model as JSON (PRODUCT.md §2).
+// `runbook show`: one runbook rendered for a terminal, or its parsed model as JSON.
 import type { ShowOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Runbook } from '../runbook/model.js';

@@ -1,4 +1,4 @@
-// The built-in list of destructive command patterns (PRODUCT.md §3). Pure; docs/runbook-format.md lists them.
+// The built-in list of destructive command patterns . Pure; docs/runbook-format.md lists them.
 
 export interface DangerPattern {
   name: string;

@@ -1,4 +1,4 @@
-// Every timeline event, as one discriminated union (PRODUCT.md §5). docs/timeline-format.md documents each.
+// Every timeline event, as one discriminated union . docs/timeline-format.md documents each.
 
 export const SCHEMA_VERSION = 1 as const;
 
