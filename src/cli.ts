@@ -67,7 +67,8 @@ export type Route =
   | { command: 'show'; runbook: string; options: ShowOptions }
   | { command: 'lint'; paths: string[]; options: LintOptions }
   | { command: 'new'; id: string; options: NewOptions }
-  | { command: 'run'; runbook: string; options: RunOptions }
+  /** `runbook` is left out only with --resume (the timeline names its runbook). */
+  | { command: 'run'; runbook?: string; options: RunOptions }
   | { command: 'note'; text: string; options: TimelineTarget }
   | { command: 'mark'; what: string; text: string; options: MarkOptions }
   | { command: 'incidents'; options: IncidentsOptions }
@@ -199,14 +200,14 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
   program
     .command('run')
     .description('walk through a runbook step by step, recording a timeline')
-    .argument('<runbook>', 'runbook id or path to a .md file')
+    .argument('[runbook]', 'runbook id or path to a .md file (left out with --resume)')
     .option('--var <NAME=VALUE>', 'set a variable (repeatable)', collect)
     .option('--timeline <file>', 'write the timeline here (default: $RUNBOOK_TIMELINE_DIR or ./incidents/)')
     .option('--dry-run', 'show every command with its values, run nothing', false)
     .option('--yes', 'run every non-dangerous command without asking; stop at the first failure', false)
     .option('--allow-dangerous', 'with --yes, also run dangerous commands', false)
     .option('--from-step <n>', 'start at step N', positiveInt)
-    .option('--resume <timeline>', 'continue an unfinished run in that timeline')
+    .option('--resume <timeline>', 'continue an interrupted or aborted run in that timeline')
     .addHelpText(
       'after',
       examples(
@@ -214,13 +215,14 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
         'runbook run k8s-crashloop --var NAMESPACE=shop --var POD=api-7d9f',
         'runbook run getting-started --dry-run',
         'runbook run system-snapshot --yes',
-        'runbook run disk-full --resume incidents/20261128-030000-disk-full.jsonl',
+        'runbook run --resume incidents/20261128-030000-disk-full.jsonl',
       ),
     )
-    .action((runbook: string, o) => {
+    .action((runbook: string | undefined, o, cmd: Command) => {
+      if (runbook === undefined && o.resume === undefined) cmd.error("error: missing required argument 'runbook'", { exitCode: ExitCode.usage, code: 'commander.missingArgument' });
       result = {
         command: 'run',
-        runbook,
+        ...(runbook !== undefined ? { runbook } : {}),
         options: {
           ...globals(),
           vars: o.var ?? [],

@@ -6,7 +6,7 @@ export interface Io {
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** stdin and stdout are both terminals: prompts are possible. */
+  /** stdin and stderr are both terminals: prompts are possible (they are drawn on stderr, so stdout may be a pipe). */
   interactive: boolean;
   /** Colour on stdout (TTY, NO_COLOR, FORCE_COLOR already applied). */
   color: boolean;
@@ -29,7 +29,7 @@ export function processIo(): Io {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
-    interactive: Boolean(process.stdin.isTTY) && stdoutTTY,
+    interactive: Boolean(process.stdin.isTTY) && stderrTTY,
     color: colorWanted(process.env, stdoutTTY),
     colorErr: colorWanted(process.env, stderrTTY),
   };

@@ -40,12 +40,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (err) {
+    // A message may quote a runbook, a timeline or a value: shown, never obeyed by the terminal.
+    const { neutralize } = await import('./ui/neutralize.js');
     if (err instanceof UserError) {
-      if (err.message) io.stderr.write(`runbook: ${err.message}\n`);
+      if (err.message) io.stderr.write(`runbook: ${neutralize(err.message, { multiline: true })}\n`);
       return err.exitCode;
     }
     if (err instanceof AbortedError) {
-      io.stderr.write(`runbook: ${err.message}\n`);
+      io.stderr.write(`runbook: ${neutralize(err.message, { multiline: true })}\n`);
       return ExitCode.aborted;
     }
     const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);

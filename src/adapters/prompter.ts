@@ -1,15 +1,39 @@
 // The operator's prompts through @inquirer/prompts: the only importer of inquirer. Every choice is a letter
 // and Enter, so the runner can also be driven through a terminal by a script.
-import { expand, input, password } from '@inquirer/prompts';
+import { editor, expand, input, password, select } from '@inquirer/prompts';
 import { AbortedError } from '../errors.js';
-import type { CheckChoice, CommandChoice, FailureChoice, Prompter } from '../runner/engine.js';
+import { neutralize } from '../ui/neutralize.js';
+import type { CheckChoice, CommandChoice, FailureChoice, Prompter } from '../runner/ports.js';
+import { findOnPath } from './shell.js';
 
 export interface VarQuestion {
   name: string;
   description?: string;
   default?: string;
+  /** The only values allowed: asked with a list to pick from. */
+  choices?: string[];
+  /** A regular expression the value must match: shown with the question. */
+  pattern?: string;
   secret: boolean;
   validate(value: string): string | null;
+}
+
+/** The question for a variable: its name, what it is for, and what it must look like. */
+export function varMessage(q: Pick<VarQuestion, 'name' | 'description' | 'pattern' | 'secret'>): string {
+  // Name, description and pattern come from the runbook: shown, never obeyed.
+  const about = q.description ? ` (${neutralize(q.description)})` : '';
+  const shape = q.pattern !== undefined ? ` [must match /${neutralize(q.pattern)}/]` : '';
+  return `${neutralize(q.name)}${about}${shape}${q.secret ? ' [secret: hidden, never recorded]' : ''}:`;
+}
+
+/**
+ * The editor for a multi-line command: $VISUAL, else $EDITOR (as inquirer's editor prompt reads them), else
+ * `vi`, else `nano`. Undefined when there is none.
+ */
+export function chooseEditor(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.VISUAL) return env.VISUAL;
+  if (env.EDITOR) return env.EDITOR;
+  return ['vi', 'nano'].find((e) => findOnPath(e, env.PATH) !== undefined);
 }
 
 export interface TerminalPrompter extends Prompter {
@@ -20,7 +44,10 @@ export interface TerminalPrompter extends Prompter {
  * Ctrl-C at a prompt once warns; twice within a few seconds aborts the run (AbortedError).
  * `stop` (SIGTERM, SIGHUP) cancels any open prompt and aborts too.
  */
-export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJS.WritableStream }, stop: AbortSignal): TerminalPrompter {
+export function createPrompter(
+  io: { stdin: NodeJS.ReadableStream; stderr: NodeJS.WritableStream; stdout?: NodeJS.WritableStream },
+  stop: AbortSignal,
+): TerminalPrompter {
   let lastCtrlC = 0;
   const ctx = { input: io.stdin, output: io.stderr, signal: stop };
 
@@ -41,9 +68,35 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
     }
   }
 
+  /**
+   * A multi-line command in the operator's editor: an inline line editor would keep only one of its lines.
+   * inquirer's editor reads $VISUAL / $EDITOR from the process environment, so the fallback is set there
+   * only while the editor is open (commands get the environment built when the run started).
+   */
+  async function editInEditor(current: string): Promise<string> {
+    const chosen = chooseEditor(process.env);
+    if (chosen === undefined) {
+      io.stderr.write('no editor found to edit a multi-line command: set $VISUAL or $EDITOR (vi and nano are not on PATH)\n');
+      return current;
+    }
+    // The editor inherits the runner's stdout: into a pipe (`run | tee`) it would draw where nobody sees it.
+    if (io.stdout && !(io.stdout as NodeJS.WriteStream).isTTY) {
+      io.stderr.write('stdout is not a terminal, so no editor can be shown: run without the pipe to edit a multi-line command\n');
+      return current;
+    }
+    const saved = process.env.VISUAL;
+    process.env.VISUAL = chosen;
+    try {
+      return await ask(() => editor({ message: 'Command to run (opens your editor):', default: current, postfix: '.sh', waitForUserInput: false }, ctx));
+    } finally {
+      if (saved === undefined) delete process.env.VISUAL;
+      else process.env.VISUAL = saved;
+    }
+  }
+
   return {
-    commandAction: ({ id, danger }) =>
-      ask(() =>
+    commandAction: ({ id: raw, danger }) =>
+      ask((id = neutralize(raw)) =>
         expand<CommandChoice>(
           {
             message: danger ? `${id} is DANGEROUS. Run it?` : `Run ${id}?`,
@@ -58,11 +111,15 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
           ctx,
         ),
       ),
-    confirmDanger: async (word) => (await ask(() => input({ message: `Type "${word}" to run it (anything else cancels):` }, ctx))).trim() === word,
-    editCommand: (current) => ask(() => input({ message: 'Command to run:', default: current, prefill: 'editable' }, ctx)),
+    confirmDanger: async (word) => (await ask(() => input({ message: `Type "${neutralize(word)}" to run it (anything else cancels):` }, ctx))).trim() === word,
+    // The command is edited as shown: a raw control in it becomes its visible picture.
+    editCommand: (current) => {
+      const shown = neutralize(current, { multiline: true });
+      return shown.includes('\n') ? editInEditor(shown) : ask(() => input({ message: 'Command to run:', default: shown, prefill: 'editable' }, ctx));
+    },
     note: () => ask(() => input({ message: 'Note:' }, ctx)),
-    failureAction: ({ id }) =>
-      ask(() =>
+    failureAction: ({ id: raw, interrupted }) =>
+      ask((id = neutralize(raw)) =>
         expand<FailureChoice>(
           {
             message: `${id} failed. What now?`,
@@ -70,7 +127,7 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
               { key: 'r', name: 'retry', value: 'retry' },
               { key: 'e', name: 'edit and run again', value: 'edit' },
               { key: 'c', name: 'continue with the next command', value: 'continue' },
-              { key: 'q', name: 'stop the run (it ends as failed)', value: 'stop' },
+              { key: 'q', name: `stop the run (it ends as ${interrupted ? 'aborted' : 'failed'})`, value: 'stop' },
             ],
           },
           ctx,
@@ -80,7 +137,7 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
       ask(() =>
         expand<CheckChoice>(
           {
-            message: `Done? ${text}`,
+            message: `Done? ${neutralize(text)}`,
             choices: [
               { key: 'y', name: 'yes, confirmed', value: 'confirm' },
               { key: 's', name: 'skip this check', value: 'skip' },
@@ -92,11 +149,13 @@ export function createPrompter(io: { stdin: NodeJS.ReadableStream; stderr: NodeJ
       ),
     askVar: (q) =>
       ask(() => {
-        const message = `${q.name}${q.description ? ` (${q.description})` : ''}${q.secret ? ' [secret: hidden, never recorded]' : ''}:`;
+        const message = varMessage(q);
         const validate = (v: string): string | true => q.validate(v) ?? true;
-        return q.secret
-          ? password({ message, mask: '*', validate }, ctx)
-          : input({ message, ...(q.default !== undefined ? { default: q.default } : {}), validate }, ctx);
+        if (q.secret) return password({ message, mask: '*', validate }, ctx);
+        // A closed list is picked from, not typed: the operator sees every allowed value.
+        if (q.choices?.length)
+          return select({ message, choices: q.choices.map((c) => ({ name: neutralize(c), value: c })), ...(q.default !== undefined ? { default: q.default } : {}) }, ctx);
+        return input({ message, ...(q.default !== undefined ? { default: neutralize(q.default) } : {}), validate }, ctx);
       }),
   };
 }

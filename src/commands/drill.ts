@@ -6,15 +6,16 @@ import type { DrillOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { parseRunbook } from '../runbook/parse.js';
-import { DEFAULT_TIMEOUT_MS, runRunbook, type Prompter } from '../runner/engine.js';
+import { DEFAULT_TIMEOUT_MS, runRunbook } from '../runner/engine.js';
 import { createDrillExecutor, readIncident, type DrillScore } from '../runner/drill.js';
 import type { ResolvedVar } from '../runner/vars.js';
-import type { EventSink } from '../runner/ports.js';
+import type { EventSink, Prompter } from '../runner/ports.js';
 import { systemClock } from '../adapters/clock.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { VERSION } from '../version.js';
 import { loadStyle, type Style } from '../ui/style.js';
-import { formatDuration } from '../ui/render-event.js';
+import { formatDuration } from '../report/render-event.js';
+import { neutralize } from '../ui/neutralize.js';
 import { createLiveView } from '../ui/live-view.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
@@ -39,7 +40,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
   const streams = tolerantStreams(io);
   const source = resolve(io.cwd, timeline);
   const record = await readIncident(source);
-  for (const p of record.problems) io.stderr.write(`runbook: ${p}\n`);
+  for (const p of record.problems) io.stderr.write(`runbook: ${neutralize(p)}\n`);
   const rb = parseRunbook(record.started.runbook.source, record.started.runbook.path).runbook;
 
   // Values as recorded; secrets (never recorded) and anything missing stand as their name: nothing runs.
@@ -76,7 +77,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
   // Nothing is ever executed in a drill, so there is no command to forward Ctrl-C to.
   const removeSignals = handleSignals(io, stop, { unattended: o.yes, current: () => null });
   const prompter: Prompter = o.yes ? refusingPrompter() : await terminalPrompter(io, stop.signal);
-  streams.stderr.write(style.yellow(`DRILL of ${basename(source)}: commands are not executed; "run" shows what was recorded during the incident.\n\n`));
+  streams.stderr.write(style.yellow(`DRILL of ${neutralize(basename(source))}: commands are not executed; "run" shows what was recorded during the incident.\n\n`));
 
   let outcome;
   try {
@@ -115,6 +116,6 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
     incidentMs: record.durationMs,
   };
   streams.stderr.write(renderScore(score, style));
-  streams.stderr.write(`  drill timeline       ${relativeTo(io.cwd)(path)}\n`);
+  streams.stderr.write(`  drill timeline       ${neutralize(relativeTo(io.cwd)(path))}\n`);
   return outcome.status === 'aborted' ? ExitCode.aborted : ExitCode.ok;
 }

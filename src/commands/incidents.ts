@@ -6,6 +6,7 @@ import { drillDir, newestFirst, summarizeDir, timelineDir } from '../timeline/lo
 import type { TimelineSummary } from '../timeline/status.js';
 import { loadStyle, type Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
+import { neutralize, neutralizeDeep, terminalJson } from '../ui/neutralize.js';
 import { relativeTo } from './shared.js';
 
 export async function incidents(options: IncidentsOptions, io: Io): Promise<number> {
@@ -15,7 +16,7 @@ export async function incidents(options: IncidentsOptions, io: Io): Promise<numb
   const drills = options.all ? await summarizeDir(drillDir(io.env, io.cwd)) : { summaries: [], problems: [] };
   const summaries = [...found.summaries.filter((s) => options.all || s.mode === 'live' || s.mode === null), ...drills.summaries].sort(newestFirst);
   const problems = [...found.problems, ...drills.problems];
-  for (const p of problems) io.stderr.write(`runbook: ${p}\n`);
+  for (const p of problems) io.stderr.write(`runbook: ${neutralize(p)}\n`);
   if (options.json) {
     const out = summaries.map((s) => ({
       path: s.path,
@@ -27,11 +28,11 @@ export async function incidents(options: IncidentsOptions, io: Io): Promise<numb
       status: s.status,
       events: s.events,
     }));
-    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    io.stdout.write(`${terminalJson(out, 2)}\n`);
     return ExitCode.ok;
   }
   if (summaries.length === 0) {
-    io.stderr.write(`no incidents in ${relativeTo(io.cwd)(dir)}${options.all ? ` or ${relativeTo(io.cwd)(drillDir(io.env, io.cwd))}` : ''}\n`);
+    io.stderr.write(`no incidents in ${neutralize(relativeTo(io.cwd)(dir))}${options.all ? ` or ${neutralize(relativeTo(io.cwd)(drillDir(io.env, io.cwd)))}` : ''}\n`);
     return ExitCode.ok;
   }
   io.stdout.write(renderIncidents(summaries, io.cwd, await loadStyle(io.color)));
@@ -62,7 +63,8 @@ function shortTime(iso: string | null): string {
 
 export function renderIncidents(rows: TimelineSummary[], cwd: string, style: Style): string {
   const rel = relativeTo(cwd);
-  const cells = rows.map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.mode ?? '-', r.runbook ?? '-', String(r.events), rel(r.path)]);
+  // A timeline's fields and file name are whatever is on disk: neutralised before they are laid out.
+  const cells = neutralizeDeep(rows).map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.mode ?? '-', r.runbook ?? '-', String(r.events), rel(r.path)]);
   return renderTable(['STARTED', 'STATUS', 'MODE', 'RUNBOOK', 'EVENTS', 'PATH'], cells, style, { right: [4] });
 }
 

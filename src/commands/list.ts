@@ -9,6 +9,7 @@ import { loadStyle } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { columnsOf } from '../ui/wrap.js';
 import { renderProblem } from '../ui/render-runbook.js';
+import { neutralizeDeep } from '../ui/neutralize.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
 
 /** The fields `list --json` and `show --json` share (docs/library.md), absent ones as null. */
@@ -109,7 +110,7 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
   }
   const style = await loadStyle(io.color);
   const today = todayUtc();
-  const entries = shown.map(entry);
+  const entries = shown.map((rb) => neutralizeDeep(entry(rb)));
   // Where each comes from matters once there is more than one folder (the user's and the bundled library).
   const showSource = new Set(entries.map((e) => e.source)).size > 1;
   const rows = shown.map((rb, i) => {

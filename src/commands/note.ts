@@ -16,12 +16,13 @@ import { openTimeline } from '../timeline/writer.js';
 import { systemClock } from '../adapters/clock.js';
 import { relativeTo } from './shared.js';
 import { hint } from '../self-name.js';
+import { neutralize } from '../ui/neutralize.js';
 import { normalizeText, readMeta, splitFrontMatter } from '../runbook/front-matter.js';
 
 export async function note(text: string, options: TimelineTarget, io: Io): Promise<number> {
   if (text.trim() === '') throw new UserError(`a note needs some text: ${hint(io, 'note', '"what happened"')}`);
   const event = await record({ type: 'note', text, actor: actorName(io.env) }, options, io);
-  io.stderr.write(`note recorded in ${relativeTo(io.cwd)(event.path)} (seq ${event.seq})\n`);
+  io.stderr.write(`note recorded in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
   return ExitCode.ok;
 }
 
@@ -41,7 +42,7 @@ export async function mark(what: string, text: string, options: MarkOptions, io:
     const problem = outOfOrder(await milestonesOf(path), what as MarkWhat, (at ?? now).getTime(), localTime);
     if (problem) throw new UserError(`${problem}: check the order (or --at TIME), or pass --force to record it anyway`);
   });
-  io.stderr.write(`marked ${what}${at ? ` at ${localTime(at.getTime())}` : ''} in ${relativeTo(io.cwd)(event.path)} (seq ${event.seq})\n`);
+  io.stderr.write(`marked ${what}${at ? ` at ${localTime(at.getTime())}` : ''} in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
   return ExitCode.ok;
 }
 
@@ -105,7 +106,7 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
   }
   // Live runs are preferred; say so when the best there is is a run whose runner is gone.
   if ((await summarizeTimeline(found)).status !== 'running') {
-    io.stderr.write(`runbook: no run is live; adding to the newest interrupted one (${relativeTo(io.cwd)(found)}); pass --timeline FILE to choose\n`);
+    io.stderr.write(`runbook: no run is live; adding to the newest interrupted one (${neutralize(relativeTo(io.cwd)(found))}); pass --timeline FILE to choose\n`);
   }
   return found;
 }

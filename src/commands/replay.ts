@@ -3,9 +3,10 @@ import type { ReplayOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { UserError } from '../errors.js';
 import type { TimelineEvent } from '../timeline/events.js';
-import { foldEvent, initialFoldState, summarize } from '../timeline/fold.js';
-import { createRenderer, formatOffset, renderSummary } from '../ui/render-event.js';
+import { foldEvent, initialFoldState, summarize } from '../report/fold.js';
+import { createRenderer, formatOffset, renderSummary } from '../report/render-event.js';
 import { loadStyle } from '../ui/style.js';
+import { neutralize, terminalJson } from '../ui/neutralize.js';
 import { followTimeline, readTimelineBatches, type ReadItem } from '../timeline/reader.js';
 
 /** What replay needs from the outside world besides Io; tests pass a fake clock and sleep. */
@@ -88,7 +89,7 @@ export class BatchWriter {
 /** One stderr line for a problem the reader reports (its message already names the file and line). */
 export function describeProblem(item: Extract<ReadItem, { kind: 'problem' }>, done = 'replayed'): string {
   const more = item.torn ? `; ${done} up to line ${item.line - 1}` : '';
-  return `runbook: ${item.message}${more}\n`;
+  return `runbook: ${neutralize(item.message)}${more}\n`;
 }
 
 /** Problems on stderr, the first few in full: a file that is not a timeline at all must not flood the screen. */
@@ -160,7 +161,7 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
         }
 
         if (options.json) {
-          const w = out.write(`${JSON.stringify(ev)}\n`);
+          const w = out.write(`${terminalJson(ev)}\n`);
           if (w) await w;
           continue;
         }
@@ -205,11 +206,14 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
     throw new UserError(`${timeline} holds no readable event: is it a runbook timeline?`);
   }
   if (!options.json) {
-    out.write(`${atLineStart ? '' : '\n'}\n${renderSummary(summarize(fold), style)}`);
+    // A sequence cut by the end of the record is shown, not obeyed.
+    const cut = renderer.flush();
+    if (cut) atLineStart = false;
+    out.write(`${cut}${atLineStart ? '' : '\n'}\n${renderSummary(summarize(fold), style)}`);
   }
   await out.flush();
   if (!finished) {
-    io.stderr.write(`runbook: ${timeline}: the run has no run.finished: it was interrupted or is still running\n`);
+    io.stderr.write(`runbook: ${neutralize(timeline)}: the run has no run.finished: it was interrupted or is still running\n`);
   }
   return 0;
 }

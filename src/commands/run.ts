@@ -1,69 +1,39 @@
 // `runbook run`: compose the real adapters (prompts, execa, clock, timeline writer, terminal view) around
 // the engine. Every check that can refuse the run happens before the first command.
-import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { RunOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { resolveRunbook } from '../runbook/load.js';
-import { parseRunbook } from '../runbook/parse.js';
 import type { Runbook } from '../runbook/model.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook, type RunConfig, type RunOutcome } from '../runner/engine.js';
 import { parseVarFlags, presetValue, validateVar, varsNeeded, type ResolvedVar, type VarNeed } from '../runner/vars.js';
 import { systemClock } from '../adapters/clock.js';
 import { openTimeline } from '../timeline/writer.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
-import { readTimeline } from '../timeline/reader.js';
-import type { TimelineEvent, VarSource } from '../timeline/events.js';
 import { VERSION } from '../version.js';
 import { loadStyle } from '../ui/style.js';
-import { formatDuration } from '../ui/render-event.js';
+import { formatDuration } from '../report/render-event.js';
+import { neutralize } from '../ui/neutralize.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
-import { hint } from '../self-name.js';
+import { hint, selfName } from '../self-name.js';
 import { defaultShell } from '../adapters/shell.js';
 import type { Executor } from '../runner/ports.js';
+import { checkRunbookBeforeRun, readResume, refuseUsedTimeline } from './run-checks.js';
 import { createTimeline, discardingSink, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
 
-interface ResumeState {
-  path: string;
-  runbook: Runbook;
-  incident: string;
-  fromStep: number;
-  vars: Map<string, { value: string; source: VarSource }>;
-  /** Wall-clock start of the run (run.started ts): durations of a resumed run count from it, as mono_ms does. */
-  startedAtMs: number;
-}
-
-/** What an unfinished timeline says: its runbook (from the stored source), values, and where to continue. */
-async function readResume(path: string): Promise<ResumeState> {
-  let started: Extract<TimelineEvent, { type: 'run.started' }> | undefined;
-  const vars = new Map<string, { value: string; source: VarSource }>();
-  const finishedSteps = new Set<number>();
-  for await (const item of readTimeline(path)) {
-    if (item.kind !== 'event') continue;
-    const e = item.event;
-    if (e.type === 'run.started') started = e;
-    else if (e.type === 'var.set' && e.value !== '[secret]') vars.set(e.name, { value: e.value, source: e.source });
-    else if (e.type === 'step.completed' || e.type === 'step.skipped') finishedSteps.add(e.step);
-    else if (e.type === 'run.finished') throw new UserError(`${path}: this run already finished (${e.status}); start a new run instead`);
-  }
-  if (!started) throw new UserError(`${path}: no run.started event, so there is no run to resume`);
-  const parsed = parseRunbook(started.runbook.source, started.runbook.path);
-  let fromStep = 1;
-  while (finishedSteps.has(fromStep)) fromStep++;
-  return { path, runbook: parsed.runbook, incident: started.incident, fromStep, vars, startedAtMs: Date.parse(started.ts) };
-}
-
+/** A path as printed: relative when under cwd, and neutralised (a file name can hold anything). */
 function shortPath(io: Io, p: string): string {
-  return relativeTo(io.cwd)(p);
+  return neutralize(relativeTo(io.cwd)(p));
 }
 
-export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
+export async function run(ref: string | undefined, o: RunOptions, io: Io): Promise<number> {
   if (!io.interactive && !o.yes && !o.dryRun) {
-    throw new UserError('run asks before every command and needs a terminal; use --yes to run without asking, or --dry-run to preview');
+    throw new UserError('run asks before every command and needs a terminal on stdin and stderr; use --yes to run without asking, or --dry-run to preview');
   }
+  if (o.resume !== undefined && o.dryRun) throw new UserError('--dry-run previews a new run and cannot continue one: leave out --resume, and add --from-step N');
   const flags = parseVarFlags(o.vars);
   if (flags.errors.length) throw new UserError(flags.errors[0] as string);
   const streams = tolerantStreams(io);
@@ -72,11 +42,14 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
   const executorModule = o.dryRun ? Promise.resolve(null as never) : import('../adapters/executor.js');
   executorModule.catch(() => undefined); // awaited below; never an unhandled rejection on an early exit
 
-  const resume = o.resume !== undefined ? await readResume(resolve(io.cwd, o.resume)) : undefined;
-  const runbook = resume?.runbook ?? (await resolveRunbook(ref, o.dirs, io.env, io.cwd)).runbook;
-  if (resume && ref !== '-' && ref !== runbook.id && resolve(io.cwd, ref) !== runbook.path) {
-    throw new UserError(`${o.resume} is a run of "${runbook.id}", not "${ref}"`);
+  const resume = o.resume !== undefined ? await readResume(resolve(io.cwd, o.resume), o.resume, io.cwd, selfName(io)) : undefined;
+  const runbook = resume?.runbook ?? (await resolveChecked(ref ?? '', o, io));
+  if (resume && ref !== undefined && ref !== runbook.id && resolve(io.cwd, ref) !== runbook.path) {
+    throw new UserError(`${o.resume} is a run of "${runbook.id}", not "${ref}" (with --resume the runbook can be left out)`);
   }
+  // One run per timeline: a second run.started in a file would make its replay and postmortem wrong. Checked
+  // before any value is asked for, so the operator is not asked and then refused.
+  if (!resume && o.timeline) await refuseUsedTimeline(resolve(io.cwd, o.timeline), o.timeline, selfName(io));
   const fromStep = o.fromStep ?? resume?.fromStep ?? 1;
   if (fromStep > runbook.steps.length) {
     throw new UserError(resume ? `${o.resume}: every step is done already` : `--from-step ${fromStep}: "${runbook.id}" has ${runbook.steps.length} step${runbook.steps.length === 1 ? '' : 's'}`);
@@ -121,11 +94,6 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
-  if (!resume && timelinePath) {
-    // One run per timeline: a second run.started in a file would make its replay and postmortem wrong.
-    const existing = await stat(timelinePath).catch(() => null);
-    if (existing?.isFile() && existing.size > 0) throw new UserError(`${o.timeline} already holds a run: continue it with --resume ${o.timeline}, or choose a new file`);
-  }
   // A dry run is a preview, not an incident: it records only where --timeline asks it to.
   const sink = timelinePath
     ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true })
@@ -136,12 +104,13 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
   const recorded = path !== '';
 
   const style = await loadStyle(io.colorErr);
-  const { createLiveView } = await import('../ui/live-view.js');
+  const { createLiveView, renderRunSummary } = await import('../ui/live-view.js');
   const view = createLiveView(streams.stderr, streams, style, {
     timelinePath: recorded ? shortPath(io, path) : 'not recorded (dry run; --timeline FILE records one)',
     statusLine: Boolean((io.stderr as NodeJS.WriteStream).isTTY),
     title: runbook.title,
     stepCount: runbook.steps.length,
+    allowFailure: new Set(runbook.steps.flatMap((s) => s.commands.filter((c) => c.allowFailure).map((c) => c.id))),
   });
   // A dry run executes nothing, so it never waits for execa; a live run awaits the load started above.
   const executor: Executor = o.dryRun ? refusingExecutor() : (await executorModule).createExecutor();
@@ -171,7 +140,6 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     // The run's clock started with its run.started, before the crash: its duration includes the gap.
     cfg.resumed = { originMonoMs: systemClock.monoMs() - Math.max(0, systemClock.now().getTime() - resume.startedAtMs) };
     view.message(`resuming ${shortPath(io, path)} at step ${fromStep}`);
-    await sink.append({ type: 'note', text: `run resumed at step ${fromStep}`, actor: cfg.actor });
   }
 
   let outcome: RunOutcome;
@@ -191,25 +159,25 @@ export async function run(ref: string, o: RunOptions, io: Io): Promise<number> {
     await sink.close().catch(() => undefined);
   }
 
-  const c = outcome.counts;
-  const paint = outcome.status === 'completed' ? style.green : outcome.status === 'failed' ? style.red : style.yellow;
-  streams.stderr.write(
-    [
-      '',
-      paint(style.bold(`Run ${outcome.status} in ${formatDuration(outcome.durationMs)}`)),
-      `  steps    ${c.stepsDone} done, ${c.stepsSkipped} skipped, of ${runbook.steps.length}`,
-      `  commands ${c.commandsRun} run, ${c.commandsFailed} failed, ${c.commandsSkipped} skipped`,
-      ...(recorded ? [`  timeline ${shortPath(io, path)}`, style.dim(`  replay it: ${hint(io, 'replay', shortPath(io, path))}`)] : []),
-      '',
-    ].join('\n'),
-  );
+  // An aborted run can be continued; a dry run only previews, so it is never resumed.
+  const resumeHint = outcome.status === 'aborted' && !o.dryRun ? hint(io, 'run', '--resume', shortPath(io, path)) : null;
+  streams.stderr.write(renderRunSummary(outcome, style, { stepCount: runbook.steps.length, timelinePath: recorded ? shortPath(io, path) : null, resumeHint, self: selfName(io) }));
   return outcome.status === 'completed' ? ExitCode.ok : outcome.status === 'failed' ? ExitCode.failed : ExitCode.aborted;
 }
 
-function describe(need: VarNeed): { description?: string; default?: string } {
-  const out: { description?: string; default?: string } = {};
+function describe(need: VarNeed): { description?: string; default?: string; choices?: string[]; pattern?: string } {
+  const out: { description?: string; default?: string; choices?: string[]; pattern?: string } = {};
   if (need.decl?.description) out.description = need.decl.description;
   else if (need.implicit) out.description = 'used as $' + need.name;
   if (need.decl?.default !== undefined) out.default = need.decl.default;
+  if (need.decl?.choices) out.choices = need.decl.choices;
+  if (need.decl?.pattern !== undefined) out.pattern = need.decl.pattern;
   return out;
+}
+
+/** A runbook named on the command line, refused when its lint errors change what would run. */
+async function resolveChecked(ref: string, o: RunOptions, io: Io): Promise<Runbook> {
+  const parsed = await resolveRunbook(ref, o.dirs, io.env, io.cwd);
+  checkRunbookBeforeRun(parsed, io);
+  return parsed.runbook;
 }

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Io } from '../io.js';
 import { UserError } from '../errors.js';
-import type { Prompter } from '../runner/engine.js';
+import type { Prompter } from '../runner/ports.js';
 import type { EventSink, Executor } from '../runner/ports.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import { systemClock } from '../adapters/clock.js';

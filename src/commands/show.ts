@@ -35,6 +35,6 @@ export function showJson(rb: Runbook) {
 export async function show(ref: string, o: ShowOptions, io: Io): Promise<number> {
   const parsed = await resolveRunbook(ref, o.dirs, io.env, io.cwd);
   if (o.json) writeJson(io, showJson(parsed.runbook));
-  else io.stdout.write(renderRunbook(parsed.runbook, await loadStyle(io.color), columnsOf(io.env, io.stdout) ?? 80));
+  else io.stdout.write(renderRunbook(parsed.runbook, await loadStyle(io.color), columnsOf(io.env, io.stdout)));
   return 0;
 }

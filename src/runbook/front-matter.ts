@@ -109,7 +109,7 @@ export function readMeta(fm: FrontMatter, file: string): MetaResult {
   };
   const lineOf = (key: string): number => findLine(new RegExp(`^${key}\\s*:`)) ?? fm.firstLine;
   const err = (rule: string, key: string, message: string, line = lineOf(key)): void => {
-    problems.push({ file, line, severity: 'error', rule, message });
+    problems.push({ file, line, severity: 'error', rule, message, field: key });
   };
 
   if (fm.format === 'toml') {

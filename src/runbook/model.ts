@@ -98,6 +98,8 @@ export interface Problem {
   severity: Severity;
   rule: string;
   message: string;
+  /** The front-matter field it is about (`vars`, `timeout`, `tags`…), when it is about one. */
+  field?: string;
 }
 
 export interface ParseResult {

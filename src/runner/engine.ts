@@ -3,42 +3,10 @@
 import type { Command, Runbook, Step } from '../runbook/model.js';
 import type { EventBody, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
 import { AbortedError, TimelineWriteError } from '../errors.js';
-import type { Clock, EventSink, ExecResult, Executor } from './ports.js';
+import type { Clock, EventSink, ExecResult, Executor, Prompter, View } from './ports.js';
 import { createCapture } from './capture.js';
 import { placeholderNames } from '../runbook/shell-scan.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
-
-export type CommandChoice = 'run' | 'skip' | 'edit' | 'note' | 'stop';
-export type FailureChoice = 'retry' | 'edit' | 'continue' | 'stop';
-export type CheckChoice = 'confirm' | 'skip' | 'stop';
-
-/** Questions to the operator. Throwing AbortedError (Ctrl-C twice, SIGTERM) ends the run as aborted. */
-export interface Prompter {
-  commandAction(c: { id: string; danger: boolean }): Promise<CommandChoice>;
-  /** Ask the operator to type `word`; true when they typed it exactly. */
-  confirmDanger(word: string): Promise<boolean>;
-  editCommand(current: string): Promise<string>;
-  note(): Promise<string>;
-  failureAction(c: { id: string }): Promise<FailureChoice>;
-  confirmCheck(text: string): Promise<CheckChoice>;
-}
-
-/** What the operator sees besides events. */
-export interface View {
-  /** Every event as it is recorded (the live view skips output, which it already streamed). */
-  event(e: TimelineEvent): void;
-  /** The runbook's introduction (prose before the first step), after the run header. */
-  intro(text: string): void;
-  /** A run of a step's prose, shown just before the command or check it leads to. */
-  prose(text: string): void;
-  /** A check that is shown but not asked (--yes, --dry-run). */
-  check(text: string): void;
-  /** A command as it will run, before the prompt. */
-  command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]): void;
-  message(text: string, tone?: 'info' | 'warn' | 'error'): void;
-  /** A command is about to run / has settled (for a "still running" line on a terminal). */
-  running(id: string | null): void;
-}
 
 export interface RunConfig {
   runbook: Runbook;
@@ -75,7 +43,18 @@ export interface EnginePorts {
 
 export interface RunOutcome {
   status: RunStatus;
-  counts: { stepsDone: number; stepsSkipped: number; commandsRun: number; commandsFailed: number; commandsSkipped: number };
+  /** Commands are counted once however often they were retried; a failed one is one whose last attempt failed. */
+  counts: {
+    stepsDone: number;
+    stepsSkipped: number;
+    commandsRun: number;
+    commandsFailed: number;
+    commandsSkipped: number;
+    checksConfirmed: number;
+    checksSkipped: number;
+  };
+  /** Each failed command and how its last attempt ended ("exit 1", "interrupted"), in the order they ran. */
+  failures: Array<{ id: string; how: string }>;
   durationMs: number;
 }
 
@@ -93,8 +72,19 @@ function failed(r: ExecResult): boolean {
   return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0;
 }
 
+/** How an attempt ended, as the summary names it: "exit 1", "interrupted", "timed out". */
+function howItEnded(r: ExecResult): string {
+  if (r.spawnError !== undefined) return 'did not start';
+  if (r.timedOut) return 'timed out';
+  if (r.interrupted) return 'interrupted';
+  if (r.exitCode === null) return r.signal ? `killed by ${r.signal}` : 'did not start';
+  return `exit ${r.exitCode}`;
+}
+
 class Run {
-  private readonly counts = { stepsDone: 0, stepsSkipped: 0, commandsRun: 0, commandsFailed: 0, commandsSkipped: 0 };
+  private readonly counts = { stepsDone: 0, stepsSkipped: 0, commandsSkipped: 0, checksConfirmed: 0, checksSkipped: 0 };
+  /** The last attempt of each command that ran, by id (a retry replaces it): the summary counts commands, not attempts. */
+  private readonly lastResult = new Map<string, { result: ExecResult; allowFailure: boolean }>();
   private readonly values: Map<string, string>;
   private readonly byName: Map<string, ResolvedVar>;
   private readonly origin: number;
@@ -127,7 +117,10 @@ class Run {
 
   async start(): Promise<void> {
     const { cfg } = this;
-    if (cfg.resumed) return;
+    if (cfg.resumed) {
+      await this.emit({ type: 'run.resumed', step: cfg.fromStep, actor: cfg.actor, host: cfg.host });
+      return;
+    }
     const rb = cfg.runbook;
     await this.emit({
       type: 'run.started',
@@ -179,14 +172,16 @@ class Run {
       if ('check' in item) {
         if (this.cfg.yes || this.cfg.mode === 'dry-run') {
           this.p.view.check(item.check.text); // shown; nobody confirmed it, so nothing is recorded
+          this.counts.checksSkipped++;
           continue;
         }
         const choice = await this.p.prompter.confirmCheck(item.check.text);
         if (choice === 'stop') throw new AbortedError('stopped by the operator');
         if (choice === 'confirm') {
           await this.emit({ type: 'check.confirmed', step: step.index, text: item.check.text });
+          this.counts.checksConfirmed++;
           didSomething = true;
-        }
+        } else this.counts.checksSkipped++;
         continue;
       }
       const c = item.c;
@@ -260,9 +255,11 @@ class Run {
         const result = await this.execute(step, c, template, edited);
         // In a drill the result is what was recorded: retrying or editing it changes nothing.
         if (!failed(result) || c.allowFailure || cfg.mode === 'drill') return 'ran';
-        const next = await p.prompter.failureAction({ id: c.id });
+        const next = await p.prompter.failureAction({ id: c.id, interrupted: result.interrupted });
         if (next === 'retry') continue;
         if (next === 'continue') return 'ran';
+        // Ctrl-C then stop is the operator's choice to stop, not a failure of the command on its own.
+        if (next === 'stop' && result.interrupted) throw new AbortedError(`stopped by the operator after interrupting ${c.id}`);
         if (next === 'stop') return 'failed';
         template = await this.edit(template);
         edited = edited || template !== c.text;
@@ -279,8 +276,10 @@ class Run {
   private async edit(template: string): Promise<string> {
     const involvesSecret = placeholderNames(template).some((n) => this.byName.get(n)?.secret);
     const base = involvesSecret ? template : renderForDisplay(template, this.byName);
-    const next = await this.p.prompter.editCommand(base);
-    return next.trim() === '' ? template : next;
+    // An editor leaves a final newline: dropped, so what is shown, recorded and run are the same text.
+    const next = (await this.p.prompter.editCommand(base)).replace(/\s+$/, '');
+    // Nothing changed (or the editor could not open): the command stays as it was, not marked edited.
+    return next.trim() === '' || next === base.replace(/\s+$/, '') ? template : next;
   }
 
   private async execute(step: Step, c: Command, template: string, edited: boolean): Promise<ExecResult> {
@@ -346,11 +345,8 @@ class Run {
       interrupted: result.interrupted,
       omitted_bytes: omitted,
     });
-    this.counts.commandsRun++;
-    if (failed(result)) {
-      if (!c.allowFailure) this.counts.commandsFailed++;
-      if (result.spawnError) p.view.message(`could not start: ${result.spawnError}`, 'error');
-    }
+    this.lastResult.set(c.id, { result, allowFailure: c.allowFailure });
+    if (failed(result) && result.spawnError) p.view.message(`could not start: ${result.spawnError}`, 'error');
     this.checkStop();
     return result;
   }
@@ -358,7 +354,11 @@ class Run {
   async finish(status: RunStatus): Promise<RunOutcome> {
     const durationMs = this.elapsed();
     await this.emit({ type: 'run.finished', status, duration_ms: durationMs });
-    return { status, counts: { ...this.counts }, durationMs };
+    const failures = [...this.lastResult]
+      .filter(([, r]) => failed(r.result) && !r.allowFailure)
+      .map(([id, r]) => ({ id, how: howItEnded(r.result) }));
+    const counts = { ...this.counts, commandsRun: this.lastResult.size, commandsFailed: failures.length };
+    return { status, counts, failures, durationMs };
   }
 }
 

@@ -1,5 +1,7 @@
 // The runner engine's ports: everything it needs from the outside world, injected so the engine stays pure.
 import type { EventBody, TimelineEvent } from '../timeline/events.js';
+import type { Command } from '../runbook/model.js';
+import type { ResolvedVar } from './vars.js';
 
 export interface Clock {
   /** Wall-clock time, for `ts`. */
@@ -56,4 +58,37 @@ export type OutputListener = (stream: 'stdout' | 'stderr', chunk: Buffer) => voi
 
 export interface Executor {
   run(req: ExecRequest, onOutput: OutputListener): Promise<ExecResult>;
+}
+
+export type CommandChoice = 'run' | 'skip' | 'edit' | 'note' | 'stop';
+export type FailureChoice = 'retry' | 'edit' | 'continue' | 'stop';
+export type CheckChoice = 'confirm' | 'skip' | 'stop';
+
+/** Questions to the operator. Throwing AbortedError (Ctrl-C twice, SIGTERM) ends the run as aborted. */
+export interface Prompter {
+  commandAction(c: { id: string; danger: boolean }): Promise<CommandChoice>;
+  /** Ask the operator to type `word`; true when they typed it exactly. */
+  confirmDanger(word: string): Promise<boolean>;
+  editCommand(current: string): Promise<string>;
+  note(): Promise<string>;
+  /** `interrupted`: the operator stopped it with Ctrl-C, so stopping here ends the run as aborted, not failed. */
+  failureAction(c: { id: string; interrupted: boolean }): Promise<FailureChoice>;
+  confirmCheck(text: string): Promise<CheckChoice>;
+}
+
+/** What the operator sees besides events. */
+export interface View {
+  /** Every event as it is recorded (the live view skips output, which it already streamed). */
+  event(e: TimelineEvent): void;
+  /** The runbook's introduction (prose before the first step), after the run header. */
+  intro(text: string): void;
+  /** A run of a step's prose, shown just before the command or check it leads to. */
+  prose(text: string): void;
+  /** A check that is shown but not asked (--yes, --dry-run). */
+  check(text: string): void;
+  /** A command as it will run, before the prompt. */
+  command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]): void;
+  message(text: string, tone?: 'info' | 'warn' | 'error'): void;
+  /** A command is about to run / has settled (for a "still running" line on a terminal). */
+  running(id: string | null): void;
 }

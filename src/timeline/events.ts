@@ -46,7 +46,9 @@ export type EventBody =
   | { type: 'note'; text: string; actor: string }
   /** `at`: when it happened, for a mark made afterwards (`mark --at`); `ts` stays when it was recorded. */
   | { type: 'mark'; what: MarkWhat; text: string; actor: string; at?: string }
-  | { type: 'run.finished'; status: RunStatus; duration_ms: number };
+  | { type: 'run.finished'; status: RunStatus; duration_ms: number }
+  /** An interrupted or aborted run continued (`run --resume`) in the same timeline, from `step`. */
+  | { type: 'run.resumed'; step: number; actor: string; host: string };
 
 export type EventType = EventBody['type'];
 
@@ -70,6 +72,7 @@ export const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'note',
   'mark',
   'run.finished',
+  'run.resumed',
 ]);
 
 export const MARK_WHATS: readonly MarkWhat[] = ['impact', 'detected', 'mitigated', 'resolved'];

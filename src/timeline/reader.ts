@@ -37,6 +37,7 @@ const FIELDS: Record<EventType, ReadonlyArray<readonly [string, Kind]>> = {
   note: [['text', 'string'], ['actor', 'string']],
   mark: [['what', 'string'], ['text', 'string'], ['actor', 'string']],
   'run.finished': [['status', 'string'], ['duration_ms', 'number']],
+  'run.resumed': [['step', 'number'], ['actor', 'string'], ['host', 'string']],
 };
 const RUNBOOK_FIELDS = ['id', 'title', 'path', 'sha256', 'source'] as const;
 

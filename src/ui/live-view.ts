@@ -3,11 +3,14 @@
 import { renderProse, columnsOf } from './wrap.js';
 import { renderCheck } from './render-runbook.js';
 import type { Command } from '../runbook/model.js';
-import type { View } from '../runner/engine.js';
+import type { View } from '../runner/ports.js';
+import type { RunOutcome } from '../runner/engine.js';
 import type { ResolvedVar } from '../runner/vars.js';
 import type { TimelineEvent } from '../timeline/events.js';
-import { createRenderer, formatDuration, renderCommandBox } from './render-event.js';
+import { createRenderer, formatDuration, renderCommandBox } from '../report/render-event.js';
 import type { Style } from './style.js';
+import { StringDecoder } from 'node:string_decoder';
+import { createOutputFilter, neutralize } from './neutralize.js';
 
 export interface LiveView extends View {
   /** Streams for the command's live output: they clear the status line before writing. */
@@ -19,13 +22,14 @@ export function createLiveView(
   out: NodeJS.WritableStream,
   streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
   style: Style,
-  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number; width?: number },
+  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number; allowFailure?: Set<string>; width?: number },
 ): LiveView {
-  // A resumed run has no run.started to learn the title and step count from: the caller passes them.
+  // A resumed run has no run.started to learn the title, step count and allowed failures from: the caller passes them.
   const renderer = createRenderer(style, {
     timelinePath: opts.timelinePath,
     ...(opts.title !== undefined ? { title: opts.title } : {}),
     ...(opts.stepCount !== undefined ? { stepCount: opts.stepCount } : {}),
+    ...(opts.allowFailure !== undefined ? { allowFailure: opts.allowFailure } : {}),
   });
   const now = opts.now ?? (() => Date.now());
   // Prose is re-flowed to the terminal ($COLUMNS wins); to a pipe, at 80 columns.
@@ -38,8 +42,18 @@ export function createLiveView(
       status.shown = false;
     }
   };
-  const wrap = (target: NodeJS.WritableStream): NodeJS.WritableStream =>
-    new Proxy(target, {
+  // Live output keeps its colours but no other terminal sequence, as replay shows it (one filter per pipe).
+  const filters: { flush(): void }[] = [];
+  const wrap = (target: NodeJS.WritableStream): NodeJS.WritableStream => {
+    const decoder = new StringDecoder('utf8');
+    const filter = createOutputFilter();
+    filters.push({
+      flush() {
+        const rest = filter.write(decoder.end()) + filter.flush();
+        if (rest) target.write(rest);
+      },
+    });
+    return new Proxy(target, {
       get(t, prop, receiver) {
         if (prop === 'write')
           return (chunk: unknown, ...rest: unknown[]) => {
@@ -47,47 +61,52 @@ export function createLiveView(
               clearStatus();
               status.lastOutput = now();
             }
-            return (t.write as (...a: unknown[]) => boolean).call(t, chunk, ...rest);
+            const text = filter.write(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+            return (t.write as (...a: unknown[]) => boolean).call(t, text, ...rest);
           };
         const v = Reflect.get(t, prop, receiver) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
       },
     });
+  };
 
   return {
     live: { stdout: wrap(streams.stdout), stderr: wrap(streams.stderr) },
     event(e: TimelineEvent) {
+      if (e.type === 'command.output') return; // already streamed live (and filtered there)
       const text = renderer.render(e);
-      // Output was already streamed live, the command box was shown before the prompt, and the run's end
-      // is followed by the summary.
-      if (e.type === 'command.output' || e.type === 'command.started' || e.type === 'run.finished') return;
+      // The command box was shown before the prompt, and the run's end is followed by the summary.
+      if (e.type === 'command.started' || e.type === 'run.finished') return;
       if (text) out.write(text);
     },
     intro(text: string) {
-      out.write(`\n${renderProse(text, style, width)}\n`);
+      out.write(`\n${renderProse(neutralize(text, { multiline: true }), style, width)}\n`);
     },
     prose(text: string) {
-      out.write(`\n${renderProse(text, style, width)}\n`);
+      out.write(`\n${renderProse(neutralize(text, { multiline: true }), style, width)}\n`);
     },
     check(text: string) {
-      out.write(`${renderCheck(text, style, width)}\n`);
+      out.write(`${renderCheck(neutralize(text), style, width)}\n`);
     },
     command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]) {
+      // Everything here comes from the runbook or a value: neutralised before it is styled.
+      const n = (s: string): string => neutralize(s, { multiline: true });
       if (!c.runnable) {
-        out.write(style.dim(`${c.lang || 'text'} (shown, not run):\n${display.replace(/^/gm, '  ')}\n`));
+        out.write(style.dim(`${n(c.lang || 'text')} (shown, not run):\n${n(display).replace(/^/gm, '  ')}\n`));
         return;
       }
       out.write(`\n${renderCommandBox(display, { danger: c.danger, id: c.id, edited }, style)}`);
-      if (c.sampleOutput) out.write(style.dim(`  the runbook's sample output:\n${c.sampleOutput.replace(/^/gm, '  ┆ ')}\n`));
+      if (c.sampleOutput) out.write(style.dim(`  the runbook's sample output:\n${n(c.sampleOutput).replace(/^/gm, '  ┆ ')}\n`));
       const shown = refs.filter((r) => c.envRefs.includes(r.name));
-      if (shown.length) out.write(style.dim(`  with ${shown.map((r) => `${r.name}=${r.secret ? '[secret]' : JSON.stringify(r.value)}`).join(' ')}\n`));
-      if (c.danger) out.write(style.danger(`  ⚠ ${c.dangerReason === 'danger=true' ? 'marked dangerous by the runbook' : `looks destructive: ${c.dangerReason}`}\n`));
+      if (shown.length) out.write(style.dim(`  with ${shown.map((r) => `${neutralize(r.name)}=${r.secret ? '[secret]' : neutralize(JSON.stringify(r.value))}`).join(' ')}\n`));
+      if (c.danger) out.write(style.danger(`  ⚠ ${c.dangerReason === 'danger=true' ? 'marked dangerous by the runbook' : `looks destructive: ${neutralize(c.dangerReason ?? '')}`}\n`));
     },
     message(text: string, tone = 'info') {
       const paint = tone === 'error' ? style.red : tone === 'warn' ? style.yellow : style.dim;
-      out.write(`${paint(text)}\n`);
+      out.write(`${paint(neutralize(text, { multiline: true }))}\n`);
     },
     running(id: string | null) {
+      if (id === null) for (const f of filters) f.flush(); // an unfinished sequence at the end is shown
       if (status) {
         clearInterval(status.timer);
         clearStatus();
@@ -102,7 +121,7 @@ export function createLiveView(
         shown: false,
         timer: setInterval(() => {
           if (now() - s.lastOutput < 2000) return;
-          out.write(`\r\x1b[2K${style.dim(`… ${id} still running (${formatDuration(now() - s.since)})`)}`);
+          out.write(`\r\x1b[2K${style.dim(`… ${neutralize(id)} still running (${formatDuration(now() - s.since)})`)}`);
           s.shown = true;
         }, 1000),
       };
@@ -114,4 +133,26 @@ export function createLiveView(
       status = null;
     },
   };
+}
+
+/**
+ * The block after a run. It counts commands, not attempts, names each command that failed, and is in the
+ * warning colour when a run completed past a failure: a green line must never claim more than happened.
+ */
+export function renderRunSummary(o: RunOutcome, style: Style, info: { stepCount: number; timelinePath: string | null; resumeHint: string | null; self?: string }): string {
+  const c = o.counts;
+  const failed = c.commandsFailed > 0 ? ` with ${c.commandsFailed} failed command${c.commandsFailed === 1 ? '' : 's'}` : '';
+  const paint = o.status === 'failed' ? style.red : o.status === 'completed' && !failed ? style.green : style.yellow;
+  const named = o.failures.length > 0 ? ` (${o.failures.map((f) => `${f.id} ${f.how}`).join(', ')})` : '';
+  const lines = [
+    '',
+    paint(style.bold(`Run ${o.status}${o.status === 'completed' ? failed : ''} in ${formatDuration(o.durationMs)}`)),
+    `  steps    ${c.stepsDone} done, ${c.stepsSkipped} skipped, of ${info.stepCount}`,
+    `  commands ${c.commandsRun} run, ${c.commandsFailed} failed${named}, ${c.commandsSkipped} skipped`,
+  ];
+  if (c.checksConfirmed + c.checksSkipped > 0) lines.push(`  checks   ${c.checksConfirmed} confirmed, ${c.checksSkipped} skipped`);
+  // A dry run without --timeline recorded nothing (timelinePath null): nothing to replay. `self`: how we were invoked.
+  if (info.timelinePath !== null) lines.push(`  timeline ${info.timelinePath}`, style.dim(`  replay it: ${info.self ?? 'runbook'} replay ${info.timelinePath}`));
+  if (info.resumeHint !== null) lines.push(style.dim(`  resume it: ${info.resumeHint}`));
+  return `${lines.join('\n')}\n\n`;
 }

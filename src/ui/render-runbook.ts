@@ -2,13 +2,19 @@
 import type { Command, Problem, Runbook } from '../runbook/model.js';
 import type { Style } from './style.js';
 import { renderProse, wrapLine } from './wrap.js';
+import { neutralize, neutralizeDeep } from './neutralize.js';
+
+// Runbook fields the layout shows on several lines; every other text field is one line.
+const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['description', 'intro', 'prose', 'text', 'sampleOutput', 'source']);
 
 export function renderProblem(p: Problem, style: Style, cwdRelative: (f: string) => string = (f) => f): string {
   const sev = p.severity === 'error' ? style.red('error') : style.yellow('warning');
-  return `${cwdRelative(p.file)}:${p.line}: ${sev} ${p.message} ${style.dim(`[${p.rule}]`)}`;
+  // A message may quote the runbook; a file name is whatever is on disk.
+  return `${neutralize(cwdRelative(p.file))}:${p.line}: ${sev} ${neutralize(p.message)} ${style.dim(`[${neutralize(p.rule)}]`)}`;
 }
 
-export function renderCommand(c: Command, style: Style): string {
+export function renderCommand(raw: Command, style: Style): string {
+  const c = neutralizeDeep(raw, MULTILINE_FIELDS);
   const bar = c.danger ? style.danger('┃') : c.runnable ? style.cyan('│') : style.dim('│');
   const labels: string[] = [];
   if (c.danger) labels.push(style.danger(`⚠ DANGEROUS (${c.dangerReason ?? 'danger=true'})`));
@@ -28,7 +34,9 @@ export function renderCheck(text: string, style: Style, width: number | undefine
 }
 
 /** `width`: the terminal's columns; prose is wrapped to it (undefined: not re-flowed, as for a pipe). */
-export function renderRunbook(rb: Runbook, style: Style, width?: number): string {
+export function renderRunbook(raw: Runbook, style: Style, width?: number): string {
+  // Every text field of the runbook neutralised once, before anything is laid out or styled.
+  const rb = neutralizeDeep(raw, MULTILINE_FIELDS);
   const prose = (md: string): string => renderProse(md, style, width);
   const out: string[] = [];
   const fitted = (line: string): string[] => (width === undefined ? [line] : wrapLine(line, width));

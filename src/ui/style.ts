@@ -1,6 +1,7 @@
 // The only importer of chalk: a palette that is plain text when colour is off. chalk is loaded only when
 // colour is on, so piped output (scripts, --json, CI) never pays for it at start-up.
 import type { ChalkInstance } from 'chalk';
+import { stripVTControlCharacters } from 'node:util';
 
 export interface Style {
   color: boolean;
@@ -43,6 +44,5 @@ export async function loadStyle(color: boolean): Promise<Style> {
 
 /** Remove ANSI escape sequences (for width computations and tests). */
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '');
+  return stripVTControlCharacters(s);
 }

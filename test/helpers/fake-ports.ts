@@ -1,6 +1,6 @@
 // Fake ports for the engine: scripted answers in, recorded events and executions out.
-import type { EnginePorts, Prompter, View } from '../../src/runner/engine.js';
-import type { EventSink, ExecRequest, ExecResult, OutputListener } from '../../src/runner/ports.js';
+import type { EnginePorts } from '../../src/runner/engine.js';
+import type { EventSink, ExecRequest, ExecResult, OutputListener, Prompter, View } from '../../src/runner/ports.js';
 import type { EventBody, TimelineEvent } from '../../src/timeline/events.js';
 
 export type Answer = string;

@@ -94,6 +94,8 @@ export interface PtyRun {
   type(text: string): void;
   /** All the terminal showed so far, ANSI removed. */
   screen(): string;
+  /** All the bytes the terminal received so far, escapes included, decoded as UTF-8. */
+  raw(): string;
   /** Wait until the screen, from `from` on, matches; returns the index just after the match. */
   waitFor(pattern: RegExp | string, opts?: { from?: number; timeoutMs?: number }): Promise<number>;
   done: Promise<Exit>;
@@ -103,19 +105,25 @@ export function python3Available(): boolean {
   return spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Run the CLI on a real pseudo-terminal (python3's pty module), 120x40. */
-export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): PtyRun {
+/**
+ * Run the CLI on a real pseudo-terminal (python3's pty module), 120x40. `wrap` turns the CLI's argv into the
+ * program the terminal runs (a shell pipeline around it, say).
+ */
+export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrap?: (cli: string[]) => string[] }): PtyRun {
   const env = { ...(opts.env ?? cliEnv(opts.cwd)), TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' };
-  const child = spawn('python3', [PTY_DRIVER, '120', '40', '--', process.execPath, BIN, ...args], {
+  const cli = [process.execPath, BIN, ...args];
+  const child = spawn('python3', [PTY_DRIVER, '120', '40', '--', ...(opts.wrap ? opts.wrap(cli) : cli)], {
     cwd: opts.cwd,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   live.add(child);
   let raw = '';
+  const bytes: Buffer[] = [];
   let err = '';
   const waiters = new Set<() => void>();
   child.stdout.on('data', (d: Buffer) => {
+    bytes.push(d);
     raw += d.toString();
     for (const w of [...waiters]) w();
   });
@@ -145,6 +153,7 @@ export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.Proce
       child.stdin.write(text);
     },
     screen,
+    raw: () => Buffer.concat(bytes).toString('utf8'),
     done,
     waitFor(pattern, o = {}) {
       const from = o.from ?? 0;

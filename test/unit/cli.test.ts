@@ -29,6 +29,8 @@ describe('routing: argv → the options a command receives', () => {
       { command: 'run', runbook: 'disk-full', options: { vars: ['A=1', 'B=2'], yes: true, allowDangerous: true, fromStep: 3, timeline: 't.jsonl', dryRun: false } },
     ],
     [['run', 'x', '--dry-run', '--resume', 'old.jsonl'], { command: 'run', options: { dryRun: true, resume: 'old.jsonl' } }],
+    // --resume names the timeline, which names its runbook: no runbook argument needed.
+    [['run', '--resume', 'old.jsonl'], { command: 'run', options: { resume: 'old.jsonl' } }],
     [['note', 'rolled', 'back', '--timeline', 't'], { command: 'note', text: 'rolled back', options: { timeline: 't' } }],
     [['mark', 'mitigated', 'traffic', 'ok'], { command: 'mark', what: 'mitigated', text: 'traffic ok', options: { force: false } }],
     [['mark', 'impact', '--at', '15m ago', '--force'], { command: 'mark', what: 'impact', text: '', options: { at: '15m ago', force: true } }],
@@ -40,6 +42,12 @@ describe('routing: argv → the options a command receives', () => {
     [['completion', 'zsh'], { command: 'completion', shell: 'zsh' }],
   ])('%j', (argv, expected) => {
     expect(parse(argv).route).toMatchObject(expected);
+  });
+
+  it('run --resume FILE routes with no runbook (the timeline names it)', () => {
+    const r = parse(['run', '--resume', 'old.jsonl']).route;
+    expect(r).toMatchObject({ command: 'run', options: { resume: 'old.jsonl' } });
+    expect(r && 'runbook' in r ? r.runbook : undefined).toBeUndefined();
   });
 
   it.each([

@@ -27,7 +27,7 @@ describe('run with a timeline that cannot be written', () => {
 });
 
 describe('run --timeline with a file that already holds a run', () => {
-  it('is refused (exit 2, pointing at --resume) and the file is left as it was', async () => {
+  it('is refused (exit 2) and the file is left as it was; a completed run is not advised to be resumed', async () => {
     const w = workDir();
     w.write('rb.md', RB);
     const first = await runCli(['run', 'rb.md', '--yes', '--timeline', 't.jsonl'], { cwd: w.dir, env: cliEnv(w.dir) });
@@ -35,7 +35,8 @@ describe('run --timeline with a file that already holds a run', () => {
     const before = readFileSync(w.path('t.jsonl'), 'utf8');
     const again = await runCli(['run', 'rb.md', '--yes', '--timeline', 't.jsonl'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/already holds a run: continue it with --resume t\.jsonl/);
+    expect(again.stderr).toMatch(/t\.jsonl already holds a completed run, which cannot be continued; choose a new file/);
+    expect(again.stderr).not.toMatch(/--resume/);
     expect(readFileSync(w.path('t.jsonl'), 'utf8')).toBe(before);
   });
 });

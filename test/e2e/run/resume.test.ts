@@ -2,7 +2,7 @@
 // be recorded on the way out) in the same file, from the first step not completed.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, onlyTimeline, processesWith, readEvents, runCli, spawnCli, uniqueSleep, until, workDir } from '../../helpers/run-cli.js';
+import { cleanup, onlyTimeline, processesWith, python3Available, readEvents, runCli, spawnCli, spawnPty, uniqueSleep, until, workDir } from '../../helpers/run-cli.js';
 
 const markers: string[] = [];
 afterEach(() => cleanup(markers.splice(0)));
@@ -90,5 +90,55 @@ touch three-ran
     const wall = Date.parse(finished.ts) - Date.parse(events[0]!.ts as string);
     expect(Math.abs(finished.duration_ms - wall)).toBeLessThan(750);
     expect(finished.duration_ms).toBeGreaterThan(1500);
+  });
+
+  it.skipIf(!python3Available())('an aborted run resumes with only --resume FILE: run.resumed recorded, the rest runs, replay shows it', async () => {
+    const w = workDir();
+    w.write('ab.md', '# Ab\n\n## One\n\n```sh\necho one >> one.count\n```\n\n## Two\n\n```sh\ntouch two-ran\n```\n');
+    const t = spawnPty(['run', 'ab.md', '--timeline', 't.jsonl'], { cwd: w.dir });
+    let at = await t.waitFor('Run 1.1?');
+    t.type('r\r');
+    at = await t.waitFor('Run 2.1?', { from: at });
+    t.type('q\r');
+    const stopped = await t.done;
+    expect(stopped.code).toBe(130);
+    // The summary of an aborted run says how to go on.
+    // Named as it was started (node …/bin/runbook.js here: runbook is not on PATH).
+    expect(stopped.stdout).toMatch(/resume it: node \S+\/bin\/runbook\.js run --resume t\.jsonl/);
+    const before = readEvents(w.path('t.jsonl'));
+    expect(before.at(-1)).toMatchObject({ type: 'run.finished', status: 'aborted' });
+
+    const r = await runCli(['run', '--resume', 't.jsonl', '--yes'], { cwd: w.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(w.path('one.count'), 'utf8')).toBe('one\n');
+    expect(existsSync(w.path('two-ran'))).toBe(true);
+    const events = readEvents(w.path('t.jsonl'));
+    expect(events.slice(0, before.length)).toEqual(before);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    expect(events[before.length]).toMatchObject({ type: 'run.resumed', step: 2 });
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+
+    const replay = await runCli(['replay', 't.jsonl', '--instant'], { cwd: w.dir });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain('run resumed at step 2');
+    const json = await runCli(['export', 't.jsonl', '--format', 'json'], { cwd: w.dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'completed' });
+    const postmortem = await runCli(['export', 't.jsonl', '--format', 'markdown'], { cwd: w.dir });
+    expect(postmortem.stdout).toMatch(/Run aborted after[\s\S]*Run resumed at step 2[\s\S]*Run completed after/);
+  });
+
+  it.each([
+    ['completed', '```sh\ntrue\n```', /t\.jsonl: this run completed; there is nothing left to resume/],
+    ['failed', '```sh\nexit 4\n```', /t\.jsonl: this run ended failed at 1\.1, and a failed run is kept as it ended; to go on, start a new run: `node \S+\/bin\/runbook\.js run f\.md --from-step 1`/],
+  ])('a %s run is not resumed: exit 2 with a line that says why, and the timeline is left as it was', async (_status, fence, why) => {
+    const w = workDir();
+    w.write('f.md', `# F\n\n## One\n\n${fence}\n`);
+    await runCli(['run', 'f.md', '--yes', '--timeline', 't.jsonl'], { cwd: w.dir });
+    const before = readFileSync(w.path('t.jsonl'), 'utf8');
+    const r = await runCli(['run', '--resume', 't.jsonl', '--yes'], { cwd: w.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(why);
+    expect(readFileSync(w.path('t.jsonl'), 'utf8')).toBe(before);
   });
 });

@@ -10,7 +10,7 @@ afterEach(() => cleanup(markers.splice(0)));
 const hasPty = python3Available();
 
 describe.skipIf(!hasPty)('run on a terminal (needs python3 with the pty module)', () => {
-  it('skip, run, Ctrl-C a running command back to the failure prompt, stop there: failed, exit 1', async () => {
+  it('skip, run, Ctrl-C a running command back to the failure prompt, stop there: aborted, exit 130', async () => {
     const w = workDir();
     const sleep = uniqueSleep(30);
     markers.push(sleep);
@@ -55,14 +55,17 @@ touch four-ran
     await until(() => processesWith(sleep).length > 0, 10_000, 'the sleep to start');
     t.type('\x03');
     at = await t.waitFor(/3\.1 failed\. What now\?.*\(recq/, { from: at });
+    // The prompt says what stopping here means (q shows its choice before Enter).
+    t.type('q');
+    at = await t.waitFor('stop the run (it ends as aborted)', { from: at });
     expect(t.screen().slice(at - 200)).toMatch(/interrupted/);
     expect(processesWith(sleep)).toEqual([]);
-    t.type('q\r');
+    t.type('\r');
     const exit = await t.done;
 
-    // PRODUCT.md §2: exit 1 is "a run ended with a failed command left unresolved"; stopping at the failure
-    // prompt leaves it unresolved (the prompt says "it ends as failed"). Stop at a command prompt is 130.
-    expect(exit.code).toBe(1);
+    // The operator interrupted the command and chose to stop: nothing failed on its own, so the run is aborted
+    // (exit 130), as a stop at a command prompt is. A command that fails by itself and then stop is exit 1.
+    expect(exit.code).toBe(130);
     expect(existsSync(w.path('one-ran'))).toBe(false);
     expect(existsSync(w.path('four-ran'))).toBe(false);
     const events = readEvents(w.path('t.jsonl'));
@@ -71,7 +74,7 @@ touch four-ran
     expect(events.find((e) => e.type === 'command.output')).toMatchObject({ id: '2.1', data: 'hi\n' });
     expect(events.find((e) => e.type === 'command.finished' && e['id'] === '3.1')).toMatchObject({ interrupted: true, timed_out: false });
     expect(events.filter((e) => e.type === 'command.started').map((e) => e['id'])).toEqual(['2.1', '3.1']);
-    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'failed' });
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'aborted' });
   });
 
   it('q at a command prompt ends the run as aborted with exit 130, and that command does not run', async () => {

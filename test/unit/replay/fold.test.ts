@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventBody } from '../../../src/timeline/events.js';
-import { foldEvent, foldEvents, initialFoldState, outlineRunbook, summarize } from '../../../src/timeline/fold.js';
+import { foldEvent, foldEvents, initialFoldState, summarize } from '../../../src/report/fold.js';
+import { outlineRunbook } from '../../../src/timeline/outline.js';
 import { COMPLETED, INTERRUPTED, fixtureEvents, runStarted, timeline } from './helpers.js';
 
 describe('foldEvents', () => {
@@ -33,7 +34,8 @@ describe('foldEvents', () => {
       started: '2026-11-28T03:00:00.000Z',
       finished: '2026-11-28T03:06:12.100Z',
       durationMs: 372_100,
-      counts: { stepsDone: 3, stepsSkipped: 1, commandsRun: 6, commandsFailed: 3, commandsSkipped: 1 },
+      // Commands, not attempts: 2.1 failed, was retried and worked (one command run, not failed).
+      counts: { stepsDone: 3, stepsSkipped: 1, commandsRun: 5, commandsFailed: 2, commandsSkipped: 1 },
       // No impact mark: nothing to measure detection from; mitigation and resolution count from detection (at 900 ms).
       timeToDetectMs: null,
       timesFrom: 'detection',

@@ -7,7 +7,7 @@ import {
   renderCommandBox,
   renderEvent,
   createRenderContext,
-} from '../../../src/ui/render-event.js';
+} from '../../../src/report/render-event.js';
 import { loadStyle } from '../../../src/ui/style.js';
 import { runStarted, timeline } from './helpers.js';
 
@@ -83,6 +83,34 @@ describe('renderEvent', () => {
     const fin = { v: 1, seq: 1, ts: '', mono_ms: 1, type: 'command.finished', id: '1.1', exit_code: 1, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 } as TimelineEvent;
     expect(r2.render(fin)).toBe('✔ exit 1 (allowed) · 5ms  (1.1)\n');
   });
+  it('a step ends with a clean ✔ only when none of its commands is left failed; otherwise in the warning colour', () => {
+    const fin = (id: string, exit: number) =>
+      ({ type: 'command.finished', id, exit_code: exit, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 }) as const;
+    const started = (step: number, id: string) => ({ type: 'command.started', step, id, command: 'x', edited: false, danger: false }) as const;
+    const evs = timeline([
+      [0, runStarted('## One\n```sh\nx\n```\n## Two\n```sh\nx\n```\n```sh\nx\n```\n')],
+      [1, { type: 'step.started', step: 1, title: 'One' }],
+      [2, started(1, '1.1')],
+      [3, fin('1.1', 1)],
+      [4, started(1, '1.1')],
+      [5, fin('1.1', 0)], // retried until it worked: not a failure
+      [6, { type: 'step.completed', step: 1, title: 'One' }],
+      [7, { type: 'step.started', step: 2, title: 'Two' }],
+      [8, started(2, '2.1')],
+      [9, fin('2.1', 1)],
+      [10, started(2, '2.2')],
+      [11, { ...fin('2.2', 0), exit_code: null, interrupted: true, signal: 'SIGINT' }],
+      [12, { type: 'step.completed', step: 2, title: 'Two' }],
+    ]);
+    const rp = createRenderer(plain);
+    const text = evs.map((e) => rp.render(e));
+    expect(text[6]).toBe('✔ step 1 done\n');
+    expect(text[12]).toBe('⚠ step 2 done with 2 failed commands\n');
+    const rc = createRenderer(colour);
+    const painted = evs.map((e) => rc.render(e));
+    expect(painted[12]).toBe(colour.yellow('⚠ step 2 done with 2 failed commands') + '\n');
+    expect(painted[12]).not.toBe(text[12]);
+  });
   it('a mark without text has no dangling colon', () => {
     const ev = { v: 1, seq: 0, ts: '', mono_ms: 0, type: 'mark', what: 'resolved', text: '', actor: 'alice' } as TimelineEvent;
     expect(renderEvent(ev, createRenderContext({ actor: 'alice' }), plain)).toBe('⚑ resolved\n');
@@ -126,5 +154,35 @@ describe('renderEvent', () => {
       expect(renderEvent(base as unknown as TimelineEvent, ctx, plain), type).not.toBe('');
     }
     expect(renderEvent({ type: 'step.paused' } as unknown as TimelineEvent, ctx, plain)).toBe('');
+  });
+});
+
+describe('terminal controls in recorded text', () => {
+  const TRAP = '\u001b]0;t\u0007\u001b]52;c;QQ==\u001b\\\u001b[3G\u001bP1$r\u001b\\\u009b2J\u0085\r\b';
+  // eslint-disable-next-line no-control-regex
+  const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+  // Every string field any event type has, all hostile: a formatter that prints a field raw fails here.
+  const hostile = (type: string): TimelineEvent =>
+    ({
+      v: 1, seq: 0, ts: TRAP, mono_ms: 0, type, step: 1, incident: TRAP, mode: TRAP, actor: TRAP, host: TRAP, cwd: TRAP, cli_version: TRAP,
+      runbook: { id: TRAP, title: TRAP, path: TRAP, sha256: TRAP, source: `# T${TRAP}\n\n## S${TRAP}\n` }, name: TRAP, value: `${TRAP}\n${TRAP}`,
+      source: TRAP, title: TRAP, id: TRAP, command: `${TRAP}\n${TRAP}`, edited: true, danger: true, exit_code: null, signal: TRAP,
+      duration_ms: 0, timed_out: false, interrupted: false, omitted_bytes: 0, text: `${TRAP}\n${TRAP}`, what: TRAP, status: TRAP,
+    }) as unknown as TimelineEvent;
+
+  it('no event type prints any of its fields raw: controls are shown visibly', () => {
+    const r = createRenderer(plain, { timelinePath: `x${TRAP}` });
+    for (const type of EVENT_TYPES) {
+      if (type === 'command.output') continue;
+      const text = r.render(hostile(type));
+      expect(text, type).not.toMatch(RAW);
+      // These print no text field here (a skipped step whose header was shown ends with one line).
+      if (!['step.completed', 'step.skipped', 'run.finished'].includes(type)) expect(text, type).toContain('␛]0;t␇');
+    }
+  });
+
+  it('command output keeps its colours and loses every other sequence', () => {
+    const ev = { v: 1, seq: 0, ts: '', mono_ms: 0, type: 'command.output', id: '1.1', stream: 'stdout', data: `a\u001b[31mb\u001b[0m${TRAP}\n` } as TimelineEvent;
+    expect(renderEvent(ev, createRenderContext(), plain)).toBe('a\u001b[31mb\u001b[0m\\x85\r␈\n');
   });
 });

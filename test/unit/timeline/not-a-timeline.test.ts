@@ -22,12 +22,20 @@ describe('appending to a file that is not a timeline', () => {
     expect(readdirSync(dir)).toEqual(['README.md']);
   });
 
-  it('still opens a timeline torn inside its very first event, and an empty file', async () => {
+  it('still opens a timeline torn inside its very first event, and an empty file, and appends on a clean line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-not-timeline-'));
     for (const [name, text] of [['a.jsonl', '{"v'], ['b.jsonl', '{"v":1,"seq":0,"ts":"2026'], ['c.jsonl', '']] as const) {
       writeFileSync(join(dir, name), text);
       const w = await open(join(dir, name));
+      await w.append({ type: 'note', text: 'still here', actor: 'alice' });
       await w.close();
+      const lines = readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean);
+      expect(lines.length).toBe(1);
+      expect(JSON.parse(lines[0] as string)).toMatchObject({ v: 1, seq: 0, type: 'note', text: 'still here' });
     }
+    // The torn first events were moved aside, byte for byte; the empty file needed no repair.
+    expect(readdirSync(dir).sort()).toEqual(['a.jsonl', 'a.jsonl.torn-1', 'b.jsonl', 'b.jsonl.torn-1', 'c.jsonl']);
+    expect(readFileSync(join(dir, 'a.jsonl.torn-1'), 'utf8')).toBe('{"v');
+    expect(readFileSync(join(dir, 'b.jsonl.torn-1'), 'utf8')).toBe('{"v":1,"seq":0,"ts":"2026');
   });
 });

@@ -1,7 +1,9 @@
 // The one look of a run, shared by the live runner, replay and the cast export: pure functions from events to text.
 import type { EventOf, EventType, TimelineEvent } from '../timeline/events.js';
-import { outlineRunbook, type IncidentSummary } from '../timeline/fold.js';
-import type { Style } from './style.js';
+import type { IncidentSummary } from './fold.js';
+import { outlineRunbook } from '../timeline/outline.js';
+import type { Style } from '../ui/style.js';
+import { createOutputFilter, neutralize, neutralizeDeep, type OutputFilter } from '../ui/neutralize.js';
 
 export interface CommandInfo {
   command: string;
@@ -26,23 +28,48 @@ export interface RenderContext {
   lastStarted?: number;
   /** Ids the runbook marks allow_failure=true: their non-zero exit is shown as an answer, not a failure. */
   allowFailure?: Set<string>;
+  /** Command output as shown: colours kept, other sequences dropped (one filter: a sequence may span events). */
+  output: OutputFilter;
+  /** Commands whose latest attempt failed: a step that ends with one of them is not a clean ✔. */
+  failing?: Set<string>;
 }
 
-export function createRenderContext(init: Partial<Omit<RenderContext, 'commands'>> = {}): RenderContext {
-  return { title: '', stepCount: null, ...init, commands: new Map() };
+export function createRenderContext(init: Partial<Omit<RenderContext, 'commands' | 'output'>> = {}): RenderContext {
+  return { title: '', stepCount: null, ...neutralizeDeep(init), commands: new Map(), output: createOutputFilter() };
+}
+
+// Event fields the layout shows on several lines; every other text field is one line.
+const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['value', 'command', 'text', 'source']);
+
+/**
+ * The event as it may be printed: every text field neutralised (command output is filtered separately).
+ * Formatters and the context only ever see this, so a new field cannot reach the terminal raw.
+ */
+export function neutralizeEvent<E extends TimelineEvent>(ev: E): E {
+  if (ev.type === 'command.output') return ev;
+  return neutralizeDeep(ev, MULTILINE_FIELDS);
 }
 
 /** Record what later formatters need from this event. Call it before renderEvent for the same event. */
-export function advanceContext(ctx: RenderContext, ev: TimelineEvent): void {
+export function advanceContext(ctx: RenderContext, raw: TimelineEvent): void {
+  const ev = neutralizeEvent(raw);
   if (ev.type === 'command.started') {
     ctx.commands.set(ev.id, { command: ev.command, step: ev.step, danger: ev.danger, edited: ev.edited });
-  } else if (ev.type === 'run.started') {
-    const outline = outlineRunbook(ev.runbook.source ?? '', ev.runbook.path);
+  } else if (ev.type === 'run.started' && raw.type === 'run.started') {
+    // Parsed from the source as recorded (the fold parses the same one: one parse), shown neutralised.
+    const outline = outlineRunbook(raw.runbook.source ?? '', raw.runbook.path);
     ctx.title = ev.runbook.title;
     ctx.stepCount = outline.steps.length;
-    if (outline.severity !== undefined) ctx.severity = outline.severity;
+    if (outline.severity !== undefined) ctx.severity = neutralize(outline.severity);
     ctx.allowFailure = new Set(outline.allowFailure);
     ctx.actor = ev.actor;
+  }
+  if (ev.type === 'command.finished') {
+    // The same test as the run's summary: a retry that succeeds clears the failure.
+    const bad = !ctx.allowFailure?.has(ev.id) && (ev.exit_code !== 0 || ev.timed_out || ev.interrupted);
+    ctx.failing ??= new Set();
+    if (bad) ctx.failing.add(ev.id);
+    else ctx.failing.delete(ev.id);
   }
   if (ev.type === 'step.started') ctx.lastStarted = ev.step;
   if ((ev.type === 'step.started' || ev.type === 'step.skipped') && ctx.stepCount !== null && ev.step > ctx.stepCount) {
@@ -105,11 +132,11 @@ export function renderCommandBox(
 ): string {
   const paint = opts.danger ? style.danger : style.cyan;
   const tags: string[] = [];
-  if (opts.id !== undefined) tags.push(style.bold(opts.id));
+  if (opts.id !== undefined) tags.push(style.bold(neutralize(opts.id)));
   if (opts.danger) tags.push(style.danger('⚠ DANGEROUS'));
   if (opts.edited) tags.push(style.yellow('edited'));
   const head = `${paint('┌─')}${tags.length > 0 ? ` ${tags.join(style.dim(' · '))}` : ''}`;
-  const lines = text.split(/\r?\n/).map((l, i) => `${paint('│')} ${i === 0 ? style.dim('$ ') : '  '}${l}`);
+  const lines = neutralize(text, { multiline: true }).split('\n').map((l, i) => `${paint('│')} ${i === 0 ? style.dim('$ ') : '  '}${l}`);
   return `${head}\n${lines.join('\n')}\n${paint('└─')}\n`;
 }
 
@@ -139,14 +166,18 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   },
   'var.set': (ev, _ctx, style) => style.dim(`  var ${ev.name} = ${indentRest(ev.value, '    ')} (${ev.source})`) + '\n',
   'step.started': (ev, ctx, style) => `\n${style.bold(stepHeader(ev.step, ev.title, ctx))}\n`,
-  'step.completed': (ev, _ctx, style) => style.dim(`✔ step ${ev.step} done`) + '\n',
+  'step.completed': (ev, ctx, style) => {
+    const failed = [...(ctx.failing ?? [])].filter((id) => ctx.commands.get(id)?.step === ev.step).length;
+    if (failed === 0) return style.dim(`✔ step ${ev.step} done`) + '\n';
+    return style.yellow(`⚠ step ${ev.step} done with ${failed} failed command${failed === 1 ? '' : 's'}`) + '\n';
+  },
   // A step skipped after its header was shown (every command skipped) ends with one line; one never started
   // (--from-step) is drawn as a dimmed header.
   'step.skipped': (ev, ctx, style) =>
     ctx.lastStarted === ev.step ? style.dim(`↷ step ${ev.step} skipped`) + '\n' : `\n${style.dim(`${stepHeader(ev.step, ev.title, ctx)} skipped`)}\n`,
   'command.started': (ev, _ctx, style) => renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited }, style),
-  // Output is shown exactly as the command printed it.
-  'command.output': (ev) => ev.data,
+  // Output is shown as the command printed it, with its colours, but no other terminal sequence.
+  'command.output': (ev, ctx) => ctx.output.write(ev.data),
   'command.finished': (ev, ctx, style) => {
     const dur = formatDuration(ev.duration_ms);
     let line: string;
@@ -171,6 +202,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     const when = typeof ev.at === 'string' ? style.dim(` (at ${ev.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})`) : '';
     return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${when}${who}\n`;
   },
+  'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;
@@ -183,13 +215,18 @@ const formatters: { [T in EventType]: Formatter<T> } = {
  */
 export function renderEvent(event: TimelineEvent, ctx: RenderContext, style: Style): string {
   const f = formatters[event.type] as Formatter<EventType> | undefined;
-  return f ? f(event as never, ctx, style) : '';
+  if (!f) return '';
+  // The end of a sequence cut at the end of the output (a torn or hostile record) is shown, not obeyed.
+  const cut = event.type === 'command.output' ? '' : ctx.output.flush();
+  return (cut ? `${cut}\n` : '') + f(neutralizeEvent(event) as never, ctx, style);
 }
 
 /** advanceContext + renderEvent in one call. */
-export function createRenderer(style: Style, init?: Partial<Omit<RenderContext, 'commands'>>): {
+export function createRenderer(style: Style, init?: Partial<Omit<RenderContext, 'commands' | 'output'>>): {
   ctx: RenderContext;
   render(event: TimelineEvent): string;
+  /** What output still holds back (an unfinished sequence), shown visibly: call it after the last event. */
+  flush(): string;
 } {
   const ctx = createRenderContext(init);
   return {
@@ -198,6 +235,7 @@ export function createRenderer(style: Style, init?: Partial<Omit<RenderContext, 
       advanceContext(ctx, event);
       return renderEvent(event, ctx, style);
     },
+    flush: () => ctx.output.flush(),
   };
 }
 

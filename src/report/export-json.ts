@@ -1,5 +1,6 @@
 // `export --format json`: the incident summary as one JSON document, in the timeline's snake_case.
 import type { IncidentSummary } from './fold.js';
+import { terminalJson } from '../ui/neutralize.js';
 
 export interface ExportProblem {
   line: number;
@@ -110,5 +111,6 @@ export function toJsonExport(s: IncidentSummary, problems: readonly ExportProble
 }
 
 export function renderJsonExport(s: IncidentSummary, problems: readonly ExportProblem[] = []): string {
-  return `${JSON.stringify(toJsonExport(s, problems), null, 2)}\n`;
+  // JSON escapes the controls; terminalJson also escapes the C1 ones JSON.stringify leaves raw.
+  return `${terminalJson(toJsonExport(s, problems), 2)}\n`;
 }

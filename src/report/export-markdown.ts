@@ -1,8 +1,9 @@
 // `export --format markdown`: a postmortem draft in the Google SRE layout, facts and Timeline filled from the events.
-import type { TimelineEvent } from './events.js';
+import type { TimelineEvent } from '../timeline/events.js';
 import type { ExportProblem } from './export-json.js';
 import { commandFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary } from './fold.js';
-import { formatBytes, formatDuration, formatOffset } from '../ui/render-event.js';
+import { formatBytes, formatDuration, formatOffset } from './render-event.js';
+import { neutralize } from '../ui/neutralize.js';
 
 const TODO = (what: string): string => `_TODO: ${what}_`;
 
@@ -99,12 +100,17 @@ export function createMarkdownExporter(): MarkdownExporter {
         case 'run.finished':
           row(`Run ${ev.status} after ${formatDuration(ev.duration_ms)}`);
           break;
+        case 'run.resumed':
+          row(`Run resumed at step ${ev.step} on ${text(ev.host)}`, ev.actor);
+          break;
         default:
           break;
       }
     },
     finish({ timelinePath, problems }) {
-      return renderPostmortem(summarize(fold), rows, timelinePath, problems);
+      // Every recorded field is in this text: its controls are made visible once, here. A lone CR, which
+      // Markdown reads as a line break (a note could end its table row and start a heading), becomes ␍.
+      return neutralize(renderPostmortem(summarize(fold), rows, timelinePath, problems), { multiline: true });
     },
   };
 }

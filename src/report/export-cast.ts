@@ -1,8 +1,9 @@
 // `export --format cast`: the run as the operator saw it, as an asciicast v2 recording (asciinema play / cat).
-import type { TimelineEvent } from './events.js';
+import type { TimelineEvent } from '../timeline/events.js';
 import type { IncidentSummary } from './fold.js';
-import { createRenderer, renderSummary } from '../ui/render-event.js';
+import { createRenderer, renderSummary } from './render-event.js';
 import { stripAnsi, type Style } from '../ui/style.js';
+import { neutralize, terminalJson } from '../ui/neutralize.js';
 
 export interface CastHeader {
   version: 2;
@@ -21,10 +22,11 @@ export function castHeader(opts: { width: number; height?: number; started: stri
     width: Math.max(80, Math.min(240, opts.width)),
     height: opts.height ?? 40,
     timestamp: Number.isNaN(ms) ? 0 : Math.floor(ms / 1000),
-    title: opts.title,
+    // Players show the title in a terminal too.
+    title: neutralize(opts.title),
     env: { TERM: 'xterm-256color' },
   };
-  return `${JSON.stringify(header)}\n`;
+  return `${terminalJson(header)}\n`;
 }
 
 export interface CastEncoder {
@@ -60,7 +62,7 @@ export function createCastEncoder(style: Style, opts: { maxIdleMs?: number } = {
   const frame = (text: string): string => {
     measure(text);
     const seconds = Math.round(t * 1e6) / 1e6;
-    return `${JSON.stringify([seconds, 'o', text.replace(/\r?\n/g, '\r\n')])}\n`;
+    return `${terminalJson([seconds, 'o', text.replace(/\r?\n/g, '\r\n')])}\n`;
   };
 
   return {
@@ -81,7 +83,10 @@ export function createCastEncoder(style: Style, opts: { maxIdleMs?: number } = {
       return frame(text);
     },
     finish(summary) {
-      const text = `${atLineStart ? '' : '\n'}\n${renderSummary(summary, style)}`;
+      // A sequence cut by the end of the record is shown, not obeyed.
+      const cut = renderer.flush();
+      if (cut) atLineStart = false;
+      const text = `${cut}${atLineStart ? '' : '\n'}\n${renderSummary(summary, style)}`;
       atLineStart = true;
       t += 0.5;
       return frame(text);

@@ -1,7 +1,7 @@
 // Fold timeline events into an incident summary: pure, incremental, and never holding command output.
-import { parseRunbook } from '../runbook/parse.js';
-import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from './events.js';
-import { incidentTimes, type TimesFrom } from './milestones.js';
+import { outlineRunbook } from '../timeline/outline.js';
+import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
+import { incidentTimes, type TimesFrom } from '../timeline/milestones.js';
 
 export type IncidentStatus = RunStatus | 'interrupted';
 export type StepStatus = 'done' | 'skipped' | 'partial' | 'not reached';
@@ -80,37 +80,6 @@ export interface IncidentSummary {
   timeToResolveMs: number | null;
   events: number;
 }
-
-/** What the stored runbook source says about itself, without the full parser. */
-export interface RunbookOutline {
-  severity?: string;
-  /** The runbook's own `redact` patterns (strings only). */
-  redact: string[];
-  /** Titles of the `##` steps, in order (one untitled step when there is no `##`). */
-  steps: string[];
-  /** Ids of the commands marked allow_failure=true. */
-  allowFailure: string[];
-}
-
-/**
- * Read severity, redact patterns and step titles from a runbook's stored source with the runbook parser
- * itself, so replay counts steps exactly as the runner did. Never throws.
- */
-export function outlineRunbook(source: string, path = 'runbook.md'): RunbookOutline {
-  // Replay's renderer and fold (and export's redaction) all ask about the same run.started: parse it once.
-  if (lastOutline?.source === source && lastOutline.path === path) return lastOutline.outline;
-  const rb = parseRunbook(source, path).runbook;
-  const outline: RunbookOutline = {
-    redact: rb.redact,
-    steps: rb.steps.map((s) => s.title),
-    allowFailure: rb.steps.flatMap((s) => s.commands.filter((c) => c.allowFailure).map((c) => c.id)),
-  };
-  if (rb.severity !== undefined) outline.severity = rb.severity;
-  lastOutline = { source, path, outline };
-  return outline;
-}
-
-let lastOutline: { source: string; path: string; outline: RunbookOutline } | undefined;
 
 /** The fold's working state: the summary plus what is needed to attach later events. */
 export interface FoldState {
@@ -231,7 +200,6 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       const c = newCommand(state, ev, at, { danger: ev.danger, edited: ev.edited, skipped: false });
       stepAt(s, ev.step).commands.push(c);
       state.open.set(ev.id, c);
-      s.counts.commandsRun++;
       break;
     }
     case 'command.finished': {
@@ -244,7 +212,6 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       c.timedOut = ev.timed_out;
       c.interrupted = ev.interrupted;
       c.omittedBytes = ev.omitted_bytes;
-      if (commandFailed(c)) s.counts.commandsFailed++;
       break;
     }
     case 'command.skipped':
@@ -261,6 +228,12 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       s.marks.push({ ts: ev.ts, atMs: offset, actor: ev.actor, text: ev.text, what: ev.what, at: when, backfilled });
       break;
     }
+    case 'run.resumed':
+      // The run goes on in this file: the earlier run.finished (aborted) was not its end.
+      state.runFinished = false;
+      s.status = 'interrupted';
+      s.finished = null;
+      break;
     case 'run.finished':
       state.runFinished = true;
       s.status = ev.status;
@@ -279,6 +252,12 @@ export function summarize(state: FoldState): IncidentSummary {
   const s = state.summary;
   s.counts.stepsDone = s.steps.filter((st) => st.status === 'done').length;
   s.counts.stepsSkipped = s.steps.filter((st) => st.status === 'skipped').length;
+  // Commands, not attempts, as the runner's own summary counts them: a retry replaces the earlier attempt,
+  // so a failure retried until it worked is one command run and none failed.
+  const latest = new Map<string, CommandSummary>();
+  for (const st of s.steps) for (const c of st.commands) if (!c.skipped) latest.set(c.id, c);
+  s.counts.commandsRun = latest.size;
+  s.counts.commandsFailed = [...latest.values()].filter(commandFailed).length;
   const times = incidentTimes(s.marks.map((m) => ({ what: m.what, atMs: m.atMs })), 0);
   s.timesFrom = times.from;
   s.timeToDetectMs = times.toDetectMs;

@@ -1,0 +1,96 @@
+// What `run` checks before its first step: the runbook's lint problems, a --timeline file already in use,
+// and what a --resume timeline says (its runbook, values, and where to go on). Each refusal is one line that
+// says why and advises only what would work.
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Io } from '../io.js';
+import { UserError } from '../errors.js';
+import { parseRunbook, type ParsedFile } from '../runbook/parse.js';
+import type { Runbook } from '../runbook/model.js';
+import { lintRunbook } from '../runbook/lint.js';
+import { problemsBeforeRun } from '../runbook/blocking.js';
+import { readTimeline } from '../timeline/reader.js';
+import { summarizeTimeline } from '../timeline/status.js';
+import { ownerAlive, ownerPathOf } from '../timeline/lock.js';
+import type { TimelineEvent, VarSource } from '../timeline/events.js';
+import { relativeTo, todayUtc } from './shared.js';
+
+/**
+ * Show the runbook's lint errors before anything is asked or run. Those that change what would run refuse the
+ * run (exit 2, each listed as file:line rule message); the others are warnings.
+ */
+export function checkRunbookBeforeRun(parsed: ParsedFile, io: Pick<Io, 'cwd' | 'stderr'>): void {
+  const { refuse, warn } = problemsBeforeRun(lintRunbook(parsed, { maxAgeDays: Number.POSITIVE_INFINITY, today: todayUtc() }));
+  const where = relativeTo(io.cwd);
+  for (const p of warn) io.stderr.write(`runbook: warning: ${where(p.file)}:${p.line} ${p.rule} ${p.message}\n`);
+  if (refuse.length === 0) return;
+  for (const p of refuse) io.stderr.write(`runbook: ${where(p.file)}:${p.line} ${p.rule} ${p.message}\n`);
+  const n = refuse.length;
+  throw new UserError(`not running ${parsed.runbook.id}: ${n === 1 ? 'this error changes' : `these ${n} errors change`} what would run; fix the runbook, then run it again`);
+}
+
+/**
+ * `--timeline FILE` must be a new or empty file: one run per timeline. When it holds a run, say which kind, and
+ * advise `--resume` only for a run that can be resumed.
+ */
+/** `self`: how hints name the command (selfName). */
+export async function refuseUsedTimeline(path: string, shown: string, self = 'runbook'): Promise<void> {
+  const existing = await stat(path).catch(() => null);
+  if (!existing?.isFile() || existing.size === 0) return;
+  const s = await summarizeTimeline(path);
+  if (s.runbook === null) throw new UserError(`${shown} is not empty and is not a runbook timeline; choose a new file for --timeline`);
+  if (s.status === 'running') throw new UserError(`${shown} holds a run that is still going on; choose a new file for --timeline`);
+  if (s.status === 'interrupted' || s.status === 'aborted')
+    throw new UserError(`${shown} already holds a run (${s.status}): continue it with \`${self} run --resume ${shown}\`, or choose a new file`);
+  throw new UserError(`${shown} already holds a ${s.status} run, which cannot be continued; choose a new file for --timeline`);
+}
+
+export interface ResumeState {
+  path: string;
+  runbook: Runbook;
+  incident: string;
+  fromStep: number;
+  vars: Map<string, { value: string; source: VarSource }>;
+  /** Wall-clock start of the run (run.started ts): durations of a resumed run count from it, as mono_ms does. */
+  startedAtMs: number;
+}
+
+/**
+ * What an interrupted (crashed, killed) or aborted timeline says: its runbook (from the stored source), values,
+ * and the first step not finished. A completed or failed run, a live one, or a dry run or drill is refused.
+ */
+export async function readResume(path: string, shown: string, cwd: string, self = 'runbook'): Promise<ResumeState> {
+  if (await ownerAlive(ownerPathOf(path))) throw new UserError(`${shown}: its run is still going on in another runbook process; there is nothing to resume`);
+  let started: Extract<TimelineEvent, { type: 'run.started' }> | undefined;
+  let finished: Extract<TimelineEvent, { type: 'run.finished' }> | undefined;
+  let lastFailed: string | undefined;
+  const vars = new Map<string, { value: string; source: VarSource }>();
+  const finishedSteps = new Set<number>();
+  for await (const item of readTimeline(path)) {
+    if (item.kind !== 'event') continue;
+    const e = item.event;
+    if (e.type === 'run.started') started ??= e;
+    else if (e.type === 'var.set' && e.value !== '[secret]') vars.set(e.name, { value: e.value, source: e.source });
+    else if (e.type === 'step.completed' || e.type === 'step.skipped') finishedSteps.add(e.step);
+    else if (e.type === 'command.finished') {
+      if (e.exit_code !== 0 || e.timed_out || e.interrupted) lastFailed = e.id;
+      else if (lastFailed === e.id) lastFailed = undefined; // retried until it worked
+    }
+    else if (e.type === 'run.finished') finished = e;
+    else if (e.type === 'run.resumed') finished = undefined;
+  }
+  if (!started) throw new UserError(`${shown} holds no run (no run.started event), so there is nothing to resume`);
+  if (started.mode !== 'live') throw new UserError(`${shown} is a ${started.mode}; only live runs are resumed (start a new one instead)`);
+  let fromStep = 1;
+  while (finishedSteps.has(fromStep)) fromStep++;
+  if (finished?.status === 'completed') throw new UserError(`${shown}: this run completed; there is nothing left to resume`);
+  if (finished?.status === 'failed') {
+    // A failed run ended on a failure nobody resolved: its record stays as it ended. A new run can start there.
+    const rb = existsSync(started.runbook.path) ? relativeTo(cwd)(started.runbook.path) : started.runbook.id;
+    throw new UserError(
+      `${shown}: this run ended failed${lastFailed ? ` at ${lastFailed}` : ''}, and a failed run is kept as it ended; to go on, start a new run: \`${self} run ${rb} --from-step ${fromStep}\``,
+    );
+  }
+  const parsed = parseRunbook(started.runbook.source, started.runbook.path);
+  return { path, runbook: parsed.runbook, incident: started.incident, fromStep, vars, startedAtMs: Date.parse(started.ts) };
+}
