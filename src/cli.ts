@@ -26,6 +26,8 @@ export interface NewOptions extends GlobalOptions {
 }
 export interface RunOptions extends GlobalOptions {
   vars: string[];
+  /** Variables whose values may hold any characters (still passed as data): `--free-text NAME`. */
+  freeText?: string[];
   timeline?: string;
   dryRun: boolean;
   yes: boolean;
@@ -202,6 +204,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .description('walk through a runbook step by step, recording a timeline')
     .argument('[runbook]', 'runbook id or path to a .md file (left out with --resume)')
     .option('--var <NAME=VALUE>', 'set a variable (repeatable)', collect)
+    .option('--free-text <NAME>', 'let a variable hold characters outside the safe set (repeatable)', collect)
     .option('--timeline <file>', 'write the timeline here (default: $RUNBOOK_TIMELINE_DIR or ./incidents/)')
     .option('--dry-run', 'show every command with its values, run nothing', false)
     .option('--yes', 'run every non-dangerous command without asking; stop at the first failure', false)
@@ -226,6 +229,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
         options: {
           ...globals(),
           vars: o.var ?? [],
+          freeText: o.freeText ?? [],
           timeline: o.timeline,
           dryRun: o.dryRun,
           yes: o.yes,

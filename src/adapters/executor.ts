@@ -92,6 +92,13 @@ function runChild(
     // The outcome is read from the child's events below; execa's promise must not reject unhandled.
     subprocess.catch(() => undefined);
     child = subprocess as unknown as ChildProcess;
+    // A process that could not be created (E2BIG: script or environment over the kernel's limit; a NUL byte)
+    // leaves execa's stand-in silent, no 'spawn', 'error' or 'exit': its settled promise is the only signal.
+    subprocess.then((r) => {
+      if (started || !r.failed) return;
+      for (const p of pumps) p.stream.destroy();
+      finish(notStarted(t0, spawnReason(req.shell, r.cause instanceof Error ? r.cause : new Error(r.shortMessage)), false));
+    }, () => undefined);
   } catch (err) {
     resolve(notStarted(t0, `cannot start ${req.shell}: ${oneLine(err)}`, false));
     return;
@@ -294,6 +301,8 @@ function spawnReason(shell: string, err: Error): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `shell not found: ${shell}`;
   if (code === 'EACCES') return `shell is not executable: ${shell}`;
+  if (code === 'E2BIG') return 'the command and its environment are over the system limit (a block or a value over 128 KiB)';
+  if (code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test(err.message)) return 'the command or its environment holds a NUL byte';
   return `cannot start ${shell}: ${oneLine(err)}`;
 }
 

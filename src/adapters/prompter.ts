@@ -38,6 +38,8 @@ export function chooseEditor(env: NodeJS.ProcessEnv): string | undefined {
 
 export interface TerminalPrompter extends Prompter {
   askVar(q: VarQuestion): Promise<string>;
+  /** Whether the operator accepts a value with characters outside the safe set (shown marked) as free text. */
+  acceptFreeText(name: string, marked: string): Promise<boolean>;
 }
 
 /**
@@ -142,6 +144,19 @@ export function createPrompter(
               { key: 'y', name: 'yes, confirmed', value: 'confirm' },
               { key: 's', name: 'skip this check', value: 'skip' },
               { key: 'q', name: 'stop the run', value: 'stop' },
+            ],
+          },
+          ctx,
+        ),
+      ),
+    acceptFreeText: (name, marked) =>
+      ask(() =>
+        expand<boolean>(
+          {
+            message: `${neutralize(name)} = ${neutralize(marked)}\n  has characters outside letters, digits and ._:/@%+=,- (marked ⟦ ⟧). Use it as free text?`,
+            choices: [
+              { key: 'y', name: 'yes, use it exactly as typed (it is passed as data)', value: true },
+              { key: 'n', name: 'no, type it again', value: false },
             ],
           },
           ctx,

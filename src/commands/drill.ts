@@ -11,7 +11,7 @@ import { createDrillExecutor, readIncident, type DrillScore } from '../runner/dr
 import type { ResolvedVar } from '../runner/vars.js';
 import type { EventSink, Prompter } from '../runner/ports.js';
 import { systemClock } from '../adapters/clock.js';
-import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
+import { createRedactor, loadUserRedactPatterns, runbookSecrets } from '../timeline/redact.js';
 import { VERSION } from '../version.js';
 import { loadStyle, type Style } from '../ui/style.js';
 import { formatDuration } from '../report/render-event.js';
@@ -52,7 +52,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
     secret: rb.vars.find((v) => v.name === name)?.secret ?? false,
   }));
 
-  const redactor = createRedactor({ patterns: [...loadUserRedactPatterns(io.env), ...rb.redact] });
+  const redactor = createRedactor({ secrets: runbookSecrets(rb), patterns: [...loadUserRedactPatterns(io.env), ...rb.redact] });
   const writer = await createTimeline(io, `${rb.id}-drill`, redactor, new Date(), 'drill');
   const path = writer.path;
   const stepsSeen = new Set<number>();

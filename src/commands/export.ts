@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { ExportOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { UserError, describeSystemError } from '../errors.js';
-import type { TimelineEvent } from '../timeline/events.js';
+import { mapTextFields, type TimelineEvent } from '../timeline/events.js';
 import { castHeader, createCastEncoder } from '../report/export-cast.js';
 import { renderJsonExport, type ExportProblem } from '../report/export-json.js';
 import { createMarkdownExporter } from '../report/export-markdown.js';
@@ -87,7 +87,7 @@ async function* redactedEvents(
     switch (ev.type) {
       case 'run.started':
         for (const p of outlineRunbook(ev.runbook.source ?? '', ev.runbook.path).redact) redactor.addPattern(p);
-        yield ev;
+        yield mapTextFields(ev, r);
         break;
       case 'command.output': {
         // The summaries never show output: only its timing matters, and redacting it is the slow part.
@@ -109,23 +109,12 @@ async function* redactedEvents(
       case 'command.finished': {
         const rest = flushOutput(ev.id, ev);
         if (rest) yield rest;
-        yield ev;
+        yield mapTextFields(ev, r);
         break;
       }
-      case 'command.started':
-      case 'command.skipped':
-        yield { ...ev, command: r(ev.command) };
-        break;
-      case 'note':
-      case 'mark':
-      case 'check.confirmed':
-        yield { ...ev, text: r(ev.text) };
-        break;
-      case 'var.set':
-        yield { ...ev, value: r(ev.value) };
-        break;
       default:
-        yield ev;
+        // Every text field of the event table, so a field added there is re-redacted here too.
+        yield mapTextFields(ev, r);
     }
   }
   for (const id of [...streams.keys()]) {

@@ -6,6 +6,8 @@ import { stat } from 'node:fs/promises';
 import type { Io } from '../io.js';
 import { UserError } from '../errors.js';
 import { parseRunbook, type ParsedFile } from '../runbook/parse.js';
+import { readRunbookFile } from '../runbook/load.js';
+import { REDACTED } from '../timeline/redact.js';
 import type { Runbook } from '../runbook/model.js';
 import { lintRunbook } from '../runbook/lint.js';
 import { problemsBeforeRun } from '../runbook/blocking.js';
@@ -51,6 +53,8 @@ export interface ResumeState {
   incident: string;
   fromStep: number;
   vars: Map<string, { value: string; source: VarSource }>;
+  /** Values the timeline holds only as `[secret]` or `[redacted]`: asked for again, with the source they had. */
+  redacted: Map<string, VarSource>;
   /** Wall-clock start of the run (run.started ts): durations of a resumed run count from it, as mono_ms does. */
   startedAtMs: number;
 }
@@ -65,12 +69,14 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   let finished: Extract<TimelineEvent, { type: 'run.finished' }> | undefined;
   let lastFailed: string | undefined;
   const vars = new Map<string, { value: string; source: VarSource }>();
+  const redacted = new Map<string, VarSource>();
   const finishedSteps = new Set<number>();
   for await (const item of readTimeline(path)) {
     if (item.kind !== 'event') continue;
     const e = item.event;
     if (e.type === 'run.started') started ??= e;
-    else if (e.type === 'var.set' && e.value !== '[secret]') vars.set(e.name, { value: e.value, source: e.source });
+    else if (e.type === 'var.set' && (e.value === '[secret]' || e.value.includes(REDACTED))) redacted.set(e.name, e.source);
+    else if (e.type === 'var.set') vars.set(e.name, { value: e.value, source: e.source });
     else if (e.type === 'step.completed' || e.type === 'step.skipped') finishedSteps.add(e.step);
     else if (e.type === 'command.finished') {
       if (e.exit_code !== 0 || e.timed_out || e.interrupted) lastFailed = e.id;
@@ -91,6 +97,26 @@ export async function readResume(path: string, shown: string, cwd: string, self 
       `${shown}: this run ended failed${lastFailed ? ` at ${lastFailed}` : ''}, and a failed run is kept as it ended; to go on, start a new run: \`${self} run ${rb} --from-step ${fromStep}\``,
     );
   }
-  const parsed = parseRunbook(started.runbook.source, started.runbook.path);
-  return { path, runbook: parsed.runbook, incident: started.incident, fromStep, vars, startedAtMs: Date.parse(started.ts) };
+  const runbook = await resumedRunbook(started.runbook);
+  const masked = runbook.steps.find((s) => s.index >= fromStep && s.commands.some((c) => c.text.includes(REDACTED)));
+  if (masked) {
+    throw new UserError(`${shown}: step ${masked.index} of the recorded runbook had a credential redacted; restore ${started.runbook.path} as it was when the run started (sha256 ${started.runbook.sha256.slice(0, 12)}…) to resume`);
+  }
+  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts) };
+}
+
+/**
+ * The runbook as the run started it: its file when that is unchanged (the recorded source is redacted), else
+ * the recorded source, whose redacted defaults are dropped so they are asked for instead of used.
+ */
+async function resumedRunbook(recorded: { path: string; sha256: string; source: string }): Promise<Runbook> {
+  const file = await readRunbookFile(recorded.path);
+  if (!file.fatal && file.runbook.sha256 === recorded.sha256) return file.runbook;
+  const rb = parseRunbook(recorded.source, recorded.path).runbook;
+  const vars = rb.vars.map((v) => {
+    if (!v.default?.includes(REDACTED)) return v;
+    const { default: _masked, ...rest } = v;
+    return rest;
+  });
+  return { ...rb, vars };
 }

@@ -8,10 +8,11 @@ import { ExitCode, UserError } from '../errors.js';
 import { resolveRunbook } from '../runbook/load.js';
 import type { Runbook } from '../runbook/model.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook, type RunConfig, type RunOutcome } from '../runner/engine.js';
-import { parseVarFlags, presetValue, validateVar, varsNeeded, type ResolvedVar, type VarNeed } from '../runner/vars.js';
+import { parseVarFlags } from '../runner/vars.js';
+import { resolveVars } from './resolve-vars.js';
 import { systemClock } from '../adapters/clock.js';
 import { openTimeline } from '../timeline/writer.js';
-import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
+import { createRedactor, loadUserRedactPatterns, runbookSecrets } from '../timeline/redact.js';
 import { VERSION } from '../version.js';
 import { loadStyle } from '../ui/style.js';
 import { formatDuration } from '../report/render-event.js';
@@ -56,41 +57,24 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   }
 
   // Values: --var, then the environment, then a default, then the operator (masked for secrets).
-  const needs = varsNeeded(runbook, fromStep);
-  for (const n of runbook.steps.flatMap((s) => s.commands.flatMap((c) => c.placeholders)))
-    if (!needs.some((x) => x.name === n)) needs.push({ name: n, implicit: true });
   const stop = new AbortController();
   let prompter: Awaited<ReturnType<typeof terminalPrompter>> | undefined;
-  const vars: ResolvedVar[] = [];
-  for (const need of needs) {
-    const previous = resume?.vars.get(need.name);
-    const preset = flags.values[need.name] !== undefined ? presetValue(need, flags.values, io.env) : (previous ?? presetValue(need, flags.values, io.env));
-    const secret = need.decl?.secret ?? false;
-    if (preset) {
-      const problem = validateVar(need, preset.value);
-      if (problem) throw new UserError(`variable ${problem}${preset.source === 'flag' ? ' (from --var)' : preset.source === 'env' ? ' (from the environment)' : ' (the runbook default)'}`);
-      vars.push({ name: need.name, value: preset.value, source: preset.source, secret });
-      continue;
-    }
-    if (o.dryRun && !io.interactive) continue; // shown as {{name}} in the preview
-    if (!io.interactive) {
-      // Nobody chose "" here: refuse when a command to run uses the name, or "" is not a valid value.
-      const used = runbook.steps.some((s) => s.index >= fromStep && s.commands.some((c) => c.runnable && (c.placeholders.includes(need.name) || c.envRefs.includes(need.name))));
-      if (need.implicit || need.decl?.required || used || validateVar(need, '') !== null)
-        throw new UserError(`variable ${need.name} has no value and there is no terminal to ask on: pass --var ${need.name}=VALUE`);
-      vars.push({ name: need.name, value: '', source: 'default', secret });
-      continue;
-    }
-    prompter ??= await terminalPrompter(io, stop.signal);
-    const value = await prompter.askVar({ name: need.name, secret, validate: (v) => validateVar(need, v), ...describe(need) });
-    vars.push({ name: need.name, value, source: 'prompt', secret });
-  }
-  for (const [name, value] of Object.entries(flags.values))
-    if (!vars.some((v) => v.name === name)) vars.push({ name, value, source: 'flag', secret: false });
+  const vars = await resolveVars({
+    runbook,
+    fromStep,
+    flags: flags.values,
+    freeText: o.freeText ?? [],
+    env: io.env,
+    interactive: io.interactive,
+    dryRun: o.dryRun,
+    ...(resume ? { previous: resume.vars, redacted: resume.redacted, resumePath: o.resume ?? '' } : {}),
+    notice: (line) => streams.stderr.write(`runbook: ${line}\n`),
+    prompter: async () => (prompter ??= await terminalPrompter(io, stop.signal)),
+  });
 
   // The timeline is opened before anything runs: if it cannot be written, nothing runs.
   const redactor = createRedactor({
-    secrets: vars.filter((v) => v.secret).map((v) => v.value),
+    secrets: [...vars.filter((v) => v.secret).map((v) => v.value), ...runbookSecrets(runbook)],
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
@@ -163,16 +147,6 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   const resumeHint = outcome.status === 'aborted' && !o.dryRun ? hint(io, 'run', '--resume', shortPath(io, path)) : null;
   streams.stderr.write(renderRunSummary(outcome, style, { stepCount: runbook.steps.length, timelinePath: recorded ? shortPath(io, path) : null, resumeHint, self: selfName(io) }));
   return outcome.status === 'completed' ? ExitCode.ok : outcome.status === 'failed' ? ExitCode.failed : ExitCode.aborted;
-}
-
-function describe(need: VarNeed): { description?: string; default?: string; choices?: string[]; pattern?: string } {
-  const out: { description?: string; default?: string; choices?: string[]; pattern?: string } = {};
-  if (need.decl?.description) out.description = need.decl.description;
-  else if (need.implicit) out.description = 'used as $' + need.name;
-  if (need.decl?.default !== undefined) out.default = need.decl.default;
-  if (need.decl?.choices) out.choices = need.decl.choices;
-  if (need.decl?.pattern !== undefined) out.pattern = need.decl.pattern;
-  return out;
 }
 
 /** A runbook named on the command line, refused when its lint errors change what would run. */

@@ -2,7 +2,9 @@
 // value never hides the others. Pure.
 import yaml from 'js-yaml';
 import * as v from 'valibot';
+import { compileRedactPattern } from './redact-pattern.js';
 import type { Problem, Runbook, VarDecl } from './model.js';
+import { isReservedName, RESERVED_SUMMARY } from './reserved-names.js';
 import { parseDuration } from './attributes.js';
 
 export interface FrontMatter {
@@ -89,6 +91,7 @@ const VarSchema = v.object({
   pattern: v.optional(v.string()),
   choices: v.optional(v.array(Scalar)),
   secret: v.optional(v.boolean()),
+  type: v.optional(v.picklist(['text', 'integer', 'string'], 'must be text, integer or string')),
 });
 
 function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
@@ -189,12 +192,9 @@ export function readMeta(fm: FrontMatter, file: string): MetaResult {
           err('field-type', 'redact', 'redact entries must be text');
           continue;
         }
-        try {
-          new RegExp(p);
-          meta.redact.push(p);
-        } catch (e) {
-          err('invalid-pattern', 'redact', `redact pattern ${JSON.stringify(p)} is not a valid regular expression: ${(e as Error).message}`);
-        }
+        const compiled = compileRedactPattern(p);
+        if ('error' in compiled) err('invalid-pattern', 'redact', `redact pattern ${JSON.stringify(p)} cannot be used: ${compiled.error}`);
+        else meta.redact.push(p);
       }
   }
   return { meta, problems, fatal: false };
@@ -236,7 +236,10 @@ function readVars(
       continue;
     }
     seen.add(o.name);
+    if (isReservedName(o.name))
+      err('reserved-var', 'vars', `variable "${o.name}" may not be declared: it changes how the shell or an interpreter behaves (reserved: ${RESERVED_SUMMARY})`, line);
     const decl: VarDecl = { name: o.name, required: o.required ?? false, secret: o.secret ?? false };
+    if (o.type) decl.type = o.type;
     if (o.description) decl.description = o.description;
     if (o.default !== undefined && o.default !== null) decl.default = String(o.default);
     if (o.choices) decl.choices = o.choices.map(String);

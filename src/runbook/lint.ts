@@ -35,6 +35,16 @@ export function lintRunbook(p: ParsedFile, o: LintOptions): Problem[] {
         problems.push({ file, line: c.line, severity: 'warning', rule: 'danger-unmarked', message: `command ${c.id} looks destructive (${c.dangerReason}) but is not marked {danger=true}` });
     }
 
+  for (const v of rb.vars)
+    if (v.secret && v.default !== undefined)
+      problems.push({
+        file,
+        line: varLine(rb.source, v.name),
+        severity: 'error',
+        rule: 'secret-default',
+        message: `variable ${v.name} is secret but has a default written in the runbook: remove the default and pass it with --var or the environment (the timeline records it as [redacted])`,
+      });
+
   if (runnable.length === 0)
     problems.push({ file, line: 1, severity: 'warning', rule: 'no-commands', message: 'no runnable command (fence commands in ```sh blocks; inline code is never run)' });
 
@@ -46,6 +56,14 @@ export function lintRunbook(p: ParsedFile, o: LintOptions): Problem[] {
       problems.push({ file, line: 1, severity: 'warning', rule: 'review-stale', message: `last reviewed ${rb.lastReviewed}, ${age} days ago (more than ${o.maxAgeDays})` });
   }
   return problems;
+}
+
+/** The line declaring variable `name` in the front-matter (1 when it cannot be found). */
+function varLine(source: string, name: string): number {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^\\s*(?:-\\s+)?(?:name\\s*:\\s*["']?${esc}["']?\\s*$|${esc}\\s*:)`);
+  const i = source.split('\n').findIndex((l) => re.test(l));
+  return i < 0 ? 1 : i + 1;
 }
 
 export function daysBetween(from: string, to: string): number {

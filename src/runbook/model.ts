@@ -11,6 +11,8 @@ export interface VarDecl {
   pattern?: string;
   choices?: string[];
   secret: boolean;
+  /** `text`: any value (still never code); `integer`: digits only; `string` (the default): the safe set. */
+  type?: 'text' | 'integer' | 'string';
 }
 
 export interface Command {

@@ -5,7 +5,7 @@ import type MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it/index.js';
 import type { Check, Command, ParseResult, Problem, ProseBlock, Runbook, Step } from './model.js';
 import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
-import { findDanger } from './danger.js';
+import { judgeDanger } from './danger.js';
 import { normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
 import { findEnvRefs, placeholderNames } from './shell-scan.js';
 
@@ -221,14 +221,9 @@ function makeCommand(
   };
   if (runnable) {
     // danger=true forces it; nothing in the file can turn a matched pattern off.
-    const matched = findDanger(text);
-    if (isTrue(attributes.danger)) {
-      cmd.danger = true;
-      cmd.dangerReason = 'danger=true';
-    } else if (matched) {
-      cmd.danger = true;
-      cmd.dangerReason = matched.match;
-    }
+    const judged = judgeDanger({ attributes, ...(typeof attributes.shell === 'string' ? { shell: attributes.shell } : {}) }, text);
+    cmd.danger = judged.danger;
+    if (judged.reason !== undefined) cmd.dangerReason = judged.reason;
   }
   if (attributes.timeout !== undefined) {
     const ms = parseDuration(attributes.timeout);

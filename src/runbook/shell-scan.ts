@@ -1,7 +1,9 @@
-// Reads shell text just enough to know which `$NAME` references the shell would expand and which `{{name}}`
-// placeholders sit in which quoting context. Not a shell parser: single quotes, double quotes, backslashes.
+// What the runbook's shell text asks of us, read through the one shell lexer (src/shell/lex.ts): which
+// `$NAME` references bash would expand, and which `{{name}}` placeholders stand in which context.
+import { lex, type Context, type Lexed } from '../shell/lex.js';
+import { isReservedName } from './reserved-names.js';
 
-export type QuoteContext = 'none' | 'single' | 'double' | 'comment';
+export type { Context } from '../shell/lex.js';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -17,38 +19,16 @@ export interface PlaceholderUse {
   name: string;
   start: number;
   end: number;
-  context: QuoteContext;
+  /** How bash reads the text where the placeholder stands. */
+  context: Context;
 }
 
-/** Walk the text once, reporting the quote context at each index through `visit`. */
-function walk(text: string, visit: (i: number, ctx: QuoteContext) => void): void {
-  let ctx: QuoteContext = 'none';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    // A `#` that starts a word outside quotes starts a comment, to the end of the line.
-    if (ctx === 'none' && c === '#' && (i === 0 || /[\s;&|()]/.test(text[i - 1] as string))) ctx = 'comment';
-    visit(i, ctx);
-    if (ctx === 'comment') {
-      if (c === '\n') ctx = 'none';
-    } else if (ctx === 'single') {
-      if (c === "'") ctx = 'none';
-    } else if (c === '\\') {
-      i++; // the next character is escaped (in none and double)
-    } else if (ctx === 'double') {
-      if (c === '"') ctx = 'none';
-    } else if (c === "'") ctx = 'single';
-    else if (c === '"') ctx = 'double';
-  }
-}
-
-/** Each `{{name}}` with its position and quoting context. */
-export function findPlaceholders(text: string): PlaceholderUse[] {
-  const ctxAt: QuoteContext[] = new Array(text.length);
-  walk(text, (i, ctx) => (ctxAt[i] = ctx));
+/** Each `{{name}}` with its position and context. */
+export function findPlaceholders(text: string, lexed: Lexed = lex(text)): PlaceholderUse[] {
   const uses: PlaceholderUse[] = [];
   for (const m of text.matchAll(PLACEHOLDER)) {
     const start = m.index;
-    uses.push({ name: m[1] as string, start, end: start + m[0].length, context: ctxAt[start] ?? 'none' });
+    uses.push({ name: m[1] as string, start, end: start + m[0].length, context: lexed.at[start] as Context });
   }
   return uses;
 }
@@ -68,56 +48,28 @@ function assignedNames(text: string): Set<string> {
   return names;
 }
 
-/** The bodies of quoted here-documents (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`), where nothing expands, as spaces. */
-function blankQuotedHeredocs(text: string): string {
-  if (!text.includes('<<')) return text;
-  const lines = text.split('\n');
-  let delim: string | null = null;
-  let strip = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (delim !== null) {
-      if ((strip ? line.replace(/^\t+/, '') : line) === delim) delim = null;
-      else lines[i] = ' '.repeat(line.length);
-      continue;
-    }
-    const m = /<<(-?)\s*(?:'([^']+)'|"([^"]+)"|\\(\w+))/.exec(line);
-    if (m) {
-      delim = (m[2] ?? m[3] ?? m[4]) as string;
-      strip = m[1] === '-';
-    }
-  }
-  return lines.join('\n');
+/** Whether an expanded name is one we would ask the operator for: upper-case, not ours, not the shell's. */
+export function isAskableRef(name: string): boolean {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) && /[A-Z]/.test(name) && !WELL_KNOWN.has(name) && !name.startsWith('BASH_') && !isReservedName(name);
 }
 
 /**
- * Upper-case `$NAME` / `${NAME}` references that the shell would expand (outside single quotes), minus
- * well-known shell variables and names the command assigns itself.
+ * Upper-case `$NAME` / `${NAME}` references that bash would expand (not in single quotes, comments or quoted
+ * here-documents), minus well-known and reserved names and names the command assigns itself.
  */
-export function findEnvRefs(input: string): string[] {
+export function findEnvRefs(input: string, lexed?: Lexed): string[] {
   if (!input.includes('$')) return [];
-  const found: string[] = [];
-  const text = blankQuotedHeredocs(input);
-  walk(text, (i, ctx) => {
-    if (ctx === 'single' || ctx === 'comment' || text[i] !== '$') return;
-    if (i > 0 && text[i - 1] === '\\') return;
-    // The whole name, then the upper-case test: `$ABC_def` is not `$AB`, and `$RUNBOOK_VAR_x` is ours.
-    const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:[:}#%/\-+=?])|([A-Za-z_][A-Za-z0-9_]*))/.exec(text.slice(i, i + 200));
-    const name = m?.[1] ?? m?.[2];
-    if (name && /^[A-Z_][A-Z0-9_]*$/.test(name) && /[A-Z]/.test(name) && !name.startsWith('RUNBOOK_VAR_')) found.push(name);
-  });
-  const assigned = assignedNames(text);
-  return [...new Set(found)].filter((n) => !WELL_KNOWN.has(n) && !assigned.has(n));
+  const found = (lexed ?? lex(input)).params.map((p) => p.name).filter(isAskableRef);
+  const assigned = assignedNames(input);
+  return [...new Set(found)].filter((n) => !assigned.has(n));
 }
 
 /**
- * `<NAME>`-style placeholders a reader would fill in (`oc get node <NODE_NAME>`), outside quotes, where the shell
+ * `<NAME>`-style placeholders a reader would fill in (`oc get node <NODE_NAME>`), unquoted, where the shell
  * reads `<` and `>` as redirections, so lint points them out (inside quotes they are harmless text).
  */
-export function findAngleArgs(text: string): string[] {
-  const ctxAt: QuoteContext[] = new Array(text.length);
-  walk(text, (i, ctx) => (ctxAt[i] = ctx));
+export function findAngleArgs(text: string, lexed: Lexed = lex(text)): string[] {
   const names: string[] = [];
-  for (const m of text.matchAll(/(?<![<\w])<([A-Za-z][\w.-]*)>(?![>\w])/g)) if (ctxAt[m.index] === 'none') names.push(`<${m[1] as string}>`);
+  for (const m of text.matchAll(/(?<![<\w])<([A-Za-z][\w.-]*)>(?![>\w])/g)) if (lexed.at[m.index]?.quote === 'plain') names.push(`<${m[1] as string}>`);
   return [...new Set(names)];
 }

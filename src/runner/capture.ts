@@ -3,6 +3,12 @@ import { StringDecoder } from 'node:string_decoder';
 
 export const HEAD_BYTES = 256 * 1024;
 export const TAIL_BYTES = 64 * 1024;
+/**
+ * The end of an unfinished line of the head that is held back until the line goes on. When the head cap cuts
+ * the line, what is held is left out with the middle: a secret straddling the cap is never recorded in part.
+ * Longer than any credential shape the redactor knows (4096 for a header value).
+ */
+export const HEAD_LINE_HOLD = 4096;
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -22,6 +28,17 @@ export function createCapture(emit: (stream: Stream, data: string) => void, head
   let omitted = 0;
   const tail: { stream: Stream; buf: Buffer }[] = [];
   let tailSize = 0;
+  const held: Record<Stream, string> = { stdout: '', stderr: '' };
+
+  /** Emit head text except the last HEAD_LINE_HOLD characters of an unfinished line. */
+  const emitHead = (stream: Stream, text: string): void => {
+    const all = held[stream] + text;
+    let cut = Math.max(all.lastIndexOf('\n') + 1, all.length - HEAD_LINE_HOLD);
+    const code = all.charCodeAt(cut - 1);
+    if (cut > 0 && cut < all.length && code >= 0xd800 && code <= 0xdbff) cut--; // never split a surrogate pair
+    held[stream] = all.slice(cut);
+    if (cut > 0) emit(stream, all.slice(0, cut));
+  };
 
   return {
     push(stream, chunk) {
@@ -30,7 +47,7 @@ export function createCapture(emit: (stream: Stream, data: string) => void, head
         const take = Math.min(rest.length, headBytes - recorded);
         const text = decoders[stream].write(rest.subarray(0, take));
         recorded += take;
-        if (text) emit(stream, text);
+        if (text) emitHead(stream, text);
         rest = rest.subarray(take);
       }
       if (rest.length === 0) return;
@@ -53,7 +70,11 @@ export function createCapture(emit: (stream: Stream, data: string) => void, head
     finish() {
       for (const s of ['stdout', 'stderr'] as const) {
         const end = decoders[s].end();
-        if (end) emit(s, end);
+        if (end) emitHead(s, end);
+        // The head's unfinished line goes on in the tail unless bytes were left out between them.
+        if (omitted > 0 && held[s] !== '') omitted += Buffer.byteLength(held[s]);
+        else if (held[s] !== '') emit(s, held[s]);
+        held[s] = '';
       }
       if (omitted > 0 && tail.length > 0) {
         // Start the tail on a whole line: a cut line could hold half a secret or half a character.

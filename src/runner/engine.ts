@@ -6,6 +6,7 @@ import { AbortedError, TimelineWriteError } from '../errors.js';
 import type { Clock, EventSink, ExecResult, Executor, Prompter, View } from './ports.js';
 import { createCapture } from './capture.js';
 import { placeholderNames } from '../runbook/shell-scan.js';
+import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
 
 export interface RunConfig {
@@ -61,11 +62,9 @@ export interface RunOutcome {
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 export { DEFAULT_TIMEOUT_MS };
 
-/** The word a dangerous command asks the operator to type: its `name`, else the program it runs. */
+/** The word a dangerous command asks the operator to type: its `name` (4+ characters), else the program that makes it dangerous. */
 export function confirmationWord(c: Command, text: string): string {
-  if (typeof c.attributes.name === 'string' && /^[\w.-]+$/.test(c.attributes.name)) return c.attributes.name;
-  const words = text.replace(/^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_]\w*=\S*\s+)*/, '').match(/[A-Za-z0-9_.-]+/);
-  return words?.[0] ?? 'yes';
+  return judgeDanger(c, text).word;
 }
 
 function failed(r: ExecResult): boolean {
@@ -209,6 +208,14 @@ class Run {
     const refs = (): ResolvedVar[] =>
       [...new Set([...c.placeholders, ...c.envRefs])].map((n) => this.byName.get(n)).filter((v): v is ResolvedVar => v !== undefined);
     const display = (): string => renderForDisplay(template, this.byName);
+    // Danger is judged on what will run: values filled in, after every edit. The parse-time verdict on the
+    // text as written still counts until the operator edits it (a `{{x}}` there may hide nothing).
+    const judge = (): DangerJudgement => {
+      const now = judgeDanger(c, display(), { lookup: (n) => this.knownValue(n) });
+      return !now.danger && !edited && c.danger ? { ...now, danger: true, reason: c.dangerReason } : now;
+    };
+    let verdict = judge();
+    const shown = (): Command => ({ ...c, danger: verdict.danger, dangerReason: verdict.reason });
     const skip = async (why?: string): Promise<'skipped'> => {
       if (why) p.view.message(why, 'warn');
       await this.emit({ type: 'command.skipped', step: step.index, id: c.id, command: display() });
@@ -216,12 +223,12 @@ class Run {
       return 'skipped';
     };
 
-    p.view.command(display(), c, edited, refs());
+    p.view.command(display(), shown(), edited, refs());
     if (cfg.mode === 'dry-run') return skip();
     if (cfg.yes) {
-      if (c.danger && !cfg.allowDangerous) return skip(`skipped ${c.id}: dangerous (${c.dangerReason}); --allow-dangerous runs it with --yes`);
+      if (verdict.danger && !cfg.allowDangerous) return skip(`skipped ${c.id}: dangerous (${verdict.reason}); --allow-dangerous runs it with --yes`);
       if (c.interactive) return skip(`skipped ${c.id}: interactive commands need an operator`);
-      const result = await this.execute(step, c, template, edited);
+      const result = await this.execute(step, c, template, edited, verdict.danger);
       // A drill walks on: the recorded failure is what the trainee is there to see.
       if (failed(result) && !c.allowFailure && cfg.mode !== 'drill') return 'failed';
       return 'ran';
@@ -229,7 +236,7 @@ class Run {
 
     for (;;) {
       this.checkStop();
-      const choice = await p.prompter.commandAction({ id: c.id, danger: c.danger });
+      const choice = await p.prompter.commandAction({ id: c.id, danger: verdict.danger });
       if (choice === 'stop') throw new AbortedError('stopped by the operator');
       if (choice === 'skip') return skip();
       if (choice === 'note') {
@@ -240,19 +247,17 @@ class Run {
       if (choice === 'edit') {
         template = await this.edit(template);
         edited = edited || template !== c.text;
-        p.view.command(display(), c, edited, refs());
+        verdict = judge();
+        p.view.command(display(), shown(), edited, refs());
         continue;
       }
       // run
-      if (c.danger) {
-        const word = confirmationWord(c, display());
-        if (!(await p.prompter.confirmDanger(word))) {
-          p.view.message(`not run: the confirmation did not match "${word}"`, 'warn');
-          continue;
-        }
+      if (verdict.danger && !(await p.prompter.confirmDanger(verdict.word))) {
+        p.view.message(`not run: the confirmation did not match "${verdict.word}"`, 'warn');
+        continue;
       }
       for (;;) {
-        const result = await this.execute(step, c, template, edited);
+        const result = await this.execute(step, c, template, edited, verdict.danger);
         // In a drill the result is what was recorded: retrying or editing it changes nothing.
         if (!failed(result) || c.allowFailure || cfg.mode === 'drill') return 'ran';
         const next = await p.prompter.failureAction({ id: c.id, interrupted: result.interrupted });
@@ -263,9 +268,10 @@ class Run {
         if (next === 'stop') return 'failed';
         template = await this.edit(template);
         edited = edited || template !== c.text;
-        p.view.command(display(), c, edited, refs());
-        if (c.danger && !(await p.prompter.confirmDanger(confirmationWord(c, display())))) {
-          p.view.message('not run: the confirmation did not match', 'warn');
+        verdict = judge();
+        p.view.command(display(), shown(), edited, refs());
+        if (verdict.danger && !(await p.prompter.confirmDanger(verdict.word))) {
+          p.view.message(`not run: the confirmation did not match "${verdict.word}"`, 'warn');
           return skip();
         }
       }
@@ -282,7 +288,13 @@ class Run {
     return next.trim() === '' || next === base.replace(/\s+$/, '') ? template : next;
   }
 
-  private async execute(step: Step, c: Command, template: string, edited: boolean): Promise<ExecResult> {
+  /** A value the command may expand (`$TOOL`, `$RUNBOOK_VAR_tool`), for judging danger; never a secret. */
+  private knownValue(name: string): string | undefined {
+    const v = this.byName.get(name.startsWith('RUNBOOK_VAR_') ? name.slice('RUNBOOK_VAR_'.length) : name);
+    return v && !v.secret ? v.value : undefined;
+  }
+
+  private async execute(step: Step, c: Command, template: string, edited: boolean, danger: boolean): Promise<ExecResult> {
     const { cfg, p } = this;
     this.checkStop();
     let script = '';
@@ -294,7 +306,7 @@ class Run {
       unsafe = err.message; // recorded like a command that could not start: nothing of it runs
     }
     // On disk before the command is spawned (the sink syncs before resolving).
-    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger: c.danger });
+    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger });
     let writeFailure: unknown = null;
     let pending: Promise<void> = Promise.resolve();
     const capture = createCapture((stream, data) => {

@@ -1,11 +1,105 @@
-// Every timeline event, as one discriminated union . docs/timeline-format.md documents each.
+// The event table: every timeline event type and its fields, declared once (docs/timeline-format.md documents
+// each). The type union, the reader's checks, the writer's redaction and export's re-redaction all derive from
+// it, so a field added here is typed, checked on read and redacted without another list to update.
 
 export const SCHEMA_VERSION = 1 as const;
 
-export type RunMode = 'live' | 'dry-run' | 'drill';
-export type RunStatus = 'completed' | 'failed' | 'aborted';
-export type MarkWhat = 'impact' | 'detected' | 'mitigated' | 'resolved';
-export type VarSource = 'flag' | 'env' | 'default' | 'prompt';
+export const RUN_MODES = ['live', 'dry-run', 'drill'] as const;
+export const RUN_STATUSES = ['completed', 'failed', 'aborted'] as const;
+export const MARK_WHATS = ['impact', 'detected', 'mitigated', 'resolved'] as const;
+export const VAR_SOURCES = ['flag', 'env', 'default', 'prompt'] as const;
+export const STREAMS = ['stdout', 'stderr'] as const;
+
+/**
+ * How a field is written and checked on read. `text` is free text that may carry a secret (a command, its
+ * output, a title, a note, the runbook's source): the writer redacts it, and export redacts it again.
+ * `string` is text the program makes itself (ids, names, digests): checked, never redacted.
+ */
+export type FieldSpec =
+  | { readonly kind: 'text' }
+  | { readonly kind: 'string' }
+  | { readonly kind: 'string|null' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'int' }
+  | { readonly kind: 'int|null' }
+  | { readonly kind: 'number' }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> };
+
+const text = { kind: 'text' } as const;
+const str = { kind: 'string' } as const;
+const int = { kind: 'int' } as const;
+const num = { kind: 'number' } as const;
+const bool = { kind: 'boolean' } as const;
+const oneOf = <V extends readonly string[]>(values: V) => ({ kind: 'enum', values }) as const;
+
+export const EVENTS = {
+  'run.started': {
+    incident: text,
+    runbook: { kind: 'object', fields: { id: str, title: text, path: text, sha256: str, source: text } },
+    mode: oneOf(RUN_MODES),
+    actor: text,
+    host: text,
+    cwd: text,
+    cli_version: str,
+  },
+  'var.set': { name: str, value: text, source: oneOf(VAR_SOURCES) },
+  'step.started': { step: int, title: text },
+  'step.completed': { step: int, title: text },
+  'step.skipped': { step: int, title: text },
+  'command.started': { step: int, id: str, command: text, edited: bool, danger: bool },
+  'command.output': { id: str, stream: oneOf(STREAMS), data: text },
+  'command.finished': {
+    id: str,
+    exit_code: { kind: 'int|null' },
+    signal: { kind: 'string|null' },
+    duration_ms: num,
+    timed_out: bool,
+    interrupted: bool,
+    omitted_bytes: int,
+  },
+  'command.skipped': { step: int, id: str, command: text },
+  'check.confirmed': { step: int, text },
+  note: { text, actor: text },
+  mark: { what: oneOf(MARK_WHATS), text, actor: text },
+  'run.finished': { status: oneOf(RUN_STATUSES), duration_ms: num },
+  /** An interrupted or aborted run continued (`run --resume`) in the same timeline, from `step`. */
+  'run.resumed': { step: int, actor: text, host: text },
+} as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
+
+export type EventType = keyof typeof EVENTS;
+
+/** Fields an event may carry, checked when present: a mark made afterwards (`mark --at`) has `at`, the ISO time it happened. */
+export const OPTIONAL_FIELDS = {
+  mark: { at: str },
+} as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
+
+type FieldType<F> = F extends { kind: 'text' | 'string' }
+  ? string
+  : F extends { kind: 'string|null' }
+    ? string | null
+    : F extends { kind: 'enum'; values: readonly (infer V)[] }
+      ? V
+      : F extends { kind: 'int' | 'number' }
+        ? number
+        : F extends { kind: 'int|null' }
+          ? number | null
+          : F extends { kind: 'boolean' }
+            ? boolean
+            : F extends { kind: 'object'; fields: infer O }
+              ? { -readonly [K in keyof O]: FieldType<O[K]> }
+              : never;
+
+type OptionalOf<T extends EventType> = T extends keyof typeof OPTIONAL_FIELDS
+  ? { -readonly [K in keyof (typeof OPTIONAL_FIELDS)[T]]?: FieldType<(typeof OPTIONAL_FIELDS)[T][K]> }
+  : unknown;
+type BodyOf<T extends EventType> = { type: T } & { -readonly [K in keyof (typeof EVENTS)[T]]: FieldType<(typeof EVENTS)[T][K]> } & OptionalOf<T>;
+type Flat<X> = { [K in keyof X]: X[K] };
+
+export type RunMode = (typeof RUN_MODES)[number];
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type MarkWhat = (typeof MARK_WHATS)[number];
+export type VarSource = (typeof VAR_SOURCES)[number];
 
 export interface EventEnvelope {
   v: typeof SCHEMA_VERSION;
@@ -14,43 +108,7 @@ export interface EventEnvelope {
   mono_ms: number;
 }
 
-export type EventBody =
-  | {
-      type: 'run.started';
-      incident: string;
-      runbook: { id: string; title: string; path: string; sha256: string; source: string };
-      mode: RunMode;
-      actor: string;
-      host: string;
-      cwd: string;
-      cli_version: string;
-    }
-  | { type: 'var.set'; name: string; value: string; source: VarSource }
-  | { type: 'step.started'; step: number; title: string }
-  | { type: 'step.completed'; step: number; title: string }
-  | { type: 'step.skipped'; step: number; title: string }
-  | { type: 'command.started'; step: number; id: string; command: string; edited: boolean; danger: boolean }
-  | { type: 'command.output'; id: string; stream: 'stdout' | 'stderr'; data: string }
-  | {
-      type: 'command.finished';
-      id: string;
-      exit_code: number | null;
-      signal: string | null;
-      duration_ms: number;
-      timed_out: boolean;
-      interrupted: boolean;
-      omitted_bytes: number;
-    }
-  | { type: 'command.skipped'; step: number; id: string; command: string }
-  | { type: 'check.confirmed'; step: number; text: string }
-  | { type: 'note'; text: string; actor: string }
-  /** `at`: when it happened, for a mark made afterwards (`mark --at`); `ts` stays when it was recorded. */
-  | { type: 'mark'; what: MarkWhat; text: string; actor: string; at?: string }
-  | { type: 'run.finished'; status: RunStatus; duration_ms: number }
-  /** An interrupted or aborted run continued (`run --resume`) in the same timeline, from `step`. */
-  | { type: 'run.resumed'; step: number; actor: string; host: string };
-
-export type EventType = EventBody['type'];
+export type EventBody = { [T in EventType]: Flat<BodyOf<T>> }[EventType];
 
 /** A body with its envelope: exactly what one timeline line holds. */
 export type TimelineEvent = EventEnvelope & EventBody;
@@ -58,21 +116,63 @@ export type TimelineEvent = EventEnvelope & EventBody;
 /** Narrow a TimelineEvent by its type. */
 export type EventOf<T extends EventType> = EventEnvelope & Extract<EventBody, { type: T }>;
 
-export const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
-  'run.started',
-  'var.set',
-  'step.started',
-  'step.completed',
-  'step.skipped',
-  'command.started',
-  'command.output',
-  'command.finished',
-  'command.skipped',
-  'check.confirmed',
-  'note',
-  'mark',
-  'run.finished',
-  'run.resumed',
-]);
+export const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENTS));
 
-export const MARK_WHATS: readonly MarkWhat[] = ['impact', 'detected', 'mitigated', 'resolved'];
+function fieldProblem(value: unknown, spec: FieldSpec, name: string): string | null {
+  switch (spec.kind) {
+    case 'text':
+    case 'string':
+      return typeof value === 'string' ? null : name;
+    case 'string|null':
+      return value === null || typeof value === 'string' ? null : name;
+    case 'enum':
+      return typeof value === 'string' && spec.values.includes(value) ? null : name;
+    case 'int':
+      return Number.isInteger(value) ? null : name;
+    case 'int|null':
+      return value === null || Number.isInteger(value) ? null : name;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? null : name;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : name;
+    case 'object': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return name;
+      const o = value as Record<string, unknown>;
+      for (const [k, s] of Object.entries(spec.fields)) {
+        const p = fieldProblem(o[k], s, `${name}.${k}`);
+        if (p) return p;
+      }
+      return null;
+    }
+  }
+}
+
+/** The first field of a known event type that is missing or of the wrong kind (its dotted name), else null. */
+export function invalidField(type: EventType, o: Record<string, unknown>): string | null {
+  for (const [k, s] of Object.entries(EVENTS[type] as Record<string, FieldSpec>)) {
+    const p = fieldProblem(o[k], s, k);
+    if (p) return p;
+  }
+  const optional = (OPTIONAL_FIELDS as Partial<Record<EventType, Record<string, FieldSpec>>>)[type] ?? {};
+  for (const [k, s] of Object.entries(optional)) {
+    const p = k in o ? fieldProblem(o[k], s, k) : null;
+    if (p) return p;
+  }
+  return null;
+}
+
+function mapText(value: unknown, spec: FieldSpec, fn: (s: string) => string): unknown {
+  if (spec.kind === 'text') return typeof value === 'string' ? fn(value) : value;
+  if (spec.kind !== 'object' || value === null || typeof value !== 'object') return value;
+  const o = { ...(value as Record<string, unknown>) };
+  for (const [k, s] of Object.entries(spec.fields)) if (k in o) o[k] = mapText(o[k], s, fn);
+  return o;
+}
+
+/** The event (or body) with fn applied to every `text` field the table declares for its type. */
+export function mapTextFields<E extends EventBody>(event: E, fn: (s: string) => string): E {
+  const spec = EVENTS[event.type] as Record<string, FieldSpec>;
+  const out: Record<string, unknown> = { ...event };
+  for (const [k, s] of Object.entries(spec)) if (k in out) out[k] = mapText(out[k], s, fn);
+  return out as E;
+}

@@ -4,7 +4,7 @@
 import { promises as fsp, watch, type FSWatcher } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { UserError, describeSystemError } from '../errors.js';
-import { EVENT_TYPES, SCHEMA_VERSION, type EventType, type TimelineEvent } from './events.js';
+import { EVENT_TYPES, SCHEMA_VERSION, invalidField, type EventType, type TimelineEvent } from './events.js';
 
 export type ReadItem =
   | { kind: 'event'; event: TimelineEvent; line: number }
@@ -18,41 +18,6 @@ export interface ReadOptions {
 const CHUNK = 1024 * 1024;
 /** How often follow looks at the file when fs.watch says nothing (some file systems never do). */
 const POLL_MS = 500;
-
-type Kind = 'string' | 'number' | 'boolean' | 'object' | 'number|null' | 'string|null';
-const FIELDS: Record<EventType, ReadonlyArray<readonly [string, Kind]>> = {
-  'run.started': [['incident', 'string'], ['runbook', 'object'], ['mode', 'string'], ['actor', 'string'], ['host', 'string'], ['cwd', 'string'], ['cli_version', 'string']],
-  'var.set': [['name', 'string'], ['value', 'string'], ['source', 'string']],
-  'step.started': [['step', 'number'], ['title', 'string']],
-  'step.completed': [['step', 'number'], ['title', 'string']],
-  'step.skipped': [['step', 'number'], ['title', 'string']],
-  'command.started': [['step', 'number'], ['id', 'string'], ['command', 'string'], ['edited', 'boolean'], ['danger', 'boolean']],
-  'command.output': [['id', 'string'], ['stream', 'string'], ['data', 'string']],
-  'command.finished': [
-    ['id', 'string'], ['exit_code', 'number|null'], ['signal', 'string|null'], ['duration_ms', 'number'],
-    ['timed_out', 'boolean'], ['interrupted', 'boolean'], ['omitted_bytes', 'number'],
-  ],
-  'command.skipped': [['step', 'number'], ['id', 'string'], ['command', 'string']],
-  'check.confirmed': [['step', 'number'], ['text', 'string']],
-  note: [['text', 'string'], ['actor', 'string']],
-  mark: [['what', 'string'], ['text', 'string'], ['actor', 'string']],
-  'run.finished': [['status', 'string'], ['duration_ms', 'number']],
-  'run.resumed': [['step', 'number'], ['actor', 'string'], ['host', 'string']],
-};
-const RUNBOOK_FIELDS = ['id', 'title', 'path', 'sha256', 'source'] as const;
-
-function kindOk(value: unknown, kind: Kind): boolean {
-  switch (kind) {
-    case 'number|null':
-      return value === null || typeof value === 'number';
-    case 'string|null':
-      return value === null || typeof value === 'string';
-    case 'object':
-      return value !== null && typeof value === 'object' && !Array.isArray(value);
-    default:
-      return typeof value === kind;
-  }
-}
 
 /** Check one parsed line: null when it is a valid event, else what is wrong. Throws on an unknown version. */
 export function checkEvent(value: unknown, where: string): string | null {
@@ -69,14 +34,8 @@ export function checkEvent(value: unknown, where: string): string | null {
   if (typeof o.mono_ms !== 'number') return 'no valid "mono_ms"';
   if (typeof o.type !== 'string') return 'no "type"';
   if (!EVENT_TYPES.has(o.type)) return `unknown event type ${JSON.stringify(o.type)} (skipped)`;
-  for (const [field, kind] of FIELDS[o.type as EventType]) {
-    if (!kindOk(o[field], kind)) return `${o.type} event without a valid "${field}"`;
-  }
-  if (o.type === 'run.started') {
-    const rb = o.runbook as Record<string, unknown>;
-    for (const f of RUNBOOK_FIELDS) if (typeof rb[f] !== 'string') return `run.started event without a valid "runbook.${f}"`;
-  }
-  return null;
+  const field = invalidField(o.type as EventType, o);
+  return field === null ? null : `${o.type} event without a valid "${field}"`;
 }
 
 /** Turns bytes into ReadItems; keeps the incomplete last line until more bytes (or the end) come. */

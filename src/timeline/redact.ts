@@ -4,8 +4,17 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
+import { compileRedactPattern, type RedactPattern } from '../runbook/redact-pattern.js';
+import { BUILTIN_RULES } from './redact-rules.js';
+
+export { BUILTIN_RULES };
 
 export const REDACTED = '[redacted]';
+
+/** Values a runbook itself holds that must not be recorded: the defaults of its `secret: true` variables. */
+export function runbookSecrets(rb: { vars: ReadonlyArray<{ secret: boolean; default?: string }> }): string[] {
+  return rb.vars.flatMap((v) => (v.secret && v.default !== undefined ? [v.default] : []));
+}
 
 /** Secret values shorter than this are not masked in free text: see docs/redaction.md. */
 export const MIN_SECRET_LENGTH = 4;
@@ -13,6 +22,8 @@ export const MIN_SECRET_LENGTH = 4;
 const MIN_SECRET_LINE_LENGTH = 8;
 /** An incomplete line shorter than this is held back by stream() while it might still become a credential. */
 const PATTERN_WINDOW = 512;
+/** The end of a line that names a value given on the next line (the AWS credentials file layout). */
+const VALUE_ON_NEXT_LINE = /[=:]["']?[ \t]*\r?\n[ \t]*$/;
 /** stream() never holds back more than this; past it, a match still open is masked up to here. */
 const MAX_HOLD = 64 * 1024;
 
@@ -36,46 +47,6 @@ export interface RedactorOptions {
   secrets?: string[];
   patterns?: string[];
 }
-
-/**
- * A built-in credential shape. Every regex has a named group `s`, the part masked; the rest of the
- * match (the `password=` before it, say) is kept but still counts when deciding where stream() may cut.
- */
-interface Rule {
-  name: string;
-  re: RegExp;
-}
-
-// Identifier characters before a credential keyword (`DB_PASSWORD`, `github-token`), bounded so the
-// stream window covers the whole key.
-const KEY_PREFIX = String.raw`(?<![A-Za-z0-9_./-])[A-Za-z0-9_.-]{0,64}?`;
-const KEY_WORDS = String.raw`(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?)`;
-// A value that is only a shell variable reference (`$DB_PASSWORD`) is not a secret: it is kept.
-const NOT_VAR_REF = String.raw`(?!\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?:[\s"'&,;]|$))`;
-
-export const BUILTIN_RULES: readonly Rule[] = [
-  { name: 'pem-private-key', re: /(?<pre>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----)(?<s>[\s\S]*?)(?<post>-----END [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----|$(?![\s\S]))/g },
-  { name: 'aws-access-key-id', re: /(?<![A-Za-z0-9])(?<s>(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16})(?![A-Za-z0-9])/g },
-  { name: 'github-token', re: /(?<![A-Za-z0-9_])(?<s>(?:ghp|gho|ghs|ghr|ghu)_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])/g },
-  { name: 'gitlab-token', re: /(?<![A-Za-z0-9_-])(?<s>glpat-[A-Za-z0-9_-]{20,255})/g },
-  { name: 'slack-token', re: /(?<![A-Za-z0-9])(?<s>xox[abposr]-[A-Za-z0-9-]{10,255})/g },
-  { name: 'slack-webhook', re: /(?<pre>hooks\.slack\.com\/services\/)(?<s>[A-Za-z0-9_/-]{8,255})/g },
-  { name: 'authorization-header', re: /(?<pre>\bAuthorization["']?[ \t]{0,8}[:=][ \t]{0,8}["']?(?:Bearer|Basic|Token|Bot)[ \t]{1,8})(?<s>[A-Za-z0-9._~+/=-]{1,4096})/gi },
-  { name: 'bearer-token', re: /(?<pre>\bBearer[ \t]{1,8})(?<s>[A-Za-z0-9._~+/-]{20,4096}=*)/g },
-  { name: 'url-password', re: /(?<pre>\b[a-zA-Z][a-zA-Z0-9+.-]{0,30}:\/\/[^\s:/@]{0,128}:)(?<s>[^\s@/]{1,256})(?=@)/g },
-  { name: 'jwt', re: /(?<![A-Za-z0-9_-])(?<s>eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,})/g },
-  {
-    name: 'assignment',
-    re: new RegExp(
-      String.raw`(?<pre>${KEY_PREFIX}${KEY_WORDS}["']?[ \t]{0,8}[=:][ \t]{0,8}(?<q>["']?))${NOT_VAR_REF}(?<s>(?:(?<=")[^"\n]{1,1024}(?=")|(?<=')[^'\n]{1,1024}(?=')|[^\s"'&,;]{1,1024}))`,
-      'gi',
-    ),
-  },
-  {
-    name: 'password-flag',
-    re: new RegExp(String.raw`(?<pre>--(?:password|passwd|token|secret|api-key)[ \t]{1,4}(?<q>["']?))${NOT_VAR_REF}(?<s>[^\s"']{1,1024})`, 'g'),
-  },
-];
 
 /** A span of the input: [start, end) is the whole match, [ms, me) the part to mask. */
 interface Span {
@@ -129,20 +100,17 @@ export function secretForms(value: string): string[] {
   return [...forms];
 }
 
-function compileUserPattern(source: string, where?: string): RegExp {
-  try {
-    return new RegExp(source, 'g');
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new UserError(`invalid redact pattern ${JSON.stringify(source)}${where ? ` in ${where}` : ''}: ${msg}`);
-  }
+function compileUserPattern(source: string, where?: string): RedactPattern {
+  const compiled = compileRedactPattern(source);
+  if ('error' in compiled) throw new UserError(`invalid redact pattern ${JSON.stringify(source)}${where ? ` in ${where}` : ''}: ${compiled.error}`);
+  return compiled;
 }
 
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const literals = new Set<string>();
   let literalRe: RegExp | null = null;
   let maxLiteral = 0;
-  const userPatterns: RegExp[] = [];
+  const userPatterns: RedactPattern[] = [];
 
   const rebuildLiterals = (): void => {
     const sorted = [...literals].sort((a, b) => b.length - a.length);
@@ -171,21 +139,20 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       }
     }
     for (const rule of BUILTIN_RULES) {
+      // A literal every match contains: one indexOf skips the regex for most text.
+      if (rule.hint !== undefined && !text.includes(rule.hint)) continue;
       for (const m of text.matchAll(rule.re)) {
         const g = m.groups ?? {};
         const s = g.s ?? '';
-        if (s === '') continue;
-        const start = m.index;
-        const ms = start + (g.pre?.length ?? 0);
-        spans.push({ start, end: start + m[0].length, ms, me: ms + s.length });
+        if (s === '' || rule.keep?.(m, text)) continue;
+        const back = rule.back ? rule.back(text, m.index) : 0;
+        if (back < 0) continue;
+        const start = m.index - back;
+        const ms = m.index + (g.pre?.length ?? 0);
+        spans.push({ start, end: m.index + m[0].length, ms, me: ms + s.length });
       }
     }
-    for (const re of userPatterns) {
-      for (const m of text.matchAll(re)) {
-        if (m[0] === '') continue;
-        spans.push({ start: m.index, end: m.index + m[0].length, ms: m.index, me: m.index + m[0].length });
-      }
-    }
+    for (const p of userPatterns) for (const [start, end] of p.spans(text)) spans.push({ start, end, ms: start, me: end });
     return spans;
   };
 
@@ -238,6 +205,18 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     let pending = '';
     // After a forced cut inside an open match: keep masking until its end (`pem`) or the next blank (`token`).
     let skipping: 'pem' | 'token' | null = null;
+    // The end of the text already let through: a match may begin there and go on into what comes next
+    // (`aws_secret_access_key =` on one line, the key on the next).
+    let ctx = '';
+
+    /** The spans of buf, found with ctx before it; positions relative to buf (a span may start before 0). */
+    const spansAfter = (before: string, text: string): Span[] => {
+      if (before === '') return findSpans(text);
+      const n = before.length;
+      return findSpans(before + text)
+        .filter((sp) => sp.end > n && sp.me > n)
+        .map((sp) => ({ start: sp.start - n, end: sp.end - n, ms: sp.ms - n, me: sp.me - n }));
+    };
 
     const skip = (buf: string): { out: string; rest: string } | null => {
       if (skipping === 'token') {
@@ -265,7 +244,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         out += r.out;
         buf = r.rest;
       }
-      const spans = findSpans(buf);
+      const spans = spansAfter(ctx, buf);
       const lastNl = buf.lastIndexOf('\n');
       const tailLine = buf.length - (lastNl + 1);
       let cut = buf.length - Math.max(literalHold(buf), Math.min(tailLine, PATTERN_WINDOW));
@@ -281,6 +260,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
           }
         }
       }
+      cut = Math.max(0, cut);
       if (buf.length - cut > MAX_HOLD) {
         // An open match has grown too long to hold: mask it up to here and keep masking after.
         const open = spans.filter((s) => s.start <= cut && s.end === buf.length);
@@ -291,6 +271,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         return out;
       }
       out += applySpans(buf, spans, cut);
+      // Kept only when the text let through ends in a name waiting for its value (`key =` then a line break):
+      // rescanning it with every chunk would cost a sixth of the speed for nothing.
+      const seen = (ctx + buf.slice(0, cut)).slice(-PATTERN_WINDOW);
+      ctx = VALUE_ON_NEXT_LINE.test(seen) ? seen : '';
       pending = buf.slice(cut);
       return out;
     };
@@ -302,7 +286,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         skipping = null;
         return '';
       }
-      return redact(rest);
+      return rest === '' ? '' : applySpans(rest, spansAfter(ctx, rest), rest.length);
     };
     return { push, flush };
   };

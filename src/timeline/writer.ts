@@ -5,7 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExitCode, TimelineWriteError, UserError, describeSystemError } from '../errors.js';
 import type { Clock, EventSink } from '../runner/ports.js';
-import { SCHEMA_VERSION, type EventBody, type TimelineEvent } from './events.js';
+import { SCHEMA_VERSION, mapTextFields, type EventBody, type TimelineEvent } from './events.js';
 import { LockTimeoutError, lockPathOf, ownerPathOf, withLock, writeOwner } from './lock.js';
 import type { RedactStream, Redactor } from './redact.js';
 import { repairTail } from './repair.js';
@@ -216,29 +216,9 @@ class Writer implements TimelineWriter {
 
   // ---- redaction
 
+  /** Every text field the event table declares (runbook.source included: its sha256 stays the original's). */
   private redactBody(body: EventBody): EventBody {
-    const r = (s: string): string => this.opts.redactor.redact(s);
-    switch (body.type) {
-      case 'run.started':
-        return { ...body, runbook: { ...body.runbook, title: r(body.runbook.title) } };
-      case 'var.set':
-        return { ...body, value: r(body.value) };
-      case 'step.started':
-      case 'step.completed':
-      case 'step.skipped':
-        return { ...body, title: r(body.title) };
-      case 'command.started':
-      case 'command.skipped':
-        return { ...body, command: r(body.command) };
-      case 'command.output':
-        return { ...body, data: r(body.data) };
-      case 'check.confirmed':
-      case 'note':
-      case 'mark':
-        return { ...body, text: r(body.text) };
-      default:
-        return body;
-    }
+    return mapTextFields(body, (s) => this.opts.redactor.redact(s));
   }
 
   /** Redact a chunk through its command's stream and cut it into events of at most MAX_OUTPUT_BYTES. */

@@ -1,64 +1,69 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DANGER_PATTERNS, matchDanger } from '../../../src/runbook/danger.js';
+import { findDanger, judgeDanger, PROGRAM_RULES, TEXT_RULES } from '../../../src/runbook/danger.js';
 
-describe('destructive patterns', () => {
-  it.each(DANGER_PATTERNS.map((p) => [p.name, p.example]))('%s matches its documented example', (_name, example) => {
-    expect(matchDanger(example)).toBeDefined();
+describe('the danger table', () => {
+  const rules = [...PROGRAM_RULES, ...TEXT_RULES];
+
+  it.each(rules.map((r) => [r.example, r.name]))('%s matches its own rule', (example, name) => {
+    expect(findDanger(example)?.name).toBe(name);
   });
 
-  it.each([
-    'rm -rf /var/lib/app/cache',
-    'sudo rm -r build',
-    'cd /tmp && rm old.log',
-    'kill -9 1234',
-    'pkill -f worker',
-    'sudo systemctl restart nginx',
-    'systemctl stop postgresql',
-    'kubectl -n shop delete pod api-7d9f',
-    'kubectl drain node-1 --ignore-daemonsets',
-    'kubectl scale deploy/api --replicas=0',
-    'kubectl rollout restart deploy/api',
-    'oc delete project demo',
-    'psql -c "DROP TABLE sessions"',
-    'psql -c "truncate table events"',
-    'dd if=/dev/zero of=/dev/sdb bs=1M',
-    'mkfs.ext4 /dev/sdb1',
-    'iptables -F',
-    'find /var/log -name "*.gz" -mtime +14 -delete',
-    'journalctl --vacuum-size=500M',
-    'reboot',
-    'echo b > /proc/sysrq-trigger',
-    "psql -c 'select pg_terminate_backend(4242)'",
-    'docker system prune -af',
-    'git reset --hard origin/main',
-    'ls | xargs rm',
-  ])('%s is dangerous', (cmd) => {
-    expect(matchDanger(cmd)).toBeDefined();
+  it('docs/runbook-format.md shows every rule with its example', () => {
+    const docs = readFileSync(new URL('../../../docs/runbook-format.md', import.meta.url), 'utf8');
+    for (const r of rules) expect(docs, r.example).toContain(`\`${r.example}\``);
+  });
+});
+
+describe('judged on what will run', () => {
+  it('a variable the command expands is judged by its value: `$TOOL -rf x` with TOOL=rm is an rm', () => {
+    expect(findDanger('$TOOL -rf /srv/x')).toBeUndefined();
+    expect(findDanger('"$TOOL" -rf /srv/x', { lookup: (n) => (n === 'TOOL' ? 'rm' : undefined) })).toMatchObject({ program: 'rm' });
   });
 
-  it.each([
-    'df -h /',
-    'kubectl -n shop get pods',
-    'kubectl describe pod api-7d9f',
-    'systemctl status nginx',
-    'journalctl -u nginx --since -1h',
-    'grep -i "out of memory" /var/log/syslog',
-    'ps -eo pid,comm,%cpu --sort=-%cpu | head',
-    'psql -c "select count(*) from pg_stat_activity"',
-    'echo "do not kill it"',
-    'ls -la /proc/1/fd',
-    'cat /var/log/firmware.log',
-    'curl -sS https://example.com/health',
-    '# rm -rf / (a comment)',
-    'dig +short example.com',
-    'find /var/log -name "*.gz" -mtime +14',
-    'ss -ltnp',
-  ])('%s is not dangerous', (cmd) => {
-    expect(matchDanger(cmd)).toBeUndefined();
+  it('the reason shown is the command that matched, without the wrapper around it', () => {
+    expect(findDanger('ls; sudo -u root /bin/rm -rf /srv/x')?.match).toBe('/bin/rm -rf /srv/x');
+  });
+});
+
+describe('the confirmation word', () => {
+  const word = (text: string, attributes: Record<string, string | boolean> = {}): string => judgeDanger({ attributes }, text).word;
+
+  it('is the program that makes the command dangerous, never set, echo, a comment word or an assignment', () => {
+    expect(word('set -e\nrm -rf /srv/x')).toBe('rm');
+    expect(word('# safe cleanup\nrm -rf /srv/x')).toBe('rm');
+    expect(word('echo x; kubectl delete pod api-1')).toBe('kubectl');
+    expect(word('name=y rm -rf /srv/x')).toBe('rm');
+    expect(word('FOO=1 sudo -u root kubectl delete pod x')).toBe('kubectl');
+    expect(word('echo b > /proc/sysrq-trigger')).toBe('sysrq-trigger');
   });
 
-  it('the word filter never changes the answer of the patterns themselves', () => {
-    const texts = [...DANGER_PATTERNS.map((p) => p.example), 'kubectl get pods', 'SYSTEMCTL RESTART x', 'echo > /dev/sda', 'Oc Delete pod x', 'ip link set eth0 down', 'psql -c "Drop Table x"'];
-    for (const t of texts) expect(matchDanger(t)).toBe(DANGER_PATTERNS.find((p) => p.re.test(t))?.name);
+  it('is the block name when it has at least 4 characters', () => {
+    expect(word('rm -rf /srv/x', { name: 'purge-cache' })).toBe('purge-cache');
+    expect(word('rm -rf /srv/x', { name: 'y' })).toBe('rm');
+    expect(word('rm -rf /srv/x', { name: 'abc' })).toBe('rm');
+  });
+
+  it('for a block marked danger=true that matches no rule: its first program that is not a shell builtin', () => {
+    expect(judgeDanger({ attributes: { danger: true } }, 'set -eu\necho starting\nmy-migrate --apply')).toEqual({ danger: true, reason: 'danger=true', word: 'my-migrate' });
+    expect(judgeDanger({ attributes: { danger: 'true' } }, 'echo hello').word).toBe('yes');
+  });
+});
+
+describe('blocks in another language', () => {
+  it.each(['python3', '/usr/bin/python3', 'node', 'ruby', 'perl', 'fish'])('shell=%s is dangerous: the lexer cannot read it', (shell) => {
+    const j = judgeDanger({ attributes: {}, shell }, 'import shutil\nshutil.rmtree("/srv/x")');
+    expect(j.danger).toBe(true);
+    expect(j.reason).toMatch(/not a shell: its commands are not checked/);
+    expect(j.word).toBe(shell.split('/').pop());
+  });
+
+  it('the name still gives the word', () => {
+    expect(judgeDanger({ attributes: { name: 'rotate-keys' }, shell: 'python3' }, 'print(1)').word).toBe('rotate-keys');
+  });
+
+  it.each(['bash', '/bin/sh', 'zsh', 'dash'])('shell=%s is a shell: judged by its commands', (shell) => {
+    expect(judgeDanger({ attributes: {}, shell }, 'ls -la').danger).toBe(false);
+    expect(judgeDanger({ attributes: {}, shell }, 'rm -rf /srv/x').danger).toBe(true);
   });
 });

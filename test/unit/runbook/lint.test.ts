@@ -24,6 +24,18 @@ describe('lint rules', () => {
     expect(rules(`---\nlast_reviewed: yesterday\n---\n## S\n${cmd('uptime')}`)).toEqual(['error:bad-date:2', 'warning:review-missing:1']);
   });
 
+  it('secret-default: a secret variable with a default written in the runbook (error, on its line)', () => {
+    const vars = 'vars:\n  - name: mount\n    default: /\n  - name: db_password\n    secret: true\n    default: hunter22\n';
+    expect(rules(`${fm(vars)}## S\n${cmd('psql')}`)).toEqual(['error:secret-default:6']);
+    expect(rules(`${fm('vars:\n  - name: db_password\n    secret: true\n')}## S\n${cmd('psql')}`)).toEqual([]);
+  });
+
+  it('invalid-pattern: a redact pattern the linear-time engine cannot run (lookbehind), named with its reason', () => {
+    const problems = lint(`${fm("redact: ['(?<=x)y', '(a|aa)+$']\n")}## S\n${cmd('uptime')}`);
+    expect(problems.map((p) => `${p.severity}:${p.rule}:${p.line}`)).toEqual(['error:invalid-pattern:3']);
+    expect(problems[0]?.message).toMatch(/"\(\?<=x\)y" cannot be used: .*RE2 syntax/);
+  });
+
   it('undeclared-var: a {{name}} not in vars (error, on the command line)', () => {
     expect(rules(`${fm()}## S\n${cmd('df -h {{mount}}')}`)).toEqual(['error:undeclared-var:5']);
     expect(rules(`${fm('vars:\n  - name: mount\n    default: /\n')}## S\n${cmd('df -h {{mount}}')}`)).toEqual([]);

@@ -153,9 +153,9 @@ describe('block attributes (Runme syntax)', () => {
     expect(c[1]).toMatchObject({ danger: true, dangerReason: 'danger=true', timeoutMs: 300_000, cwd: '/tmp', shell: 'zsh', interactive: true, allowFailure: true });
   });
 
-  it('a detected danger names the words that matched, not the whole pattern family', () => {
-    const c = cmds(`## S\n${fence}sh\nsudo kubectl -n shop rollout restart deploy/api\n${fence}\n`);
-    expect(c[0]).toMatchObject({ danger: true, dangerReason: 'kubectl -n shop rollout restart' });
+  it('a detected danger names the command that matched (without its wrapper), not the whole pattern family', () => {
+    const c = cmds(`## S\n${fence}sh\nls\nsudo kubectl -n shop rollout restart deploy/api\n${fence}\n`);
+    expect(c[0]).toMatchObject({ danger: true, dangerReason: 'kubectl -n shop rollout restart deploy/api' });
   });
 
   it('danger=false cannot switch off a destructive pattern', () => {

@@ -214,7 +214,8 @@ describe('danger marks on real commands', () => {
 describe('lint on real collections', () => {
   it.each([
     // <NODE_NAME> twice; exec (documented as dangerous), adm cordon, crictl rmi, etcdctl defrag
-    ['alert-sections/QueueBacklogGrowing.md', ['warning angle-placeholder', 'warning angle-placeholder', 'warning danger-unmarked', 'warning danger-unmarked', 'warning danger-unmarked', 'warning danger-unmarked']],
+    // `oc exec $POD -- df -h` is judged by what runs in the pod (df): not dangerous.
+    ['alert-sections/QueueBacklogGrowing.md', ['warning angle-placeholder', 'warning angle-placeholder', 'warning danger-unmarked', 'warning danger-unmarked', 'warning danger-unmarked']],
     ['hugo/broker-lag.md', []],
     ['team-wiki/bastion-access.md', ['warning danger-unmarked']],
   ])('%s', (rel, rules) => {

@@ -71,7 +71,7 @@ describe('engine: walking a runbook with an operator', () => {
   it('approve everything: check confirmed, commands run in order, dangerous one after its word', async () => {
     const r = await run(['y', 'r', 'r', 'cleanup', 'r']);
     expect(r.asked).toEqual(['check Open the dashboard', 'command 1.1', 'command 2.1', 'danger cleanup', 'command 3.1']);
-    expect(r.executed.map((e) => e.script)).toEqual(["df -h '/'", 'rm -rf /tmp/demo-cache', 'uptime']);
+    expect(r.executed.map((e) => e.script)).toEqual(['df -h "${RUNBOOK_VAR_mount}"', 'rm -rf /tmp/demo-cache', 'uptime']);
     expect(types(r.events)).toEqual([
       'run.started', 'var.set',
       'step.started 1', 'check.confirmed', 'command.started 1.1', 'command.finished 1.1', 'step.completed 1',
@@ -86,7 +86,7 @@ describe('engine: walking a runbook with an operator', () => {
 
   it('the operator sees and records the command with values filled in; the shell gets them quoted', async () => {
     const r = await run(['s', 'r', 's', 's'], { vars: [{ name: 'mount', value: '/var/log data', source: 'flag', secret: false }] });
-    expect(r.executed[0]?.script).toBe("df -h '/var/log data'");
+    expect(r.executed[0]?.script).toBe('df -h "${RUNBOOK_VAR_mount}"'); // the value never becomes shell text
     expect(r.executed[0]?.env.mount).toBe('/var/log data');
     expect(r.events.find((e) => e.type === 'command.started')).toMatchObject({ command: "df -h '/var/log data'" });
   });
@@ -148,7 +148,7 @@ describe('engine: walking a runbook with an operator', () => {
 
   it('after a failure: edit changes the command and runs it', async () => {
     const r = await run(['s', 'r', 'e', 'df -h /tmp', 's', 's'], {}, [{ exitCode: 1 }, { exitCode: 0 }]);
-    expect(r.executed.map((e) => e.script)).toEqual(["df -h '/'", 'df -h /tmp']);
+    expect(r.executed.map((e) => e.script)).toEqual(['df -h "${RUNBOOK_VAR_mount}"', 'df -h /tmp']);
     expect(r.events.filter((e) => e.type === 'command.started').at(-1)).toMatchObject({ edited: true, command: 'df -h /tmp' });
   });
 
@@ -281,7 +281,7 @@ describe('engine: flags', () => {
   it('--yes runs non-dangerous commands without asking and skips dangerous ones', async () => {
     const r = await run([], { yes: true });
     expect(r.asked).toEqual([]);
-    expect(r.executed.map((e) => e.script)).toEqual(["df -h '/'", 'uptime']);
+    expect(r.executed.map((e) => e.script)).toEqual(['df -h "${RUNBOOK_VAR_mount}"', 'uptime']);
     expect(types(r.events)).toContain('command.skipped 2.1');
     expect(r.outcome.status).toBe('completed');
   });
@@ -289,7 +289,7 @@ describe('engine: flags', () => {
   it('--yes --allow-dangerous runs dangerous commands too, still without asking', async () => {
     const r = await run([], { yes: true, allowDangerous: true });
     expect(r.asked).toEqual([]);
-    expect(r.executed.map((e) => e.script)).toEqual(["df -h '/'", 'rm -rf /tmp/demo-cache', 'uptime']);
+    expect(r.executed.map((e) => e.script)).toEqual(['df -h "${RUNBOOK_VAR_mount}"', 'rm -rf /tmp/demo-cache', 'uptime']);
   });
 
   it('--yes stops the run as failed at the first failing command', async () => {
@@ -325,7 +325,8 @@ describe('engine: flags', () => {
     const text = JSON.stringify(r.events);
     expect(text).not.toContain('hunter2!');
     expect(r.events.find((e) => e.type === 'var.set')).toMatchObject({ value: '[secret]' });
-    expect(r.executed[0]?.script).toBe("mysql -p'hunter2!'");
+    expect(r.executed[0]?.script).toBe('mysql -p"${RUNBOOK_VAR_pw}"');
+    expect(r.executed[0]?.env.RUNBOOK_VAR_pw).toBe('hunter2!');
   });
 });
 

@@ -34,10 +34,11 @@ describe('variables', () => {
 
   it('values come from --var, then the environment, then the default', () => {
     const mount = varsNeeded(rb)[0]!;
-    expect(presetValue(mount, { mount: '/data' }, { mount: '/env' })).toEqual({ value: '/data', source: 'flag' });
-    expect(presetValue(mount, {}, { mount: '/env' })).toEqual({ value: '/env', source: 'env' });
-    expect(presetValue(mount, {}, {})).toEqual({ value: '/', source: 'default' });
-    expect(presetValue(varsNeeded(rb)[3]!, {}, {})).toBeUndefined();
+    const none = new Map<string, string>();
+    expect(presetValue(mount, new Map([['mount', '/data']]), { mount: '/env' })).toEqual({ value: '/data', source: 'flag' });
+    expect(presetValue(mount, none, { mount: '/env' })).toEqual({ value: '/env', source: 'env' });
+    expect(presetValue(mount, none, {})).toEqual({ value: '/', source: 'default' });
+    expect(presetValue(varsNeeded(rb)[3]!, none, {})).toBeUndefined();
   });
 
   it('pattern and choices are enforced, secrets are not echoed in the message', () => {
@@ -50,12 +51,12 @@ describe('variables', () => {
   });
 
   it('--var flags must be NAME=VALUE; values may contain =', () => {
-    expect(parseVarFlags(['A=1', 'B=x=y', 'bad', '=v'])).toEqual({ values: { A: '1', B: 'x=y' }, errors: ['--var "bad": expected NAME=VALUE', '--var "=v": expected NAME=VALUE'] });
+    expect(parseVarFlags(['A=1', 'B=x=y', 'bad', '=v'])).toEqual({ values: new Map([['A', '1'], ['B', 'x=y']]), errors: ['--var "bad": expected NAME=VALUE', '--var "=v": expected NAME=VALUE'] });
   });
 
-  it('placeholders become a quoted word, or an environment reference inside quotes', () => {
+  it('placeholders become a reference to the environment in the form their quoting context needs', () => {
     const values = new Map([['v', `it's $(x)`]]);
-    expect(renderForShell('echo {{v}}', values)).toBe(`echo 'it'\\''s $(x)'`);
+    expect(renderForShell('echo {{v}}', values)).toBe('echo "${RUNBOOK_VAR_v}"');
     expect(renderForShell('echo "a {{v}} b"', values)).toBe('echo "a ${RUNBOOK_VAR_v} b"');
     expect(renderForShell("echo 'a {{v}} b'", values)).toBe(`echo 'a '"\${RUNBOOK_VAR_v}"' b'`);
     expect(renderForShell('echo {{unknown}}', values)).toBe('echo {{unknown}}');

@@ -1,0 +1,148 @@
+// Which values a variable may take, by where it is used. Pure. docs/runbook-format.md states these rules.
+//
+// A value always reaches a command as data (an environment reference, see vars.ts), so quoting cannot be
+// broken. Two things remain: a value the operator did not expect (a `$(…)` pasted by mistake), caught by the
+// safe set; and commands that parse text again (arithmetic, eval, `sh -c STRING`, ssh's remote command…),
+// where data becomes code a second time, so no value outside the safe set (or no non-integer) may go there.
+import type { Runbook } from '../runbook/model.js';
+import { lex, type Lexed, type SimpleCommand, type Word } from '../shell/lex.js';
+import { findPlaceholders } from '../runbook/shell-scan.js';
+
+export const SAFE_CHARS = 'letters, digits and ._:/@%+=,-';
+const SAFE = /^[A-Za-z0-9._:/@%+=,-]*$/;
+const UNSAFE_CHAR = /[^A-Za-z0-9._:/@%+=,-]/gu;
+const INTEGER = /^(?:[+-]?[0-9]+)?$/;
+
+export const isSafeValue = (value: string): boolean => SAFE.test(value);
+
+/** The distinct characters outside the safe set, named so a terminal shows them: `"$"`, `space`, `newline`. */
+export function unusualChars(value: string): string[] {
+  const names = new Set<string>();
+  for (const m of value.matchAll(UNSAFE_CHAR)) names.add(charName(m[0]));
+  return [...names];
+}
+
+function charName(c: string): string {
+  if (c === ' ') return 'space';
+  if (c === '\n') return 'newline';
+  if (c === '\t') return 'tab';
+  if (c === '\0') return 'NUL';
+  const code = c.codePointAt(0) ?? 0;
+  if (/\p{C}/u.test(c)) return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  return JSON.stringify(c);
+}
+
+/** The value with every unusual character marked, for the operator to read before accepting it. */
+export function markUnusual(value: string): string {
+  return value.replace(UNSAFE_CHAR, (c) => `⟦${c === ' ' ? '␠' : c === '\n' ? '⏎' : /\p{C}/u.test(c) ? charName(c) : c}⟧`);
+}
+
+/** Where a variable's text is parsed again. */
+export interface Reparse {
+  name: string;
+  /** The command's id, `2.1`. */
+  command: string;
+  why: 'arithmetic' | string;
+}
+
+const WRAPPERS = new Set(['sudo', 'doas', 'env', 'command', 'builtin', 'exec', 'nice', 'nohup', 'time', 'timeout', 'stdbuf', 'setsid', 'ionice', 'chrt', 'xargs']);
+/** Options of a wrapper that take the next word as their argument (`sudo -u root`, `timeout -s KILL`). */
+const OPTION_ARGS: Record<string, RegExp> = {
+  sudo: /^-[A-Za-z]*[ugCDhprtUT]$/, doas: /^-[A-Za-z]*[uC]$/, env: /^-[A-Za-z]*[uCS]$/, nice: /^-n$/, timeout: /^-[sk]$/,
+  ionice: /^-[cnp]$/, xargs: /^-[IEdLnPs]$/, stdbuf: /^-[ioe]$/,
+};
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'busybox', 'su', 'fish']);
+const SSH_ARG_OPTIONS = /^-[46AaCfGgKkMNnqsTtVvXxYy]*[BbcDEeFIiJLlmOopQRSWw]$/;
+const base = (w: Word | undefined): string | null => (w?.value == null ? null : (w.value.split('/').pop() ?? w.value));
+
+/** The words of one simple command that are parsed as shell text again, with why. */
+export function reparsedWords(cmd: SimpleCommand): { word: Word; why: string }[] {
+  const ws = cmd.words;
+  const out: { word: Word; why: string }[] = [];
+  let k = 0;
+  // Past wrappers and their options: `sudo -u root eval …` is still eval.
+  while (k < ws.length && WRAPPERS.has(base(ws[k]) ?? '')) {
+    const wrapper = base(ws[k]) as string;
+    k++;
+    for (;;) {
+      const v = ws[k]?.value ?? '';
+      if (wrapper === 'env' && /^[A-Za-z_]\w*=/.test(ws[k]?.raw ?? '')) k++;
+      else if (/^-/.test(v)) k += OPTION_ARGS[wrapper]?.test(v) ? 2 : 1;
+      else break;
+    }
+    if (wrapper === 'timeout' && k < ws.length) k++; // the duration
+  }
+  const first = base(ws[k]);
+  const rest = ws.slice(k + 1);
+  if (first === 'eval' || first === 'source' || first === '.' || first === 'watch') for (const word of rest) out.push({ word, why: first });
+  if (first === 'ssh') {
+    let j = k + 1;
+    while (j < ws.length && /^-/.test(ws[j]?.value ?? '-')) j += SSH_ARG_OPTIONS.test(ws[j]?.value ?? '') ? 2 : 1;
+    for (const word of ws.slice(j + 1)) out.push({ word, why: "ssh's remote command" });
+  }
+  // `sh -c STRING` anywhere in the words: kubectl exec … -- sh -c, docker exec … sh -c, xargs sh -c, su -c.
+  for (let j = k; j < ws.length; j++) {
+    const shell = base(ws[j]);
+    if (!shell || !SHELLS.has(shell)) continue;
+    for (let o = j + 1; o < ws.length && /^-/.test(ws[o]?.value ?? ''); o++)
+      if (/^-[A-Za-z]*c[A-Za-z]*$/.test(ws[o]?.value ?? '') && ws[o + 1]) {
+        out.push({ word: ws[o + 1] as Word, why: `${shell} -c` });
+        break;
+      }
+  }
+  return out;
+}
+
+/** Each position in `text` where a use of a name is parsed again: arithmetic, or a re-parsed word. */
+function reparseAt(lexed: Lexed, pos: number): string | null {
+  if (lexed.at[pos]?.arith) return 'arithmetic';
+  for (const c of lexed.commands) for (const r of reparsedWords(c)) if (pos >= r.word.start && pos < r.word.end) return r.why;
+  return null;
+}
+
+/** Every place a variable (a placeholder or an implicit `$NAME`) of the runnable commands is parsed again. */
+export function reparsedUses(rb: Pick<Runbook, 'steps'>, fromStep = 1): Reparse[] {
+  const uses: Reparse[] = [];
+  for (const s of rb.steps) {
+    if (s.index < fromStep) continue;
+    for (const c of s.commands) {
+      if (!c.runnable) continue;
+      const lexed = lex(c.text);
+      for (const p of findPlaceholders(c.text, lexed)) {
+        const why = reparseAt(lexed, p.start);
+        if (why) uses.push({ name: p.name, command: c.id, why });
+      }
+      for (const p of lexed.params) {
+        if (!c.envRefs.includes(p.name)) continue;
+        const why = reparseAt(lexed, p.start);
+        if (why) uses.push({ name: p.name, command: c.id, why });
+      }
+    }
+  }
+  return uses;
+}
+
+export interface ValuePolicy {
+  /** Declared `type: text`, `--free-text NAME`, or accepted by the operator at the prompt. */
+  freeText: boolean;
+  integer: boolean;
+  reparsed: readonly Reparse[];
+}
+
+/**
+ * Why `value` may not be used for `name`, or null. `canAccept` is true when the only objection is characters
+ * outside the safe set, which the operator may accept as free text.
+ */
+export function valueProblem(name: string, value: string, policy: ValuePolicy): { message: string; canAccept: boolean } | null {
+  if (value.includes('\0')) return { message: `variable ${name} contains a NUL byte, which no command can receive`, canAccept: false };
+  if (policy.integer && !INTEGER.test(value)) return { message: `variable ${name} must be an integer (type: integer)`, canAccept: false };
+  for (const r of policy.reparsed) {
+    if (r.why === 'arithmetic' && !INTEGER.test(value))
+      return { message: `variable ${name} is used in arithmetic in command ${r.command}, where its text is evaluated: its value must be an integer`, canAccept: false };
+    if (r.why !== 'arithmetic' && !isSafeValue(value))
+      return { message: `variable ${name} stands where its text is parsed as shell again (${r.why} in command ${r.command}): its value may hold only ${SAFE_CHARS} (it has ${unusualChars(value).join(' ')})`, canAccept: false };
+  }
+  if (!policy.freeText && !isSafeValue(value))
+    return { message: `variable ${name} has characters outside ${SAFE_CHARS}: ${unusualChars(value).join(' ')} (declare it type: text, or pass --free-text ${name})`, canAccept: true };
+  return null;
+}
