@@ -38,8 +38,14 @@ export interface RunOptions extends GlobalOptions {
 export interface TimelineTarget {
   timeline?: string;
 }
+export interface MarkOptions extends TimelineTarget {
+  /** When it happened, as typed (ISO 8601, HH:MM, 15m ago); absent: now. */
+  at?: string;
+  force: boolean;
+}
 export interface IncidentsOptions {
   json: boolean;
+  all: boolean;
 }
 export interface ReplayOptions {
   speed: number;
@@ -66,13 +72,36 @@ export type Route =
   /** `runbook` is left out only with --resume (the timeline names its runbook). */
   | { command: 'run'; runbook?: string; options: RunOptions }
   | { command: 'note'; text: string; options: TimelineTarget }
-  | { command: 'mark'; what: string; text: string; options: TimelineTarget }
+  | { command: 'mark'; what: string; text: string; options: MarkOptions }
   | { command: 'incidents'; options: IncidentsOptions }
   | { command: 'replay'; timeline: string; options: ReplayOptions }
   | { command: 'export'; timeline: string; options: ExportOptions }
   | { command: 'drill'; timeline: string; options: DrillOptions }
-  | { command: 'completion'; shell: string; options: GlobalOptions }
+  | { command: 'completion'; shell: string; options: GlobalOptions; spec: CommandSpec[] }
   | { command: 'ids'; options: GlobalOptions };
+
+/** One command as the completion scripts see it, read from the commander definition below (one source). */
+export interface CommandSpec {
+  /** '' for the global options. */
+  name: string;
+  options: { flags: string[]; value: boolean; choices?: string[]; name: string }[];
+  /** Positional arguments, by their names (runbook, timeline, what, shell, ...). */
+  args: string[];
+}
+
+function describeCommands(program: Command): CommandSpec[] {
+  const spec = (c: Command, name: string): CommandSpec => ({
+    name,
+    options: c.options.map((o) => ({
+      flags: [o.long, o.short].filter((f): f is string => !!f),
+      value: o.required || o.optional,
+      ...(o.argChoices ? { choices: [...o.argChoices] } : {}),
+      name: o.attributeName(),
+    })),
+    args: c.registeredArguments.map((a) => a.name()),
+  });
+  return [spec(program, ''), ...program.commands.filter((c) => !c.name().startsWith('_')).map((c) => spec(c, c.name()))];
+}
 
 // Repeatable options start with no default, so help does not print "(default: [])".
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -98,20 +127,23 @@ function nonNegativeNumber(value: string): number {
   return n;
 }
 
+/** Help examples, written as `runbook …` and shown as the command was invoked (see selfName). */
+let self = 'runbook';
 function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+  return `\nExamples:\n${lines.map((l) => `  $ ${l.replace(/^runbook /, `${self} `).replace(/<\(runbook /, `<(${self} `)}`).join('\n')}\n`;
 }
 
 /** Parse argv (without node and script) into a Route. Throws UserError on bad usage; returns null after --help/--version. */
-export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route | null {
+export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfName = 'runbook'): Route | null {
   let result: Route | null = null;
-  const program = new Command('runbook');
+  self = selfName;
+  const program = new Command(selfName);
   const globals = (): GlobalOptions => ({ dirs: (program.opts().dir as string[] | undefined) ?? [] });
 
   program
     .description('Incident-response runbooks from Markdown: find them, run them step by step, keep a timeline.')
     .version(VERSION, '-V, --version', 'print the version')
-    .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks)', collect)
+    .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks; the bundled library is searched last)', collect)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -220,22 +252,25 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
 
   program
     .command('mark')
-    .description('mark when the incident was detected, mitigated or resolved')
-    .argument('<what>', 'detected, mitigated or resolved')
+    .description('mark when users were first affected (impact), or when the incident was detected, mitigated or resolved')
+    .argument('<what>', 'impact, detected, mitigated or resolved')
     .argument('[text...]', 'what happened')
     .option('--timeline <file>', 'the timeline to append to')
-    .addHelpText('after', examples('runbook mark detected "alert DiskFull fired"', 'runbook mark mitigated'))
+    .option('--at <time>', 'when it happened: 2026-11-28T03:04Z, 03:04 (today, local time) or 15m ago (default: now)')
+    .option('--force', 'record a milestone even when it is out of order (resolved before detected, …)', false)
+    .addHelpText('after', examples('runbook mark detected "alert DiskFull fired"', 'runbook mark impact --at "25m ago" "checkout errors began"', 'runbook mark mitigated'))
     .action((what: string, text: string[], o) => {
-      result = { command: 'mark', what, text: text.join(' '), options: { timeline: o.timeline } };
+      result = { command: 'mark', what, text: text.join(' '), options: { timeline: o.timeline, at: o.at, force: o.force } };
     });
 
   program
     .command('incidents')
-    .description('list recorded timelines in $RUNBOOK_TIMELINE_DIR (default ./incidents), newest first, with their status')
+    .description('list recorded live runs in $RUNBOOK_TIMELINE_DIR (default ./incidents), newest first, with their status')
+    .option('--all', 'also list dry runs and the drills in drills/ beside that folder', false)
     .option('--json', 'print a JSON array', false)
-    .addHelpText('after', examples('runbook incidents', 'runbook incidents --json'))
+    .addHelpText('after', examples('runbook incidents', 'runbook incidents --all', 'runbook incidents --json'))
     .action((o) => {
-      result = { command: 'incidents', options: { json: o.json } };
+      result = { command: 'incidents', options: { json: o.json, all: o.all } };
     });
 
   program
@@ -284,9 +319,9 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>): Route 
     .command('completion')
     .description('print a shell completion script')
     .argument('<shell>', 'bash or zsh')
-    .addHelpText('after', examples('source <(runbook completion bash)', 'runbook completion zsh > "${fpath[1]}/_runbook"'))
+    .addHelpText('after', examples('source <(runbook completion bash)', 'source <(runbook completion zsh)'))
     .action((shell: string) => {
-      result = { command: 'completion', shell, options: globals() };
+      result = { command: 'completion', shell, options: globals(), spec: describeCommands(program) };
     });
 
   program

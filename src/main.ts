@@ -4,7 +4,7 @@ import { ExitCode, UserError, AbortedError } from './errors.js';
 
 async function dispatch(argv: string[], io: Io): Promise<number> {
   const { route } = await import('./cli.js');
-  const r = route(argv, io);
+  const r = route(argv, io, (await import('./self-name.js')).selfName(io));
   if (r === null) return ExitCode.ok;
   switch (r.command) {
     case 'list':
@@ -30,7 +30,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'drill':
       return (await import('./commands/drill.js')).drill(r.timeline, r.options, io);
     case 'completion':
-      return (await import('./commands/completion.js')).completion(r.shell, r.options, io);
+      return (await import('./commands/completion.js')).completion(r.shell, { ...r.options, spec: r.spec }, io);
     case 'ids':
       return (await import('./commands/completion.js')).ids(r.options, io);
   }

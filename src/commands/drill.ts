@@ -53,7 +53,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
   }));
 
   const redactor = createRedactor({ secrets: runbookSecrets(rb), patterns: [...loadUserRedactPatterns(io.env), ...rb.redact] });
-  const writer = await createTimeline(io, `${rb.id}-drill`, redactor);
+  const writer = await createTimeline(io, `${rb.id}-drill`, redactor, new Date(), 'drill');
   const path = writer.path;
   const stepsSeen = new Set<number>();
   let dangerousApproved = 0;

@@ -2,7 +2,7 @@
 import type { IncidentsOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode } from '../errors.js';
-import { summarizeDir, timelineDir } from '../timeline/locate.js';
+import { drillDir, newestFirst, summarizeDir, timelineDir } from '../timeline/locate.js';
 import type { TimelineSummary } from '../timeline/status.js';
 import { loadStyle, type Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
@@ -11,13 +11,18 @@ import { relativeTo } from './shared.js';
 
 export async function incidents(options: IncidentsOptions, io: Io): Promise<number> {
   const dir = timelineDir(io.env, io.cwd);
-  const { summaries, problems } = await summarizeDir(dir);
+  const found = await summarizeDir(dir);
+  // Live runs by default; --all adds dry runs recorded with --timeline there, and the drills/ folder beside it.
+  const drills = options.all ? await summarizeDir(drillDir(io.env, io.cwd)) : { summaries: [], problems: [] };
+  const summaries = [...found.summaries.filter((s) => options.all || s.mode === 'live' || s.mode === null), ...drills.summaries].sort(newestFirst);
+  const problems = [...found.problems, ...drills.problems];
   for (const p of problems) io.stderr.write(`runbook: ${neutralize(p)}\n`);
   if (options.json) {
     const out = summaries.map((s) => ({
       path: s.path,
       incident: s.incident,
       runbook: s.runbook,
+      mode: s.mode,
       started: s.started,
       finished: s.finished,
       status: s.status,
@@ -27,7 +32,7 @@ export async function incidents(options: IncidentsOptions, io: Io): Promise<numb
     return ExitCode.ok;
   }
   if (summaries.length === 0) {
-    io.stderr.write(`no incidents in ${neutralize(relativeTo(io.cwd)(dir))}\n`);
+    io.stderr.write(`no incidents in ${neutralize(relativeTo(io.cwd)(dir))}${options.all ? ` or ${neutralize(relativeTo(io.cwd)(drillDir(io.env, io.cwd)))}` : ''}\n`);
     return ExitCode.ok;
   }
   io.stdout.write(renderIncidents(summaries, io.cwd, await loadStyle(io.color)));
@@ -59,7 +64,7 @@ function shortTime(iso: string | null): string {
 export function renderIncidents(rows: TimelineSummary[], cwd: string, style: Style): string {
   const rel = relativeTo(cwd);
   // A timeline's fields and file name are whatever is on disk: neutralised before they are laid out.
-  const cells = neutralizeDeep(rows).map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.runbook ?? '-', String(r.events), rel(r.path)]);
-  return renderTable(['STARTED', 'STATUS', 'RUNBOOK', 'EVENTS', 'PATH'], cells, style, { right: [3] });
+  const cells = neutralizeDeep(rows).map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.mode ?? '-', r.runbook ?? '-', String(r.events), rel(r.path)]);
+  return renderTable(['STARTED', 'STATUS', 'MODE', 'RUNBOOK', 'EVENTS', 'PATH'], cells, style, { right: [4] });
 }
 

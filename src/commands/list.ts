@@ -2,17 +2,18 @@
 import type { ListOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Command, Runbook } from '../runbook/model.js';
-import { searchPath } from '../runbook/load.js';
+import { isBundled, searchPath } from '../runbook/load.js';
 import { loadListing } from '../runbook/listing.js';
 import type { ParsedFile } from '../runbook/parse.js';
 import { isStale } from '../runbook/lint.js';
 import { loadStyle } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
+import { columnsOf } from '../ui/wrap.js';
 import { renderProblem } from '../ui/render-runbook.js';
 import { neutralizeDeep } from '../ui/neutralize.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
 
-/** The fields `list --json` and `show --json` share (PRODUCT.md §2), absent ones as null. */
+/** The fields `list --json` and `show --json` share (docs/library.md), absent ones as null. */
 export function metaJson(rb: Runbook) {
   return {
     id: rb.id,
@@ -27,9 +28,15 @@ export function metaJson(rb: Runbook) {
   };
 }
 
-export function listEntry(rb: Runbook) {
+/**
+ * `name` is how to give the runbook on the command line (its id, or `folder/id` when the id is used twice);
+ * `source` is the folder it was found in, or "bundled".
+ */
+export function listEntry(rb: Runbook, name: string = rb.id, source = '') {
   return {
     ...metaJson(rb),
+    name,
+    source,
     steps: rb.steps.length,
     commands: rb.steps.reduce((n, s) => n + s.commands.filter((c) => c.runnable).length, 0),
   };
@@ -80,39 +87,55 @@ export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'servic
 
 export async function list(o: ListOptions, io: Io): Promise<number> {
   const sp = searchPath(o.dirs, io.env, io.cwd);
-  const lib = await loadListing(sp.dirs, forListing, io.env);
+  const lib = await loadListing(sp.library, forListing, io.env);
   const errStyle = await loadStyle(io.colorErr);
   const rel = relativeTo(io.cwd);
   for (const b of lib.broken) {
     const first = b.problems.find((p) => p.severity === 'error');
     if (first) io.stderr.write(`${renderProblem(first, errStyle, rel)} (left out)\n`);
   }
-  for (const p of lib.problems) io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
+  // A shared id is only worth a warning where no `folder/id` name tells the runbooks apart.
+  for (const p of lib.problems.filter((x) => x.rule !== 'duplicate-id' || !lib.names.get(x.file)?.includes('/')))
+    io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
 
   // By id, whatever folder each came from (RUNBOOK_PATH=team:shared reads as one library).
   const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)).sort((a, b) => a.id.localeCompare(b.id));
+  const entry = (rb: Runbook) => listEntry(rb, lib.names.get(rb.path) ?? rb.id, sourceOf(rb.path, sp.library, rel));
   if (o.json) {
-    writeJson(io, shown.map(listEntry));
+    writeJson(io, shown.map(entry));
     return 0;
   }
   if (shown.length === 0) {
-    io.stderr.write(lib.runbooks.length ? 'no runbook matches these filters\n' : `no runbooks found in ${sp.dirs.join(':')}\n`);
+    io.stderr.write(lib.runbooks.length ? 'no runbook matches these filters\n' : `no runbooks found in ${sp.library.join(':')}\n`);
     return 0;
   }
   const style = await loadStyle(io.color);
   const today = todayUtc();
-  const rows = shown.map((rb) => {
-    const e = neutralizeDeep(listEntry(rb));
+  const entries = shown.map((rb) => neutralizeDeep(entry(rb)));
+  // Where each comes from matters once there is more than one folder (the user's and the bundled library).
+  const showSource = new Set(entries.map((e) => e.source)).size > 1;
+  const rows = shown.map((rb, i) => {
+    const e = entries[i] as ReturnType<typeof entry>;
     const reviewed = e.last_reviewed ?? 'never';
     return [
-      style.bold(e.id),
+      style.bold(e.name),
       e.title,
       e.severity ?? '',
       e.tags.join(','),
       String(e.steps),
       isStale(rb.lastReviewed, today) ? style.yellow(`${reviewed} (stale)`) : reviewed,
+      ...(showSource ? [e.source === 'bundled' ? style.dim(e.source) : e.source] : []),
     ];
   });
-  io.stdout.write(renderTable(['ID', 'TITLE', 'SEVERITY', 'TAGS', 'STEPS', 'LAST REVIEWED'], rows, style));
+  const header = ['ID', 'TITLE', 'SEVERITY', 'TAGS', 'STEPS', 'LAST REVIEWED', ...(showSource ? ['SOURCE'] : [])];
+  // On a terminal (or with $COLUMNS), fit its width: tags give way first, then the title.
+  io.stdout.write(renderTable(header, rows, style, { width: columnsOf(io.env, io.stdout), shrink: [3, 1] }));
   return 0;
+}
+
+/** "bundled", or the search folder the file was found in (relative to cwd when under it). */
+function sourceOf(path: string, folders: string[], rel: (f: string) => string): string {
+  if (isBundled(path)) return 'bundled';
+  const folder = folders.find((d) => path.startsWith(d.endsWith('/') ? d : `${d}/`));
+  return folder ? rel(folder) || '.' : '';
 }

@@ -5,6 +5,7 @@ import type { NewOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { UserError, describeSystemError } from '../errors.js';
 import { relativeTo, todayUtc } from './shared.js';
+import { hint } from '../self-name.js';
 
 export function scaffold(id: string, title: string, today: string): string {
   return `---
@@ -72,6 +73,6 @@ export async function newRunbook(id: string, o: NewOptions, io: Io): Promise<num
     throw new UserError(`cannot write ${file}: ${describeSystemError(err)}`);
   }
   io.stdout.write(`${relativeTo(io.cwd)(file)}\n`);
-  io.stderr.write(`wrote a new runbook; edit it, then check it with: runbook lint ${relativeTo(io.cwd)(file)}\n`);
+  io.stderr.write(`wrote a new runbook; edit it, then check it with: ${hint(io, 'lint', relativeTo(io.cwd)(file))}\n`);
   return 0;
 }

@@ -2,23 +2,26 @@
 import { promises as fsp } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve, isAbsolute } from 'node:path';
-import type { TimelineTarget } from '../cli.js';
+import type { MarkOptions, TimelineTarget } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { MARK_WHATS, type EventBody, type MarkWhat } from '../timeline/events.js';
 import { newestUnfinished, timelineDir } from '../timeline/locate.js';
 import { summarizeTimeline } from '../timeline/status.js';
+import { outOfOrder, parseWhen, type Milestone } from '../timeline/milestones.js';
+import { readTimeline } from '../timeline/reader.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { readFirstLine, tryParse } from '../timeline/tail.js';
 import { openTimeline } from '../timeline/writer.js';
 import { noteTooLong } from '../timeline/limits.js';
 import { systemClock } from '../adapters/clock.js';
 import { relativeTo } from './shared.js';
+import { hint } from '../self-name.js';
 import { neutralize } from '../ui/neutralize.js';
 import { normalizeText, readMeta, splitFrontMatter } from '../runbook/front-matter.js';
 
 export async function note(text: string, options: TimelineTarget, io: Io): Promise<number> {
-  if (text.trim() === '') throw new UserError('a note needs some text: runbook note "what happened"');
+  if (text.trim() === '') throw new UserError(`a note needs some text: ${hint(io, 'note', '"what happened"')}`);
   const tooLong = noteTooLong(text);
   if (tooLong) throw new UserError(tooLong);
   const event = await record({ type: 'note', text, actor: actorName(io.env) }, options, io);
@@ -26,15 +29,42 @@ export async function note(text: string, options: TimelineTarget, io: Io): Promi
   return ExitCode.ok;
 }
 
-export async function mark(what: string, text: string, options: TimelineTarget, io: Io): Promise<number> {
+export async function mark(what: string, text: string, options: MarkOptions, io: Io, now = new Date()): Promise<number> {
   if (!(MARK_WHATS as readonly string[]).includes(what)) {
-    throw new UserError(`cannot mark "${what}": use one of ${MARK_WHATS.join(', ')} (runbook mark mitigated "rolled back")`);
+    throw new UserError(`cannot mark "${what}": use one of ${MARK_WHATS.join(', ')} (${hint(io, 'mark', 'mitigated', '"rolled back"')})`);
   }
   const tooLong = noteTooLong(text, 'mark');
   if (tooLong) throw new UserError(tooLong);
-  const event = await record({ type: 'mark', what: what as MarkWhat, text, actor: actorName(io.env) }, options, io);
-  io.stderr.write(`marked ${what} in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
+  let at: Date | undefined;
+  if (options.at !== undefined) {
+    at = parseWhen(options.at, now) ?? undefined;
+    if (!at) throw new UserError(`--at "${options.at}" is not a time: use 2026-11-28T03:04Z, 03:04 (today, local time) or 15m ago`);
+    if (at.getTime() > now.getTime() + 60_000) throw new UserError(`--at "${options.at}" is ${localTime(at.getTime())}, in the future`);
+  }
+  const body: EventBody = { type: 'mark', what: what as MarkWhat, text, actor: actorName(io.env), ...(at ? { at: at.toISOString() } : {}) };
+  const event = await record(body, options, io, async (path) => {
+    if (options.force) return;
+    const problem = outOfOrder(await milestonesOf(path), what as MarkWhat, (at ?? now).getTime(), localTime);
+    if (problem) throw new UserError(`${problem}: check the order (or --at TIME), or pass --force to record it anyway`);
+  });
+  io.stderr.write(`marked ${what}${at ? ` at ${localTime(at.getTime())}` : ''} in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
   return ExitCode.ok;
+}
+
+/** The milestones already in a timeline, at the time each happened. */
+async function milestonesOf(path: string): Promise<Milestone[]> {
+  const out: Milestone[] = [];
+  for await (const item of readTimeline(path)) {
+    if (item.kind !== 'event' || item.event.type !== 'mark') continue;
+    const e = item.event;
+    out.push({ what: e.what, atMs: Date.parse(typeof e.at === 'string' ? e.at : e.ts) });
+  }
+  return out;
+}
+
+/** `2026-11-28 03:04:00` in local time, as the operator typed it. */
+function localTime(ms: number): string {
+  return new Date(ms).toLocaleString('sv-SE');
 }
 
 /** $RUNBOOK_ACTOR, else the OS user name. */
@@ -47,8 +77,9 @@ export function actorName(env: NodeJS.ProcessEnv): string {
   }
 }
 
-async function record(body: EventBody, options: TimelineTarget, io: Io): Promise<{ path: string; seq: number }> {
+async function record(body: EventBody, options: TimelineTarget, io: Io, check?: (path: string) => Promise<void>): Promise<{ path: string; seq: number }> {
   const path = await targetTimeline(options, io);
+  await check?.(path);
   const redactor = createRedactor({ patterns: [...loadUserRedactPatterns(io.env), ...(await runbookPatterns(path))] });
   const writer = await openTimeline(path, { clock: systemClock, redactor, create: false });
   try {
@@ -66,7 +97,7 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
       await fsp.stat(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new UserError(`no timeline ${options.timeline}: give the file a run writes to (see runbook incidents)`);
+        throw new UserError(`no timeline ${options.timeline}: give the file a run writes to (see ${hint(io, 'incidents')})`);
       }
       // Anything else (permissions, a directory) is the writer's to report.
     }
@@ -75,7 +106,7 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
   const found = await newestUnfinished(io.env, io.cwd);
   if (!found) {
     throw new UserError(
-      `no unfinished run in ${relativeTo(io.cwd)(timelineDir(io.env, io.cwd))}: start one with runbook run, or pass --timeline FILE`,
+      `no unfinished live run in ${relativeTo(io.cwd)(timelineDir(io.env, io.cwd))} (dry runs and drills are never chosen): pass --timeline FILE, or start a run with ${hint(io, 'run')}`,
     );
   }
   // Live runs are preferred; say so when the best there is is a run whose runner is gone.

@@ -35,14 +35,15 @@ export function checkRunbookBeforeRun(parsed: ParsedFile, io: Pick<Io, 'cwd' | '
  * `--timeline FILE` must be a new or empty file: one run per timeline. When it holds a run, say which kind, and
  * advise `--resume` only for a run that can be resumed.
  */
-export async function refuseUsedTimeline(path: string, shown: string): Promise<void> {
+/** `self`: how hints name the command (selfName). */
+export async function refuseUsedTimeline(path: string, shown: string, self = 'runbook'): Promise<void> {
   const existing = await stat(path).catch(() => null);
   if (!existing?.isFile() || existing.size === 0) return;
   const s = await summarizeTimeline(path);
   if (s.runbook === null) throw new UserError(`${shown} is not empty and is not a runbook timeline; choose a new file for --timeline`);
   if (s.status === 'running') throw new UserError(`${shown} holds a run that is still going on; choose a new file for --timeline`);
   if (s.status === 'interrupted' || s.status === 'aborted')
-    throw new UserError(`${shown} already holds a run (${s.status}): continue it with \`runbook run --resume ${shown}\`, or choose a new file`);
+    throw new UserError(`${shown} already holds a run (${s.status}): continue it with \`${self} run --resume ${shown}\`, or choose a new file`);
   throw new UserError(`${shown} already holds a ${s.status} run, which cannot be continued; choose a new file for --timeline`);
 }
 
@@ -62,7 +63,7 @@ export interface ResumeState {
  * What an interrupted (crashed, killed) or aborted timeline says: its runbook (from the stored source), values,
  * and the first step not finished. A completed or failed run, a live one, or a dry run or drill is refused.
  */
-export async function readResume(path: string, shown: string, cwd: string): Promise<ResumeState> {
+export async function readResume(path: string, shown: string, cwd: string, self = 'runbook'): Promise<ResumeState> {
   if (await ownerAlive(ownerPathOf(path))) throw new UserError(`${shown}: its run is still going on in another runbook process; there is nothing to resume`);
   let started: Extract<TimelineEvent, { type: 'run.started' }> | undefined;
   let finished: Extract<TimelineEvent, { type: 'run.finished' }> | undefined;
@@ -93,7 +94,7 @@ export async function readResume(path: string, shown: string, cwd: string): Prom
     // A failed run ended on a failure nobody resolved: its record stays as it ended. A new run can start there.
     const rb = existsSync(started.runbook.path) ? relativeTo(cwd)(started.runbook.path) : started.runbook.id;
     throw new UserError(
-      `${shown}: this run ended failed${lastFailed ? ` at ${lastFailed}` : ''}, and a failed run is kept as it ended; to go on, start a new run: \`runbook run ${rb} --from-step ${fromStep}\``,
+      `${shown}: this run ended failed${lastFailed ? ` at ${lastFailed}` : ''}, and a failed run is kept as it ended; to go on, start a new run: \`${self} run ${rb} --from-step ${fromStep}\``,
     );
   }
   const runbook = await resumedRunbook(started.runbook);

@@ -19,10 +19,11 @@ import { formatDuration } from '../report/render-event.js';
 import { neutralize } from '../ui/neutralize.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
+import { hint, selfName } from '../self-name.js';
 import { defaultShell } from '../adapters/shell.js';
 import type { Executor } from '../runner/ports.js';
 import { checkRunbookBeforeRun, readResume, refuseUsedTimeline } from './run-checks.js';
-import { createTimeline, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
+import { createTimeline, discardingSink, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
 
 /** A path as printed: relative when under cwd, and neutralised (a file name can hold anything). */
 function shortPath(io: Io, p: string): string {
@@ -42,14 +43,14 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   const executorModule = o.dryRun ? Promise.resolve(null as never) : import('../adapters/executor.js');
   executorModule.catch(() => undefined); // awaited below; never an unhandled rejection on an early exit
 
-  const resume = o.resume !== undefined ? await readResume(resolve(io.cwd, o.resume), o.resume, io.cwd) : undefined;
+  const resume = o.resume !== undefined ? await readResume(resolve(io.cwd, o.resume), o.resume, io.cwd, selfName(io)) : undefined;
   const runbook = resume?.runbook ?? (await resolveChecked(ref ?? '', o, io));
   if (resume && ref !== undefined && ref !== runbook.id && resolve(io.cwd, ref) !== runbook.path) {
     throw new UserError(`${o.resume} is a run of "${runbook.id}", not "${ref}" (with --resume the runbook can be left out)`);
   }
   // One run per timeline: a second run.started in a file would make its replay and postmortem wrong. Checked
   // before any value is asked for, so the operator is not asked and then refused.
-  if (!resume && o.timeline) await refuseUsedTimeline(resolve(io.cwd, o.timeline), o.timeline);
+  if (!resume && o.timeline) await refuseUsedTimeline(resolve(io.cwd, o.timeline), o.timeline, selfName(io));
   const fromStep = o.fromStep ?? resume?.fromStep ?? 1;
   if (fromStep > runbook.steps.length) {
     throw new UserError(resume ? `${o.resume}: every step is done already` : `--from-step ${fromStep}: "${runbook.id}" has ${runbook.steps.length} step${runbook.steps.length === 1 ? '' : 's'}`);
@@ -77,15 +78,19 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
+  // A dry run is a preview, not an incident: it records only where --timeline asks it to.
   const sink = timelinePath
     ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true, lazySync: o.dryRun })
-    : await createTimeline(io, runbook.id, redactor, new Date(), o.dryRun);
+    : o.dryRun
+      ? discardingSink()
+      : await createTimeline(io, runbook.id, redactor);
   const path = sink.path;
+  const recorded = path !== '';
 
   const style = await loadStyle(io.colorErr);
   const { createLiveView, renderRunSummary } = await import('../ui/live-view.js');
   const view = createLiveView(streams.stderr, streams, style, {
-    timelinePath: shortPath(io, path),
+    timelinePath: recorded ? shortPath(io, path) : 'not recorded (dry run; --timeline FILE records one)',
     statusLine: Boolean((io.stderr as NodeJS.WriteStream).isTTY),
     title: runbook.title,
     stepCount: runbook.steps.length,
@@ -110,7 +115,7 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     cwd: io.cwd,
     shell: defaultShell(io.env.PATH),
     defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
-    incident: resume?.incident ?? basename(path).replace(/\.jsonl$/, ''),
+    incident: resume?.incident ?? (recorded ? basename(path).replace(/\.jsonl$/, '') : `dry-run-${runbook.id}`),
     actor: actorName(io.env),
     host: hostname(),
     cliVersion: VERSION,
@@ -139,8 +144,8 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   }
 
   // An aborted run can be continued; a dry run only previews, so it is never resumed.
-  const resumeHint = outcome.status === 'aborted' && !o.dryRun ? `runbook run --resume ${shortPath(io, path)}` : null;
-  streams.stderr.write(renderRunSummary(outcome, style, { stepCount: runbook.steps.length, timelinePath: shortPath(io, path), resumeHint }));
+  const resumeHint = outcome.status === 'aborted' && !o.dryRun ? hint(io, 'run', '--resume', shortPath(io, path)) : null;
+  streams.stderr.write(renderRunSummary(outcome, style, { stepCount: runbook.steps.length, timelinePath: recorded ? shortPath(io, path) : null, resumeHint, self: selfName(io) }));
   return outcome.status === 'completed' ? ExitCode.ok : outcome.status === 'failed' ? ExitCode.failed : ExitCode.aborted;
 }
 

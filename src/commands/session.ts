@@ -4,22 +4,24 @@ import { resolve } from 'node:path';
 import type { Io } from '../io.js';
 import { UserError } from '../errors.js';
 import type { Prompter } from '../runner/ports.js';
-import type { Executor } from '../runner/ports.js';
+import type { EventSink, Executor } from '../runner/ports.js';
+import type { TimelineEvent } from '../timeline/events.js';
 import { systemClock } from '../adapters/clock.js';
-import { timelineDir, timelineFileName } from '../timeline/locate.js';
+import { drillDir, timelineDir, timelineFileName } from '../timeline/locate.js';
 import { openTimeline, type TimelineWriter } from '../timeline/writer.js';
 import type { Redactor } from '../timeline/redact.js';
 
 /**
- * A new timeline `<stamp>-<name>.jsonl` in the timeline folder. Two runs started in the same second get
- * `-2`, `-3`, … rather than an error: at 3 a.m. a second responder must not be refused.
+ * A new timeline `<stamp>-<name>.jsonl` in the timeline folder (a drill's in `drills/` beside it). Two runs
+ * started in the same second get `-2`, `-3`, … rather than an error: at 3 a.m. a second responder must not be refused.
  */
-export async function createTimeline(io: Io, name: string, redactor: Redactor, started = new Date(), lazySync = false): Promise<TimelineWriter> {
-  const base = resolve(timelineDir(io.env, io.cwd), timelineFileName(started, name)).replace(/\.jsonl$/, '');
+export async function createTimeline(io: Io, name: string, redactor: Redactor, started = new Date(), kind: 'incident' | 'drill' = 'incident'): Promise<TimelineWriter> {
+  const folder = kind === 'drill' ? drillDir(io.env, io.cwd) : timelineDir(io.env, io.cwd);
+  const base = resolve(folder, timelineFileName(started, name)).replace(/\.jsonl$/, '');
   for (let n = 1; ; n++) {
     const path = n === 1 ? `${base}.jsonl` : `${base}-${n}.jsonl`;
     try {
-      return await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true, lazySync });
+      return await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true });
     } catch (err) {
       if (!(err instanceof UserError && /already exists/.test(err.message)) || n >= 50) throw err;
     }
@@ -98,6 +100,17 @@ export function refusingPrompter(): Prompter {
     throw new Error('no prompt is possible here (this is a bug)');
   };
   return { commandAction: no, confirmDanger: no, editCommand: no, note: no, failureAction: no, confirmCheck: no };
+}
+
+/** Where a dry run without --timeline records: nowhere (a preview is not an incident). */
+export function discardingSink(): EventSink {
+  let seq = 0;
+  return {
+    path: '',
+    append: async (body) => ({ v: 1, seq: seq++, ts: new Date().toISOString(), mono_ms: 0, ...body }) as TimelineEvent,
+    appendOutput: async () => undefined,
+    close: async () => undefined,
+  };
 }
 
 /** A dry run never executes: reaching the executor would be a bug. */

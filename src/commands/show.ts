@@ -1,10 +1,11 @@
-// `runbook show`: one runbook rendered for a terminal, or its parsed model as JSON (PRODUCT.md §2).
+// `runbook show`: one runbook rendered for a terminal, or its parsed model as JSON.
 import type { ShowOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Runbook } from '../runbook/model.js';
 import { resolveRunbook } from '../runbook/load.js';
 import { loadStyle } from '../ui/style.js';
 import { renderRunbook } from '../ui/render-runbook.js';
+import { columnsOf } from '../ui/wrap.js';
 import { writeJson } from './shared.js';
 import { metaJson } from './list.js';
 
@@ -34,6 +35,6 @@ export function showJson(rb: Runbook) {
 export async function show(ref: string, o: ShowOptions, io: Io): Promise<number> {
   const parsed = await resolveRunbook(ref, o.dirs, io.env, io.cwd);
   if (o.json) writeJson(io, showJson(parsed.runbook));
-  else io.stdout.write(renderRunbook(parsed.runbook, await loadStyle(io.color)));
+  else io.stdout.write(renderRunbook(parsed.runbook, await loadStyle(io.color), columnsOf(io.env, io.stdout)));
   return 0;
 }

@@ -24,6 +24,8 @@ export interface JsonExport {
   time_to_detect_ms: number | null;
   time_to_mitigate_ms: number | null;
   time_to_resolve_ms: number | null;
+  /** What time to mitigate / resolve count from: "impact", else "detection", else "run start". */
+  times_from: string;
   counts: {
     steps_done: number;
     steps_skipped: number;
@@ -52,7 +54,8 @@ export interface JsonExport {
     }[];
   }[];
   notes: { ts: string; offset_ms: number; actor: string; text: string }[];
-  marks: { what: string; ts: string; offset_ms: number; actor: string; text: string }[];
+  /** `at`: when it happened (a backfilled mark's time, else `ts`); offset_ms is `at`'s offset from the run start. */
+  marks: { what: string; ts: string; at: string; offset_ms: number; actor: string; text: string }[];
   /** Lines of the timeline that could not be read (a torn tail, a damaged line). */
   problems: { line: number; message: string; torn: boolean }[];
 }
@@ -73,6 +76,7 @@ export function toJsonExport(s: IncidentSummary, problems: readonly ExportProble
     time_to_detect_ms: s.timeToDetectMs,
     time_to_mitigate_ms: s.timeToMitigateMs,
     time_to_resolve_ms: s.timeToResolveMs,
+    times_from: s.timesFrom,
     counts: {
       steps_done: s.counts.stepsDone,
       steps_skipped: s.counts.stepsSkipped,
@@ -101,7 +105,7 @@ export function toJsonExport(s: IncidentSummary, problems: readonly ExportProble
       })),
     })),
     notes: s.notes.map((n) => ({ ts: n.ts, offset_ms: n.atMs, actor: n.actor, text: n.text })),
-    marks: s.marks.map((m) => ({ what: m.what, ts: m.ts, offset_ms: m.atMs, actor: m.actor, text: m.text })),
+    marks: s.marks.map((m) => ({ what: m.what, ts: m.ts, at: m.at, offset_ms: m.atMs, actor: m.actor, text: m.text })),
     problems: problems.map((p) => ({ line: p.line, message: p.message, torn: p.torn })),
   };
 }

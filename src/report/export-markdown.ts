@@ -95,7 +95,7 @@ export function createMarkdownExporter(): MarkdownExporter {
           row(`Note: ${text(ev.text)}`, ev.actor);
           break;
         case 'mark':
-          row(`**${ev.what[0]?.toUpperCase() ?? ''}${ev.what.slice(1)}**${ev.text ? `: ${text(ev.text)}` : ''}`, ev.actor);
+          row(`**${ev.what[0]?.toUpperCase() ?? ''}${ev.what.slice(1)}**${typeof ev.at === 'string' ? ` (at ${utc(ev.at)} UTC, recorded later)` : ''}${ev.text ? `: ${text(ev.text)}` : ''}`, ev.actor);
           break;
         case 'run.finished':
           row(`Run ${ev.status} after ${formatDuration(ev.duration_ms)}`);
@@ -118,19 +118,37 @@ export function createMarkdownExporter(): MarkdownExporter {
 function markLines(s: IncidentSummary, what: string): string[] {
   return s.marks
     .filter((m) => m.what === what)
-    .map((m) => `- ${what[0]?.toUpperCase()}${what.slice(1)} at ${utc(m.ts)} UTC (${formatOffset(m.atMs)})${m.text ? `: ${text(m.text)}` : ''} (${text(m.actor)})`);
+    .map((m) => `- ${what[0]?.toUpperCase()}${what.slice(1)} at ${utc(m.at)} UTC (${signedOffset(m.atMs)}${m.backfilled ? ', recorded later' : ''})${m.text ? `: ${text(m.text)}` : ''} (${text(m.actor)})`);
+}
+
+/** An offset from the run's start; a backfilled milestone may come before it. */
+function signedOffset(ms: number): string {
+  return ms < 0 ? `${formatDuration(-ms)} before the run started` : formatOffset(ms);
+}
+
+const FROM: Record<IncidentSummary['timesFrom'], string> = { impact: 'from impact', detection: 'from detection (no impact mark)', 'run start': "from the run's start (no impact or detected mark)" };
+
+/** Time to detect, mitigate and resolve, each saying what it counts from. */
+function timeRows(s: IncidentSummary): [string, string][] {
+  const d = s.timeToDetectMs;
+  const detect = d === null ? '— (mark impact and detected)' : d < 0 ? `0s (detected ${formatDuration(-d)} before impact)` : `${formatDuration(d)} from impact`;
+  const since = (ms: number | null): string => (ms === null ? '— (not marked)' : `${formatDuration(ms)} ${FROM[s.timesFrom]}`);
+  return [
+    ['Time to detect', detect],
+    ['Time to mitigate', since(s.timeToMitigateMs)],
+    ['Time to resolve', since(s.timeToResolveMs)],
+  ];
 }
 
 function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string, problems: readonly ExportProblem[]): string {
   const out: string[] = [];
   const title = s.runbook.title || s.runbook.id || 'incident';
   const responders = [...new Set([s.actor, ...s.notes.map((n) => n.actor), ...s.marks.map((m) => m.actor)].filter((a): a is string => !!a))];
-  const ttx = (ms: number | null): string => (ms === null ? '— (not marked)' : formatDuration(ms));
   const commands = s.steps.flatMap((st) => st.commands);
 
   out.push(`# Postmortem: ${text(title)}${s.incident ? ` (${text(s.incident)})` : ''}`, '');
   out.push(
-    `> Draft written by \`runbook export\` from ${code(timelinePath)}. The facts and the Timeline come from the recorded events; every _TODO_ is for a human to write. Times are UTC; time to detect / mitigate / resolve count from the start of the run.`,
+    `> Draft written by \`runbook export\` from ${code(timelinePath)}. The facts and the Timeline come from the recorded events; every _TODO_ is for a human to write. Times are UTC; time to detect counts from the impact mark, time to mitigate / resolve from impact (else detection, else the run's start).`,
     '',
   );
   if (problems.length > 0 || s.status === 'interrupted') {
@@ -147,9 +165,7 @@ function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string,
   out.push(`| Ended | ${s.finished ? `${utc(s.finished)} UTC` : '— (the run did not finish)'} |`);
   out.push(`| Duration | ${formatDuration(s.durationMs)} |`);
   out.push(`| Responders | ${text(responders.join(', ') || '—')} |`);
-  out.push(`| Time to detect | ${ttx(s.timeToDetectMs)} |`);
-  out.push(`| Time to mitigate | ${ttx(s.timeToMitigateMs)} |`);
-  out.push(`| Time to resolve | ${ttx(s.timeToResolveMs)} |`);
+  for (const [k, v] of timeRows(s)) out.push(`| ${k} | ${v} |`);
   out.push('');
 
   out.push('## Summary', '', TODO('two or three sentences: what broke, for whom, for how long, and how it was fixed.'), '');
@@ -159,7 +175,10 @@ function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string,
       `${s.counts.commandsRun} commands run, ${s.counts.commandsFailed} failed, ${s.counts.commandsSkipped} skipped.`,
     '',
   );
-  out.push('## Impact', '', TODO('who and what was affected (users, requests, data, money) and for how long.'), '');
+  out.push('## Impact', '');
+  const impact = markLines(s, 'impact');
+  if (impact.length > 0) out.push(...impact, '');
+  out.push(TODO('who and what was affected (users, requests, data, money) and for how long.'), '');
   out.push('## Root causes', '', TODO('the underlying causes, not the symptoms; keep asking why until it is about systems, not people.'), '');
   out.push('## Trigger', '', TODO('what set it off: a deploy, a config change, traffic, a dependency.'), '');
   out.push('## Resolution', '');

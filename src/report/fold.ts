@@ -1,6 +1,7 @@
 // Fold timeline events into an incident summary: pure, incremental, and never holding command output.
 import { outlineRunbook } from '../timeline/outline.js';
 import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
+import { incidentTimes, type TimesFrom } from '../timeline/milestones.js';
 
 export type IncidentStatus = RunStatus | 'interrupted';
 export type StepStatus = 'done' | 'skipped' | 'partial' | 'not reached';
@@ -44,6 +45,9 @@ export interface NoteSummary {
 
 export interface MarkSummary extends NoteSummary {
   what: MarkWhat;
+  /** When it happened: a backfilled mark's `at`, else `ts`. `atMs` is this time's offset from the run start. */
+  at: string;
+  backfilled: boolean;
 }
 
 export interface IncidentSummary {
@@ -68,8 +72,10 @@ export interface IncidentSummary {
     commandsFailed: number;
     commandsSkipped: number;
   };
-  /** Milliseconds from run start to the first mark of each kind; null when unmarked. */
+  /** Time to detect: impact to detection (both marked), else null. See milestones.ts. */
   timeToDetectMs: number | null;
+  /** Time to mitigate and to resolve count from the impact mark, else detection, else the run's start. */
+  timesFrom: TimesFrom;
   timeToMitigateMs: number | null;
   timeToResolveMs: number | null;
   events: number;
@@ -103,6 +109,7 @@ export function initialFoldState(): FoldState {
       marks: [],
       counts: { stepsDone: 0, stepsSkipped: 0, commandsRun: 0, commandsFailed: 0, commandsSkipped: 0 },
       timeToDetectMs: null,
+      timesFrom: 'run start',
       timeToMitigateMs: null,
       timeToResolveMs: null,
       events: 0,
@@ -215,10 +222,10 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       s.notes.push({ ts: ev.ts, atMs: at, actor: ev.actor, text: ev.text });
       break;
     case 'mark': {
-      s.marks.push({ ts: ev.ts, atMs: at, actor: ev.actor, text: ev.text, what: ev.what });
-      if (ev.what === 'detected' && s.timeToDetectMs === null) s.timeToDetectMs = at;
-      if (ev.what === 'mitigated' && s.timeToMitigateMs === null) s.timeToMitigateMs = at;
-      if (ev.what === 'resolved' && s.timeToResolveMs === null) s.timeToResolveMs = at;
+      const backfilled = typeof ev.at === 'string' && Number.isFinite(Date.parse(ev.at));
+      const when = backfilled ? (ev.at as string) : ev.ts;
+      const offset = backfilled && s.started !== null ? Date.parse(when) - Date.parse(s.started) : at;
+      s.marks.push({ ts: ev.ts, atMs: offset, actor: ev.actor, text: ev.text, what: ev.what, at: when, backfilled });
       break;
     }
     case 'run.resumed':
@@ -251,6 +258,11 @@ export function summarize(state: FoldState): IncidentSummary {
   for (const st of s.steps) for (const c of st.commands) if (!c.skipped) latest.set(c.id, c);
   s.counts.commandsRun = latest.size;
   s.counts.commandsFailed = [...latest.values()].filter(commandFailed).length;
+  const times = incidentTimes(s.marks.map((m) => ({ what: m.what, atMs: m.atMs })), 0);
+  s.timesFrom = times.from;
+  s.timeToDetectMs = times.toDetectMs;
+  s.timeToMitigateMs = times.toMitigateMs;
+  s.timeToResolveMs = times.toResolveMs;
   return s;
 }
 

@@ -198,7 +198,9 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   mark: (ev, ctx, style) => {
     const who = ev.actor !== ctx.actor ? style.dim(` (${ev.actor})`) : '';
     const text = ev.text !== '' ? ` ${indentRest(ev.text, '  ')}` : '';
-    return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${who}\n`;
+    // A mark made afterwards (mark --at) says when it happened.
+    const when = typeof ev.at === 'string' ? style.dim(` (at ${ev.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})`) : '';
+    return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${when}${who}\n`;
   },
   'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
   'run.finished': (ev, _ctx, style) => {
@@ -237,6 +239,29 @@ export function createRenderer(style: Style, init?: Partial<Omit<RenderContext, 
   };
 }
 
+/**
+ * The milestones' rows: when each first happened (from the run's start), and time to detect (from impact)
+ * and to mitigate / resolve (from impact, else detection, else the run's start: it says which).
+ */
+function milestoneRows(s: IncidentSummary): [string, string][] {
+  const first = new Map<string, number>();
+  for (const m of s.marks) if (!first.has(m.what) || m.atMs < (first.get(m.what) as number)) first.set(m.what, m.atMs);
+  const when = (ms: number): string => (ms < 0 ? `${formatDuration(-ms)} before the run started` : formatOffset(ms));
+  const from = s.timesFrom === 'impact' ? 'after impact' : s.timesFrom === 'detection' ? 'after detection' : 'after the run started';
+  const rows: [string, string][] = [];
+  for (const what of ['impact', 'detected', 'mitigated', 'resolved'] as const) {
+    const at = first.get(what);
+    if (at === undefined) continue;
+    let since = '';
+    if (what === 'detected' && s.timeToDetectMs !== null)
+      since = s.timeToDetectMs >= 0 ? ` · ${formatDuration(s.timeToDetectMs)} after impact` : ` · ${formatDuration(-s.timeToDetectMs)} before impact`;
+    const t = what === 'mitigated' ? s.timeToMitigateMs : what === 'resolved' ? s.timeToResolveMs : null;
+    if (t !== null && s.timesFrom !== 'run start') since = ` · ${formatDuration(t)} ${from}`;
+    rows.push([what, `${when(at)}${since}`]);
+  }
+  return rows;
+}
+
 /** The closing block: status, duration, steps, commands, and the marks' times. */
 export function renderSummary(s: IncidentSummary, style: Style): string {
   const paint = s.status === 'completed' ? style.green : s.status === 'failed' ? style.red : style.yellow;
@@ -251,16 +276,7 @@ export function renderSummary(s: IncidentSummary, style: Style): string {
       `${c.commandsRun} run · ${c.commandsFailed > 0 ? style.red(`${c.commandsFailed} failed`) : '0 failed'} · ${c.commandsSkipped} skipped`,
     ],
   ];
-  const d = s.timeToDetectMs;
-  if (d !== null) rows.push(['detected', `${formatOffset(d)} after the run started`]);
-  for (const [label, t] of [
-    ['mitigated', s.timeToMitigateMs],
-    ['resolved', s.timeToResolveMs],
-  ] as const) {
-    if (t === null) continue;
-    const since = d !== null && t >= d ? ` · ${formatDuration(t - d)} after detection` : '';
-    rows.push([label, `${formatOffset(t)}${since}`]);
-  }
+  rows.push(...milestoneRows(s));
   const body = rows.map(([k, v]) => `  ${style.dim(k.padEnd(10))}${v}`).join('\n');
   return `${style.bold('── Summary ──')}\n${body}\n`;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describeSystemError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { cacheRoot } from './bundled.js';
-import { decode, duplicateIds, findRunbookFiles, type Library } from './load.js';
+import { assembleLibrary, decode, findRunbookFiles, type Library } from './load.js';
 import type { Problem, Runbook } from './model.js';
 import type { ParsedFile } from './parse.js';
 
@@ -125,6 +125,5 @@ export async function loadListing(dirs: string[], keep: (p: ParsedFile) => Parse
     const merged = { ...old, ...seen };
     writeCache(cacheFile, Object.keys(merged).length > MAX_ENTRIES ? seen : merged);
   }
-  const runbooks = parsed.filter((p) => !p.fatal);
-  return { runbooks, broken: parsed.filter((p) => p.fatal), problems: duplicateIds(runbooks) };
+  return assembleLibrary(parsed);
 }

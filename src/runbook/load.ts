@@ -1,26 +1,46 @@
 // The only file-system code for runbooks: where they are found, reading and decoding them, resolving `<runbook>`.
 import { readdir, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve, relative, isAbsolute } from 'node:path';
+import { dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import type { Problem } from './model.js';
 import type { ParsedFile } from './parse.js';
 import { bundledDir } from './bundled.js';
+import { hint as selfHint } from '../self-name.js';
 
 export interface SearchPath {
+  /** The user's folders; the bundled library alone when there are none (what `lint` checks by default). */
   dirs: string[];
+  /** Where runbooks are found: the user's folders, then the bundled library (a user's runbook shadows a bundled one of the same id). */
+  library: string[];
   /** Where the folders came from, for messages. */
   from: '--dir' | 'RUNBOOK_PATH' | './runbooks' | 'bundled';
 }
 
-/** PRODUCT.md §2: --dir (repeatable), else RUNBOOK_PATH, else ./runbooks when it exists, else the bundled library. */
+/**
+ * --dir (repeatable), else RUNBOOK_PATH, else ./runbooks when it exists; the bundled library is always searched
+ * after them, so `runbook new` creating ./runbooks never hides it.
+ */
 export function searchPath(dirs: string[], env: NodeJS.ProcessEnv, cwd: string): SearchPath {
-  if (dirs.length > 0) return { dirs: dirs.map((d) => resolve(cwd, d)), from: '--dir' };
+  const bundled = bundledDir();
+  const withBundled = (user: string[]): string[] => (user.includes(bundled) ? user : [...user, bundled]);
+  if (dirs.length > 0) {
+    const user = dirs.map((d) => resolve(cwd, d));
+    return { dirs: user, library: withBundled(user), from: '--dir' };
+  }
   const rp = env.RUNBOOK_PATH?.split(':').filter(Boolean) ?? [];
-  if (rp.length > 0) return { dirs: rp.map((d) => resolve(cwd, d)), from: 'RUNBOOK_PATH' };
+  if (rp.length > 0) {
+    const user = rp.map((d) => resolve(cwd, d));
+    return { dirs: user, library: withBundled(user), from: 'RUNBOOK_PATH' };
+  }
   const local = resolve(cwd, 'runbooks');
-  if (existsSync(local)) return { dirs: [local], from: './runbooks' };
-  return { dirs: [bundledDir()], from: 'bundled' };
+  if (existsSync(local)) return { dirs: [local], library: withBundled([local]), from: './runbooks' };
+  return { dirs: [bundled], library: [bundled], from: 'bundled' };
+}
+
+/** Whether a runbook file is one of the bundled library's. */
+export function isBundled(path: string): boolean {
+  return path.startsWith(bundledDir() + sep);
 }
 
 // Files in a runbook folder that are about the folder, not runbooks.
@@ -85,12 +105,14 @@ export async function readRunbookFile(file: string): Promise<ParsedFile> {
 }
 
 export interface Library {
-  /** Readable runbooks, in path order. */
+  /** Readable runbooks, in path order; a bundled runbook whose id a user's runbook has is left out. */
   runbooks: ParsedFile[];
   /** Files whose front-matter could not be read: left out of `runbooks`, with their problems. */
   broken: ParsedFile[];
   /** Problems across files (duplicate ids). */
   problems: Problem[];
+  /** How each readable runbook is named on the command line, by path: see commandLineNames. */
+  names: Map<string, string>;
 }
 
 /**
@@ -101,8 +123,44 @@ export async function loadLibrary(dirs: string[], keep: (p: ParsedFile) => Parse
   const files = await findRunbookFiles(dirs);
   const parsed: ParsedFile[] = [];
   for (const f of files) parsed.push(keep(await readRunbookFile(f)));
-  const runbooks = parsed.filter((p) => !p.fatal);
-  return { runbooks, broken: parsed.filter((p) => p.fatal), problems: duplicateIds(runbooks) };
+  return assembleLibrary(parsed);
+}
+
+/** Parsed files → the library: a user's runbook hides a bundled one with the same id; names and duplicates. */
+export function assembleLibrary(parsed: ParsedFile[]): Library {
+  const readable = parsed.filter((p) => !p.fatal);
+  // The user's runbook wins over a bundled one with the same id: the bundled one is not offered at all.
+  const userIds = new Set(readable.filter((p) => !isBundled(p.runbook.path)).map((p) => p.runbook.id));
+  const runbooks = readable.filter((p) => !isBundled(p.runbook.path) || !userIds.has(p.runbook.id));
+  return { runbooks, broken: parsed.filter((p) => p.fatal), problems: duplicateIds(runbooks), names: commandLineNames(runbooks) };
+}
+
+/**
+ * The name of each runbook on the command line, by path: its id, or, when several runbooks share the id,
+ * `folder/id` with the shortest suffix of its folder path that tells them apart (`team-a/KubeAPIDown`).
+ * Runbooks with the same id in the same folder have no such suffix: they keep the id and need their path.
+ */
+export function commandLineNames(runbooks: ParsedFile[]): Map<string, string> {
+  const byId = new Map<string, string[]>();
+  for (const r of runbooks) byId.set(r.runbook.id, [...(byId.get(r.runbook.id) ?? []), r.runbook.path]);
+  const names = new Map<string, string>();
+  for (const [id, paths] of byId) {
+    if (paths.length === 1) {
+      names.set(paths[0] as string, id);
+      continue;
+    }
+    const folders = paths.map((p) => dirname(p).split(sep).filter(Boolean));
+    paths.forEach((p, i) => {
+      const mine = folders[i] as string[];
+      for (let k = 1; k <= mine.length; k++) {
+        const suffix = mine.slice(-k).join('/');
+        const clash = folders.some((other, j) => j !== i && other.slice(-k).join('/') === suffix);
+        if (!clash) return void names.set(p, `${suffix}/${id}`);
+      }
+      names.set(p, id);
+    });
+  }
+  return names;
 }
 
 export function duplicateIds(runbooks: ParsedFile[]): Problem[] {
@@ -123,27 +181,37 @@ function looksLikePath(ref: string): boolean {
   return /\.(md|markdown)$/i.test(ref) || ref.includes('/') || isAbsolute(ref);
 }
 
-/** `<runbook>` as an id or a path → the parsed runbook. Unknown, ambiguous or unreadable: UserError (exit 2). */
+/** `<runbook>` as an id, a `folder/id`, or a path → the parsed runbook. Unknown, ambiguous or unreadable: UserError (exit 2). */
 export async function resolveRunbook(ref: string, dirs: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ParsedFile> {
   if (looksLikePath(ref)) {
     const file = resolve(cwd, ref);
     const s = await stat(file).catch(() => null);
     if (s?.isFile()) return explicit(await readRunbookFile(file));
     if (s?.isDirectory()) throw new UserError(`${ref} is a folder, not a runbook file (to use the runbooks in it: --dir ${ref})`);
-    if (!/^[\w.-]+$/.test(ref)) throw new UserError(`no runbook file ${ref}`);
+    // Not a file: it may still be a `folder/id` name.
+    if (!/^[\w.-]+(\/[\w.-]+)*$/.test(ref) || /\.(md|markdown)$/i.test(ref)) throw new UserError(`no runbook file ${ref}`);
   }
   const sp = searchPath(dirs, env, cwd);
-  const lib = await loadLibrary(sp.dirs);
+  const lib = await loadLibrary(sp.library);
+  const named = lib.runbooks.filter((r) => lib.names.get(r.runbook.path) === ref);
+  if (named.length === 1) return named[0] as ParsedFile;
   const matches = lib.runbooks.filter((r) => r.runbook.id === ref);
   if (matches.length === 1) return matches[0] as ParsedFile;
   if (matches.length > 1) {
-    throw new UserError(`runbook id "${ref}" is ambiguous: ${matches.map((m) => relative(cwd, m.runbook.path) || m.runbook.path).join(', ')} (give the path)`);
+    const how = matches.map((m) => lib.names.get(m.runbook.path) ?? m.runbook.id);
+    const useNames = new Set(how).size === how.length && !how.includes(ref);
+    throw new UserError(
+      useNames
+        ? `runbook id "${ref}" is used by ${matches.length} runbooks: name one as ${how.join(' or ')}`
+        : `runbook id "${ref}" is ambiguous: ${matches.map((m) => relative(cwd, m.runbook.path) || m.runbook.path).join(', ')} (give the path)`,
+    );
   }
   const broken = lib.broken.find((b) => b.runbook.id === ref);
   if (broken) return explicit(broken);
+  if (ref.includes('/')) throw new UserError(`no runbook file or runbook named ${ref} (run \`${selfHint({ env, cwd }, 'list')}\` to see the names)`);
   const ids = lib.runbooks.map((r) => r.runbook.id);
   const close = ids.filter((id) => id.includes(ref) || ref.includes(id) || editDistance(id, ref) <= 2).slice(0, 3);
-  const hint = close.length ? ` (did you mean ${close.join(', ')}?)` : ` (run \`runbook list\` to see the ${ids.length} runbooks in ${sp.dirs.join(':')})`;
+  const hint = close.length ? ` (did you mean ${close.join(', ')}?)` : ` (run \`${selfHint({ env, cwd }, 'list')}\` to see the ${ids.length} runbooks in ${sp.library.join(':')})`;
   throw new UserError(`unknown runbook "${ref}"${hint}`);
 }
 

@@ -6,7 +6,7 @@ export const SCHEMA_VERSION = 1 as const;
 
 export const RUN_MODES = ['live', 'dry-run', 'drill'] as const;
 export const RUN_STATUSES = ['completed', 'failed', 'aborted'] as const;
-export const MARK_WHATS = ['detected', 'mitigated', 'resolved'] as const;
+export const MARK_WHATS = ['impact', 'detected', 'mitigated', 'resolved'] as const;
 export const VAR_SOURCES = ['flag', 'env', 'default', 'prompt'] as const;
 export const STREAMS = ['stdout', 'stderr'] as const;
 
@@ -69,6 +69,11 @@ export const EVENTS = {
 
 export type EventType = keyof typeof EVENTS;
 
+/** Fields an event may carry, checked when present: a mark made afterwards (`mark --at`) has `at`, the ISO time it happened. */
+export const OPTIONAL_FIELDS = {
+  mark: { at: str },
+} as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
+
 type FieldType<F> = F extends { kind: 'text' | 'string' }
   ? string
   : F extends { kind: 'string|null' }
@@ -85,7 +90,10 @@ type FieldType<F> = F extends { kind: 'text' | 'string' }
               ? { -readonly [K in keyof O]: FieldType<O[K]> }
               : never;
 
-type BodyOf<T extends EventType> = { type: T } & { -readonly [K in keyof (typeof EVENTS)[T]]: FieldType<(typeof EVENTS)[T][K]> };
+type OptionalOf<T extends EventType> = T extends keyof typeof OPTIONAL_FIELDS
+  ? { -readonly [K in keyof (typeof OPTIONAL_FIELDS)[T]]?: FieldType<(typeof OPTIONAL_FIELDS)[T][K]> }
+  : unknown;
+type BodyOf<T extends EventType> = { type: T } & { -readonly [K in keyof (typeof EVENTS)[T]]: FieldType<(typeof EVENTS)[T][K]> } & OptionalOf<T>;
 type Flat<X> = { [K in keyof X]: X[K] };
 
 export type RunMode = (typeof RUN_MODES)[number];
@@ -143,6 +151,11 @@ function fieldProblem(value: unknown, spec: FieldSpec, name: string): string | n
 export function invalidField(type: EventType, o: Record<string, unknown>): string | null {
   for (const [k, s] of Object.entries(EVENTS[type] as Record<string, FieldSpec>)) {
     const p = fieldProblem(o[k], s, k);
+    if (p) return p;
+  }
+  const optional = (OPTIONAL_FIELDS as Partial<Record<EventType, Record<string, FieldSpec>>>)[type] ?? {};
+  for (const [k, s] of Object.entries(optional)) {
+    const p = k in o ? fieldProblem(o[k], s, k) : null;
     if (p) return p;
   }
   return null;

@@ -1,12 +1,20 @@
 // Where timelines live, and which one `note` and `mark` append to when no --timeline is given.
 import { promises as fsp } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import { isFinished, summarizeTimeline, type TimelineSummary } from './status.js';
 
 /** $RUNBOOK_TIMELINE_DIR, else ./incidents (absolute). */
 export function timelineDir(env: NodeJS.ProcessEnv, cwd: string): string {
   return resolve(cwd, env.RUNBOOK_TIMELINE_DIR || 'incidents');
+}
+
+/**
+ * Where drills write their timelines: `drills/` beside the timeline folder, so a rehearsal never sits among
+ * real incidents (in `incidents`, or as the default target of `note` and `mark`).
+ */
+export function drillDir(env: NodeJS.ProcessEnv, cwd: string): string {
+  return join(dirname(timelineDir(env, cwd)), 'drills');
 }
 
 /** The file name of a new timeline: `<UTC yyyymmdd-hhmmss>-<runbook id>.jsonl`. */
@@ -58,11 +66,11 @@ export async function summarizeDir(dir: string): Promise<Summaries> {
 }
 
 /**
- * The timeline `note` and `mark` append to by default: the newest run still going (its runner is alive),
- * else the newest unfinished one; null when every run has finished.
+ * The timeline `note` and `mark` append to by default: the newest live run (mode `live`, never a dry run or
+ * a drill) still going (its runner is alive), else the newest unfinished live one; null when there is none.
  */
 export async function newestUnfinished(env: NodeJS.ProcessEnv, cwd: string): Promise<string | null> {
   const { summaries } = await summarizeDir(timelineDir(env, cwd));
-  const open = summaries.filter((s) => !isFinished(s));
+  const open = summaries.filter((s) => s.mode === 'live' && !isFinished(s));
   return (open.find((s) => s.status === 'running') ?? open[0])?.path ?? null;
 }

@@ -1,5 +1,7 @@
 // The live runner's screen: events rendered with the same renderer as replay, prose and command boxes,
 // and on a terminal a "still running" line that output clears.
+import { renderProse, columnsOf } from './wrap.js';
+import { renderCheck } from './render-runbook.js';
 import type { Command } from '../runbook/model.js';
 import type { View } from '../runner/ports.js';
 import type { RunOutcome } from '../runner/engine.js';
@@ -20,7 +22,7 @@ export function createLiveView(
   out: NodeJS.WritableStream,
   streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
   style: Style,
-  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number; allowFailure?: Set<string> },
+  opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number; allowFailure?: Set<string>; width?: number },
 ): LiveView {
   // A resumed run has no run.started to learn the title, step count and allowed failures from: the caller passes them.
   const renderer = createRenderer(style, {
@@ -30,6 +32,8 @@ export function createLiveView(
     ...(opts.allowFailure !== undefined ? { allowFailure: opts.allowFailure } : {}),
   });
   const now = opts.now ?? (() => Date.now());
+  // Prose is re-flowed to the terminal ($COLUMNS wins); to a pipe, at 80 columns.
+  const width = opts.width ?? columnsOf(process.env, out) ?? 80;
   let status: { id: string; since: number; lastOutput: number; shown: boolean; timer: NodeJS.Timeout } | null = null;
 
   const clearStatus = (): void => {
@@ -76,13 +80,13 @@ export function createLiveView(
       if (text) out.write(text);
     },
     intro(text: string) {
-      out.write(`\n${neutralize(text, { multiline: true })}\n`);
+      out.write(`\n${renderProse(neutralize(text, { multiline: true }), style, width)}\n`);
     },
     prose(text: string) {
-      out.write(`\n${neutralize(text, { multiline: true })}\n`);
+      out.write(`\n${renderProse(neutralize(text, { multiline: true }), style, width)}\n`);
     },
     check(text: string) {
-      out.write(`${style.yellow('☐')} ${neutralize(text)}\n`);
+      out.write(`${renderCheck(neutralize(text), style, width)}\n`);
     },
     command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]) {
       // Everything here comes from the runbook or a value: neutralised before it is styled.
@@ -135,7 +139,7 @@ export function createLiveView(
  * The block after a run. It counts commands, not attempts, names each command that failed, and is in the
  * warning colour when a run completed past a failure: a green line must never claim more than happened.
  */
-export function renderRunSummary(o: RunOutcome, style: Style, info: { stepCount: number; timelinePath: string; resumeHint: string | null }): string {
+export function renderRunSummary(o: RunOutcome, style: Style, info: { stepCount: number; timelinePath: string | null; resumeHint: string | null; self?: string }): string {
   const c = o.counts;
   const failed = c.commandsFailed > 0 ? ` with ${c.commandsFailed} failed command${c.commandsFailed === 1 ? '' : 's'}` : '';
   const paint = o.status === 'failed' ? style.red : o.status === 'completed' && !failed ? style.green : style.yellow;
@@ -147,7 +151,8 @@ export function renderRunSummary(o: RunOutcome, style: Style, info: { stepCount:
     `  commands ${c.commandsRun} run, ${c.commandsFailed} failed${named}, ${c.commandsSkipped} skipped`,
   ];
   if (c.checksConfirmed + c.checksSkipped > 0) lines.push(`  checks   ${c.checksConfirmed} confirmed, ${c.checksSkipped} skipped`);
-  lines.push(`  timeline ${info.timelinePath}`, style.dim(`  replay it: runbook replay ${info.timelinePath}`));
+  // A dry run without --timeline recorded nothing (timelinePath null): nothing to replay. `self`: how we were invoked.
+  if (info.timelinePath !== null) lines.push(`  timeline ${info.timelinePath}`, style.dim(`  replay it: ${info.self ?? 'runbook'} replay ${info.timelinePath}`));
   if (info.resumeHint !== null) lines.push(style.dim(`  resume it: ${info.resumeHint}`));
   return `${lines.join('\n')}\n\n`;
 }

@@ -1,6 +1,7 @@
 // Terminal rendering of a runbook for `show`, and the one-line problem format shared by list and lint.
 import type { Command, Problem, Runbook } from '../runbook/model.js';
 import type { Style } from './style.js';
+import { renderProse, wrapLine } from './wrap.js';
 import { neutralize, neutralizeDeep } from './neutralize.js';
 
 // Runbook fields the layout shows on several lines; every other text field is one line.
@@ -27,11 +28,19 @@ export function renderCommand(raw: Command, style: Style): string {
   return [head, ...body, ...sample].join('\n');
 }
 
-export function renderRunbook(raw: Runbook, style: Style): string {
+/** A checklist line: the box, then its text wrapped under itself. */
+export function renderCheck(text: string, style: Style, width: number | undefined): string {
+  return `${style.yellow('☐')} ${renderProse(text, style, width === undefined ? undefined : width - 2).replace(/\n/g, '\n  ')}`;
+}
+
+/** `width`: the terminal's columns; prose is wrapped to it (undefined: not re-flowed, as for a pipe). */
+export function renderRunbook(raw: Runbook, style: Style, width?: number): string {
   // Every text field of the runbook neutralised once, before anything is laid out or styled.
   const rb = neutralizeDeep(raw, MULTILINE_FIELDS);
+  const prose = (md: string): string => renderProse(md, style, width);
   const out: string[] = [];
-  out.push(style.bold(rb.title));
+  const fitted = (line: string): string[] => (width === undefined ? [line] : wrapLine(line, width));
+  out.push(...fitted(style.bold(rb.title)));
   const facts = [
     `id ${rb.id}`,
     rb.severity ? `severity ${rb.severity}` : '',
@@ -40,23 +49,24 @@ export function renderRunbook(raw: Runbook, style: Style): string {
     rb.owner ? `owner ${rb.owner}` : '',
     rb.lastReviewed ? `reviewed ${rb.lastReviewed}` : '',
   ].filter(Boolean);
-  out.push(style.dim(facts.join(' · ')));
+  out.push(...fitted(style.dim(facts.join(' · '))));
   out.push(style.dim(rb.path));
-  if (rb.description) out.push('', rb.description);
+  if (rb.description) out.push('', prose(rb.description));
   if (rb.vars.length) {
     out.push('', style.bold('Variables'));
     for (const v of rb.vars) {
       const bits = [v.default !== undefined ? `default ${v.secret ? '[secret]' : JSON.stringify(v.default)}` : v.required ? 'required' : '', v.pattern ? `pattern /${v.pattern}/` : '', v.choices ? `one of ${v.choices.join(', ')}` : '', v.secret ? 'secret' : ''].filter(Boolean);
-      out.push(`  ${style.cyan(v.name)}${v.description ? ` — ${v.description}` : ''}${bits.length ? style.dim(` (${bits.join('; ')})`) : ''}`);
+      const line = `${style.cyan(v.name)}${v.description ? ` — ${v.description}` : ''}${bits.length ? style.dim(` (${bits.join('; ')})`) : ''}`;
+      out.push(...(width === undefined ? [line] : wrapLine(line, width - 4)).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
     }
   }
-  if (rb.intro) out.push('', rb.intro);
+  if (rb.intro) out.push('', prose(rb.intro));
   for (const s of rb.steps) {
     out.push('', style.bold(style.magenta(`── Step ${s.index} of ${rb.steps.length}: ${s.title} ──`)));
     // In file order, as the runner shows them.
     const items = [
-      ...s.proseBlocks.map((b, i) => ({ line: b.line, text: i === 0 && b.line < (s.commands[0]?.line ?? Infinity) ? b.text : `\n${b.text}` })),
-      ...s.checks.map((c) => ({ line: c.line, text: `${style.yellow('☐')} ${c.text}` })),
+      ...s.proseBlocks.map((b, i) => ({ line: b.line, text: i === 0 && b.line < (s.commands[0]?.line ?? Infinity) ? prose(b.text) : `\n${prose(b.text)}` })),
+      ...s.checks.map((c) => ({ line: c.line, text: renderCheck(c.text, style, width) })),
       ...s.commands.map((c) => ({ line: c.line, text: `\n${renderCommand(c, style)}` })),
     ].sort((a, b) => a.line - b.line);
     for (const item of items) out.push(item.text);

@@ -1,13 +1,45 @@
-// Plain column tables that stay aligned with colour codes inside cells.
+// Plain column tables that stay aligned with colour codes, CJK and emoji inside cells, and fit a width.
+import stringWidth from 'string-width';
 import { stripAnsi } from './style.js';
+import { truncate } from './wrap.js';
 
-/** `right` lists the columns aligned right (counts); the last column is never padded. */
-export function renderTable(header: string[], rows: string[][], style: { bold(s: string): string }, opts: { right?: number[] } = {}): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => stripAnsi(r[i] ?? '').length)));
-  const pad = (cell: string, i: number): string => {
-    const fill = ' '.repeat(Math.max(0, (widths[i] ?? 0) - stripAnsi(cell).length));
-    return opts.right?.includes(i) ? fill + cell : cell + fill;
+export interface TableOptions {
+  /** Columns aligned right (counts). */
+  right?: number[];
+  /** Fit this many columns by shortening the `shrink` columns (ending them with …); undefined: no limit. */
+  width?: number;
+  /** Columns that may be shortened, most expendable first. */
+  shrink?: number[];
+}
+
+const GAP = 2;
+const MIN = 6;
+
+/** The last column is never padded. Shortened cells lose their colour (they are plain text in practice). */
+export function renderTable(header: string[], rows: string[][], style: { bold(s: string): string }, opts: TableOptions = {}): string {
+  const widths = header.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))));
+  if (opts.width !== undefined) fit(widths, header, opts.width, opts.shrink ?? []);
+  const cell = (c: string, i: number): string => (stringWidth(c) > (widths[i] ?? 0) ? truncate(stripAnsi(c), widths[i] ?? 0) : c);
+  const pad = (c: string, i: number): string => {
+    const fill = ' '.repeat(Math.max(0, (widths[i] ?? 0) - stringWidth(c)));
+    return opts.right?.includes(i) ? fill + c : c + fill;
   };
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, i))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => cell(c, i))
+      .map((c, i) => (i === cells.length - 1 ? c : pad(c, i)))
+      .join(' '.repeat(GAP))
+      .trimEnd();
   return [style.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Narrow the shrinkable columns, the first listed first, down to their header or MIN, until the row fits. */
+function fit(widths: number[], header: string[], width: number, shrink: number[]): void {
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+  for (const i of shrink) {
+    const over = total() - width;
+    if (over <= 0) return;
+    const floor = Math.max(MIN, stringWidth(header[i] ?? ''));
+    widths[i] = Math.max(floor, (widths[i] ?? 0) - over);
+  }
 }

@@ -32,8 +32,10 @@ describe('routing: argv → the options a command receives', () => {
     // --resume names the timeline, which names its runbook: no runbook argument needed.
     [['run', '--resume', 'old.jsonl'], { command: 'run', options: { resume: 'old.jsonl' } }],
     [['note', 'rolled', 'back', '--timeline', 't'], { command: 'note', text: 'rolled back', options: { timeline: 't' } }],
-    [['mark', 'mitigated', 'traffic', 'ok'], { command: 'mark', what: 'mitigated', text: 'traffic ok' }],
-    [['incidents', '--json'], { command: 'incidents', options: { json: true } }],
+    [['mark', 'mitigated', 'traffic', 'ok'], { command: 'mark', what: 'mitigated', text: 'traffic ok', options: { force: false } }],
+    [['mark', 'impact', '--at', '15m ago', '--force'], { command: 'mark', what: 'impact', text: '', options: { at: '15m ago', force: true } }],
+    [['incidents', '--json'], { command: 'incidents', options: { json: true, all: false } }],
+    [['incidents', '--all'], { command: 'incidents', options: { json: false, all: true } }],
     [['replay', 't.jsonl', '--speed', '4', '--max-idle', '0.5', '--instant'], { command: 'replay', timeline: 't.jsonl', options: { speed: 4, maxIdle: 0.5, instant: true, follow: false } }],
     [['export', 't.jsonl', '--format', 'cast', '-o', 'x.cast'], { command: 'export', options: { format: 'cast', output: 'x.cast' } }],
     [['drill', 't.jsonl', '--yes'], { command: 'drill', timeline: 't.jsonl', options: { yes: true } }],

@@ -15,7 +15,7 @@ describe('real-world collections', () => {
     const r = await runCli(['--dir', FIX, 'list', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const list = JSON.parse(r.stdout) as { id: string; title: string; commands: number }[];
+    const list = (JSON.parse(r.stdout) as { id: string; title: string; commands: number; source: string }[]).filter((x) => x.source !== 'bundled');
     expect(Object.fromEntries(list.map((x) => [x.id, [x.title, x.commands]]))).toEqual({
       QueueBacklogGrowing: ['QueueBacklogGrowing', 6],
       'bastion-access': ['bastion-access', 2],

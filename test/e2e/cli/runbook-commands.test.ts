@@ -41,10 +41,10 @@ describe('list', () => {
   it('--json is one JSON array on stdout with the §2 fields, filters apply', async () => {
     const w = lib();
     const r = await runCli(['list', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
-    const list = JSON.parse(r.stdout) as Record<string, unknown>[];
+    const list = (JSON.parse(r.stdout) as Record<string, unknown>[]).filter((x) => x.source !== 'bundled');
     expect(list.map((x) => x.id)).toEqual(['alpha', 'beta']);
-    expect(Object.keys(list[0]!).sort()).toEqual(['commands', 'description', 'id', 'last_reviewed', 'owner', 'path', 'services', 'severity', 'steps', 'tags', 'title'].sort());
-    expect(list[0]).toMatchObject({ steps: 1, commands: 1, severity: 'sev2', last_reviewed: today, description: null });
+    expect(Object.keys(list[0]!).sort()).toEqual(['commands', 'description', 'id', 'last_reviewed', 'name', 'owner', 'path', 'services', 'severity', 'source', 'steps', 'tags', 'title'].sort());
+    expect(list[0]).toMatchObject({ steps: 1, commands: 1, severity: 'sev2', last_reviewed: today, description: null, name: 'alpha', source: 'runbooks' });
     const f1 = await runCli(['list', '--json', '--severity', 'sev1'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect((JSON.parse(f1.stdout) as { id: string }[]).map((x) => x.id)).toEqual(['beta']);
     const f2 = await runCli(['list', '--json', '--tag', 'linux', '--tag', 'alpha'], { cwd: w.dir, env: cliEnv(w.dir) });
@@ -61,7 +61,8 @@ describe('list', () => {
     mkdirSync(join(w.dir, 'b'));
     w.write('a/one.md', good('one'));
     w.write('b/two.md', good('two'));
-    const ids = async (args: string[], env = {}) => (JSON.parse((await runCli(args, { cwd: w.dir, env: cliEnv(w.dir, env) })).stdout) as { id: string }[]).map((x) => x.id);
+    const ids = async (args: string[], env = {}) =>
+      (JSON.parse((await runCli(args, { cwd: w.dir, env: cliEnv(w.dir, env) })).stdout) as { id: string; source: string }[]).filter((x) => x.source !== 'bundled').map((x) => x.id);
     expect(await ids(['--dir', 'a', 'list', '--json', '--dir', 'b'])).toEqual(['one', 'two']);
     expect(await ids(['list', '--json'], { RUNBOOK_PATH: `${w.dir}/b:${w.dir}/a` })).toEqual(['one', 'two']);
     expect(await ids(['list', '--json'])).toEqual(['alpha', 'beta']);
@@ -74,7 +75,47 @@ describe('list', () => {
     w.write('a/x.md', good('zzz'));
     w.write('z/y.md', good('aaa'));
     const r = await runCli(['--dir', 'a', '--dir', 'z', 'list', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
-    expect((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id)).toEqual(['aaa', 'zzz']);
+    expect((JSON.parse(r.stdout) as { id: string; source: string }[]).filter((x) => x.source !== 'bundled').map((x) => x.id)).toEqual(['aaa', 'zzz']);
+  });
+
+  it('the bundled library is still found after `runbook new` creates ./runbooks; a user runbook with a bundled id wins', async () => {
+    const w = workDir();
+    const made = await runCli(['new', 'redis-down'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(made.code, made.stderr).toBe(0);
+    w.write('runbooks/disk-full.md', good('disk-full'));
+    const r = await runCli(['list', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    const list = JSON.parse(r.stdout) as { id: string; source: string; path: string }[];
+    expect(list.find((x) => x.id === 'redis-down')).toMatchObject({ source: 'runbooks' });
+    expect(list.find((x) => x.id === 'getting-started')).toMatchObject({ source: 'bundled' });
+    expect(list.filter((x) => x.id === 'disk-full')).toEqual([expect.objectContaining({ source: 'runbooks', path: join(w.dir, 'runbooks', 'disk-full.md') })]);
+    const table = await runCli(['list'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(table.stdout.split('\n')[0]).toMatch(/\bSOURCE$/);
+    expect(table.stdout).toMatch(/^getting-started .* bundled$/m);
+    expect(table.stdout).toMatch(/^redis-down .* runbooks$/m);
+    const shown = await runCli(['show', 'disk-full', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect((JSON.parse(shown.stdout) as { path: string }).path).toBe(join(w.dir, 'runbooks', 'disk-full.md'));
+    const bundled = await runCli(['show', 'getting-started', '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(bundled.code, bundled.stderr).toBe(0);
+  });
+
+  it('an id used in two folders is reachable as folder/id, which list shows', async () => {
+    const w = workDir();
+    for (const team of ['ops/team-a', 'ops/team-b']) mkdirSync(join(w.dir, team), { recursive: true });
+    w.write('ops/team-a/KubeAPIDown.md', good('KubeAPIDown').replace('title: KubeAPIDown title', 'title: team A'));
+    w.write('ops/team-b/KubeAPIDown.md', good('KubeAPIDown').replace('title: KubeAPIDown title', 'title: team B'));
+    const env = cliEnv(w.dir);
+    const list = await runCli(['--dir', 'ops', 'list'], { cwd: w.dir, env });
+    expect(list.stdout).toMatch(/^team-a\/KubeAPIDown +team A /m);
+    expect(list.stdout).toMatch(/^team-b\/KubeAPIDown +team B /m);
+    expect(list.stderr).not.toMatch(/duplicate-id/);
+    const b = await runCli(['--dir', 'ops', 'show', 'team-b/KubeAPIDown', '--json'], { cwd: w.dir, env });
+    expect(b.code, b.stderr).toBe(0);
+    expect((JSON.parse(b.stdout) as { title: string }).title).toBe('team B');
+    const bare = await runCli(['--dir', 'ops', 'show', 'KubeAPIDown'], { cwd: w.dir, env });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toBe('runbook: runbook id "KubeAPIDown" is used by 2 runbooks: name one as team-a/KubeAPIDown or team-b/KubeAPIDown\n');
+    const ids = await runCli(['--dir', 'ops', '_ids'], { cwd: w.dir, env });
+    expect(ids.stdout.split('\n')).toEqual(expect.arrayContaining(['team-a/KubeAPIDown', 'team-b/KubeAPIDown']));
   });
 
   it('without any folder, the bundled library is listed', async () => {
@@ -227,7 +268,26 @@ describe('help, version, completion', () => {
     const w = workDir();
     const r = await runCli([cmd, '--help'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Examples:\n\s+\$ (runbook|source)/);
+    // Started as `node …/bin/runbook.js`, the examples say so (runbook is not on PATH).
+    expect(r.stdout).toMatch(/Examples:\n\s+\$ (node \S+\/bin\/runbook\.js |source <\(node )/);
+  });
+
+  it('hints name the command as it was invoked: node bin/runbook.js from a clone, runbook from PATH', async () => {
+    const root = join(__dirname, '..', '..', '..');
+    const { spawnSync } = await import('node:child_process');
+    const env = { ...cliEnv(root), PATH: process.env.PATH, npm_command: undefined, npm_lifecycle_event: undefined };
+    const asCloned = spawnSync(process.execPath, ['bin/runbook.js', 'show', 'no-such-runbook-here'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(asCloned.stderr).toMatch(/\(run `node bin\/runbook\.js list` to see/);
+    const help = spawnSync(process.execPath, ['bin/runbook.js', 'note', '--help'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(help.stdout).toMatch(/^Usage: node bin\/runbook\.js note /);
+    expect(help.stdout).toContain('$ node bin/runbook.js note "rolled back deploy 4812"');
+    // Installed: a `runbook` link in a folder on PATH.
+    const w = workDir();
+    mkdirSync(join(w.dir, 'bin'));
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(join(root, 'bin', 'runbook.js'), join(w.dir, 'bin', 'runbook'));
+    const installed = spawnSync('runbook', ['new', 'x'], { cwd: w.dir, env: { ...env, PATH: `${join(w.dir, 'bin')}:${process.env.PATH}` }, encoding: 'utf8', timeout: 60_000 });
+    expect(installed.stderr).toBe('wrote a new runbook; edit it, then check it with: runbook lint runbooks/x.md\n');
   });
 
   it('the bash completion script is valid and completes command names and runbook ids', async () => {
@@ -238,7 +298,25 @@ describe('help, version, completion', () => {
     const bin = join(__dirname, '..', '..', '..', 'bin', 'runbook.js');
     const probe = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(runbook li); COMP_CWORD=1; _runbook; echo "\${COMPREPLY[@]}"\nCOMP_WORDS=(runbook run al); COMP_CWORD=2; _runbook; echo "\${COMPREPLY[@]}"\nmkdir -p other && cp runbooks/alpha.md other/omega.md && sed -i s/id:.alpha/id:\\ omega/ other/omega.md\nCOMP_WORDS=(runbook --dir other run o); COMP_CWORD=4; _runbook; echo "\${COMPREPLY[@]}"\n`;
     const r = spawnSync('bash', ['-c', probe], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 20_000 });
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['list lint', 'alpha', 'omega']);
+    // Folders are offered too, to reach a .md file by path.
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['list lint', 'alpha', 'omega other']);
+    // Each command's flags, option choices, and timeline files where a timeline is expected.
+    mkdirSync(join(w.dir, 'incidents'));
+    w.write('incidents/20261128-030000-alpha.jsonl', '');
+    w.write('incidents/notes.txt', '');
+    const complete = (words: string[]): string => {
+      const p = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(${words.map((x) => `'${x}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _runbook; echo "\${COMPREPLY[@]}"\n`;
+      return spawnSync('bash', ['-c', p], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 20_000 }).stdout.trim();
+    };
+    expect(complete(['runbook', 'mark', '--'])).toBe('--timeline --at --force --help');
+    expect(complete(['runbook', 'mark', ''])).toBe('impact detected mitigated resolved');
+    expect(complete(['runbook', 'incidents', '--'])).toBe('--all --json --help');
+    expect(complete(['runbook', 'replay', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(complete(['runbook', 'export', 'incidents/20261128-030000-alpha.jsonl', '--format', ''])).toBe('markdown cast json');
+    expect(complete(['runbook', 'drill', 'incidents/2'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(complete(['runbook', 'run', '--resume', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(complete(['runbook', 'note', '--timeline', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(complete(['runbook', 'run', '--var', ''])).toBe('');
     const zsh = await runCli(['completion', 'zsh'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(zsh.stdout).toMatch(/^#compdef runbook/);
     const bad = await runCli(['completion', 'fish'], { cwd: w.dir, env: cliEnv(w.dir) });

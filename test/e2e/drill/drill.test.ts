@@ -8,9 +8,11 @@ afterEach(() => cleanup());
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'timelines', 'disk-full-completed.jsonl');
 
 function drillTimeline(dir: string): string {
-  const files = readdirSync(join(dir, 'incidents')).filter((f) => f.endsWith('-drill.jsonl'));
+  // Drills are kept beside the incidents, never among them.
+  expect(existsSync(join(dir, 'incidents'))).toBe(false);
+  const files = readdirSync(join(dir, 'drills')).filter((f) => f.endsWith('-drill.jsonl'));
   expect(files).toHaveLength(1);
-  return join(dir, 'incidents', files[0]!);
+  return join(dir, 'drills', files[0]!);
 }
 
 describe('drill', () => {

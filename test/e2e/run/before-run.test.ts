@@ -73,7 +73,7 @@ describe('--timeline FILE that is not a new file', () => {
 
     const again = await runCli(['run', 'rb.md', '--yes', '--timeline', 't.jsonl'], { cwd: w.dir });
     expect(again.code).toBe(2);
-    const advice = /continue it with `(runbook run --resume t\.jsonl)`/.exec(again.stderr);
+    const advice = /continue it with `(node \S+\/bin\/runbook\.js run --resume t\.jsonl)`/.exec(again.stderr);
     expect(advice, again.stderr).not.toBeNull();
     const followed = await runCli(['run', '--resume', 't.jsonl', '--yes'], { cwd: w.dir });
     expect(followed.code, followed.stderr).toBe(0);

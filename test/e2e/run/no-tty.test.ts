@@ -152,7 +152,13 @@ echo "$ZONE" > made-by-runbook-2
     const shown = r.stdout + r.stderr;
     expect(shown).toContain('touch made-by-runbook-/data/x');
     expect(shown).toContain('eu-west-1');
-    const events = readEvents(onlyTimeline(w.dir));
+    // A preview is not an incident: no timeline unless --timeline asks for one.
+    expect(existsSync(w.path('incidents'))).toBe(false);
+    expect(r.stderr).not.toMatch(/replay it/);
+
+    const kept = await runCli(['run', 'dry.md', '--dry-run', '--var', 'mount=/data/x', '--var', 'ZONE=eu-west-1', '--timeline', 'preview.jsonl'], { cwd: w.dir });
+    expect(kept.code, kept.stderr).toBe(0);
+    const events = readEvents(w.path('preview.jsonl'));
     expect(events.find((e) => e.type === 'run.started')?.['mode']).toBe('dry-run');
     expect(events.filter((e) => e.type === 'command.started')).toHaveLength(0);
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });

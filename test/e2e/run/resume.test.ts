@@ -103,7 +103,8 @@ touch three-ran
     const stopped = await t.done;
     expect(stopped.code).toBe(130);
     // The summary of an aborted run says how to go on.
-    expect(stopped.stdout).toContain('resume it: runbook run --resume t.jsonl');
+    // Named as it was started (node …/bin/runbook.js here: runbook is not on PATH).
+    expect(stopped.stdout).toMatch(/resume it: node \S+\/bin\/runbook\.js run --resume t\.jsonl/);
     const before = readEvents(w.path('t.jsonl'));
     expect(before.at(-1)).toMatchObject({ type: 'run.finished', status: 'aborted' });
 
@@ -128,7 +129,7 @@ touch three-ran
 
   it.each([
     ['completed', '```sh\ntrue\n```', /t\.jsonl: this run completed; there is nothing left to resume/],
-    ['failed', '```sh\nexit 4\n```', /t\.jsonl: this run ended failed at 1\.1, and a failed run is kept as it ended; to go on, start a new run: `runbook run f\.md --from-step 1`/],
+    ['failed', '```sh\nexit 4\n```', /t\.jsonl: this run ended failed at 1\.1, and a failed run is kept as it ended; to go on, start a new run: `node \S+\/bin\/runbook\.js run f\.md --from-step 1`/],
   ])('a %s run is not resumed: exit 2 with a line that says why, and the timeline is left as it was', async (_status, fence, why) => {
     const w = workDir();
     w.write('f.md', `# F\n\n## One\n\n${fence}\n`);

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { runbook } from './cli.js';
 import { tempDir } from '../../unit/timeline/helpers.js';
 
-function started(seq: number, ts: string, id: string, source = '# x\n'): string {
+function started(seq: number, ts: string, id: string, source = '# x\n', mode = 'live'): string {
   return JSON.stringify({
     v: 1, seq, ts, mono_ms: 0, type: 'run.started', incident: `inc-${id}`,
     runbook: { id, title: id, path: `${id}.md`, sha256: '0', source },
-    mode: 'live', actor: 'a', host: 'h', cwd: '/', cli_version: '0.1.0',
+    mode, actor: 'a', host: 'h', cwd: '/', cli_version: '0.1.0',
   });
 }
 const ev = (seq: number, ts: string, body: Record<string, unknown>): string => JSON.stringify({ v: 1, seq, ts, mono_ms: seq, ...body });
@@ -58,9 +58,34 @@ describe('runbook note / mark', () => {
     const m = await runbook(['mark', 'mitigated', 'traffic', 'drained'], { cwd: root, env });
     expect(m.code, m.stderr).toBe(0);
     expect(lastLine(target)).toMatchObject({ seq: 3, type: 'mark', what: 'mitigated', text: 'traffic drained', actor: 'alice' });
-    const bare = await runbook(['mark', 'detected'], { cwd: root, env });
+    const bare = await runbook(['mark', 'resolved'], { cwd: root, env });
     expect(bare.code).toBe(0);
-    expect(lastLine(target)).toMatchObject({ seq: 4, type: 'mark', what: 'detected', text: '' });
+    expect(lastLine(target)).toMatchObject({ seq: 4, type: 'mark', what: 'resolved', text: '' });
+  });
+
+  it('mark --at backfills a milestone; one out of order is refused in one line unless --force', async () => {
+    const { root, dir, env } = setup(false);
+    const target = join(dir, '20261120-030000-k8s-crashloop.jsonl');
+    const impact = await runbook(['mark', 'impact', '--at', '2026-11-20T02:40:00Z', 'checkout', 'errors'], { cwd: root, env });
+    expect(impact.code, impact.stderr).toBe(0);
+    expect(lastLine(target)).toMatchObject({ type: 'mark', what: 'impact', text: 'checkout errors', at: '2026-11-20T02:40:00.000Z' });
+    const ago = await runbook(['mark', 'detected', '--at', '15m ago'], { cwd: root, env });
+    expect(ago.code, ago.stderr).toBe(0);
+    const at = Date.parse(lastLine(target).at as string);
+    expect(Math.abs(Date.now() - 15 * 60_000 - at)).toBeLessThan(60_000);
+    const mitigated = await runbook(['mark', 'mitigated'], { cwd: root, env });
+    expect(mitigated.code, mitigated.stderr).toBe(0);
+    // Detected 15 minutes ago, so resolved an hour ago is before it.
+    const early = await runbook(['mark', 'resolved', '--at', '1h ago'], { cwd: root, env });
+    expect(early.code).toBe(2);
+    expect(early.stderr.split('\n').at(-2)).toMatch(/^runbook: resolved at [\d-]+ [\d:]+ would be before detected at [\d-]+ [\d:]+: check the order \(or --at TIME\), or pass --force to record it anyway$/);
+    expect(lastLine(target)).toMatchObject({ what: 'mitigated' });
+    const forced = await runbook(['mark', 'resolved', '--at', '1h ago', '--force'], { cwd: root, env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(lastLine(target)).toMatchObject({ what: 'resolved' });
+    const bad = await runbook(['mark', 'resolved', '--at', 'teatime'], { cwd: root, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('runbook: --at "teatime" is not a time: use 2026-11-28T03:04Z, 03:04 (today, local time) or 15m ago\n');
   });
 
   it('prefer a run that is still going over a newer interrupted one', async () => {
@@ -69,6 +94,30 @@ describe('runbook note / mark', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(lastLine(join(dir, '20261110-030000-redis-down.jsonl'))).toMatchObject({ seq: 1, text: 'hi' });
     expect(r.stderr).not.toMatch(/no run is live/);
+  });
+
+  it('never pick a dry run or a drill, however new: the newest unfinished live run gets the note', async () => {
+    const { root, dir, env } = setup(false);
+    // Newer than every live run, unfinished, and one of them even has a live runner.
+    writeFileSync(join(dir, '20261125-030000-disk-full.jsonl'), started(0, '2026-11-25T03:00:00.000Z', 'disk-full', '# x\n', 'dry-run') + '\n');
+    const drill = join(dir, '20261126-030000-disk-full-drill.jsonl');
+    writeFileSync(drill, started(0, '2026-11-26T03:00:00.000Z', 'disk-full', '# x\n', 'drill') + '\n');
+    writeFileSync(`${drill}.owner`, `${process.pid}\n${hostname()}\n`);
+    const r = await runbook(['mark', 'detected'], { cwd: root, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('marked detected in tl/20261120-030000-k8s-crashloop.jsonl');
+    expect(lastLine(join(dir, '20261120-030000-k8s-crashloop.jsonl'))).toMatchObject({ type: 'mark', what: 'detected' });
+  });
+
+  it('with only dry runs and drills unfinished, refuse and name --timeline', async () => {
+    const root = tempDir('runbook-e2e-');
+    const dir = join(root, 'tl');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '20261125-030000-disk-full.jsonl'), started(0, '2026-11-25T03:00:00.000Z', 'disk-full', '# x\n', 'dry-run') + '\n');
+    writeFileSync(join(dir, '20261126-030000-disk-full-drill.jsonl'), started(0, '2026-11-26T03:00:00.000Z', 'disk-full', '# x\n', 'drill') + '\n');
+    const r = await runbook(['note', 'x'], { cwd: root, env: { RUNBOOK_TIMELINE_DIR: dir, RUNBOOK_CONFIG: join(root, 'none.json') } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^runbook: no unfinished live run in tl .*pass --timeline FILE/);
   });
 
   it('--timeline names the file; the user config redact patterns apply', async () => {
@@ -84,14 +133,14 @@ describe('runbook note / mark', () => {
     const { root, env } = setup(false);
     const bad = await runbook(['mark', 'fixed', 'x'], { cwd: root, env });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^runbook: cannot mark "fixed": use one of detected, mitigated, resolved/);
+    expect(bad.stderr).toMatch(/^runbook: cannot mark "fixed": use one of impact, detected, mitigated, resolved/);
     const missing = await runbook(['note', 'x', '--timeline', 'nope.jsonl'], { cwd: root, env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no timeline nope\.jsonl/);
     const empty = tempDir();
     const none = await runbook(['note', 'x'], { cwd: empty, env: { ...env, RUNBOOK_TIMELINE_DIR: join(empty, 'incidents') } });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^runbook: no unfinished run in incidents: start one with runbook run, or pass --timeline FILE\n$/);
+    expect(none.stderr).toMatch(/^runbook: no unfinished live run in incidents \(dry runs and drills are never chosen\): pass --timeline FILE, or start a run with node \S+\/bin\/runbook\.js run\n$/);
     const brokenConfig = join(root, 'broken.json');
     writeFileSync(brokenConfig, '{');
     const cfg = await runbook(['note', 'x'], { cwd: root, env: { ...env, RUNBOOK_CONFIG: brokenConfig } });
@@ -108,9 +157,9 @@ describe('runbook incidents', () => {
     expect(r.code, r.stderr).toBe(0);
     const list = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
     expect(list).toEqual([
-      { path: join(dir, '20261120-030000-k8s-crashloop.jsonl'), incident: 'inc-k8s-crashloop', runbook: 'k8s-crashloop', started: '2026-11-20T03:00:00.000Z', finished: null, status: 'interrupted', events: 2 },
-      { path: join(dir, '20261110-030000-redis-down.jsonl'), incident: 'inc-redis-down', runbook: 'redis-down', started: '2026-11-10T03:00:00.000Z', finished: null, status: 'running', events: 1 },
-      { path: join(dir, '20261101-030000-disk-full.jsonl'), incident: 'inc-disk-full', runbook: 'disk-full', started: '2026-11-01T03:00:00.000Z', finished: '2026-11-01T03:10:00.000Z', status: 'completed', events: 3 },
+      { path: join(dir, '20261120-030000-k8s-crashloop.jsonl'), incident: 'inc-k8s-crashloop', runbook: 'k8s-crashloop', mode: 'live', started: '2026-11-20T03:00:00.000Z', finished: null, status: 'interrupted', events: 2 },
+      { path: join(dir, '20261110-030000-redis-down.jsonl'), incident: 'inc-redis-down', runbook: 'redis-down', mode: 'live', started: '2026-11-10T03:00:00.000Z', finished: null, status: 'running', events: 1 },
+      { path: join(dir, '20261101-030000-disk-full.jsonl'), incident: 'inc-disk-full', runbook: 'disk-full', mode: 'live', started: '2026-11-01T03:00:00.000Z', finished: '2026-11-01T03:10:00.000Z', status: 'completed', events: 3 },
     ]);
   });
 
@@ -120,14 +169,28 @@ describe('runbook incidents', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(
       [
-        'STARTED               STATUS       RUNBOOK        EVENTS  PATH',
-        '2026-11-20 03:00:00Z  interrupted  k8s-crashloop       2  tl/20261120-030000-k8s-crashloop.jsonl',
-        '2026-11-01 03:00:00Z  completed    disk-full           3  tl/20261101-030000-disk-full.jsonl',
+        'STARTED               STATUS       MODE  RUNBOOK        EVENTS  PATH',
+        '2026-11-20 03:00:00Z  interrupted  live  k8s-crashloop       2  tl/20261120-030000-k8s-crashloop.jsonl',
+        '2026-11-01 03:00:00Z  completed    live  disk-full           3  tl/20261101-030000-disk-full.jsonl',
         '',
       ].join('\n'),
     );
     const coloured = await runbook(['incidents'], { cwd: root, env: { ...env, NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(coloured.stdout).toContain('\u001b[');
+  });
+
+  it('lists live runs only; --all adds dry runs and the drills/ folder beside the incidents', async () => {
+    const { root, dir, env } = setup(false);
+    writeFileSync(join(dir, '20261125-030000-disk-full.jsonl'), started(0, '2026-11-25T03:00:00.000Z', 'disk-full', '# x\n', 'dry-run') + '\n');
+    mkdirSync(join(root, 'drills'));
+    writeFileSync(join(root, 'drills', '20261126-030000-disk-full-drill.jsonl'), started(0, '2026-11-26T03:00:00.000Z', 'disk-full', '# x\n', 'drill') + '\n');
+    const live = await runbook(['incidents'], { cwd: root, env });
+    expect(live.code, live.stderr).toBe(0);
+    expect(live.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/)[2])).toEqual(['live', 'live']);
+    const all = await runbook(['incidents', '--all'], { cwd: root, env });
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/).slice(2, 3)[0])).toEqual(['drill', 'dry-run', 'live', 'live']);
+    expect(all.stdout).toContain('drills/20261126-030000-disk-full-drill.jsonl');
   });
 
   it('an empty or missing folder: [] with --json, a hint on stderr otherwise', async () => {

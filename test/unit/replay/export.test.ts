@@ -23,8 +23,28 @@ describe('export --format markdown', () => {
       'Summary', 'Impact', 'Root causes', 'Trigger', 'Resolution', 'Detection', 'Action items',
       'Lessons learned', 'What went well', 'What went wrong', 'Where we got lucky', 'Timeline',
     ]);
-    expect(out).toContain('| Time to mitigate | 5m 05s |');
+    // No impact mark: time to detect cannot be measured, the others count from detection and say so.
+    expect(out).toContain('| Time to detect | — (mark impact and detected) |');
+    expect(out).toContain('| Time to mitigate | 5m 04s from detection (no impact mark) |');
     expect(out).toMatch(/_TODO: .*_/);
+  });
+
+  it('an impact mark is the origin of the times; a backfilled mark says when it happened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-export-'));
+    const path = join(dir, 't.jsonl');
+    const events = timeline([
+      [0, runStarted()],
+      [1_000, { type: 'mark', what: 'impact', text: 'checkout errors', actor: 'bob', at: '2026-11-28T02:50:00.000Z' }],
+      [2_000, { type: 'mark', what: 'detected', text: 'pager', actor: 'bob', at: '2026-11-28T02:58:00.000Z' }],
+      [180_000, { type: 'mark', what: 'mitigated', text: '', actor: 'alice' }],
+    ]);
+    writeFileSync(path, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const { out } = await exported(path, 'markdown');
+    expect(out).toContain('| Time to detect | 8m 00s from impact |');
+    expect(out).toContain('| Time to mitigate | 13m 00s from impact |');
+    expect(out).toContain('| Time to resolve | — (not marked) |');
+    expect(out).toMatch(/## Impact\n\n- Impact at 2026-11-28 02:50:00 UTC \(10m 00s before the run started, recorded later\): checkout errors \(bob\)/);
+    expect(out).toContain('**Impact** (at 2026-11-28 02:50:00 UTC, recorded later): checkout errors');
   });
 
   it('redacts again with the runbook patterns and the user config patterns', async () => {
@@ -53,9 +73,10 @@ describe('export --format json', () => {
     expect(doc).toMatchObject({
       runbook: { id: 'disk-full', title: 'Disk almost full' },
       status: 'completed',
-      time_to_detect_ms: 900,
-      time_to_mitigate_ms: 305_000,
-      time_to_resolve_ms: 372_000,
+      time_to_detect_ms: null,
+      time_to_mitigate_ms: 304_100,
+      time_to_resolve_ms: 371_100,
+      times_from: 'detection',
     });
   });
 

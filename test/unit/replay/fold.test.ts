@@ -36,9 +36,11 @@ describe('foldEvents', () => {
       durationMs: 372_100,
       // Commands, not attempts: 2.1 failed, was retried and worked (one command run, not failed).
       counts: { stepsDone: 3, stepsSkipped: 1, commandsRun: 5, commandsFailed: 2, commandsSkipped: 1 },
-      timeToDetectMs: 900,
-      timeToMitigateMs: 305_000,
-      timeToResolveMs: 372_000,
+      // No impact mark: nothing to measure detection from; mitigation and resolution count from detection (at 900 ms).
+      timeToDetectMs: null,
+      timesFrom: 'detection',
+      timeToMitigateMs: 304_100,
+      timeToResolveMs: 371_100,
     });
     expect(s.steps.map((st) => [st.index, st.title, st.status])).toEqual([
       [1, 'Check usage', 'done'],
@@ -59,6 +61,31 @@ describe('foldEvents', () => {
     ]);
     expect(s.notes).toEqual([{ ts: '2026-11-28T03:05:03.440Z', atMs: 303_440, actor: 'bob', text: 'host internal-1a2b3c4d is the noisy one | check tomorrow' }]);
     expect(s.marks.map((m) => [m.what, m.actor])).toEqual([['detected', 'bob'], ['mitigated', 'alice'], ['resolved', 'carol']]);
+  });
+
+  it('times count from impact: a backfilled impact mark (before the run started) is the origin', () => {
+    const s = foldEvents(
+      timeline([
+        [0, runStarted()],
+        // Recorded 2 s into the run, it happened 10 minutes before the run started.
+        [2_000, { type: 'mark', what: 'impact', text: 'checkout errors', actor: 'bob', at: '2026-11-28T02:50:00.000Z' }],
+        [3_000, { type: 'mark', what: 'detected', text: '', actor: 'bob', at: '2026-11-28T02:55:00.000Z' }],
+        [60_000, { type: 'mark', what: 'mitigated', text: '', actor: 'alice' }],
+        [120_000, { type: 'mark', what: 'resolved', text: '', actor: 'alice' }],
+      ]),
+    );
+    expect(s.marks.map((m) => [m.what, m.atMs, m.backfilled])).toEqual([
+      ['impact', -600_000, true],
+      ['detected', -300_000, true],
+      ['mitigated', 60_000, false],
+      ['resolved', 120_000, false],
+    ]);
+    expect(s).toMatchObject({ timesFrom: 'impact', timeToDetectMs: 300_000, timeToMitigateMs: 660_000, timeToResolveMs: 720_000 });
+  });
+
+  it('without impact or detected marks, mitigation and resolution count from the run start', () => {
+    const s = foldEvents(timeline([[0, runStarted()], [5_000, { type: 'mark', what: 'mitigated', text: '', actor: 'a' }]]));
+    expect(s).toMatchObject({ timesFrom: 'run start', timeToDetectMs: null, timeToMitigateMs: 5_000, timeToResolveMs: null });
   });
 
   it('reports a run with no run.finished as interrupted, with the steps it never reached', () => {
