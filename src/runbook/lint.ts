@@ -36,8 +36,9 @@ export function lintRunbook(p: ParsedFile, o: LintOptions): Problem[] {
         problems.push({ file, line: c.line, severity: 'warning', rule: 'danger-unmarked', message: `command ${c.id} looks destructive (${c.dangerReason}) but is not marked {danger=true}` });
     }
 
+  // An empty default says "none" (no password with peer auth): nothing secret is written.
   for (const v of rb.vars)
-    if (v.secret && v.default !== undefined)
+    if (v.secret && v.default !== undefined && v.default !== '')
       problems.push({
         file,
         line: varLine(rb.source, v.name),

@@ -44,6 +44,7 @@ vars:
   - name: target
     description: "Var description ${YAML_TRAP}"
     default: "default ${YAML_TRAP}"
+    type: text
 ---
 # Hostile
 

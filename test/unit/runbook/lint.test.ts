@@ -28,6 +28,8 @@ describe('lint rules', () => {
     const vars = 'vars:\n  - name: mount\n    default: /\n  - name: db_password\n    secret: true\n    default: hunter22\n';
     expect(rules(`${fm(vars)}## S\n${cmd('psql')}`)).toEqual(['error:secret-default:6']);
     expect(rules(`${fm('vars:\n  - name: db_password\n    secret: true\n')}## S\n${cmd('psql')}`)).toEqual([]);
+    // An empty default means "none" (peer auth, .pgpass): nothing secret is written in the runbook.
+    expect(rules(`${fm("vars:\n  - name: PGPASS\n    secret: true\n    default: ''\n")}## S\n${cmd('psql')}`)).toEqual([]);
   });
 
   it('invalid-pattern: a redact pattern the linear-time engine cannot run (lookbehind), named with its reason', () => {
