@@ -283,12 +283,16 @@ class Run {
 
   /** Edit what the operator sees (values filled in) unless a secret is involved: then the template itself. */
   private async edit(template: string): Promise<string> {
-    const involvesSecret = placeholderNames(template).some((n) => this.byName.get(n)?.secret);
-    const base = involvesSecret ? template : renderForDisplay(template, this.byName);
+    const base = this.usesSecret(template) ? template : renderForDisplay(template, this.byName);
     // An editor leaves a final newline: dropped, so what is shown, recorded and run are the same text.
     const next = (await this.p.prompter.editCommand(base)).replace(/\s+$/, '');
     // Nothing changed (or the editor could not open): the command stays as it was, not marked edited.
     return next.trim() === '' || next === base.replace(/\s+$/, '') ? template : next;
+  }
+
+  /** Whether a `{{name}}` of the text is a secret (shown as [secret]). */
+  private usesSecret(template: string): boolean {
+    return placeholderNames(template).some((n) => this.byName.get(n)?.secret);
   }
 
   /** A value the command may expand (`$TOOL`, `$RUNBOOK_VAR_tool`), for judging danger; never a secret. */
@@ -309,7 +313,8 @@ class Run {
       unsafe = err.message; // recorded like a command that could not start: nothing of it runs
     }
     // On disk before the command is spawned (the sink syncs before resolving).
-    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger });
+    // A shown form with a secret masked is not what ran: the script (references only, no value) is recorded too.
+    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger, ...(script && this.usesSecret(template) ? { script } : {}) });
     const interrupt = new AbortController();
     let writeFailure: unknown = null;
     let pending: Promise<void> = Promise.resolve();

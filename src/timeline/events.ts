@@ -72,6 +72,9 @@ export type EventType = keyof typeof EVENTS;
 /** Fields an event may carry, checked when present: a mark made afterwards (`mark --at`) has `at`, the ISO time it happened. */
 export const OPTIONAL_FIELDS = {
   mark: { at: str },
+  // When the command shown hides a secret ([secret]), the script that ran too: values only as environment
+  // references (`"${RUNBOOK_VAR_pw}"`), so it holds no value and shows exactly what the shell was given.
+  'command.started': { script: text },
 } as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
 
 type FieldType<F> = F extends { kind: 'text' | 'string' }
@@ -171,7 +174,8 @@ function mapText(value: unknown, spec: FieldSpec, fn: (s: string) => string): un
 
 /** The event (or body) with fn applied to every `text` field the table declares for its type. */
 export function mapTextFields<E extends EventBody>(event: E, fn: (s: string) => string): E {
-  const spec = EVENTS[event.type] as Record<string, FieldSpec>;
+  const optional = (OPTIONAL_FIELDS as Partial<Record<EventType, Record<string, FieldSpec>>>)[event.type] ?? {};
+  const spec = { ...(EVENTS[event.type] as Record<string, FieldSpec>), ...optional };
   const out: Record<string, unknown> = { ...event };
   for (const [k, s] of Object.entries(spec)) if (k in out) out[k] = mapText(out[k], s, fn);
   return out as E;

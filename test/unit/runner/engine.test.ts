@@ -334,6 +334,24 @@ describe('engine: flags', () => {
     expect(r.events.find((e) => e.type === 'var.set')).toMatchObject({ value: '[secret]' });
     expect(r.executed[0]?.script).toBe('mysql -p"${RUNBOOK_VAR_pw}"');
     expect(r.executed[0]?.env.RUNBOOK_VAR_pw).toBe('hunter2!');
+    // The shown form hides the secret, so the script that ran is recorded beside it (references only).
+    expect(r.events.find((e) => e.type === 'command.started')).toMatchObject({ command: 'mysql -p[secret]', script: 'mysql -p"${RUNBOOK_VAR_pw}"' });
+  });
+
+  it('a command with no secret in it records only the shown form', async () => {
+    const r = await run([], { yes: true }, [], `---
+vars:
+  - name: mount
+    default: /
+---
+## S
+${f}sh
+df -h {{mount}}
+${f}
+`);
+    const started = r.events.find((e) => e.type === 'command.started');
+    expect(started).toMatchObject({ command: 'df -h /' });
+    expect(started).not.toHaveProperty('script');
   });
 });
 
