@@ -17,6 +17,9 @@ const ORDER: ReadonlyArray<readonly [MarkWhat, MarkWhat]> = [
   ['mitigated', 'resolved'],
 ];
 
+/** A milestone needs one of these marked before it: mitigation comes after impact or detection, resolution after mitigation. */
+const NEEDS: Partial<Record<MarkWhat, readonly MarkWhat[]>> = { mitigated: ['impact', 'detected'], resolved: ['mitigated'] };
+
 /** The first (earliest) time of each milestone. */
 export function firstOf(marks: readonly Milestone[]): Partial<Record<MarkWhat, number>> {
   const first: Partial<Record<MarkWhat, number>> = {};
@@ -30,6 +33,9 @@ export function firstOf(marks: readonly Milestone[]): Partial<Record<MarkWhat, n
  */
 export function outOfOrder(existing: readonly Milestone[], what: MarkWhat, atMs: number, show: (ms: number) => string): string | null {
   const first = firstOf(existing);
+  // A milestone with nothing marked before it would make every correct mark after it "out of order".
+  const needed = NEEDS[what];
+  if (needed && !needed.some((w) => first[w] !== undefined)) return `${what} comes after ${needed.join(' or ')}, which ${needed.length > 1 ? 'are' : 'is'} not marked yet (mark ${needed.at(-1)} first, with --at if it was earlier)`;
   for (const [earlier, later] of ORDER) {
     const e = first[earlier];
     if (what === later && e !== undefined && atMs < e) return `${what} at ${show(atMs)} would be before ${earlier} at ${show(e)}`;

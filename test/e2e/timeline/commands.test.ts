@@ -55,12 +55,18 @@ describe('runbook note / mark', () => {
     // The runbook's own redact pattern (from run.started) applies to notes too.
     expect(lastLine(target)).toMatchObject({ v: 1, seq: 2, type: 'note', text: 'rolled back [redacted]', actor: 'alice' });
 
+    // Mitigation needs impact or detection marked first: a mistaken early milestone is refused.
+    const early = await runbook(['mark', 'mitigated', 'too', 'soon'], { cwd: root, env });
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/mitigated comes after impact or detected, which are not marked yet/);
+    expect(lastLine(target)).toMatchObject({ seq: 2, type: 'note' });
+    expect((await runbook(['mark', 'detected'], { cwd: root, env })).code).toBe(0);
     const m = await runbook(['mark', 'mitigated', 'traffic', 'drained'], { cwd: root, env });
     expect(m.code, m.stderr).toBe(0);
-    expect(lastLine(target)).toMatchObject({ seq: 3, type: 'mark', what: 'mitigated', text: 'traffic drained', actor: 'alice' });
+    expect(lastLine(target)).toMatchObject({ seq: 4, type: 'mark', what: 'mitigated', text: 'traffic drained', actor: 'alice' });
     const bare = await runbook(['mark', 'resolved'], { cwd: root, env });
     expect(bare.code).toBe(0);
-    expect(lastLine(target)).toMatchObject({ seq: 4, type: 'mark', what: 'resolved', text: '' });
+    expect(lastLine(target)).toMatchObject({ seq: 5, type: 'mark', what: 'resolved', text: '' });
   });
 
   it('mark --at backfills a milestone; one out of order is refused in one line unless --force', async () => {

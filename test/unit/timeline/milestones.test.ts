@@ -34,7 +34,16 @@ describe('outOfOrder', () => {
   it('accepts milestones in order, and detection before impact (an alert before users notice)', () => {
     expect(outOfOrder(marks, 'resolved', 300, show)).toBeNull();
     expect(outOfOrder(marks, 'impact', 150, show)).toBeNull();
-    expect(outOfOrder([], 'resolved', 1, show)).toBeNull();
+    expect(outOfOrder([], 'detected', 1, show)).toBeNull();
+    expect(outOfOrder([], 'impact', 1, show)).toBeNull();
+  });
+
+  it('refuses a milestone with nothing marked before it, so a mistaken early one cannot block the right ones', () => {
+    expect(outOfOrder([], 'resolved', 1, show)).toMatch(/^resolved comes after mitigated, which is not marked yet/);
+    expect(outOfOrder([{ what: 'detected', atMs: 1 }], 'resolved', 2, show)).toMatch(/mark mitigated first/);
+    expect(outOfOrder([], 'mitigated', 1, show)).toMatch(/^mitigated comes after impact or detected, which are not marked yet/);
+    expect(outOfOrder([{ what: 'impact', atMs: 1 }], 'mitigated', 2, show)).toBeNull();
+    expect(outOfOrder([{ what: 'detected', atMs: 1 }, { what: 'mitigated', atMs: 2 }], 'resolved', 3, show)).toBeNull();
   });
 });
 
