@@ -2,12 +2,14 @@
 // (each is written and synced before append() resolves). Prints one JSON object on stdout.
 //   node bench/append-worker.js <timeline path> <count> [dist folder]
 import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
 
 const [path, countArg, distArg] = process.argv.slice(2);
 const dist = distArg ? pathToFileURL(`${distArg}/`).href : new URL('../dist/', import.meta.url).href;
 const { openTimeline } = await import(`${dist}timeline/writer.js`);
 const { createRedactor } = await import(`${dist}timeline/redact.js`);
-const { systemClock } = await import(`${dist}adapters/clock.js`);
+// The system clock (src/adapters/clock.ts is bundled into the CLI, not built on its own).
+const systemClock = { now: () => new Date(), monoMs: () => performance.now() };
 
 const count = Number(countArg ?? 300);
 const w = await openTimeline(path, { clock: systemClock, redactor: createRedactor(), create: true });
