@@ -1,7 +1,7 @@
 // Variables: where each value comes from, validation, and getting values into commands safely. Pure.
 import type { Command, Runbook, VarDecl } from '../runbook/model.js';
 import type { VarSource } from '../timeline/events.js';
-import { findPlaceholders, type PlaceholderUse } from '../runbook/shell-scan.js';
+import { angleVarName, findPlaceholders, type PlaceholderUse } from '../runbook/shell-scan.js';
 import { lex, type Context, type Heredoc } from '../shell/lex.js';
 
 export interface VarNeed {
@@ -52,7 +52,9 @@ export function parseVarFlags(flags: string[]): { values: Map<string, string>; e
   const errors: string[] = [];
   for (const f of flags) {
     const eq = f.indexOf('=');
-    const name = eq > 0 ? f.slice(0, eq) : '';
+    const written = eq > 0 ? f.slice(0, eq) : '';
+    // `--var node-name=w3` names the placeholder `<node-name>` as written in the runbook (variable node_name).
+    const name = /^[A-Za-z][\w.-]*$/.test(written) ? angleVarName(written) : written;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) errors.push(`--var ${JSON.stringify(f)}: expected NAME=VALUE`);
     else values.set(name, f.slice(eq + 1));
   }

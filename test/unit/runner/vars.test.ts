@@ -52,6 +52,8 @@ describe('variables', () => {
 
   it('--var flags must be NAME=VALUE; values may contain =', () => {
     expect(parseVarFlags(['A=1', 'B=x=y', 'bad', '=v'])).toEqual({ values: new Map([['A', '1'], ['B', 'x=y']]), errors: ['--var "bad": expected NAME=VALUE', '--var "=v": expected NAME=VALUE'] });
+    // An angle placeholder's name as written (`<node-name>`) is its variable (node_name).
+    expect(parseVarFlags(['node-name=w3', 'pod.id=7', '-x=1'])).toEqual({ values: new Map([['node_name', 'w3'], ['pod_id', '7']]), errors: ['--var "-x=1": expected NAME=VALUE'] });
   });
 
   it('placeholders become a reference to the environment in the form their quoting context needs', () => {
