@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import { foldEvent, initialFoldState, summarize } from '../report/fold.js';
 import { createRenderer, formatOffset, renderSummary } from '../report/render-event.js';
+import { columnsOf } from '../ui/wrap.js';
 import { loadStyle } from '../ui/style.js';
 import { neutralize, terminalJson } from '../ui/neutralize.js';
 import { followTimeline, readTimelineBatches, type ReadItem } from '../timeline/reader.js';
@@ -115,7 +116,7 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
   const p: ReplayPorts = { ...realPorts, ...ports };
   const out = new BatchWriter(io.stdout);
   const style = await loadStyle(io.color && !options.json);
-  const renderer = createRenderer(style, { timelinePath: timeline });
+  const renderer = createRenderer(style, { timelinePath: timeline, width: columnsOf(io.env, io.stdout) ?? 80 });
   const fold = initialFoldState();
   const abort = new AbortController();
   const batches = options.follow ? asBatches(p.follow(timeline, { signal: abort.signal })) : p.read(timeline);

@@ -4,6 +4,8 @@ import type { IncidentSummary } from './fold.js';
 import { outlineRunbook } from '../timeline/outline.js';
 import type { Style } from '../ui/style.js';
 import { createOutputFilter, neutralize, neutralizeDeep, type OutputFilter } from '../ui/neutralize.js';
+import { displayWidth, truncate } from '../ui/wrap.js';
+import { stripVTControlCharacters } from 'node:util';
 
 export interface CommandInfo {
   command: string;
@@ -32,6 +34,8 @@ export interface RenderContext {
   output: OutputFilter;
   /** Commands whose latest attempt failed: a step that ends with one of them is not a clean ✔. */
   failing?: Set<string>;
+  /** Terminal columns: result lines are cut to fit (80 when unknown). */
+  width?: number;
 }
 
 export function createRenderContext(init: Partial<Omit<RenderContext, 'commands' | 'output'>> = {}): RenderContext {
@@ -140,9 +144,13 @@ export function renderCommandBox(
   return `${head}\n${lines.join('\n')}\n${paint('└─')}\n`;
 }
 
-function commandLabel(ctx: RenderContext, id: string, style: Style): string {
+/** `  (2.1 du -xh …)` after a result: the command cut so that the whole line fits the width (80 by default). */
+function commandLabel(ctx: RenderContext, id: string, style: Style, used: number): string {
   const info = ctx.commands.get(id);
-  return style.dim(info ? `  (${id} ${firstLine(info.command)})` : `  (${id})`);
+  const room = (ctx.width ?? 80) - used - displayWidth(id) - 5;
+  if (!info || room < 8) return style.dim(`  (${id})`);
+  const first = firstLine(info.command, Number.POSITIVE_INFINITY);
+  return style.dim(`  (${id} ${truncate(first, Math.min(room, 60))})`);
 }
 
 type Formatter<T extends EventType> = (ev: EventOf<T>, ctx: RenderContext, style: Style) => string;
@@ -190,7 +198,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     else if (ctx.allowFailure?.has(ev.id)) line = style.yellow(`✔ exit ${ev.exit_code} (allowed) · ${dur}`);
     else line = style.red(`✘ exit ${ev.exit_code} · ${dur}`);
     if (ev.omitted_bytes > 0) line += style.yellow(` · ${formatBytes(ev.omitted_bytes)} of output not recorded`);
-    return `${line}${commandLabel(ctx, ev.id, style)}\n`;
+    return `${line}${commandLabel(ctx, ev.id, style, displayWidth(stripVTControlCharacters(line)))}\n`;
   },
   'command.skipped': (ev, _ctx, style) => style.dim(`↷ skipped ${ev.id}: ${indentRest(ev.command, '    ')}`) + '\n',
   'check.confirmed': (ev, _ctx, style) => `${style.green('☑')} ${indentRest(ev.text, '  ')}\n`,

@@ -25,15 +25,16 @@ export function createLiveView(
   opts: { timelinePath: string; statusLine: boolean; now?: () => number; title?: string; stepCount?: number; allowFailure?: Set<string>; width?: number },
 ): LiveView {
   // A resumed run has no run.started to learn the title, step count and allowed failures from: the caller passes them.
+  // Prose is re-flowed to the terminal ($COLUMNS wins); to a pipe, at 80 columns.
+  const width = opts.width ?? columnsOf(process.env, out) ?? 80;
   const renderer = createRenderer(style, {
     timelinePath: opts.timelinePath,
+    width,
     ...(opts.title !== undefined ? { title: opts.title } : {}),
     ...(opts.stepCount !== undefined ? { stepCount: opts.stepCount } : {}),
     ...(opts.allowFailure !== undefined ? { allowFailure: opts.allowFailure } : {}),
   });
   const now = opts.now ?? (() => Date.now());
-  // Prose is re-flowed to the terminal ($COLUMNS wins); to a pipe, at 80 columns.
-  const width = opts.width ?? columnsOf(process.env, out) ?? 80;
   let status: { id: string; since: number; lastOutput: number; shown: boolean; timer: NodeJS.Timeout } | null = null;
 
   const clearStatus = (): void => {

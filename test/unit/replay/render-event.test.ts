@@ -186,3 +186,26 @@ describe('terminal controls in recorded text', () => {
     expect(renderEvent(ev, createRenderContext(), plain)).toBe('a\u001b[31mb\u001b[0m\\x85\r␈\n');
   });
 });
+
+describe('result lines fit the terminal', () => {
+  const long = `printf 'Hello, %s! This command is far longer than any terminal line would ever want' "$name" | tee /tmp/hello-output.txt`;
+  const events = timeline([
+    [0, { type: 'command.started', step: 1, id: '1.1', command: long, edited: false, danger: false }],
+    [531, { type: 'command.finished', id: '1.1', exit_code: 0, signal: null, duration_ms: 531, timed_out: false, interrupted: false, omitted_bytes: 0 }],
+  ]);
+  const resultLine = (width: number | undefined): string => {
+    const r = createRenderer(plain, width === undefined ? {} : { width });
+    return events.map((e) => r.render(e)).join('').split('\n').find((l) => l.startsWith('✔')) as string;
+  };
+
+  it.each([80, 160, 40])('at %d columns the line is at most that wide, cut with …', (width) => {
+    const line = resultLine(width);
+    expect(line.length).toBeLessThanOrEqual(width);
+    expect(line).toMatch(/^✔ exit 0 · 531ms {2}\(1\.1( printf .*…)?\)$/);
+  });
+
+  it('shows more of the command when there is room, and 80 columns when the width is unknown', () => {
+    expect(resultLine(160).length).toBeGreaterThan(resultLine(80).length);
+    expect(resultLine(undefined)).toBe(resultLine(80));
+  });
+});
