@@ -3,6 +3,8 @@
 import { editor, expand, input, password, select } from '@inquirer/prompts';
 import { AbortedError } from '../errors.js';
 import { neutralize } from '../ui/neutralize.js';
+import { renderInline } from '../ui/wrap.js';
+import { plainStyle } from '../ui/style.js';
 import type { CheckChoice, CommandChoice, FailureChoice, Prompter } from '../runner/ports.js';
 import { findOnPath } from './shell.js';
 
@@ -139,7 +141,8 @@ export function createPrompter(
       ask(() =>
         expand<CheckChoice>(
           {
-            message: `Done? ${neutralize(text)}`,
+            // Inline Markdown as `show` renders it (`code` without its backticks), after neutralising.
+            message: `Done? ${renderInline(neutralize(text), plainStyle)}`,
             choices: [
               { key: 'y', name: 'yes, confirmed', value: 'confirm' },
               { key: 's', name: 'skip this check', value: 'skip' },

@@ -101,8 +101,13 @@ export interface PtyRun {
   done: Promise<Exit>;
 }
 
+/**
+ * The pty tests need python3's pty module. .ci/run installs python3 when it is missing; a machine without it
+ * fails these tests loudly (this throws) instead of skipping them.
+ */
 export function python3Available(): boolean {
-  return spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+  if (spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0) return true;
+  throw new Error('python3 with its pty module is needed by the terminal tests: apt-get install -y python3');
 }
 
 /**

@@ -11,10 +11,11 @@ describe.skipIf(!python3Available())('status lines and the summary (needs python
     const w = workDir();
     w.write(
       'f.md',
-      '# F\n\n## Check\n\n- [ ] Look at the dashboard\n\n```sh\nexit 1\n```\n\n```sh\necho fine\n```\n\n## Next\n\n```sh\necho next\n```\n',
+      '# F\n\n## Check\n\n- [ ] Look at the **dashboard** ([link](https://grafana.example/d/1))\n\n```sh\nexit 1\n```\n\n```sh\necho fine\n```\n\n## Next\n\n```sh\necho next\n```\n',
     );
     const t = spawnPty(['run', 'f.md', '--timeline', 't.jsonl'], { cwd: w.dir });
-    let at = await t.waitFor('Done? Look at the dashboard');
+    // Inline Markdown in a check is rendered as `show` renders it: no ** markers, a link as "text (url)".
+    let at = await t.waitFor('Done? Look at the dashboard (link (https://grafana.example/d/1))');
     t.type('s\r');
     at = await t.waitFor('Run 1.1?', { from: at });
     t.type('r\r');
