@@ -3,8 +3,6 @@
 import { lex, type Context, type Lexed } from '../shell/lex.js';
 import { isReservedName } from './reserved-names.js';
 
-export type { Context } from '../shell/lex.js';
-
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Shell and environment variables every shell or system provides: never asked for. */

@@ -1,5 +1,5 @@
 // Variables: where each value comes from, validation, and getting values into commands safely. Pure.
-import type { Command, Runbook, VarDecl } from '../runbook/model.js';
+import type { Runbook, VarDecl } from '../runbook/model.js';
 import type { VarSource } from '../timeline/events.js';
 import { angleVarName, findPlaceholders, type PlaceholderUse } from '../runbook/shell-scan.js';
 import { lex, type Context, type Heredoc } from '../shell/lex.js';
@@ -193,9 +193,4 @@ export function commandEnv(base: NodeJS.ProcessEnv, vars: Iterable<ResolvedVar>)
     env[varEnvName(v.name)] = v.value;
   }
   return env;
-}
-
-/** Placeholders of a command that have no value (so the run cannot safely continue). */
-export function missingPlaceholders(c: Command, values: ReadonlyMap<string, unknown>): string[] {
-  return c.placeholders.filter((n) => !values.has(n));
 }

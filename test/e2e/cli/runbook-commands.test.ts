@@ -1,5 +1,5 @@
 // list, show, lint, new, completion and the global flags, through the real binary in temp dirs.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, cliEnv as baseEnv, runCli as spawnRun, workDir } from '../../helpers/run-cli.js';
@@ -8,7 +8,9 @@ const cliEnv = (dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =
 // A loaded 2-core CI machine can take a while to start node; the default deadline is not a timing assertion.
 const runCli = (args: string[], opts: Parameters<typeof spawnRun>[1]) => spawnRun(args, { timeoutMs: 60_000, ...opts });
 
-afterEach(() => cleanup());
+// Each test works in its own temp dir, so the tests of a block run concurrently (most of their time is Node
+// starting); cleanup() kills every live CLI, so it runs once at the end.
+afterAll(() => cleanup());
 
 const today = new Date().toISOString().slice(0, 10);
 const f = '```';
@@ -25,7 +27,7 @@ function lib() {
   return w;
 }
 
-describe('list', () => {
+describe.concurrent('list', () => {
   it('finds ./runbooks and subfolders, skips README, reports a broken file on stderr with its line and still exits 0', async () => {
     const w = lib();
     const r = await runCli(['list'], { cwd: w.dir, env: cliEnv(w.dir) });
@@ -133,7 +135,7 @@ describe('list', () => {
   });
 });
 
-describe('show', () => {
+describe.concurrent('show', () => {
   it('renders steps, prose, checks and commands, dangerous ones marked; by id or by path', async () => {
     const w = workDir();
     w.write('x.md', `---\nid: x\n---\n# X\n\n## Look\nSome prose.\n- [ ] a check\n${f}sh {danger=true}\nrm -rf /tmp/x\n${f}\n${f}yaml\nk: v\n${f}\n`);
@@ -186,7 +188,7 @@ describe('show', () => {
   });
 });
 
-describe('lint', () => {
+describe.concurrent('lint', () => {
   it('reports each problem with file, line, severity and rule; exit 1 on errors, 0 on warnings only', async () => {
     const w = workDir();
     w.write('bad.md', `---\nlast_reviewed: ${today}\n---\n## S\n${f}sh\ndf -h {{mount}}\n${f}\n`);
@@ -235,7 +237,7 @@ describe('lint', () => {
   });
 });
 
-describe('new', () => {
+describe.concurrent('new', () => {
   it('writes <id>.md into ./runbooks (created), passes lint, never overwrites', async () => {
     const w = workDir();
     const r = await runCli(['new', 'redis-down', '--title', 'Redis is down'], { cwd: w.dir, env: cliEnv(w.dir) });
@@ -257,7 +259,7 @@ describe('new', () => {
   });
 });
 
-describe('help, version, completion', () => {
+describe.concurrent('help, version, completion', () => {
   it('--version prints the package version', async () => {
     const w = workDir();
     const r = await runCli(['--version'], { cwd: w.dir, env: cliEnv(w.dir) });

@@ -1,11 +1,13 @@
 // A command printing hundreds of megabytes: every byte arrives, and the runner's memory stays bounded.
+// 200 MB is enough here: kept in memory it alone would break the 150 MB bound (test/e2e/run/flood.test.ts
+// pushes the bench's 300 MB through the whole CLI).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileExecutor, fixture } from './compile.js';
 
 const run = promisify(execFile);
-const BYTES = 300_000_000;
+const BYTES = 200_000_000;
 const MAX_PEAK_KB = 150 * 1024;
 let executorModule = '';
 
@@ -22,7 +24,7 @@ async function flood(mode: 'pipe' | 'slow'): Promise<Record<string, unknown>> {
   return report;
 }
 
-describe('300 MB of output', () => {
+describe('200 MB of output', () => {
   it.each(['pipe', 'slow'] as const)(
     'all arrives through a %s live stream while peak RSS stays under 150 MB',
     async (mode) => {

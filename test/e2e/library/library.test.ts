@@ -1,13 +1,15 @@
 // The bundled library: lints clean, marks every state-changing command dangerous, and every `linux`
 // runbook runs to completion under --yes on this machine.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ExpectStatic } from 'vitest';
 import { matchDanger } from '../../../src/runbook/danger.js';
 import { cleanup, cliEnv, readEvents, runCli, workDir, ROOT } from '../../helpers/run-cli.js';
 
-afterEach(() => cleanup());
+// Once at the end, not after each test: the runs below are concurrent, and cleanup() kills every live CLI.
+afterAll(() => cleanup());
 const LIB = join(ROOT, 'runbooks');
 const ids = readdirSync(LIB).filter((f) => f.endsWith('.md')).map((f) => f.replace(/\.md$/, '')).sort();
 
@@ -17,7 +19,7 @@ interface Shown {
   steps: { commands: { id: string; text: string; runnable: boolean; danger: boolean; attributes: Record<string, unknown> }[] }[];
 }
 
-async function show(id: string): Promise<Shown> {
+async function show(id: string, expect: ExpectStatic): Promise<Shown> {
   const w = workDir();
   const r = await runCli(['--dir', LIB, 'show', id, '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
   expect(r.code).toBe(0);
@@ -36,8 +38,8 @@ describe('the bundled library', () => {
     expect(r.code).toBe(0);
   });
 
-  it.each(ids)('%s: every command matching a destructive pattern is explicitly marked danger=true', async (id) => {
-    const rb = await show(id);
+  it.concurrent.for(ids)('%s: every command matching a destructive pattern is explicitly marked danger=true', async (id, { expect }) => {
+    const rb = await show(id, expect);
     const unmarked = rb.steps.flatMap((s) => s.commands).filter((c) => c.runnable && matchDanger(c.text) && c.attributes.danger !== true);
     expect(unmarked.map((c) => `${c.id}: ${c.text}`)).toEqual([]);
   });
@@ -49,12 +51,13 @@ for (const id of ids) {
   if (/^tags:.*\blinux\b/m.test(text)) linux.push(id);
 }
 
+// Concurrent: several runbooks wait on the clock (`vmstat 1 5`, `top -d 1`), and each runs in its own dir.
 describe('every linux runbook runs to completion under --yes in a temp dir', () => {
   it('there are linux runbooks', () => {
     expect(linux.length).toBeGreaterThanOrEqual(7);
   });
 
-  it.each(linux)('%s', async (id) => {
+  it.concurrent.for(linux)('%s', async (id, { expect }) => {
     const w = workDir();
     const r = await runCli(['--dir', LIB, 'run', id, '--yes', '--timeline', 't.jsonl'], { cwd: w.dir, env: cliEnv(w.dir), timeoutMs: 180_000 });
     const events = readEvents(w.path('t.jsonl'));

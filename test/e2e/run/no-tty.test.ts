@@ -1,10 +1,11 @@
 // `runbook run` without a terminal: it refuses before doing anything unless --yes or --dry-run says what to do,
 // and every value it cannot ask for is a usage error (exit 2) naming the variable.
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, cliEnv, onlyTimeline, readEvents, runCli, workDir } from '../../helpers/run-cli.js';
 
-afterEach(() => cleanup());
+// Each test runs in its own dir, so they run concurrently; cleanup() kills every live CLI: once, at the end.
+afterAll(() => cleanup());
 
 const touching = `# Touch
 
@@ -15,7 +16,7 @@ touch made-by-runbook
 \`\`\`
 `;
 
-describe('run with no TTY', () => {
+describe.concurrent('run with no TTY', () => {
   it('without --yes exits 2 before anything runs, with a one-line message', async () => {
     const w = workDir();
     w.write('touch.md', touching);

@@ -1,12 +1,13 @@
 // `runbook run --yes`: every non-dangerous command runs without asking, the first failure ends the run as
 // failed (exit 1), allow_failure does not, and dangerous commands need --allow-dangerous too.
 import { existsSync, mkdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, onlyTimeline, readEvents, runCli, workDir } from '../../helpers/run-cli.js';
 
-afterEach(() => cleanup());
+// Each test runs in its own dir, so they run concurrently; cleanup() kills every live CLI: once, at the end.
+afterAll(() => cleanup());
 
-describe('run --yes', () => {
+describe.concurrent('run --yes', () => {
   it('stops at the first failing command: exit 1, later commands not run, run.finished failed', async () => {
     const w = workDir();
     w.write(

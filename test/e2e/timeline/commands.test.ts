@@ -12,6 +12,7 @@ function started(seq: number, ts: string, id: string, source = '# x\n', mode = '
     mode, actor: 'a', host: 'h', cwd: '/', cli_version: '0.1.0',
   });
 }
+// Each test has its own timeline dir, so the tests of a block run concurrently (mostly Node starting).
 const ev = (seq: number, ts: string, body: Record<string, unknown>): string => JSON.stringify({ v: 1, seq, ts, mono_ms: seq, ...body });
 
 /** A timeline dir with: an old completed run, a newer interrupted one, and (optionally) a running one. */
@@ -40,7 +41,7 @@ const lastLine = (path: string): Record<string, unknown> => {
   return JSON.parse(lines[lines.length - 1] as string) as Record<string, unknown>;
 };
 
-describe('runbook note / mark', () => {
+describe.concurrent('runbook note / mark', () => {
   it('append to the newest unfinished timeline, stamped with the actor, confirming on stderr', async () => {
     const { root, dir, env } = setup(false);
     const target = join(dir, '20261120-030000-k8s-crashloop.jsonl');
@@ -155,7 +156,7 @@ describe('runbook note / mark', () => {
   });
 });
 
-describe('runbook incidents', () => {
+describe.concurrent('runbook incidents', () => {
   it('--json: only JSON on stdout, newest first, with status', async () => {
     const { root, dir, env } = setup(true);
     writeFileSync(join(dir, 'notes.txt'), 'not a timeline');
