@@ -198,7 +198,10 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     else if (ctx.allowFailure?.has(ev.id)) line = style.yellow(`✔ exit ${ev.exit_code} (allowed) · ${dur}`);
     else line = style.red(`✘ exit ${ev.exit_code} · ${dur}`);
     if (ev.omitted_bytes > 0) line += style.yellow(` · ${formatBytes(ev.omitted_bytes)} of output not recorded`);
-    return `${line}${commandLabel(ctx, ev.id, style, displayWidth(stripVTControlCharacters(line)))}\n`;
+    // The result's own glyphs (✔ ⏱ ⚡ ·) counted as two columns each: never too wide, and no Unicode width
+    // tables on the path of every command (their first use costs ~60 ms of start-up).
+    const used = [...stripVTControlCharacters(line)].reduce((n, ch) => n + (ch <= '\x7e' ? 1 : 2), 0);
+    return `${line}${commandLabel(ctx, ev.id, style, used)}\n`;
   },
   'command.skipped': (ev, _ctx, style) => style.dim(`↷ skipped ${ev.id}: ${indentRest(ev.command, '    ')}`) + '\n',
   'check.confirmed': (ev, _ctx, style) => `${style.green('☑')} ${indentRest(ev.text, '  ')}\n`,

@@ -1,7 +1,6 @@
 // Plain column tables that stay aligned with colour codes, CJK and emoji inside cells, and fit a width.
-import stringWidth from 'string-width';
 import { stripAnsi } from './style.js';
-import { truncate } from './wrap.js';
+import { displayWidth as stringWidth, truncate } from './wrap.js';
 
 export interface TableOptions {
   /** Columns aligned right (counts). */
