@@ -2,6 +2,7 @@
 // checked against the value rules (src/runner/value-rules.ts) before anything runs. Refusals are UserErrors
 // (exit 2) that name the variable.
 import { UserError } from '../errors.js';
+import { editDistance } from '../runbook/edit-distance.js';
 import type { Runbook, VarDecl } from '../runbook/model.js';
 import { isReservedName, RESERVED_SUMMARY } from '../runbook/reserved-names.js';
 import type { VarSource } from '../timeline/events.js';
@@ -43,20 +44,10 @@ function closest(name: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const k of known) {
-    const d = distance(name.toLowerCase(), k.toLowerCase());
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
     if (d < bestD) [best, bestD] = [k, d];
   }
   return best;
-}
-
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length] as number;
 }
 
 function checkNames(i: VarInputs, needs: VarNeed[]): void {

@@ -6,6 +6,7 @@ import { UserError, describeSystemError } from '../errors.js';
 import type { Problem } from './model.js';
 import type { ParsedFile } from './parse.js';
 import { bundledDir } from './bundled.js';
+import { editDistance } from './edit-distance.js';
 import { hint as selfHint } from '../self-name.js';
 
 export interface SearchPath {
@@ -222,16 +223,4 @@ function explicit(p: ParsedFile): ParsedFile {
     throw new UserError(e ? `${e.file}:${e.line}: ${e.message}` : `cannot read ${p.runbook.path}`);
   }
   return p;
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  return (d[a.length] as number[])[b.length] as number;
 }
