@@ -59,8 +59,10 @@ if (!sea) {
     splitting: true,
     // Flat: every chunk sits in dist/, so `new URL('../package.json', import.meta.url)` holds for all of them.
     chunkNames: '[name]-[hash]',
-    // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
-    banner: { js: "import { createRequire as __runbookRequire } from 'node:module'; const require = __runbookRequire(import.meta.url);" },
+    // Some CommonJS dependencies call require() for Node built-ins (only those: checked by a test); ESM has no
+    // require of its own. Made on first call: createRequire computes node_modules paths, and at ~0.7 ms a chunk
+    // it cost `run --yes` (33 chunks) ~20 ms when every chunk made one at load.
+    banner: { js: "import { createRequire as __runbookRequire } from 'node:module'; let __runbookReq; const require = (id) => (__runbookReq ??= __runbookRequire(import.meta.url))(id);" },
     metafile: true,
     absWorkingDir: ROOT,
   }).then(async (r) => {

@@ -81,11 +81,11 @@ async function readForListing(file: string): Promise<ParsedFile> {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    const parsed = parseRunbook('', file, { blocksOnly: true });
+    const parsed = parseRunbook('', file, { listing: true });
     return { ...parsed, fatal: true, problems: [{ file, line: 1, severity: 'error', rule: 'unreadable', message: `cannot read ${file}: ${describeSystemError(err)}` }] };
   }
   const { text, problems } = decode(bytes, file);
-  const parsed = parseRunbook(text, file, { blocksOnly: true });
+  const parsed = parseRunbook(text, file, { listing: true });
   return { ...parsed, problems: [...problems, ...parsed.problems] };
 }
 

@@ -1,9 +1,20 @@
 // Terminal width: display widths (CJK and emoji count 2), prose wrapped at word boundaries with inline
 // Markdown rendered, and cells shortened to fit. Pure strings; neutralising escapes is a separate step.
-import stringWidth from 'string-width';
-import wrapAnsi from 'wrap-ansi';
+import type StringWidth from 'string-width';
+import type WrapAnsi from 'wrap-ansi';
 import type { Style } from './style.js';
 import { stripVTControlCharacters } from 'node:util';
+
+// string-width and wrap-ansi are loaded on first use, through require(): the bundler (scripts/build.mjs) then
+// wraps them in an initialiser run at that first call instead of at start-up. Their top level builds an
+// Intl.Segmenter, East Asian width tables and Unicode-property regexes: ~35 ms of every `run --yes` and
+// `list` in a --cpu-prof profile, for text that is almost always printable ASCII (measured without them).
+// (Vitest runs the sources with Node's require of ES modules.)
+let sw: typeof StringWidth | undefined;
+let wa: typeof WrapAnsi | undefined;
+const stringWidth = (s: string): number => (sw ??= (require('string-width') as { default: typeof StringWidth }).default)(s);
+const wrapAnsi = (s: string, columns: number, options: Parameters<typeof WrapAnsi>[2]): string =>
+  (wa ??= (require('wrap-ansi') as { default: typeof WrapAnsi }).default)(s, columns, options);
 
 /** Columns to lay out for: $COLUMNS when set, else the terminal's width, else undefined (a pipe or a file). */
 export function columnsOf(env: NodeJS.ProcessEnv, stream: NodeJS.WritableStream): number | undefined {

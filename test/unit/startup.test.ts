@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { isBuiltin } from 'node:module';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -125,6 +125,14 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('traced-hello');
     expect(inputsOf(r.loaded).some((i) => i.startsWith('node_modules/execa/'))).toBe(true);
+  });
+
+  it('the bundle require()s only Node built-ins (the banner makes its require lazily, without node_modules paths)', () => {
+    const required = readdirSync(DIST)
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) => [...readFileSync(join(DIST, f), 'utf8').matchAll(/__require\("([^"]+)"\)/g)].map((m) => m[1] as string));
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((id) => !isBuiltin(id))).toEqual([]);
   });
 
   it("an internal error's stack names src/ files and lines, not only dist/ chunks", () => {

@@ -34,6 +34,18 @@ describe('blocks-only parse', () => {
     }
   });
 
+  it("list's parse (no danger or placeholder analysis) lists every bundled and real-world runbook as the full parse does", async () => {
+    const files = await findRunbookFiles([join(ROOT, 'runbooks'), join(ROOT, 'test', 'fixtures', 'real-world')]);
+    const broken = '---\ntags: [a\n---\n## S\n';
+    for (const [f, text] of [...files.map((f) => [f, readFileSync(f, 'utf8')] as const), ['/broken.md', broken] as const]) {
+      const full = parseRunbook(text, f);
+      const fast = parseRunbook(text, f, { listing: true });
+      expect(fast.fatal, f).toBe(full.fatal);
+      expect(fast.problems.filter((p) => p.severity === 'error')[0], f).toEqual(full.problems.filter((p) => p.severity === 'error')[0]);
+      expect(listEntry(forListing(fast).runbook), f).toEqual(listEntry(forListing(full).runbook));
+    }
+  });
+
   it('heading text keeps inline code and drops emphasis markup, as in the full parse', () => {
     const text = '# The `df` *title*\n\n## Step `one` **now**\n\nSome *prose* with `code`.\n';
     const fast = parseRunbook(text, '/x.md', { blocksOnly: true }).runbook;
