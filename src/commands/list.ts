@@ -85,6 +85,9 @@ export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'servic
   return true;
 }
 
+// localeCompare's order, from one collator (localeCompare sets one up per call: 5,000 runbooks sort in ~60,000).
+const byId = new Intl.Collator();
+
 export async function list(o: ListOptions, io: Io): Promise<number> {
   const sp = searchPath(o.dirs, io.env, io.cwd);
   const lib = await loadListing(sp.library, forListing, io.env);
@@ -99,7 +102,7 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
     io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
 
   // By id, whatever folder each came from (RUNBOOK_PATH=team:shared reads as one library).
-  const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)).sort((a, b) => a.id.localeCompare(b.id));
+  const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)).sort((a, b) => byId.compare(a.id, b.id));
   const entry = (rb: Runbook) => listEntry(rb, lib.names.get(rb.path) ?? rb.id, sourceOf(rb.path, sp.library, rel));
   if (o.json) {
     writeJson(io, shown.map(entry));

@@ -12,13 +12,18 @@ import { assembleLibrary, decode, findRunbookFiles, type Library } from './load.
 import type { Problem, Runbook } from './model.js';
 import type { ParsedFile } from './parse.js';
 
-/** What list keeps of one file: its metadata, per step the number of runnable commands, its problems. */
+/**
+ * What list keeps of one file, small because the whole cache is parsed at every list (5,000 runbooks: its
+ * objects were most of a cached list's GC): the stat key, the metadata list shows and filters on (path and
+ * sha256 left out), the number of runnable commands of each step, and, only for a file list leaves out, its
+ * problems (list reports nothing else of a readable file's problems).
+ */
 interface Entry {
   key: string;
-  fatal: boolean;
-  problems: Problem[];
-  meta: Omit<Runbook, 'steps' | 'vars' | 'redact' | 'intro' | 'source'>;
-  steps: { index: number; line: number; runnable: number }[];
+  meta: Omit<Runbook, 'steps' | 'vars' | 'redact' | 'intro' | 'source' | 'path' | 'sha256'>;
+  runnable: number[];
+  /** Set for a fatal file only. */
+  broken?: Problem[];
 }
 interface CacheFile {
   version: string;
@@ -26,31 +31,29 @@ interface CacheFile {
 }
 
 // Bumped when Entry or what feeds it changes; the CLI version is part of the key too.
-const FORMAT = `1:${VERSION}`;
+const FORMAT = `2:${VERSION}`;
 const MAX_ENTRIES = 50_000;
 
 const keyOf = (s: Stats): string => `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
 
 function toEntry(p: ParsedFile, key: string): Entry {
-  const { steps, vars: _v, redact: _r, intro: _i, source: _s, ...meta } = p.runbook;
-  return { key, fatal: p.fatal, problems: p.problems, meta, steps: steps.map((s) => ({ index: s.index, line: s.line, runnable: s.commands.filter((c) => c.runnable).length })) };
+  const { steps, vars: _v, redact: _r, intro: _i, source: _s, path: _p, sha256: _h, ...meta } = p.runbook;
+  const e: Entry = { key, meta, runnable: steps.map((s) => s.commands.filter((c) => c.runnable).length) };
+  if (p.fatal) e.broken = p.problems;
+  return e;
 }
 
-// What list counts of a command: that it runs. One shared object for every cached command.
+// What list counts of a command: that it runs. One shared object for every cached command, and one shared
+// (frozen) step for each number of runnable commands: list reads no more of a cached step than that number.
 const RUNNABLE = Object.freeze({ runnable: true }) as unknown as Runbook['steps'][number]['commands'][number];
+const stepsByCount: Runbook['steps'][number][] = [];
+const stepWith = (n: number): Runbook['steps'][number] =>
+  (stepsByCount[n] ??= Object.freeze({ index: 0, title: '', prose: '', proseBlocks: [], checks: [], line: 0, commands: Object.freeze(new Array(n).fill(RUNNABLE)) }) as unknown as Runbook['steps'][number]);
 
 /** An entry back as the cut-down ParsedFile list keeps: runnable commands as placeholders, nothing else. */
-function fromEntry(e: Entry): ParsedFile {
-  const steps = e.steps.map((s) => ({
-    index: s.index,
-    title: '',
-    prose: '',
-    proseBlocks: [],
-    checks: [],
-    line: s.line,
-    commands: new Array<typeof RUNNABLE>(s.runnable).fill(RUNNABLE),
-  }));
-  return { runbook: { ...e.meta, vars: [], redact: [], intro: '', source: '', steps }, problems: e.problems, fatal: e.fatal };
+function fromEntry(e: Entry, path: string): ParsedFile {
+  const runbook: Runbook = { ...e.meta, path, vars: [], redact: [], intro: '', source: '', sha256: '', steps: e.runnable.map(stepWith) };
+  return { runbook, problems: e.broken ?? [], fatal: e.broken !== undefined };
 }
 
 function readCache(file: string): Record<string, Entry> {
@@ -110,7 +113,7 @@ export async function loadListing(dirs: string[], keep: (p: ParsedFile) => Parse
     const hit = st && old[f]?.key === key ? old[f] : undefined;
     if (hit) {
       seen[f] = hit;
-      parsed.push(fromEntry(hit)); // already cut down: what `keep` would keep
+      parsed.push(fromEntry(hit, f)); // already cut down: what `keep` would keep
       continue;
     }
     const p = await readForListing(f);

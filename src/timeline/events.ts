@@ -151,13 +151,21 @@ function fieldProblem(value: unknown, spec: FieldSpec, name: string): string | n
 }
 
 /** The first field of a known event type that is missing or of the wrong kind (its dotted name), else null. */
+// Each type's fields as entries, made once: Object.entries for every event read was ~6% of replaying 1M events.
+const fieldEntries = new Map<EventType, readonly [required: [string, FieldSpec][], optional: [string, FieldSpec][]]>();
+
 export function invalidField(type: EventType, o: Record<string, unknown>): string | null {
-  for (const [k, s] of Object.entries(EVENTS[type] as Record<string, FieldSpec>)) {
+  let entries = fieldEntries.get(type);
+  if (!entries) {
+    const optional = (OPTIONAL_FIELDS as Partial<Record<EventType, Record<string, FieldSpec>>>)[type] ?? {};
+    entries = [Object.entries(EVENTS[type] as Record<string, FieldSpec>), Object.entries(optional)];
+    fieldEntries.set(type, entries);
+  }
+  for (const [k, s] of entries[0]) {
     const p = fieldProblem(o[k], s, k);
     if (p) return p;
   }
-  const optional = (OPTIONAL_FIELDS as Partial<Record<EventType, Record<string, FieldSpec>>>)[type] ?? {};
-  for (const [k, s] of Object.entries(optional)) {
+  for (const [k, s] of entries[1]) {
     const p = k in o ? fieldProblem(o[k], s, k) : null;
     if (p) return p;
   }
