@@ -87,20 +87,36 @@ describe('start-up of the bundle: what each command loads at run time', () => {
   /** The source files bundled into the chunks a process loaded. */
   function inputsOf(loaded: string[]): string[] {
     const m = meta();
-    return ours(loaded).flatMap((u) => Object.keys(m.outputs[relative(ROOT, fileURLToPath(u))]?.inputs ?? {}));
+    return ours(loaded)
+      .filter((u) => u.startsWith('file:'))
+      .flatMap((u) => Object.keys(m.outputs[relative(ROOT, fileURLToPath(u))]?.inputs ?? {}));
   }
 
-  it('--version loads main.js and its small shared chunks (errors, bundler helpers), nothing of any command', () => {
+  it('--version is answered by bin/runbook.js (CommonJS) from package.json: no chunk of the bundle is loaded', () => {
     const r = traced(['--version']);
     expect(r.status).toBe(0);
-    const files = ours(r.loaded).map((u) => relative(ROOT, fileURLToPath(u)));
-    expect(files[0]).toBe('bin/runbook.js');
-    expect(files.slice(1).every((f) => f.startsWith('dist/'))).toBe(true);
+    expect(r.stdout).toBe(`${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    const loaded = ours(r.loaded);
+    expect(loaded).toContain(`require:${BIN}`);
+    expect(loaded).toContain('require:../package.json');
+    expect(loaded.filter((u) => u.includes('/dist/'))).toEqual([]);
+  });
+
+  it('main.js on its own (the single executable runs it as its entry) answers --version from its small shared chunks only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-trace-'));
+    const out = join(dir, 'loads');
+    writeFileSync(out, '');
+    const r = spawnSync(process.execPath, ['--import', TRACE, join(DIST, 'main.js'), '--version'], { env: { ...process.env, RUNBOOK_TRACE_LOADS: out }, encoding: 'utf8', timeout: 60_000 });
+    const loaded = [...new Set(readFileSync(out, 'utf8').split('\n').filter(Boolean))];
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const files = ours(loaded).filter((u) => u.startsWith('file:')).map((u) => relative(ROOT, fileURLToPath(u)));
     expect(files).toContain('dist/main.js');
-    expect(files.length, files.join(' ')).toBeLessThanOrEqual(4);
-    for (const f of files.slice(1)) expect(statSync(join(ROOT, f)).size).toBeLessThan(8_000);
-    expect(inputsOf(r.loaded).filter((i) => !i.startsWith('src/') && i !== '<runtime>')).toEqual([]);
-    expect(inputsOf(r.loaded).filter((i) => i.startsWith('src/commands/') || i === 'src/cli.ts')).toEqual([]);
+    expect(files.every((f) => f.startsWith('dist/')), files.join(' ')).toBe(true);
+    expect(files.length, files.join(' ')).toBeLessThanOrEqual(3);
+    for (const f of files) expect(statSync(join(ROOT, f)).size).toBeLessThan(8_000);
+    expect(inputsOf(loaded).filter((i) => !i.startsWith('src/') && i !== '<runtime>')).toEqual([]);
+    expect(inputsOf(loaded).filter((i) => i.startsWith('src/commands/') || i === 'src/cli.ts')).toEqual([]);
   });
 
   it('list loads only bundle chunks: gray-matter with js-yaml 4 inside, never esprima, js-yaml 3, execa or inquirer', () => {
