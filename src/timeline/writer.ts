@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { ExitCode, TimelineWriteError, UserError, describeSystemError } from '../errors.js';
 import type { Clock, EventSink } from '../runner/ports.js';
 import { SCHEMA_VERSION, mapTextFields, type EventBody, type TimelineEvent } from './events.js';
+import { EMPTY_HASH, lineHash, type Sealer } from './chain.js';
 import { LockFileError, LockTimeoutError, lockPathOf, ownerPathOf, withLock, writeOwner } from './lock.js';
 import type { RedactStream, Redactor } from './redact.js';
 import { repairTail } from './repair.js';
@@ -30,11 +31,15 @@ export interface OpenTimelineOptions {
    * For a dry run, which executes nothing: one fdatasync per event made a long preview take minutes.
    */
   lazySync?: boolean;
+  /** Seal the chain right after `run.finished`, in the same write (docs/timeline-format.md#seal). */
+  sealer?: Sealer;
 }
 
 export interface TimelineWriter extends EventSink {
   /** Sync output written so far (also done on a timer, on the next non-output append and on close). */
   sync(): Promise<void>;
+  /** Append a `seal` over the chain as it is now (under the lock, so nobody appends between head and seal); synced. */
+  seal(sealer: Sealer): Promise<TimelineEvent>;
 }
 
 type OutputBody = Extract<EventBody, { type: 'command.output' }>;
@@ -98,6 +103,8 @@ class Writer implements TimelineWriter {
   private knownSize = -1;
   private lastSeq = -1;
   private lastMono = 0;
+  /** The hash of the file's last line: the next event's `prev`. */
+  private lastHash = EMPTY_HASH;
   /** clock.monoMs() at our first append, and the run's mono_ms at that moment. */
   private origin: { local: number; run: number } | null = null;
   private dirty = false;
@@ -137,7 +144,10 @@ class Writer implements TimelineWriter {
       bodies.push(this.redactBody(body));
       // Even a lazy writer syncs the run's end: a failure to get the run on disk is reported, not swallowed.
       const lazy = this.opts.lazySync === true && body.type !== 'run.finished';
-      const events = await this.writeBodies(bodies, !lazy);
+      // The run's end and its seal go out in one write: no other appender can come between them.
+      const sealer = body.type === 'run.finished' ? this.opts.sealer : undefined;
+      const events = await this.writeBodies(bodies, !lazy || sealer !== undefined, sealer);
+      if (sealer) return events[events.length - 2] as TimelineEvent;
       if (lazy) this.scheduleSync();
       return events[events.length - 1] as TimelineEvent;
     });
@@ -165,6 +175,13 @@ class Writer implements TimelineWriter {
 
   sync(): Promise<void> {
     return this.enqueue(() => this.syncNow());
+  }
+
+  seal(sealer: Sealer): Promise<TimelineEvent> {
+    return this.enqueue(async () => {
+      const events = await this.writeBodies([...this.drainStreams(() => true)], true, sealer);
+      return events[events.length - 1] as TimelineEvent;
+    });
   }
 
   close(): Promise<void> {
@@ -263,27 +280,32 @@ class Writer implements TimelineWriter {
 
   // ---- writing
 
-  private stamp(body: EventBody, seq: number, mono: number): TimelineEvent {
-    return { v: SCHEMA_VERSION, seq, ts: this.opts.clock.now().toISOString(), mono_ms: mono, ...body } as TimelineEvent;
-  }
-
   /** Number, stamp and write bodies as one write under the lock; sync when asked. Resolves once written (and synced). */
-  private async writeBodies(bodies: EventBody[], sync: boolean): Promise<TimelineEvent[]> {
-    if (bodies.length === 0) {
+  private async writeBodies(bodies: EventBody[], sync: boolean, sealer?: Sealer): Promise<TimelineEvent[]> {
+    if (bodies.length === 0 && !sealer) {
       if (sync) await this.syncNow();
       return [];
     }
     const work = async (): Promise<TimelineEvent[]> => {
       await this.learnTail();
       const events: TimelineEvent[] = [];
-      for (const b of bodies) {
-        const mono = await this.monoNow();
-        const e = this.stamp(b, this.lastSeq + 1, mono);
+      const lines: string[] = [];
+      // Each line's prev is the hash of the line before it, as it will be written: the chain is built here,
+      // under the lock, where nobody else can append between our lines or before the first.
+      let seq = this.lastSeq;
+      let mono = this.lastMono;
+      let hash = this.lastHash;
+      const add = async (b: EventBody): Promise<void> => {
+        mono = await this.monoNow(mono);
+        const e = { v: SCHEMA_VERSION, seq: ++seq, ts: this.opts.clock.now().toISOString(), mono_ms: mono, prev: hash, ...b } as TimelineEvent;
+        const line = JSON.stringify(e);
+        hash = lineHash(line);
         events.push(e);
-        this.lastSeq = e.seq;
-        this.lastMono = mono;
-      }
-      const data = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+        lines.push(line);
+      };
+      for (const b of bodies) await add(b);
+      if (sealer) await add(this.redactBody({ type: 'seal', head: hash, events: seq + 1, ...(await sealer(seq + 1, hash)) }));
+      const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
       const before = this.knownSize;
       try {
         await this.writeAll(data);
@@ -293,9 +315,13 @@ class Writer implements TimelineWriter {
         // Never leave behind an event we report as not recorded: cut our own bytes off again.
         if (this.regular && before >= 0) await this.fh.truncate(before).catch(() => undefined);
         this.knownSize = -1;
+        if (!this.regular) this.lastHash = EMPTY_HASH; // unknowable now: the next line will not chain
         throw writeError(this.path, err);
       }
       this.knownSize = this.regular ? before + data.length : -1;
+      this.lastSeq = seq;
+      this.lastMono = mono;
+      this.lastHash = hash;
       return events;
     };
     if (!this.regular) return work();
@@ -327,11 +353,12 @@ class Writer implements TimelineWriter {
     const tail = await repairTail(this.fh, this.path, size);
     this.knownSize = tail.size;
     this.lastSeq = tail.last ? tail.last.seq : -1;
+    this.lastHash = tail.lastLine ? lineHash(tail.lastLine) : EMPTY_HASH;
     if (tail.last) this.lastMono = Math.max(this.lastMono, tail.last.mono_ms);
   }
 
-  /** mono_ms for an event written now: never negative, never below the previous event's. */
-  private async monoNow(): Promise<number> {
+  /** mono_ms for an event written now: never negative, never below the previous event's (`floor`). */
+  private async monoNow(floor = this.lastMono): Promise<number> {
     const local = this.opts.clock.monoMs();
     if (!this.origin) {
       let run = 0;
@@ -343,7 +370,7 @@ class Writer implements TimelineWriter {
       this.origin = { local, run: Math.max(0, run) };
     }
     const mono = Math.round(this.origin.run + (local - this.origin.local));
-    return Math.max(0, mono, this.lastMono);
+    return Math.max(0, mono, floor);
   }
 
   private async runStartMs(): Promise<number | null> {
