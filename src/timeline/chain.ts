@@ -1,7 +1,7 @@
 // The hash chain that makes a timeline verifiable: every event's `prev` is the SHA-256 (hex) of the line
 // before it, exactly as written (without its '\n'); the first event's is the hash of nothing. A `seal` event
 // holds the chain head and, when a key is at hand, an SSH signature over it. docs/timeline-format.md#the-hash-chain.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** SHA-256 of empty input: the `prev` of a timeline's first event. */
 export const EMPTY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -10,8 +10,12 @@ export const EMPTY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca4959
 export const SEAL_NAMESPACE = 'runbook-timeline';
 
 /** The hash the next line records as its `prev`: of the line's bytes, without its '\n'. */
-export function lineHash(line: Buffer | string): string {
-  return createHash('sha256').update(line).digest('hex');
+export const lineHash: (line: Buffer | string) => string = oneShotHash() ?? ((line) => crypto.createHash('sha256').update(line).digest('hex'));
+
+/** crypto.hash (Node 20.12+): a third of createHash's cost per short line, which a million-line verify feels. */
+function oneShotHash(): ((line: Buffer | string) => string) | null {
+  const hash = (crypto as unknown as { hash?: (alg: string, data: Buffer | string, enc: 'hex') => string }).hash;
+  return typeof hash === 'function' ? (line) => hash('sha256', line, 'hex') : null;
 }
 
 /**

@@ -2,9 +2,8 @@
 // check seq and the prev chain, find the seal, and name the first line that does not match and why.
 // docs/verify.md describes the verdicts.
 import { promises as fsp } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { UserError, describeSystemError } from '../errors.js';
-import { EMPTY_HASH, isHash } from './chain.js';
+import { EMPTY_HASH, isHash, lineHash } from './chain.js';
 import { SCHEMA_VERSION } from './events.js';
 import { checkSealSignature } from './ssh-sign.js';
 
@@ -53,9 +52,12 @@ export interface VerifyOptions {
 }
 
 const CHUNK = 1024 * 1024;
-// The writer's own envelope, in its order: parsed from the first bytes without JSON.parse (most of the cost on a
-// big file). Anything else goes through JSON.parse; either way the chain is over the bytes, not their reading.
-const FAST = /^\{"v":1,"seq":(\d{1,15}),"ts":"[^"\\]*","mono_ms":[0-9.eE+-]+,"prev":"([0-9a-f]{64})","type":"([a-z.]+)"/;
+// The writer's own envelope, in its order (`{"v":1,"seq":N,…,"prev":"<hex>","type":"…"`), is read from the bytes
+// without JSON.parse (most of the cost on a big file); anything else goes through JSON.parse. Either way the
+// chain is over the bytes, not over how they are read.
+const HEAD = Buffer.from('{"v":1,"seq":');
+const PREV = Buffer.from(',"prev":"');
+const TYPE = Buffer.from('","type":"');
 
 interface Line {
   n: number;
@@ -68,19 +70,59 @@ interface Line {
   value: Record<string, unknown> | null;
 }
 
-function readLine(bytes: Buffer, n: number): Line {
-  const hash = createHash('sha256').update(bytes).digest('hex');
-  const m = FAST.exec(bytes.toString('latin1', 0, Math.min(bytes.length, 240)));
-  if (m) {
-    const type = m[3] as string;
-    const value = type === 'seal' ? parse(bytes) : null;
-    return { n, hash, seq: Number(m[1]), prev: m[2], type, value };
+function readLine(bytes: Buffer, n: number, torn: boolean): Line {
+  const hash = lineHash(bytes);
+  // A line cut off (no '\n') may still start like an event: only a whole JSON object counts.
+  if (!torn && bytes.length > 120 && bytes.compare(HEAD, 0, HEAD.length, 0, HEAD.length) === 0 && bytes[bytes.length - 1] === 0x7d) {
+    let seq = 0;
+    let i = HEAD.length;
+    for (let c = bytes[i] as number; c >= 0x30 && c <= 0x39 && i < 32; c = bytes[++i] as number) seq = seq * 10 + (c - 0x30);
+    const p = i > HEAD.length ? bytes.indexOf(PREV, i) : -1;
+    if (p > 0 && p < 160 && bytes.compare(TYPE, 0, TYPE.length, p + PREV.length + 64, p + PREV.length + 64 + TYPE.length) === 0) {
+      const t = p + PREV.length + 64 + TYPE.length;
+      const type = bytes.toString('latin1', t, bytes.indexOf(0x22, t));
+      const value = type === 'seal' ? parse(bytes) : null;
+      return { n, hash, seq, prev: bytes.toString('latin1', p + PREV.length, p + PREV.length + 64), type, value };
+    }
   }
   const value = parse(bytes);
   if (!value || value.v !== SCHEMA_VERSION || typeof value.seq !== 'number' || !Number.isInteger(value.seq) || typeof value.type !== 'string') {
     return { n, hash, seq: null, prev: undefined, type: '', value: null };
   }
   return { n, hash, seq: value.seq, prev: typeof value.prev === 'string' ? value.prev : undefined, type: value.type, value };
+}
+
+/**
+ * The hot path, for the writer's own lines: the seq of a line whose prev is `expect`, read and compared in place
+ * (no string, no search object: a million lines feel every allocation); -1 for anything else, a seal or
+ * run.finished included, which then take the slow path.
+ */
+function fastSeq(bytes: Buffer, expect: string): number {
+  const len = bytes.length;
+  if (len < 140 || bytes[len - 1] !== 0x7d) return -1;
+  for (let j = 0; j < HEAD.length; j++) if (bytes[j] !== HEAD[j]) return -1;
+  let i = HEAD.length;
+  let seq = 0;
+  for (let c = bytes[i] as number; c >= 0x30 && c <= 0x39; c = bytes[++i] as number) seq = seq * 10 + (c - 0x30);
+  if (i === HEAD.length || i > 30) return -1;
+  // ts and mono_ms hold no `,"`: the third `,"` after seq starts prev.
+  let p = -1;
+  for (let j = i; j < 110; j++) {
+    if (bytes[j] === 0x2c && bytes[j + 1] === 0x22 && bytes[j + 2] === 0x70) {
+      p = j;
+      break;
+    }
+  }
+  if (p < 0) return -1;
+  for (let j = 0; j < PREV.length; j++) if (bytes[p + j] !== PREV[j]) return -1;
+  const h = p + PREV.length;
+  for (let j = 0; j < 64; j++) if (bytes[h + j] !== expect.charCodeAt(j)) return -1;
+  const t = h + 64;
+  for (let j = 0; j < TYPE.length; j++) if (bytes[t + j] !== TYPE[j]) return -1;
+  const ty = t + TYPE.length;
+  if (bytes[ty] === 0x73 && bytes[ty + 1] === 0x65 && bytes[ty + 2] === 0x61) return -1; // "seal"
+  if (bytes[ty] === 0x72 && bytes[ty + 4] === 0x66) return -1; // "run.finished"
+  return seq;
 }
 
 function parse(bytes: Buffer): Record<string, unknown> | null {
@@ -92,8 +134,11 @@ function parse(bytes: Buffer): Record<string, unknown> | null {
   }
 }
 
-/** The file's lines, one at a time, from 1 MiB reads; `last` says the final line had no '\n'. */
-async function* lines(path: string): AsyncGenerator<{ bytes: Buffer; n: number; torn: boolean }> {
+/**
+ * Feed every line of the file to `take` (synchronously, a chunk at a time: no promise per line, which is most of
+ * the cost on a million lines), until it returns false. `torn`: the last line had no '\n'.
+ */
+async function eachLine(path: string, take: (bytes: Buffer, n: number, torn: boolean) => boolean): Promise<void> {
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(path, 'r');
@@ -106,7 +151,12 @@ async function* lines(path: string): AsyncGenerator<{ bytes: Buffer; n: number; 
     let n = 0;
     for (;;) {
       const buf = Buffer.allocUnsafe(CHUNK);
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, CHUNK, null));
+      } catch (err) {
+        throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
+      }
       if (bytesRead === 0) break;
       const data = buf.subarray(0, bytesRead);
       let start = 0;
@@ -118,12 +168,12 @@ async function* lines(path: string): AsyncGenerator<{ bytes: Buffer; n: number; 
           bytes = Buffer.concat([...carry, bytes]);
           carry = [];
         }
-        yield { bytes, n: ++n, torn: false };
+        if (!take(bytes, ++n, false)) return;
         start = nl + 1;
       }
       if (start < data.length) carry.push(data.subarray(start));
     }
-    if (carry.length) yield { bytes: Buffer.concat(carry), n: ++n, torn: true };
+    if (carry.length) take(Buffer.concat(carry), ++n, true);
   } finally {
     await fh.close().catch(() => undefined);
   }
@@ -136,46 +186,68 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
   const fail = (line: number, kind: ProblemKind, message: string): void => {
     if (!report.problem) report.problem = { line, kind, message };
   };
-  let prev: Line | null = null;
-  let prevPrev: Line | null = null;
-  let lastSeal: Line | null = null;
-  let finished: Line | null = null;
+  // `null as T` and not `: T = null`: they are set inside the callback, which narrowing cannot see.
+  let prev = null as Line | null;
+  let prevPrev = null as Line | null;
+  let lastSeal = null as Line | null;
+  let finished = null as Line | null;
   let unchained = 0;
   // After the first mismatch: what the lines after it say about why.
-  let suspect: { k: Line; before: Line | null; beforeBefore: Line | null; next: Line | null; laterExpected: number | null } | null = null;
+  let suspect = null as Suspect | null;
   let total = 0;
+  const pool: Line[] = [0, 1, 2].map(() => ({ n: 0, hash: '', seq: 0, prev: undefined, type: '', value: null }));
 
-  for await (const raw of lines(path)) {
-    total = raw.n;
-    if (raw.bytes.length === 0 || (raw.bytes[0] !== 0x7b && raw.bytes.toString('latin1').trim() === '')) {
-      if (!suspect) fail(raw.n, 'inserted', `line ${raw.n} is blank: runbook never writes a blank line`);
-      continue;
+  const take = (bytes: Buffer, n: number, torn: boolean): boolean => {
+    total = n;
+    if (bytes.length === 0 || (bytes[0] !== 0x7b && bytes.toString('latin1').trim() === '')) {
+      if (!suspect) fail(n, 'inserted', `line ${n} is blank: runbook never writes a blank line`);
+      return true;
     }
-    const line = readLine(raw.bytes, raw.n);
+    if (!suspect && !torn && prev !== null && unchained === 0) {
+      const seq = fastSeq(bytes, prev.hash);
+      if (seq === (prev.seq as number) + 1) {
+        // Three records in turn, one of them free (neither prev nor prevPrev): no allocation per line.
+        const line = pool.find((l) => l !== prev && l !== prevPrev) as Line;
+        line.n = n;
+        line.prev = prev.hash;
+        line.hash = lineHash(bytes);
+        line.seq = seq;
+        report.events++;
+        prevPrev = prev;
+        prev = line;
+        report.head = line.hash;
+        return true;
+      }
+    }
+    const line = readLine(bytes, n, torn);
     if (suspect) {
-      if (!suspect.next) suspect.next = line;
+      suspect.next ??= line;
       const e = (suspect.before?.seq ?? -1) + 1;
-      if (suspect.laterExpected === null && line.seq === e && line !== suspect.k) suspect.laterExpected = line.n;
+      if (suspect.laterExpected === null && line.seq === e) suspect.laterExpected = line.n;
       if (line.seq !== null) report.events++;
-      continue;
+      return true;
     }
     if (line.seq === null) {
-      if (raw.torn) fail(raw.n, 'truncated', `line ${raw.n}, the last, is incomplete: the file was cut off (or a write was) after line ${raw.n - 1}`);
-      else fail(raw.n, 'damaged', `line ${raw.n} is not a timeline event (changed, or inserted)`);
+      if (torn) fail(n, 'truncated', `line ${n}, the last, is incomplete: the file was cut off (or a write was) after line ${n - 1}`);
+      else fail(n, 'damaged', `line ${n} is not a timeline event (changed, or inserted)`);
       report.chain = 'broken';
-      break;
+      return false;
     }
     report.events++;
     if (line.prev === undefined) {
       if (prev === null || unchained > 0) {
         unchained++; // a timeline (or its start) written before the chain
-      } else {
-        fail(raw.n, 'changed', `line ${raw.n} has no prev although the lines before it do (changed, or inserted)`);
+      } else if (prev === lastSeal) {
+        fail(n, 'appended', `line ${n} was appended after the seal on line ${prev.n}, and not by runbook (it has no prev)`);
         report.chain = 'broken';
-        break;
+        return false;
+      } else {
+        fail(n, 'changed', `line ${n} has no prev although the lines before it do (changed, or inserted)`);
+        report.chain = 'broken';
+        return false;
       }
     } else if (unchained > 0) {
-      fail(1, 'no-chain', `lines 1-${raw.n - 1} carry no hash chain (written by a runbook before the chain); it starts at line ${raw.n}`);
+      fail(1, 'no-chain', `lines 1-${n - 1} carry no hash chain (written by a runbook before the chain); it starts at line ${n}`);
       report.chain = 'none';
     }
     const expectedSeq = prev === null ? 0 : (prev.seq as number) + 1;
@@ -183,22 +255,24 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
     if (!chainOk || line.seq !== expectedSeq) {
       suspect = { k: line, before: prev, beforeBefore: prevPrev, next: null, laterExpected: null };
       report.chain = 'broken';
-      continue;
+      return true;
     }
     if (line.type === 'run.finished') finished = line;
     if (line.type === 'seal') {
       const v = line.value;
       if (!v || v.head !== line.prev || v.events !== line.seq || !isHash(v.head)) {
-        fail(raw.n, 'seal', `line ${raw.n}: the seal does not match the chain (its head or count is not that of the lines before it)`);
+        fail(n, 'seal', `line ${n}: the seal does not match the chain (its head or count is not that of the lines before it)`);
         report.chain = 'broken';
-        break;
+        return false;
       }
       lastSeal = line;
     }
     prevPrev = prev;
     prev = line;
     report.head = line.hash;
-  }
+    return true;
+  };
+  await eachLine(path, take);
 
   if (suspect) diagnose(suspect, fail);
   if (report.events === 0 && !report.problem) fail(0, 'empty', `${path} holds no events`);
@@ -209,7 +283,7 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
   if (!report.problem && prev) {
     if (lastSeal && lastSeal !== prev) {
       const after = total - lastSeal.n;
-      fail(lastSeal.n + 1, 'appended', `line ${lastSeal.n + 1}: ${plural(after, 'line')} appended after the seal on line ${lastSeal.n} (${prev.type} last); \`runbook seal\` seals them`);
+      fail(lastSeal.n + 1, 'appended', `line ${lastSeal.n + 1}: ${plural(after, 'line')} appended after the seal on line ${lastSeal.n}; \`runbook seal\` seals them`);
     } else if (!lastSeal && finished) {
       fail(finished.n + 1, 'truncated', `truncated after line ${prev.n}: the run finished on line ${finished.n} but no seal follows (a runner always seals its run's end)`);
     } else if (!lastSeal) {
