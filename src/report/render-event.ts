@@ -219,7 +219,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;
   },
   seal: (ev, _ctx, style) =>
-    style.dim(`  sealed by ${ev.signer ?? ev.actor}${ev.signature ? ` (signed, key ${ev.key ?? '?'})` : ' (unsigned)'} · ${ev.events} events · head ${ev.head.slice(0, 12)}…`) + '\n',
+    style.dim(`  sealed by ${ev.signer ?? ev.actor}${ev.signature ? ` (signed, key ${ev.key ?? '?'})` : ' (unsigned)'} · ${ev.events} events · head ${String(ev.head).slice(0, 12)}…`) + '\n',
 };
 
 /**
