@@ -285,9 +285,9 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
       const after = total - lastSeal.n;
       fail(lastSeal.n + 1, 'appended', `line ${lastSeal.n + 1}: ${plural(after, 'line')} appended after the seal on line ${lastSeal.n}; \`runbook seal\` seals them`);
     } else if (!lastSeal && finished) {
-      fail(finished.n + 1, 'truncated', `truncated after line ${prev.n}: the run finished on line ${finished.n} but no seal follows (a runner always seals its run's end)`);
+      fail(prev.n + 1, 'truncated', `line ${prev.n + 1}: truncated: the run finished on line ${finished.n}, and no seal follows (a runner always seals its run's end)`);
     } else if (!lastSeal) {
-      fail(prev.n, 'not-sealed', `not sealed: the chain is intact over ${plural(report.events, 'event')}, but nothing shows the file ends there (a live or interrupted run: \`runbook seal\` seals it)`);
+      fail(prev.n, 'not-sealed', `not sealed: the chain is intact over ${plural(report.events, 'event')}, but nothing shows the file ends at line ${prev.n} (a live or interrupted run: \`runbook seal\` seals it)`);
     }
   }
   if (lastSeal && !report.problem) {
