@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import type { VerifyOptions as CliVerifyOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
-import { verifyTimeline, type VerifyReport } from '../timeline/verify.js';
+import { verifyTimeline } from '../timeline/verify.js';
+import { verdict } from '../report/integrity.js';
 import { neutralize, terminalJson } from '../ui/neutralize.js';
 
 export async function verify(timeline: string, options: CliVerifyOptions, io: Io): Promise<number> {
@@ -15,23 +16,4 @@ export async function verify(timeline: string, options: CliVerifyOptions, io: Io
   if (options.json) io.stdout.write(`${terminalJson({ ...report, path: timeline }, 2)}\n`);
   else io.stdout.write(`${neutralize(verdict(report))}\n${report.ok ? `head ${report.head}\n` : ''}`);
   return report.ok ? ExitCode.ok : ExitCode.failed;
-}
-
-/** The one-line verdict: `ok: 214 events, sealed by alice@example.com, chain intact`, or what is wrong. */
-export function verdict(r: VerifyReport): string {
-  if (r.ok && r.seal) {
-    const s = r.seal;
-    const by =
-      s.checked === 'allowed-signers'
-        ? `sealed by ${s.signer} (signature checked against the allowed signers)`
-        : s.checked === 'key-only'
-          ? `sealed by ${s.signer ?? s.actor} (signed with key ${s.key}, not checked against allowed signers)`
-          : `sealed by ${s.actor} (unsigned: shows the file is whole, not who wrote it)`;
-    return `ok: ${r.events} events, ${by}, chain intact`;
-  }
-  const p = r.problem;
-  if (!p) return 'not verified';
-  if (p.kind === 'no-chain') return `no chain: ${p.message}`;
-  if (p.kind === 'not-sealed') return `not sealed: ${p.message.replace(/^not sealed: /, '')}`;
-  return `FAILED: ${p.message}`;
 }
