@@ -7,7 +7,7 @@ import { ExitCode, TimelineWriteError, UserError, describeSystemError } from '..
 import type { Clock, EventSink } from '../runner/ports.js';
 import { SCHEMA_VERSION, mapTextFields, type EventBody, type TimelineEvent } from './events.js';
 import { EMPTY_HASH, lineHash, type Sealer } from './chain.js';
-import { LockFileError, LockTimeoutError, lockPathOf, ownerPathOf, withLock, writeOwner } from './lock.js';
+import { LockFileError, LockTimeoutError, acquireLock, lockPathOf, lockWanted, ownerPathOf, releaseLock, withLock, writeOwner } from './lock.js';
 import type { RedactStream, Redactor } from './redact.js';
 import { repairTail } from './repair.js';
 import { envelopeOf, readFirstLine, tryParse } from './tail.js';
@@ -16,6 +16,17 @@ import { envelopeOf, readFirstLine, tryParse } from './tail.js';
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 /** Output events are synced at most this long after they were written. */
 export const OUTPUT_SYNC_MS = 250;
+
+/**
+ * What a runner (owner) syncs before append resolves: what must be on disk before something happens in the world
+ * (a command starts) or before the run is reported. Its other events (a step's end, the next step's start, a
+ * command's end) are written at once and share the next sync: the one before the next command starts, or the
+ * 250 ms timer. docs/timeline-format.md#durability.
+ */
+/** A runner keeps the lock across appends (a lease) and lets go after this long without one, or when asked. */
+export const LEASE_IDLE_MS = 100;
+
+const OWNER_SYNCS = new Set<string>(['run.started', 'run.resumed', 'command.started', 'run.finished', 'seal']);
 
 export interface OpenTimelineOptions {
   clock: Clock;
@@ -118,6 +129,10 @@ class Writer implements TimelineWriter {
   private outputBatch: OutputBody[] | null = null;
   private outputBatchDone: Promise<void> | null = null;
   private readonly streams = new Map<string, { id: string; stream: 'stdout' | 'stderr'; r: RedactStream }>();
+  /** The runner's lease on the lock: its token while held, and the timer that lets go when idle. */
+  private lease: string | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private writing = false;
 
   constructor(
     readonly path: string,
@@ -143,7 +158,7 @@ class Writer implements TimelineWriter {
       if (body.type === 'run.finished') bodies.push(...this.drainStreams(() => true));
       bodies.push(this.redactBody(body));
       // Even a lazy writer syncs the run's end: a failure to get the run on disk is reported, not swallowed.
-      const lazy = this.opts.lazySync === true && body.type !== 'run.finished';
+      const lazy = (this.opts.lazySync === true || (this.opts.owner === true && !OWNER_SYNCS.has(body.type))) && body.type !== 'run.finished';
       // The run's end and its seal go out in one write: no other appender can come between them.
       const sealer = body.type === 'run.finished' ? this.opts.sealer : undefined;
       const events = await this.writeBodies(bodies, !lazy || sealer !== undefined, sealer);
@@ -197,6 +212,7 @@ class Writer implements TimelineWriter {
       } catch (err) {
         failure ??= err;
       }
+      this.dropLease();
       this.closed = true;
       if (this.syncTimer) clearTimeout(this.syncTimer);
       await this.fh.close().catch(() => undefined);
@@ -327,10 +343,49 @@ class Writer implements TimelineWriter {
     if (!this.regular) return work();
     try {
       const onWait = this.opts.onLockWait ?? ((m: string) => void process.stderr.write(`runbook: ${m}\n`));
+      if (this.opts.owner) return await this.underLease(work, onWait);
       return await withLock(lockPathOf(this.path), work, { onWait });
     } catch (err) {
       throw writeError(this.path, err);
     }
+  }
+
+  /**
+   * The runner writes most events, often several in a row: it keeps the lock across them instead of taking and
+   * dropping it for each, and lets go after LEASE_IDLE_MS without an append, or at once when another appender
+   * asks (`<lock>.want`). Under the lease, learnTail still compares the file's size with what we left, so a
+   * line appended some other way is found and chained.
+   */
+  private async underLease<T>(work: () => Promise<T>, onWait: (m: string) => void): Promise<T> {
+    const lockPath = lockPathOf(this.path);
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.leaseTimer = null;
+    this.lease ??= await acquireLock(lockPath, { onWait });
+    this.writing = true;
+    try {
+      return await work();
+    } catch (err) {
+      this.dropLease();
+      throw err;
+    } finally {
+      this.writing = false;
+      if (this.lease !== null && lockWanted(lockPath)) this.dropLease();
+      else if (this.lease !== null) {
+        this.leaseTimer = setTimeout(() => {
+          this.leaseTimer = null;
+          if (!this.writing) this.dropLease();
+        }, LEASE_IDLE_MS);
+        this.leaseTimer.unref();
+      }
+    }
+  }
+
+  private dropLease(): void {
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.leaseTimer = null;
+    if (this.lease === null) return;
+    releaseLock(lockPathOf(this.path), this.lease);
+    this.lease = null;
   }
 
   private async writeAll(data: Buffer): Promise<void> {
