@@ -73,7 +73,7 @@ if (!sea) {
   // shared code does not split main's chunks further.
   await build({
     ...common,
-    entryPoints: { writer: 'src/timeline/writer.ts', redact: 'src/timeline/redact.ts', lock: 'src/timeline/lock.ts' },
+    entryPoints: { writer: 'src/timeline/writer.ts', redact: 'src/timeline/redact.ts', lock: 'src/timeline/lock.ts', chain: 'src/timeline/chain.ts' },
     outdir: 'dist/timeline',
     format: 'esm',
     splitting: true,

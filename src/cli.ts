@@ -34,6 +34,8 @@ export interface RunOptions extends GlobalOptions {
   allowDangerous: boolean;
   fromStep?: number;
   resume?: string;
+  /** The SSH key that signs the seal (else $RUNBOOK_SIGNING_KEY, else ~/.ssh/id_ed25519 when it exists). */
+  sign?: string;
 }
 export interface TimelineTarget {
   timeline?: string;
@@ -62,6 +64,13 @@ export interface ExportOptions {
 export interface DrillOptions {
   yes: boolean;
 }
+export interface VerifyOptions {
+  allowedSigners?: string;
+  json: boolean;
+}
+export interface SealOptions {
+  sign?: string;
+}
 
 /** What the router hands back: which command to run, with what. Tests assert on this table. */
 export type Route =
@@ -77,6 +86,8 @@ export type Route =
   | { command: 'replay'; timeline: string; options: ReplayOptions }
   | { command: 'export'; timeline: string; options: ExportOptions }
   | { command: 'drill'; timeline: string; options: DrillOptions }
+  | { command: 'verify'; timeline: string; options: VerifyOptions }
+  | { command: 'seal'; timeline: string; options: SealOptions }
   | { command: 'completion'; shell: string; options: GlobalOptions; spec: CommandSpec[] }
   | { command: 'ids'; options: GlobalOptions };
 
@@ -211,6 +222,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .option('--allow-dangerous', 'with --yes, also run dangerous commands', false)
     .option('--from-step <n>', 'start at step N', positiveInt)
     .option('--resume <timeline>', 'continue an interrupted or aborted run in that timeline')
+    .option('--sign <key>', 'sign the seal at the run\'s end with this SSH key (default: $RUNBOOK_SIGNING_KEY, else ~/.ssh/id_ed25519)')
     .addHelpText(
       'after',
       examples(
@@ -236,6 +248,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
           allowDangerous: o.allowDangerous,
           fromStep: o.fromStep,
           resume: o.resume,
+          ...(o.sign !== undefined ? { sign: o.sign } : {}),
         },
       };
     });
@@ -313,6 +326,27 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .addHelpText('after', examples('runbook drill incidents/20261128-030000-disk-full.jsonl'))
     .action((timeline: string, o) => {
       result = { command: 'drill', timeline, options: { yes: o.yes } };
+    });
+
+  program
+    .command('verify')
+    .description('check that a timeline is the one written during the incident: seq, hash chain, seal and its signature (exit 1 if not)')
+    .argument('<timeline>', 'a timeline file')
+    .option('--allowed-signers <file>', 'an OpenSSH allowed_signers file: the seal must be signed by a key it lists')
+    .option('--json', 'print the result as JSON', false)
+    .addHelpText('after', examples('runbook verify incidents/x.jsonl', 'runbook verify incidents/x.jsonl --allowed-signers ~/.ssh/allowed_signers'))
+    .action((timeline: string, o) => {
+      result = { command: 'verify', timeline, options: { json: o.json, ...(o.allowedSigners !== undefined ? { allowedSigners: o.allowedSigners } : {}) } };
+    });
+
+  program
+    .command('seal')
+    .description('seal an interrupted run\'s timeline (a finished run is sealed already), signed with your SSH key when there is one')
+    .argument('<timeline>', 'a timeline file')
+    .option('--sign <key>', 'the SSH key to sign with (default: $RUNBOOK_SIGNING_KEY, else ~/.ssh/id_ed25519)')
+    .addHelpText('after', examples('runbook seal incidents/x.jsonl', 'runbook seal incidents/x.jsonl --sign ~/.ssh/id_ed25519'))
+    .action((timeline: string, o) => {
+      result = { command: 'seal', timeline, options: o.sign !== undefined ? { sign: o.sign } : {} };
     });
 
   program

@@ -18,6 +18,8 @@ import { BatchWriter, problemReporter } from './replay.js';
 
 export interface ExportPorts {
   read(path: string): AsyncIterable<ReadItem>;
+  /** `runbook verify`'s verdict for the header; null when there is none to give. */
+  verify(path: string, env: NodeJS.ProcessEnv): Promise<string | null>;
 }
 
 interface Sink {
@@ -150,6 +152,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     throw new UserError(`-o ${options.output} is the timeline itself: choose another file`);
   }
   const read = ports.read ?? ((path: string) => readTimeline(path));
+  const integrity = await (ports.verify ?? ((path, env) => import('../report/integrity.js').then((m) => m.integrityOf(path, env))))(timeline, io.env);
   const problems: ExportProblem[] = [];
   const reporter = problemReporter(io.stderr, 'exported');
   const report = (p: ExportProblem): void => {
@@ -167,10 +170,10 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
       foldEvent(fold, ev);
       md.add(ev);
     }
-    document = md.finish({ timelinePath: timeline, problems });
+    document = md.finish({ timelinePath: timeline, problems, integrity });
   } else if (options.format === 'json') {
     for await (const ev of events('none')) foldEvent(fold, ev);
-    document = renderJsonExport(summarize(fold), problems);
+    document = renderJsonExport(summarize(fold), problems, integrity);
   } else {
     // Two passes: the header needs the widest line, and the timeline may be too big to hold. The first pass
     // only measures, so it skips redacting output (the slow part); '[redacted]' may make a line a little wider.

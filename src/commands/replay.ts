@@ -18,6 +18,8 @@ export interface ReplayPorts {
   /** The timeline in batches (one per chunk read), so a big file costs one await per chunk, not per event. */
   read(path: string): AsyncIterable<readonly ReadItem[]>;
   follow(path: string, opts: { signal?: AbortSignal }): AsyncIterable<ReadItem>;
+  /** `runbook verify`'s verdict for the header; null when there is none to give. */
+  verify(path: string, env: NodeJS.ProcessEnv): Promise<string | null>;
 }
 
 const realPorts: ReplayPorts = {
@@ -25,6 +27,7 @@ const realPorts: ReplayPorts = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   read: (path) => readTimelineBatches(path),
   follow: (path, opts) => followTimeline(path, opts),
+  verify: (path, env) => import('../report/integrity.js').then((m) => m.integrityOf(path, env)),
 };
 
 /**
@@ -116,7 +119,9 @@ export async function replay(timeline: string, options: ReplayOptions, io: Io, p
   const p: ReplayPorts = { ...realPorts, ...ports };
   const out = new BatchWriter(io.stdout);
   const style = await loadStyle(io.color && !options.json);
-  const renderer = createRenderer(style, { timelinePath: timeline, width: columnsOf(io.env, io.stdout) ?? 80 });
+  // The header says whether the record verifies (JSON Lines have no header; a followed run is still being written).
+  const integrity = options.json || options.follow ? null : await p.verify(timeline, io.env);
+  const renderer = createRenderer(style, { timelinePath: timeline, width: columnsOf(io.env, io.stdout) ?? 80, ...(integrity !== null ? { integrity } : {}) });
   const fold = initialFoldState();
   const abort = new AbortController();
   const batches = options.follow ? asBatches(p.follow(timeline, { signal: abort.signal })) : p.read(timeline);

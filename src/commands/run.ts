@@ -12,6 +12,7 @@ import { parseVarFlags } from '../runner/vars.js';
 import { resolveVars } from './resolve-vars.js';
 import { systemClock } from '../adapters/clock.js';
 import { openTimeline } from '../timeline/writer.js';
+import { chooseSigningKey, sshSealer } from '../timeline/ssh-sign.js';
 import { createRedactor, loadUserRedactPatterns, runbookSecrets } from '../timeline/redact.js';
 import { VERSION } from '../version.js';
 import { loadStyle } from '../ui/style.js';
@@ -78,12 +79,15 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     patterns: [...loadUserRedactPatterns(io.env), ...runbook.redact],
   });
   const timelinePath = resume?.path ?? (o.timeline ? resolve(io.cwd, o.timeline) : undefined);
+  // run.finished is followed by a seal over the chain, signed when a key is at hand (never prompting).
+  const notice = (line: string): void => void streams.stderr.write(`runbook: ${line}\n`);
+  const sealer = sshSealer({ key: chooseSigningKey(o.sign, io.env), actor: actorName(io.env), env: io.env, notice });
   // A dry run is a preview, not an incident: it records only where --timeline asks it to.
   const sink = timelinePath
-    ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true, lazySync: o.dryRun })
+    ? await openTimeline(timelinePath, { clock: systemClock, redactor, create: false, owner: true, lazySync: o.dryRun, sealer })
     : o.dryRun
       ? discardingSink()
-      : await createTimeline(io, runbook.id, redactor);
+      : await createTimeline(io, runbook.id, redactor, new Date(), 'incident', { sealer });
   const path = sink.path;
   const recorded = path !== '';
 

@@ -10,18 +10,26 @@ import { systemClock } from '../adapters/clock.js';
 import { drillDir, timelineDir, timelineFileName } from '../timeline/locate.js';
 import { openTimeline, type TimelineWriter } from '../timeline/writer.js';
 import type { Redactor } from '../timeline/redact.js';
+import type { Sealer } from '../timeline/chain.js';
 
 /**
  * A new timeline `<stamp>-<name>.jsonl` in the timeline folder (a drill's in `drills/` beside it). Two runs
  * started in the same second get `-2`, `-3`, … rather than an error: at 3 a.m. a second responder must not be refused.
  */
-export async function createTimeline(io: Io, name: string, redactor: Redactor, started = new Date(), kind: 'incident' | 'drill' = 'incident'): Promise<TimelineWriter> {
+export async function createTimeline(
+  io: Io,
+  name: string,
+  redactor: Redactor,
+  started = new Date(),
+  kind: 'incident' | 'drill' = 'incident',
+  extra: { sealer?: Sealer } = {},
+): Promise<TimelineWriter> {
   const folder = kind === 'drill' ? drillDir(io.env, io.cwd) : timelineDir(io.env, io.cwd);
   const base = resolve(folder, timelineFileName(started, name)).replace(/\.jsonl$/, '');
   for (let n = 1; ; n++) {
     const path = n === 1 ? `${base}.jsonl` : `${base}-${n}.jsonl`;
     try {
-      return await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true });
+      return await openTimeline(path, { clock: systemClock, redactor, create: true, owner: true, ...extra });
     } catch (err) {
       if (!(err instanceof UserError && /already exists/.test(err.message)) || n >= 50) throw err;
     }

@@ -110,7 +110,7 @@ export function toJsonExport(s: IncidentSummary, problems: readonly ExportProble
   };
 }
 
-export function renderJsonExport(s: IncidentSummary, problems: readonly ExportProblem[] = []): string {
+export function renderJsonExport(s: IncidentSummary, problems: readonly ExportProblem[] = [], integrity: string | null = null): string {
   // JSON escapes the controls; terminalJson also escapes the C1 ones JSON.stringify leaves raw.
-  return `${terminalJson(toJsonExport(s, problems), 2)}\n`;
+  return `${terminalJson({ ...toJsonExport(s, problems), ...(integrity !== null ? { verify: integrity } : {}) }, 2)}\n`;
 }

@@ -55,7 +55,7 @@ export function describeCommandResult(c: CommandSummary): string {
 
 export interface MarkdownExporter {
   add(ev: TimelineEvent): void;
-  finish(opts: { timelinePath: string; problems: readonly ExportProblem[] }): string;
+  finish(opts: { timelinePath: string; problems: readonly ExportProblem[]; integrity?: string | null }): string;
 }
 
 export function createMarkdownExporter(): MarkdownExporter {
@@ -107,10 +107,10 @@ export function createMarkdownExporter(): MarkdownExporter {
           break;
       }
     },
-    finish({ timelinePath, problems }) {
+    finish({ timelinePath, problems, integrity = null }) {
       // Every recorded field is in this text: its controls are made visible once, here. A lone CR, which
       // Markdown reads as a line break (a note could end its table row and start a heading), becomes ␍.
-      return neutralize(renderPostmortem(summarize(fold), rows, timelinePath, problems), { multiline: true });
+      return neutralize(renderPostmortem(summarize(fold), rows, timelinePath, problems, integrity), { multiline: true });
     },
   };
 }
@@ -140,7 +140,7 @@ function timeRows(s: IncidentSummary): [string, string][] {
   ];
 }
 
-function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string, problems: readonly ExportProblem[]): string {
+function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string, problems: readonly ExportProblem[], integrity: string | null): string {
   const out: string[] = [];
   const title = s.runbook.title || s.runbook.id || 'incident';
   const responders = [...new Set([s.actor, ...s.notes.map((n) => n.actor), ...s.marks.map((m) => m.actor)].filter((a): a is string => !!a))];
@@ -151,6 +151,7 @@ function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string,
     `> Draft written by \`runbook export\` from ${code(timelinePath)}. The facts and the Timeline come from the recorded events; every _TODO_ is for a human to write. Times are UTC; time to detect counts from the impact mark, time to mitigate / resolve from impact (else detection, else the run's start).`,
     '',
   );
+  if (integrity !== null) out.push(`> Timeline check (\`runbook verify\`): ${text(integrity)}`, '');
   if (problems.length > 0 || s.status === 'interrupted') {
     const why = problems.map((p) => `line ${p.line}: ${p.message}`);
     if (s.status === 'interrupted') why.push('the run has no run.finished (interrupted)');

@@ -22,6 +22,8 @@ export interface RenderContext {
   severity?: string;
   /** Where the timeline is, shown in the run header. */
   timelinePath?: string;
+  /** Whether the timeline verifies (`runbook verify`'s verdict), shown in the run header. */
+  integrity?: string;
   /** The actor of the run, so notes by someone else stand out. */
   actor?: string;
   /** The latest command.started of each id (ids are "<step>.<n>", so this stays as small as the runbook). */
@@ -170,6 +172,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
       style.dim(`  incident `) + `${ev.incident} · ${mode} · ${ev.actor}@${ev.host}`,
     ];
     if (ctx.timelinePath !== undefined) lines.push(style.dim('  timeline ') + ctx.timelinePath);
+    if (ctx.integrity !== undefined) lines.push(style.dim('  verify   ') + ctx.integrity);
     return `${lines.join('\n')}\n`;
   },
   'var.set': (ev, _ctx, style) => style.dim(`  var ${ev.name} = ${indentRest(ev.value, '    ')} (${ev.source})`) + '\n',
@@ -218,6 +221,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;
   },
+  seal: (ev, _ctx, style) =>
+    style.dim(`  sealed by ${ev.signer ?? ev.actor}${ev.signature ? ` (signed, key ${ev.key ?? '?'})` : ' (unsigned)'} · ${ev.events} events · head ${String(ev.head).slice(0, 12)}…`) + '\n',
 };
 
 /**

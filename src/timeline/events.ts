@@ -65,6 +65,8 @@ export const EVENTS = {
   'run.finished': { status: oneOf(RUN_STATUSES), duration_ms: num },
   /** An interrupted or aborted run continued (`run --resume`) in the same timeline, from `step`. */
   'run.resumed': { step: int, actor: text, host: text },
+  /** The chain head (`head`, the hash of the line before; `events` before it), signed when a key was at hand. */
+  seal: { head: str, events: int, actor: text, signature: { kind: 'string|null' }, key: { kind: 'string|null' }, signer: { kind: 'string|null' } },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
 
 export type EventType = keyof typeof EVENTS;
@@ -109,6 +111,8 @@ export interface EventEnvelope {
   seq: number;
   ts: string;
   mono_ms: number;
+  /** SHA-256 (hex) of the line before (docs/timeline-format.md#the-hash-chain); absent in timelines written before. */
+  prev?: string;
 }
 
 export type EventBody = { [T in EventType]: Flat<BodyOf<T>> }[EventType];

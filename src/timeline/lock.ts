@@ -1,7 +1,7 @@
 // A cross-process lock file (`<timeline>.lock`, created O_EXCL, holding pid, host and process start time).
 // A lock is stale only when its holder is gone; a live holder, however long it takes (stopped with Ctrl-Z,
 // stuck on a slow disk), keeps it. docs/timeline-format.md#locking has the rules.
-import { closeSync, constants as C, openSync, promises as fsp, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants as C, existsSync, openSync, promises as fsp, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describeSystemError } from '../errors.js';
 
@@ -14,6 +14,8 @@ export const FOREIGN_WAIT_LIMIT_MS = 60_000;
 
 export const lockPathOf = (timeline: string): string => `${timeline}.lock`;
 export const ownerPathOf = (timeline: string): string => `${timeline}.owner`;
+/** A waiter's request to a runner holding the lock across appends (a lease) to let go: `<timeline>.lock.want`. */
+export const wantPathOf = (lockPath: string): string => `${lockPath}.want`;
 
 export interface LockHolder {
   pid: number;
@@ -131,17 +133,36 @@ export interface LockOptions {
 
 /** Take the lock, run fn, release. Errors from the file system (other than contention) are thrown as they are. */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const mine = await acquire(lockPath, opts);
+  const mine = await acquireLock(lockPath, opts);
   try {
     return await fn();
   } finally {
-    // Only remove the lock if it is still ours (never expected otherwise: a live holder is never taken over).
-    try {
-      const text = readNoFollow(lockPath);
-      if (text === mine) unlinkSync(lockPath);
-    } catch {
-      // gone already
-    }
+    releaseLock(lockPath, mine);
+  }
+}
+
+/** Release a lock taken with acquireLock (`mine` is what it returned). */
+export function releaseLock(lockPath: string, mine: string): void {
+  // Only remove the lock if it is still ours (never expected otherwise: a live holder is never taken over).
+  try {
+    const text = readNoFollow(lockPath);
+    if (text === mine) unlinkSync(lockPath);
+  } catch {
+    // gone already
+  }
+}
+
+/** Whether another process waits for the lock and has asked its holder to let go. */
+export function lockWanted(lockPath: string): boolean {
+  return existsSync(wantPathOf(lockPath));
+}
+
+/** Ask a runner that keeps the lock across appends to release it (best effort: it also lets go when idle). */
+function askForLock(lockPath: string): void {
+  try {
+    closeSync(openSync(wantPathOf(lockPath), C.O_WRONLY | C.O_CREAT | C.O_NOFOLLOW | C.O_NONBLOCK, 0o600));
+  } catch {
+    // a read-only folder, a planted link: the holder still lets go when idle
   }
 }
 
@@ -163,11 +184,13 @@ function readNoFollow(path: string): string | null {
   }
 }
 
-async function acquire(lockPath: string, opts: LockOptions): Promise<string> {
+/** Take the lock (waiting for a live holder as long as it lives); returns the token releaseLock needs. */
+export async function acquireLock(lockPath: string, opts: LockOptions = {}): Promise<string> {
   // The random part tells our lock from a later one of the same process.
   const me = `${process.pid}\n${hostname()}\n${ownStart() ?? ''}\n${Math.random().toString(36).slice(2)}\n`;
   const began = Date.now();
   let told = false;
+  let asked = false;
   let delay = 1;
   for (;;) {
     try {
@@ -182,6 +205,7 @@ async function acquire(lockPath: string, opts: LockOptions): Promise<string> {
         throw err;
       }
       closeSync(fd);
+      if (asked) rmSync(wantPathOf(lockPath), { force: true }); // other waiters ask again on their next look
       return me;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -195,6 +219,10 @@ async function acquire(lockPath: string, opts: LockOptions): Promise<string> {
     if (state === 'gone' || (holder === null && Date.now() - seen.mtimeMs > UNREADABLE_LOCK_MS)) {
       await breakStale(lockPath, seen.text);
       continue;
+    }
+    if (!lockWanted(lockPath)) {
+      askForLock(lockPath);
+      asked = true;
     }
     const waited = Date.now() - began;
     if (!told && waited >= WAIT_MESSAGE_MS) {

@@ -34,6 +34,7 @@ export function checkEvent(value: unknown, where: string): string | null {
   if (typeof o.seq !== 'number' || !Number.isInteger(o.seq) || o.seq < 0) return 'no valid "seq"';
   if (typeof o.ts !== 'string') return 'no valid "ts"';
   if (typeof o.mono_ms !== 'number') return 'no valid "mono_ms"';
+  if (o.prev !== undefined && typeof o.prev !== 'string') return 'no valid "prev"';
   if (typeof o.type !== 'string') return 'no "type"';
   if (!EVENT_TYPES.has(o.type)) return `unknown event type ${JSON.stringify(o.type)} (skipped)`;
   const field = invalidField(o.type as EventType, o);

@@ -11,6 +11,8 @@ export interface TailState {
   size: number;
   /** The last complete event, or null when there is none. */
   last: { seq: number; mono_ms: number } | null;
+  /** The last non-blank line left in the file (without its '\n'): the next event's `prev` is its hash. */
+  lastLine: Buffer | null;
 }
 
 export async function repairTail(fh: FileHandle, path: string, size: number): Promise<TailState> {
@@ -18,6 +20,7 @@ export async function repairTail(fh: FileHandle, path: string, size: number): Pr
   let cutAt: number | null = null;
   let completeLine = false;
   let first = true;
+  let lastLine: Buffer | null = null;
   for await (const line of linesBackward(fh, size)) {
     const text = line.bytes.toString('utf8');
     if (text.trim() === '') {
@@ -34,6 +37,7 @@ export async function repairTail(fh: FileHandle, path: string, size: number): Pr
       }
       if (!line.newline) completeLine = true; // a whole event missing only its newline: keep it
     }
+    lastLine ??= Buffer.from(line.bytes);
     if (!env || env.v === undefined) continue; // a damaged line in the middle: look further back
     if (env.v !== SCHEMA_VERSION) {
       throw new UserError(`timeline ${path} has schema version ${JSON.stringify(env.v)}; this runbook writes version ${SCHEMA_VERSION}`);
@@ -41,12 +45,12 @@ export async function repairTail(fh: FileHandle, path: string, size: number): Pr
     last = env;
     break;
   }
-  if (cutAt !== null) return { size: await moveAside(fh, path, cutAt, size), last };
+  if (cutAt !== null) return { size: await moveAside(fh, path, cutAt, size), last, lastLine };
   if (completeLine) {
     await fh.write(Buffer.from('\n'));
-    return { size: size + 1, last };
+    return { size: size + 1, last, lastLine };
   }
-  return { size, last };
+  return { size, last, lastLine };
 }
 
 /** Copy bytes [from, size) to `<path>.torn-<n>` (the first free n), then cut the timeline back to `from`. */

@@ -58,7 +58,7 @@ export async function summarizeTimeline(path: string): Promise<TimelineSummary> 
         if (head.mode === 'live' || head.mode === 'dry-run' || head.mode === 'drill') summary.mode = head.mode;
       }
     }
-    // From the end: the last event gives the count; run.finished may only be followed by notes and marks.
+    // From the end: the last event gives the count; run.finished may only be followed by notes, marks and seals.
     let counted = false;
     let finished = false;
     for await (const line of linesBackward(fh, size)) {
@@ -76,7 +76,7 @@ export async function summarizeTimeline(path: string): Promise<TimelineSummary> 
         finished = true;
         break;
       }
-      if (env.type !== 'note' && env.type !== 'mark') break;
+      if (env.type !== 'note' && env.type !== 'mark' && env.type !== 'seal') break;
     }
     if (!finished) summary.status = (await ownerAlive(ownerPathOf(path))) ? 'running' : 'interrupted';
     return summary;

@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import { ExitCode, TimelineWriteError, UserError, describeSystemError } from '../errors.js';
 import type { Clock, EventSink } from '../runner/ports.js';
 import { SCHEMA_VERSION, mapTextFields, type EventBody, type TimelineEvent } from './events.js';
-import { LockFileError, LockTimeoutError, lockPathOf, ownerPathOf, withLock, writeOwner } from './lock.js';
+import { EMPTY_HASH, lineHash, type Sealer } from './chain.js';
+import { LockFileError, LockTimeoutError, acquireLock, lockPathOf, lockWanted, ownerPathOf, releaseLock, withLock, writeOwner } from './lock.js';
 import type { RedactStream, Redactor } from './redact.js';
 import { repairTail } from './repair.js';
 import { envelopeOf, readFirstLine, tryParse } from './tail.js';
@@ -15,6 +16,17 @@ import { envelopeOf, readFirstLine, tryParse } from './tail.js';
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 /** Output events are synced at most this long after they were written. */
 export const OUTPUT_SYNC_MS = 250;
+
+/**
+ * What a runner (owner) syncs before append resolves: what must be on disk before something happens in the world
+ * (a command starts) or before the run is reported. Its other events (a step's end, the next step's start, a
+ * command's end) are written at once and share the next sync: the one before the next command starts, or the
+ * 250 ms timer. docs/timeline-format.md#durability.
+ */
+/** A runner keeps the lock across appends (a lease) and lets go after this long without one, or when asked. */
+export const LEASE_IDLE_MS = 100;
+
+const OWNER_SYNCS = new Set<string>(['run.started', 'run.resumed', 'command.started', 'run.finished', 'seal']);
 
 export interface OpenTimelineOptions {
   clock: Clock;
@@ -30,11 +42,15 @@ export interface OpenTimelineOptions {
    * For a dry run, which executes nothing: one fdatasync per event made a long preview take minutes.
    */
   lazySync?: boolean;
+  /** Seal the chain right after `run.finished`, in the same write (docs/timeline-format.md#seal). */
+  sealer?: Sealer;
 }
 
 export interface TimelineWriter extends EventSink {
   /** Sync output written so far (also done on a timer, on the next non-output append and on close). */
   sync(): Promise<void>;
+  /** Append a `seal` over the chain as it is now (under the lock, so nobody appends between head and seal); synced. */
+  seal(sealer: Sealer): Promise<TimelineEvent>;
 }
 
 type OutputBody = Extract<EventBody, { type: 'command.output' }>;
@@ -98,6 +114,8 @@ class Writer implements TimelineWriter {
   private knownSize = -1;
   private lastSeq = -1;
   private lastMono = 0;
+  /** The hash of the file's last line: the next event's `prev`. */
+  private lastHash = EMPTY_HASH;
   /** clock.monoMs() at our first append, and the run's mono_ms at that moment. */
   private origin: { local: number; run: number } | null = null;
   private dirty = false;
@@ -111,6 +129,10 @@ class Writer implements TimelineWriter {
   private outputBatch: OutputBody[] | null = null;
   private outputBatchDone: Promise<void> | null = null;
   private readonly streams = new Map<string, { id: string; stream: 'stdout' | 'stderr'; r: RedactStream }>();
+  /** The runner's lease on the lock: its token while held, and the timer that lets go when idle. */
+  private lease: string | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private writing = false;
 
   constructor(
     readonly path: string,
@@ -136,8 +158,11 @@ class Writer implements TimelineWriter {
       if (body.type === 'run.finished') bodies.push(...this.drainStreams(() => true));
       bodies.push(this.redactBody(body));
       // Even a lazy writer syncs the run's end: a failure to get the run on disk is reported, not swallowed.
-      const lazy = this.opts.lazySync === true && body.type !== 'run.finished';
-      const events = await this.writeBodies(bodies, !lazy);
+      const lazy = (this.opts.lazySync === true || (this.opts.owner === true && !OWNER_SYNCS.has(body.type))) && body.type !== 'run.finished';
+      // The run's end and its seal go out in one write: no other appender can come between them.
+      const sealer = body.type === 'run.finished' ? this.opts.sealer : undefined;
+      const events = await this.writeBodies(bodies, !lazy || sealer !== undefined, sealer);
+      if (sealer) return events[events.length - 2] as TimelineEvent;
       if (lazy) this.scheduleSync();
       return events[events.length - 1] as TimelineEvent;
     });
@@ -167,6 +192,13 @@ class Writer implements TimelineWriter {
     return this.enqueue(() => this.syncNow());
   }
 
+  seal(sealer: Sealer): Promise<TimelineEvent> {
+    return this.enqueue(async () => {
+      const events = await this.writeBodies([...this.drainStreams(() => true)], true, sealer);
+      return events[events.length - 1] as TimelineEvent;
+    });
+  }
+
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.closing = this.enqueue(async () => {
@@ -180,6 +212,7 @@ class Writer implements TimelineWriter {
       } catch (err) {
         failure ??= err;
       }
+      this.dropLease();
       this.closed = true;
       if (this.syncTimer) clearTimeout(this.syncTimer);
       await this.fh.close().catch(() => undefined);
@@ -263,27 +296,32 @@ class Writer implements TimelineWriter {
 
   // ---- writing
 
-  private stamp(body: EventBody, seq: number, mono: number): TimelineEvent {
-    return { v: SCHEMA_VERSION, seq, ts: this.opts.clock.now().toISOString(), mono_ms: mono, ...body } as TimelineEvent;
-  }
-
   /** Number, stamp and write bodies as one write under the lock; sync when asked. Resolves once written (and synced). */
-  private async writeBodies(bodies: EventBody[], sync: boolean): Promise<TimelineEvent[]> {
-    if (bodies.length === 0) {
+  private async writeBodies(bodies: EventBody[], sync: boolean, sealer?: Sealer): Promise<TimelineEvent[]> {
+    if (bodies.length === 0 && !sealer) {
       if (sync) await this.syncNow();
       return [];
     }
     const work = async (): Promise<TimelineEvent[]> => {
       await this.learnTail();
       const events: TimelineEvent[] = [];
-      for (const b of bodies) {
-        const mono = await this.monoNow();
-        const e = this.stamp(b, this.lastSeq + 1, mono);
+      const lines: string[] = [];
+      // Each line's prev is the hash of the line before it, as it will be written: the chain is built here,
+      // under the lock, where nobody else can append between our lines or before the first.
+      let seq = this.lastSeq;
+      let mono = this.lastMono;
+      let hash = this.lastHash;
+      const add = async (b: EventBody): Promise<void> => {
+        mono = await this.monoNow(mono);
+        const e = { v: SCHEMA_VERSION, seq: ++seq, ts: this.opts.clock.now().toISOString(), mono_ms: mono, prev: hash, ...b } as TimelineEvent;
+        const line = JSON.stringify(e);
+        hash = lineHash(line);
         events.push(e);
-        this.lastSeq = e.seq;
-        this.lastMono = mono;
-      }
-      const data = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+        lines.push(line);
+      };
+      for (const b of bodies) await add(b);
+      if (sealer) await add(this.redactBody({ type: 'seal', head: hash, events: seq + 1, ...(await sealer(seq + 1, hash)) }));
+      const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
       const before = this.knownSize;
       try {
         await this.writeAll(data);
@@ -293,18 +331,61 @@ class Writer implements TimelineWriter {
         // Never leave behind an event we report as not recorded: cut our own bytes off again.
         if (this.regular && before >= 0) await this.fh.truncate(before).catch(() => undefined);
         this.knownSize = -1;
+        if (!this.regular) this.lastHash = EMPTY_HASH; // unknowable now: the next line will not chain
         throw writeError(this.path, err);
       }
       this.knownSize = this.regular ? before + data.length : -1;
+      this.lastSeq = seq;
+      this.lastMono = mono;
+      this.lastHash = hash;
       return events;
     };
     if (!this.regular) return work();
     try {
       const onWait = this.opts.onLockWait ?? ((m: string) => void process.stderr.write(`runbook: ${m}\n`));
+      if (this.opts.owner) return await this.underLease(work, onWait);
       return await withLock(lockPathOf(this.path), work, { onWait });
     } catch (err) {
       throw writeError(this.path, err);
     }
+  }
+
+  /**
+   * The runner writes most events, often several in a row: it keeps the lock across them instead of taking and
+   * dropping it for each, and lets go after LEASE_IDLE_MS without an append, or at once when another appender
+   * asks (`<lock>.want`). Under the lease, learnTail still compares the file's size with what we left, so a
+   * line appended some other way is found and chained.
+   */
+  private async underLease<T>(work: () => Promise<T>, onWait: (m: string) => void): Promise<T> {
+    const lockPath = lockPathOf(this.path);
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.leaseTimer = null;
+    this.lease ??= await acquireLock(lockPath, { onWait });
+    this.writing = true;
+    try {
+      return await work();
+    } catch (err) {
+      this.dropLease();
+      throw err;
+    } finally {
+      this.writing = false;
+      if (this.lease !== null && lockWanted(lockPath)) this.dropLease();
+      else if (this.lease !== null) {
+        this.leaseTimer = setTimeout(() => {
+          this.leaseTimer = null;
+          if (!this.writing) this.dropLease();
+        }, LEASE_IDLE_MS);
+        this.leaseTimer.unref();
+      }
+    }
+  }
+
+  private dropLease(): void {
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.leaseTimer = null;
+    if (this.lease === null) return;
+    releaseLock(lockPathOf(this.path), this.lease);
+    this.lease = null;
   }
 
   private async writeAll(data: Buffer): Promise<void> {
@@ -327,11 +408,12 @@ class Writer implements TimelineWriter {
     const tail = await repairTail(this.fh, this.path, size);
     this.knownSize = tail.size;
     this.lastSeq = tail.last ? tail.last.seq : -1;
+    this.lastHash = tail.lastLine ? lineHash(tail.lastLine) : EMPTY_HASH;
     if (tail.last) this.lastMono = Math.max(this.lastMono, tail.last.mono_ms);
   }
 
-  /** mono_ms for an event written now: never negative, never below the previous event's. */
-  private async monoNow(): Promise<number> {
+  /** mono_ms for an event written now: never negative, never below the previous event's (`floor`). */
+  private async monoNow(floor = this.lastMono): Promise<number> {
     const local = this.opts.clock.monoMs();
     if (!this.origin) {
       let run = 0;
@@ -343,7 +425,7 @@ class Writer implements TimelineWriter {
       this.origin = { local, run: Math.max(0, run) };
     }
     const mono = Math.round(this.origin.run + (local - this.origin.local));
-    return Math.max(0, mono, this.lastMono);
+    return Math.max(0, mono, floor);
   }
 
   private async runStartMs(): Promise<number | null> {

@@ -198,12 +198,16 @@ export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.Proce
   };
 }
 
-/** Parsed events of a timeline file. */
-export function readEvents(path: string): Array<Record<string, unknown> & { type: string; seq: number }> {
+/**
+ * Parsed events of a timeline file. The `seal` a runner appends after run.finished is left out unless asked for: tests of
+ * a run look at the run (the chain's own tests, test/e2e/timeline/chain.test.ts, read seals and bytes).
+ */
+export function readEvents(path: string, opts: { seals?: boolean } = {}): Array<Record<string, unknown> & { type: string; seq: number }> {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown> & { type: string; seq: number });
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { type: string; seq: number })
+    .filter((e) => opts.seals === true || e.type !== 'seal');
 }
 
 /** The one timeline a run wrote under `<dir>/incidents` (RUNBOOK_TIMELINE_DIR of cliEnv). */
