@@ -65,6 +65,8 @@ export const EVENTS = {
   'run.finished': { status: oneOf(RUN_STATUSES), duration_ms: num },
   /** An interrupted or aborted run continued (`run --resume`) in the same timeline, from `step`. */
   'run.resumed': { step: int, actor: text, host: text },
+  /** `runbook handover --to NAME`: `to` holds the run from here on; `actor` recorded it; `text` may be ''. */
+  handover: { to: text, text, actor: text },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
 
 export type EventType = keyof typeof EVENTS;
