@@ -76,7 +76,13 @@ export const OPTIONAL_FIELDS = {
   mark: { at: str },
   // When the command shown hides a secret ([secret]), the script that ran too: values only as environment
   // references (`"${RUNBOOK_VAR_pw}"`), so it holds no value and shows exactly what the shell was given.
-  'command.started': { script: text },
+  'command.started': { script: text, actor: text },
+  // After a handover (`runbook handover`), the runner's own events name who holds the run: `actor` is the
+  // handover's `to`. Without it, the holder is the actor of run.started (or of the latest run.resumed).
+  'step.started': { actor: text },
+  'command.skipped': { actor: text },
+  'check.confirmed': { actor: text },
+  'run.finished': { actor: text },
 } as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
 
 type FieldType<F> = F extends { kind: 'text' | 'string' }
