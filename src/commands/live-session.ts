@@ -93,7 +93,7 @@ export async function startLiveSession(o: {
     return !mine.has(ev.seq);
   };
   const following = (async () => {
-    for await (const item of followTimeline(path, { signal: abort.signal })) {
+    for await (const item of followTimeline(path, { signal: abort.signal, throughFinished: true })) {
       if (item.kind !== 'event' || item.event.type === 'command.output') continue; // only the runner writes output
       const ev = item.event;
       if (!(await isOthers(ev))) continue;

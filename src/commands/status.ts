@@ -61,7 +61,7 @@ async function watch(o: StatusOptions, io: Io): Promise<number> {
   const follow = (target: Target): Tracker => {
     const t: Tracker = { target, state: createLiveStatusState(), abort: new AbortController() };
     void (async () => {
-      for await (const item of followTimeline(target.timeline, { signal: t.abort.signal })) if (item.kind === 'event') advanceLiveStatus(t.state, item.event);
+      for await (const item of followTimeline(target.timeline, { signal: t.abort.signal, throughFinished: o.timeline === undefined })) if (item.kind === 'event') advanceLiveStatus(t.state, item.event);
     })().catch(() => undefined); // unreadable now: shown empty, tried again when it is registered anew
     return t;
   };

@@ -97,9 +97,15 @@ describe('live runs on this host', () => {
     expect(text.stdout).toMatch(/step +step 1 of 2: Hold/);
     expect(text.stdout).toMatch(/running +1\.1 \$ printf 'half'.* for \d/);
 
+    // replay --follow without a timeline follows the live run, to its end.
+    const follow = spawnCli(['replay', '--follow', '--json'], { cwd: elsewhere, env: other });
+    await until(() => follow.stdout().includes('"handover"'), 10_000, 'replay --follow to catch up');
     writeFileSync(w.path('go'), '');
     const exit = await run.done;
     expect(exit.code).toBe(0);
+    const followed = await follow.done;
+    expect(followed.code).toBe(0);
+    expect(followed.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { type: string }).type).at(-1)).toBe('run.finished');
     // Others' events were shown on the operator's screen, with who wrote them.
     expect(exit.stderr).toMatch(/✎ note \(bob\): disk at 97%\n/);
     expect(exit.stderr).toMatch(/✎ note \(nobody-user\): from the other shell\n/);
