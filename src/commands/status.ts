@@ -14,12 +14,12 @@ import { writeJson } from './shared.js';
 
 interface Target {
   timeline: string;
-  pid: number;
+  pid: number | null;
 }
 
 /** The runs to show: the --timeline given, else every live run registered on this host. */
 async function targets(o: StatusOptions, io: Io): Promise<Target[]> {
-  if (o.timeline !== undefined) return [{ timeline: isAbsolute(o.timeline) ? o.timeline : resolve(io.cwd, o.timeline), pid: 0 }];
+  if (o.timeline !== undefined) return [{ timeline: isAbsolute(o.timeline) ? o.timeline : resolve(io.cwd, o.timeline), pid: null }];
   return (await listLive(io.env)).map((e) => ({ timeline: e.timeline, pid: e.pid }));
 }
 
@@ -39,7 +39,7 @@ export async function status(o: StatusOptions, io: Io): Promise<number> {
     return ExitCode.ok;
   }
   const style = await loadStyle(io.color);
-  io.stdout.write(`${renderStatus(runs, style, columnsOf(io.env, io.stdout) ?? 100, now).join('\n')}\n`);
+  io.stdout.write(`${renderStatus(runs, style, columnsOf(io.env, io.stdout) ?? 100, now, o.timeline !== undefined).join('\n')}\n`);
   return ExitCode.ok;
 }
 
@@ -77,7 +77,7 @@ async function watch(o: StatusOptions, io: Io): Promise<number> {
   const draw = (): void => {
     const now = new Date();
     const runs = [...trackers.values()].map((t) => ({ ...t.target, status: liveStatusAt(t.state, now) }));
-    let lines = renderStatus(runs, style, columnsOf(io.env, out) ?? 100, now);
+    let lines = renderStatus(runs, style, columnsOf(io.env, out) ?? 100, now, o.timeline !== undefined);
     // A frame taller than the terminal would scroll, and "home" would no longer be its top.
     if (out.rows > 1 && lines.length > out.rows - 1) lines = lines.slice(0, out.rows - 1);
     out.write(`\x1b[H${lines.join('\x1b[K\n')}\x1b[K\n\x1b[J`);

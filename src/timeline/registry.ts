@@ -165,6 +165,15 @@ function parseEntry(text: string): LiveEntry | null {
   };
 }
 
+/** Whether dir and the folder above it are folders (not links) of this user. */
+async function ownedByMe(dir: string): Promise<boolean> {
+  for (const d of [dir, join(dir, '..')]) {
+    const st = await fsp.lstat(d).catch(() => null);
+    if (!st || !st.isDirectory() || st.uid !== uid()) return false;
+  }
+  return true;
+}
+
 /** Whether the registered process is this host's live runner (a reused pid has another start time). */
 export function entryAlive(e: LiveEntry): boolean | 'foreign' {
   const holder = parseHolder(`${e.pid}\n${e.host}\n${e.start ?? ''}`);
@@ -179,19 +188,24 @@ export function entryAlive(e: LiveEntry): boolean | 'foreign' {
  * now belongs to another process) are skipped and removed where we may; entries of other hosts are skipped.
  */
 export async function listLive(env: NodeJS.ProcessEnv): Promise<LiveEntry[]> {
-  const dirs = [privateLiveDir(env), sharedLiveDir(env) ?? SHARED_LIVE_DIR];
+  const mine = privateLiveDir(env);
+  const dirs = [mine, sharedLiveDir(env) ?? SHARED_LIVE_DIR];
   const found = new Map<string, LiveEntry>();
   for (const dir of dirs) {
     const st = await fsp.lstat(dir).catch(() => null);
     if (!st || !st.isDirectory()) continue; // missing, or a symbolic link: never followed
+    // Our own folder must be ours all the way: another user's /tmp/runbook-$UID could point us at any file.
+    if (dir === mine && !(await ownedByMe(dir))) continue;
     const names = await fsp.readdir(dir).catch(() => [] as string[]);
     for (const name of names) {
       if (!name.endsWith('.json') || name.startsWith('.')) continue;
       const path = join(dir, name);
       let text: string;
+      let owner: number;
       try {
         const fh = await fsp.open(path, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
         try {
+          owner = (await fh.stat()).uid;
           text = await fh.readFile('utf8');
         } finally {
           await fh.close();
@@ -206,6 +220,9 @@ export async function listLive(env: NodeJS.ProcessEnv): Promise<LiveEntry[]> {
         await fsp.unlink(path).catch(() => undefined); // stale: cleaned (in a shared folder, only ours can be)
         continue;
       }
+      // An entry is written by its runner: one whose file belongs to someone else than the process is not believed.
+      const runner = await fsp.stat(`/proc/${e.pid}`).then((s) => s.uid, () => owner);
+      if (runner !== owner) continue;
       if (!found.has(e.timeline)) found.set(e.timeline, e);
     }
   }

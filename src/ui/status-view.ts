@@ -10,20 +10,23 @@ import { stripVTControlCharacters } from 'node:util';
 /** A live run as status shows it: its summary and where it was found. */
 export interface StatusRun {
   timeline: string;
-  pid: number;
+  /** The runner's pid; null for a timeline named with --timeline. */
+  pid: number | null;
   status: LiveStatus;
 }
 
 /** `03:04:05Z`: marks and notes of tonight need no date. */
 const clock = (iso: string): string => (iso.length >= 19 ? `${iso.slice(11, 19)}Z` : iso);
 
-export function renderStatus(runs: readonly StatusRun[], style: Style, width: number, now: Date): string[] {
+/** `given`: the run was named with --timeline, not found live in the registry. */
+export function renderStatus(runs: readonly StatusRun[], style: Style, width: number, now: Date, given = false): string[] {
   const n = (s: string): string => neutralize(s);
-  const lines: string[] = [style.dim(`runbook status · ${now.toISOString().slice(0, 19).replace('T', ' ')}Z · ${runs.length} live run${runs.length === 1 ? '' : 's'} on this host`)];
+  const what = given ? '' : ` · ${runs.length} live run${runs.length === 1 ? '' : 's'} on this host`;
+  const lines: string[] = [style.dim(`runbook status · ${now.toISOString().slice(0, 19).replace('T', ' ')}Z${what}`)];
   if (runs.length === 0) lines.push('', 'No run is live on this host.');
   for (const { timeline, pid, status: s } of runs) {
     lines.push('');
-    lines.push(`${style.bold(`● ${n(s.runbook.title || s.runbook.id)}`)} ${style.dim(`(${n(s.runbook.id)}) · ${n(s.incident)} · pid ${pid}`)}`);
+    lines.push(`${style.bold(`● ${n(s.runbook.title || s.runbook.id)}`)} ${style.dim(`(${n(s.runbook.id)}) · ${n(s.incident)}${pid !== null ? ` · pid ${pid}` : ''}`)}`);
     lines.push(`  operator ${n(s.operator ?? '?')}@${n(s.host ?? '?')}${s.handovers.length ? style.dim(` (handed over ${s.handovers.length}×; started by ${n(s.handovers[0]?.from ?? '?')})`) : ''}`);
     const step = s.step ? `step ${s.step.index}${s.step.count !== null ? ` of ${s.step.count}` : ''}${s.step.title ? `: ${n(s.step.title)}` : ''}` : 'not started';
     lines.push(`  step     ${step}`);

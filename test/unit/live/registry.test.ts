@@ -65,8 +65,12 @@ describe('live registry', () => {
     write('reused.json', { pid: process.pid, start: '1', host: hostname() });
     write('other-host.json', { pid: 1, start: '1', host: `${hostname()}-not` });
     writeFileSync(join(dir, 'garbage.json'), '{');
+    // Planted by another user, naming a live process that is not theirs: not believed (and not theirs to remove).
+    write('planted.json', { pid: process.pid, start: null, host: hostname() });
+    if (process.getuid?.() !== 0) throw new Error('chown to another user needs root (CI runs as root)');
+    chownSync(join(dir, 'planted.json'), 65534, 65534);
     expect((await listLive(env)).map((e) => e.timeline)).toEqual([entry.timeline]);
-    expect(readdirSync(dir).sort()).toEqual([...reg.paths.map((p) => p.slice(dir.length + 1)), 'other-host.json'].sort());
+    expect(readdirSync(dir).sort()).toEqual([...reg.paths.map((p) => p.slice(dir.length + 1)), 'other-host.json', 'planted.json'].sort());
     await reg.remove();
   });
 });
