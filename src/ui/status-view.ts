@@ -31,8 +31,11 @@ export function renderStatus(runs: readonly StatusRun[], style: Style, width: nu
     const step = s.step ? `step ${s.step.index}${s.step.count !== null ? ` of ${s.step.count}` : ''}${s.step.title ? `: ${n(s.step.title)}` : ''}` : 'not started';
     lines.push(`  step     ${step}`);
     if (s.command) {
-      const cmd = n(s.command.command.split('\n')[0] ?? '');
-      lines.push(`  running  ${s.command.danger ? style.danger('⚠ ') : ''}${n(s.command.id)} ${style.dim('$')} ${cmd} ${style.yellow(`for ${formatDuration(s.command.runningMs)}`)}`);
+      // The command is cut, not "for how long": that is what the commander looks for.
+      const head = `  running  ${s.command.danger ? '⚠ ' : ''}${n(s.command.id)} $ `;
+      const tail = ` for ${formatDuration(s.command.runningMs)}`;
+      const cmd = truncate(n(s.command.command.split('\n')[0] ?? ''), Math.max(10, width - displayWidth(head) - tail.length));
+      lines.push(`  running  ${s.command.danger ? style.danger('⚠ ') : ''}${n(s.command.id)} ${style.dim('$')} ${cmd}${style.yellow(tail)}`);
     } else {
       lines.push(`  running  ${style.dim(s.finished ? `nothing (run ${s.finished})` : 'nothing (waiting for the operator)')}`);
     }
