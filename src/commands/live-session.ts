@@ -10,6 +10,12 @@ import { followTimeline } from '../timeline/reader.js';
 import { registerLive, sharedLiveDir } from '../timeline/registry.js';
 import { summarizeTimeline } from '../timeline/status.js';
 
+/**
+ * What other terminals append to a live run (`note`, `mark`, `handover`): the events shown. Anything else
+ * this runner did not return from append (a seal its writer adds, say) is its own bookkeeping, not news.
+ */
+const FROM_OTHERS: ReadonlySet<string> = new Set(['note', 'mark', 'handover']);
+
 /** Events of the runner that say who did them, once the run has been handed over. */
 const ACTOR_STAMPED: ReadonlySet<string> = new Set(['step.started', 'command.started', 'command.skipped', 'check.confirmed', 'run.finished', 'note']);
 
@@ -94,7 +100,7 @@ export async function startLiveSession(o: {
   };
   const following = (async () => {
     for await (const item of followTimeline(path, { signal: abort.signal, throughFinished: true })) {
-      if (item.kind !== 'event' || item.event.type === 'command.output') continue; // only the runner writes output
+      if (item.kind !== 'event' || !FROM_OTHERS.has(item.event.type)) continue;
       const ev = item.event;
       if (!(await isOthers(ev))) continue;
       if (ev.type === 'handover') holder = ev.to;
