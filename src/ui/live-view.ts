@@ -168,7 +168,8 @@ export function createLiveView(
         lastOutput: since,
         shown: false,
         timer: setInterval(() => {
-          if (now() - s.lastOutput < 2000) return;
+          // Drawn over a half-written line of output it would erase it (\r, clear line): only at a line start.
+          if (now() - s.lastOutput < 2000 || !atLineStart) return;
           out.write(`\r\x1b[2K${style.dim(`… ${neutralize(id)} still running (${formatDuration(now() - s.since)})`)}`);
           s.shown = true;
         }, 1000),

@@ -1,6 +1,6 @@
 // Others' events on the operator's screen: whole lines, never inside a line of output or an open prompt.
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TimelineEvent } from '../../../src/timeline/events.js';
 import { createLiveView } from '../../../src/ui/live-view.js';
 import { plainStyle } from '../../../src/ui/style.js';
@@ -40,5 +40,26 @@ describe('live view: events from others', () => {
     expect(s.text()).toBe('');
     view.prompting(false);
     expect(s.text()).toBe('✎ note (bob): wait\n');
+  });
+
+  it('draws no "still running" line over a half-written line of output (it would erase it)', () => {
+    vi.useFakeTimers();
+    try {
+      let t = 0;
+      const s = screen();
+      const view = createLiveView(s.stream, { stdout: s.stream, stderr: s.stream }, plainStyle, { timelinePath: 't', statusLine: true, width: 80, now: () => t });
+      view.running('1.1');
+      view.live.stdout.write('half');
+      t = 5000;
+      vi.advanceTimersByTime(3000);
+      expect(s.text()).toBe('half');
+      view.live.stdout.write(' line\n');
+      t = 10_000;
+      vi.advanceTimersByTime(1000);
+      expect(s.text()).toMatch(/^half line\n\r\x1b\[2K… 1\.1 still running/);
+      view.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
