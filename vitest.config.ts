@@ -1,9 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Every Node process the suite starts (workers, the CLI, fixtures) inherits this environment. A machine-wide
 // NODE_EXTRA_CA_CERTS makes each of them read a CA bundle at start (~40 ms, hundreds of starts); nothing under
 // test opens a TLS connection.
 delete process.env.NODE_EXTRA_CA_CERTS;
+// Live runs register per host (docs/team.md): the suite's runs go to a registry of their own, so a `note`
+// under test never finds a run of the machine's, nor the machine's `status` the suite's.
+process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'runbook-suite-run-'));
+delete process.env.RUNBOOK_SHARED;
 
 export default defineConfig({
   test: {

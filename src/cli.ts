@@ -45,6 +45,13 @@ export interface MarkOptions extends TimelineTarget {
   at?: string;
   force: boolean;
 }
+export interface StatusOptions extends TimelineTarget {
+  json: boolean;
+  watch: boolean;
+}
+export interface HandoverOptions extends TimelineTarget {
+  to: string;
+}
 export interface IncidentsOptions {
   json: boolean;
   all: boolean;
@@ -83,7 +90,10 @@ export type Route =
   | { command: 'note'; text: string; options: TimelineTarget }
   | { command: 'mark'; what: string; text: string; options: MarkOptions }
   | { command: 'incidents'; options: IncidentsOptions }
-  | { command: 'replay'; timeline: string; options: ReplayOptions }
+  /** `timeline` is left out only with --follow (the live run registered on this host). */
+  | { command: 'replay'; timeline?: string; options: ReplayOptions }
+  | { command: 'status'; options: StatusOptions }
+  | { command: 'handover'; text: string; options: HandoverOptions }
   | { command: 'export'; timeline: string; options: ExportOptions }
   | { command: 'drill'; timeline: string; options: DrillOptions }
   | { command: 'verify'; timeline: string; options: VerifyOptions }
@@ -289,19 +299,42 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
   program
     .command('replay')
     .description('play a recorded incident back')
-    .argument('<timeline>', 'a timeline file')
+    .argument('[timeline]', 'a timeline file (with --follow: default, the live run on this host)')
     .option('--speed <x>', 'play faster (2) or slower (0.5)', positiveNumber, 1)
     .option('--max-idle <seconds>', 'shorten idle gaps to at most this', nonNegativeNumber, 2)
     .option('--instant', 'print everything at once', false)
     .option('--follow', 'keep printing new events until the run finishes', false)
     .option('--json', 'print events as JSON Lines', false)
     .addHelpText('after', examples('runbook replay incidents/20261128-030000-disk-full.jsonl --speed 4', 'runbook replay incidents/x.jsonl --follow'))
-    .action((timeline: string, o) => {
+    .action((timeline: string | undefined, o, cmd: Command) => {
+      if (timeline === undefined && !o.follow) cmd.error("error: missing required argument 'timeline'", { exitCode: ExitCode.usage, code: 'commander.missingArgument' });
       result = {
         command: 'replay',
-        timeline,
+        ...(timeline !== undefined ? { timeline } : {}),
         options: { speed: o.speed, maxIdle: o.maxIdle, instant: o.instant, follow: o.follow, json: o.json },
       };
+    });
+
+  program
+    .command('status')
+    .description('what is going on now: every live run on this host, its operator, step, running command, notes and marks')
+    .option('--timeline <file>', 'show this timeline instead of the live runs')
+    .option('--json', 'print a JSON array', false)
+    .option('--watch', 'redraw every second until Ctrl-C', false)
+    .addHelpText('after', examples('runbook status', 'runbook status --watch', 'runbook status --json | jq ".[].operator"'))
+    .action((o) => {
+      result = { command: 'status', options: { timeline: o.timeline, json: o.json, watch: o.watch } };
+    });
+
+  program
+    .command('handover')
+    .description('record who holds the run from now on (default: the live run on this host)')
+    .argument('[text...]', 'what the new holder should know')
+    .requiredOption('--to <name>', 'who takes the run over')
+    .option('--timeline <file>', 'the timeline to append to')
+    .addHelpText('after', examples('runbook handover --to bob "step 3 next; DB failover is done"'))
+    .action((text: string[], o) => {
+      result = { command: 'handover', text: text.join(' '), options: { timeline: o.timeline, to: o.to } };
     });
 
   program

@@ -25,6 +25,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return (await import('./commands/incidents.js')).incidents(r.options, io);
     case 'replay':
       return (await import('./commands/replay.js')).replay(r.timeline, r.options, io);
+    case 'status':
+      return (await import('./commands/status.js')).status(r.options, io);
+    case 'handover':
+      return (await import('./commands/handover.js')).handover(r.text, r.options, io);
     case 'export':
       return (await import('./commands/export.js')).exportTimeline(r.timeline, r.options, io);
     case 'drill':

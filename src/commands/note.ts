@@ -7,6 +7,7 @@ import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { MARK_WHATS, type EventBody, type MarkWhat } from '../timeline/events.js';
 import { newestUnfinished, timelineDir } from '../timeline/locate.js';
+import { listLive } from '../timeline/registry.js';
 import { summarizeTimeline } from '../timeline/status.js';
 import { outOfOrder, parseWhen, type Milestone } from '../timeline/milestones.js';
 import { readTimeline } from '../timeline/reader.js';
@@ -77,7 +78,7 @@ export function actorName(env: NodeJS.ProcessEnv): string {
   }
 }
 
-async function record(body: EventBody, options: TimelineTarget, io: Io, check?: (path: string) => Promise<void>): Promise<{ path: string; seq: number }> {
+export async function record(body: EventBody, options: TimelineTarget, io: Io, check?: (path: string) => Promise<void>): Promise<{ path: string; seq: number }> {
   const path = await targetTimeline(options, io);
   await check?.(path);
   const redactor = createRedactor({ patterns: [...loadUserRedactPatterns(io.env), ...(await runbookPatterns(path))] });
@@ -103,6 +104,10 @@ async function targetTimeline(options: TimelineTarget, io: Io): Promise<string> 
     }
     return path;
   }
+  // A live run registered on this host is found from any directory; ./incidents is the fallback.
+  const live = await listLive(io.env);
+  if (live.length > 1) io.stderr.write(`runbook: ${live.length} runs are live on this host; adding to the newest (${neutralize(live[0]?.incident ?? '')}); pass --timeline FILE to choose (see ${hint(io, 'status')})\n`);
+  if (live[0]) return live[0].timeline;
   const found = await newestUnfinished(io.env, io.cwd);
   if (!found) {
     throw new UserError(

@@ -8,6 +8,7 @@ import { createRenderer, formatOffset, renderSummary } from '../report/render-ev
 import { columnsOf } from '../ui/wrap.js';
 import { loadStyle } from '../ui/style.js';
 import { neutralize, terminalJson } from '../ui/neutralize.js';
+import { hint } from '../self-name.js';
 import { followTimeline, readTimelineBatches, type ReadItem } from '../timeline/reader.js';
 
 /** What replay needs from the outside world besides Io; tests pass a fake clock and sleep. */
@@ -110,13 +111,22 @@ export function problemReporter(stderr: NodeJS.WritableStream, done: string, max
   };
 }
 
+/** `replay --follow` without a timeline: the newest live run registered on this host. */
+async function liveTimeline(io: Io): Promise<string> {
+  const live = await (await import('../timeline/registry.js')).listLive(io.env);
+  if (!live[0]) throw new UserError(`no run is live on this host: give the timeline to follow (see ${hint(io, 'incidents')})`);
+  if (live.length > 1) io.stderr.write(`runbook: ${live.length} runs are live on this host; following the newest (${neutralize(live[0].incident)}); give a timeline to choose\n`);
+  return live[0].timeline;
+}
+
 /** Single items as one-item batches (follow yields as lines are appended). */
 async function* asBatches(items: AsyncIterable<ReadItem>): AsyncGenerator<readonly ReadItem[]> {
   for await (const item of items) yield [item];
 }
 
-export async function replay(timeline: string, options: ReplayOptions, io: Io, ports: Partial<ReplayPorts> = {}): Promise<number> {
+export async function replay(given: string | undefined, options: ReplayOptions, io: Io, ports: Partial<ReplayPorts> = {}): Promise<number> {
   const p: ReplayPorts = { ...realPorts, ...ports };
+  const timeline = given ?? (await liveTimeline(io));
   const out = new BatchWriter(io.stdout);
   const style = await loadStyle(io.color && !options.json);
   // The header says whether the record verifies (JSON Lines have no header; a followed run is still being written).

@@ -130,18 +130,23 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     view.message(`resuming ${shortPath(io, path)} at step ${fromStep}`);
   }
 
+  // A recorded live run joins its team: registered on the host, showing others' notes (docs/team.md).
+  const live = recorded && !o.dryRun
+    ? await (await import('./live-session.js')).startLiveSession({ io, sink, view, prompter: activePrompter, actor: cfg.actor, incident: cfg.incident, runbook: runbook.id })
+    : null;
   let outcome: RunOutcome;
   try {
     outcome = await runRunbook(cfg, {
-      prompter: activePrompter,
+      prompter: live?.prompter ?? activePrompter,
       executor: liveExecutor,
       clock: systemClock,
-      sink,
+      sink: live?.sink ?? sink,
       view,
       stop: stop.signal,
       onCommand: (c) => (current = c),
     });
   } finally {
+    await live?.stop();
     view.dispose();
     removeSignals();
     await sink.close().catch(() => undefined);

@@ -61,12 +61,16 @@ export interface MarkdownExporter {
 export function createMarkdownExporter(): MarkdownExporter {
   const fold = initialFoldState();
   const rows: Row[] = [];
+  let holder: string | null = null;
   return {
     add(ev) {
       foldEvent(fold, ev);
       const s = fold.summary;
       const at = fold.lastMs;
-      const runner = s.actor ?? '';
+      // Who holds the run: its starter, then each handover's `to` (the runner's events name them too).
+      if (ev.type === 'handover') holder = ev.to;
+      else if (ev.type === 'run.resumed') holder = ev.actor;
+      const runner = holder ?? s.actor ?? '';
       const row = (what: string, who = runner): Row => {
         const r: Row = { ts: ev.ts, atMs: typeof ev.mono_ms === 'number' ? ev.mono_ms : at, who, what };
         rows.push(r);
@@ -99,6 +103,9 @@ export function createMarkdownExporter(): MarkdownExporter {
           break;
         case 'run.finished':
           row(`Run ${ev.status} after ${formatDuration(ev.duration_ms)}`);
+          break;
+        case 'handover':
+          row(`Handed over to **${text(ev.to)}**${ev.text ? `: ${text(ev.text)}` : ''}`, ev.actor);
           break;
         case 'run.resumed':
           row(`Run resumed at step ${ev.step} on ${text(ev.host)}`, ev.actor);

@@ -67,6 +67,8 @@ export const EVENTS = {
   'run.resumed': { step: int, actor: text, host: text },
   /** The chain head (`head`, the hash of the line before; `events` before it), signed when a key was at hand. */
   seal: { head: str, events: int, actor: text, signature: { kind: 'string|null' }, key: { kind: 'string|null' }, signer: { kind: 'string|null' } },
+  /** `runbook handover --to NAME`: `to` holds the run from here on; `actor` recorded it; `text` may be ''. */
+  handover: { to: text, text, actor: text },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
 
 export type EventType = keyof typeof EVENTS;
@@ -76,7 +78,13 @@ export const OPTIONAL_FIELDS = {
   mark: { at: str },
   // When the command shown hides a secret ([secret]), the script that ran too: values only as environment
   // references (`"${RUNBOOK_VAR_pw}"`), so it holds no value and shows exactly what the shell was given.
-  'command.started': { script: text },
+  'command.started': { script: text, actor: text },
+  // After a handover (`runbook handover`), the runner's own events name who holds the run: `actor` is the
+  // handover's `to`. Without it, the holder is the actor of run.started (or of the latest run.resumed).
+  'step.started': { actor: text },
+  'command.skipped': { actor: text },
+  'check.confirmed': { actor: text },
+  'run.finished': { actor: text },
 } as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
 
 type FieldType<F> = F extends { kind: 'text' | 'string' }

@@ -214,9 +214,10 @@ export function readTimeline(path: string, opts: ReadOptions = {}): AsyncGenerat
 
 /**
  * The timeline's events as they are now, then new ones as they are appended (fs.watch, with a slow poll as a
- * fallback). Ends after yielding run.finished, or when the signal aborts.
+ * fallback). Ends after yielding run.finished, or when the signal aborts. `throughFinished`: go on past a
+ * run.finished until aborted (a live run's timeline may hold the run.finished of the attempt it resumed).
  */
-export async function* followTimeline(path: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<ReadItem> {
+export async function* followTimeline(path: string, opts: { signal?: AbortSignal; throughFinished?: boolean } = {}): AsyncGenerator<ReadItem> {
   const { signal } = opts;
   const fh = await openForRead(path);
   let changed = false;
@@ -272,7 +273,7 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
         dec.feed(buf.subarray(0, bytesRead), out);
         for (const item of out) {
           yield item;
-          if (item.kind === 'event' && item.event.type === 'run.finished') return;
+          if (item.kind === 'event' && item.event.type === 'run.finished' && !opts.throughFinished) return;
           if (signal?.aborted) return;
         }
       }

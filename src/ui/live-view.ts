@@ -15,6 +15,13 @@ import { createOutputFilter, neutralize } from './neutralize.js';
 export interface LiveView extends View {
   /** Streams for the command's live output: they clear the status line before writing. */
   live: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  /**
+   * An event someone else appended (a note, a mark, a handover): shown as soon as it can be shown whole — at
+   * once between prompts, at the next line boundary of a running command's output, after a prompt closes.
+   */
+  external(e: TimelineEvent): void;
+  /** A prompt is open (true) or closed (false): others' events wait while it is, so they never break it. */
+  prompting(open: boolean): void;
   dispose(): void;
 }
 
@@ -43,6 +50,16 @@ export function createLiveView(
       status.shown = false;
     }
   };
+  // Others' events wait for a line boundary of the output (and for no prompt to be open): printed whole, they
+  // never split a line of the command's output or a prompt's drawing.
+  let atLineStart = true;
+  let holding = false;
+  const pending: string[] = [];
+  const takePending = (): string => {
+    if (holding || pending.length === 0) return '';
+    clearStatus();
+    return pending.splice(0).join('');
+  };
   // Live output keeps its colours but no other terminal sequence, as replay shows it (one filter per pipe).
   const filters: { flush(): void }[] = [];
   const wrap = (target: NodeJS.WritableStream): NodeJS.WritableStream => {
@@ -62,7 +79,19 @@ export function createLiveView(
               clearStatus();
               status.lastOutput = now();
             }
-            const text = filter.write(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+            let text = filter.write(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+            if (pending.length && !holding) {
+              // After the last whole line of this chunk (or before it, when the output is at a line start); on
+              // the view's own stream, where the runner's lines go, even when the output goes to a pipe.
+              const cut = atLineStart ? 0 : text.lastIndexOf('\n') + 1;
+              if (cut > 0 || atLineStart) {
+                if (cut > 0) (t.write as (s: string) => boolean).call(t, text.slice(0, cut));
+                out.write(takePending());
+                atLineStart = true;
+                text = text.slice(cut);
+              }
+            }
+            if (text.length) atLineStart = text.endsWith('\n');
             return (t.write as (...a: unknown[]) => boolean).call(t, text, ...rest);
           };
         const v = Reflect.get(t, prop, receiver) as unknown;
@@ -78,7 +107,25 @@ export function createLiveView(
       const text = renderer.render(e);
       // The command box was shown before the prompt, and the run's end is followed by the summary.
       if (e.type === 'command.started' || e.type === 'run.finished') return;
-      if (text) out.write(text);
+      if (text) {
+        out.write(text);
+        atLineStart = text.endsWith('\n');
+      }
+    },
+    external(e: TimelineEvent) {
+      const text = renderer.render(e);
+      if (!text) return;
+      pending.push(text);
+      if (atLineStart) out.write(takePending());
+    },
+    prompting(open: boolean) {
+      holding = open;
+      // A closed prompt leaves the cursor at the start of a line.
+      if (!open) {
+        atLineStart = true;
+        const text = takePending();
+        if (text) out.write(text);
+      }
     },
     intro(text: string) {
       out.write(`\n${renderProse(neutralize(text, { multiline: true }), style, width)}\n`);
@@ -121,7 +168,8 @@ export function createLiveView(
         lastOutput: since,
         shown: false,
         timer: setInterval(() => {
-          if (now() - s.lastOutput < 2000) return;
+          // Drawn over a half-written line of output it would erase it (\r, clear line): only at a line start.
+          if (now() - s.lastOutput < 2000 || !atLineStart) return;
           out.write(`\r\x1b[2K${style.dim(`… ${neutralize(id)} still running (${formatDuration(now() - s.since)})`)}`);
           s.shown = true;
         }, 1000),

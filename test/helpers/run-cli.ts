@@ -38,10 +38,11 @@ export function workDir(): { dir: string; write(name: string, text: string): str
 /** The environment of a spawned CLI: the test's, without colour or runbook settings of the machine. */
 export function cliEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   // list's cache goes to the test's own folder, never the user's ~/.cache (and concurrent tests do not share it).
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', RUNBOOK_TIMELINE_DIR: join(dir, 'incidents'), XDG_CACHE_HOME: join(dir, '.cache'), ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', RUNBOOK_TIMELINE_DIR: join(dir, 'incidents'), XDG_CACHE_HOME: join(dir, '.cache'), XDG_RUNTIME_DIR: join(dir, '.run'), ...extra };
   delete env.FORCE_COLOR;
   delete env.RUNBOOK_PATH;
   delete env.RUNBOOK_REDACT;
+  if (!('RUNBOOK_SHARED' in extra)) delete env.RUNBOOK_SHARED;
   return env;
 }
 

@@ -33,7 +33,7 @@ function setup(withRunning: boolean): { root: string; dir: string; env: NodeJS.P
     writeFileSync(p, started(0, '2026-11-10T03:00:00.000Z', 'redis-down') + '\n');
     writeFileSync(`${p}.owner`, `${process.pid}\n${hostname()}\n`); // this test process is alive
   }
-  return { root, dir, env: { RUNBOOK_TIMELINE_DIR: dir, RUNBOOK_ACTOR: 'alice', RUNBOOK_CONFIG: join(root, 'none.json') } };
+  return { root, dir, env: { RUNBOOK_TIMELINE_DIR: dir, RUNBOOK_ACTOR: 'alice', RUNBOOK_CONFIG: join(root, 'none.json'), XDG_RUNTIME_DIR: join(root, '.run') } };
 }
 
 const lastLine = (path: string): Record<string, unknown> => {
