@@ -34,6 +34,8 @@ export interface RunOptions extends GlobalOptions {
   allowDangerous: boolean;
   fromStep?: number;
   resume?: string;
+  /** false with --no-session: each command starts from a clean state. */
+  session?: boolean;
 }
 export interface TimelineTarget {
   timeline?: string;
@@ -211,6 +213,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .option('--allow-dangerous', 'with --yes, also run dangerous commands', false)
     .option('--from-step <n>', 'start at step N', positiveInt)
     .option('--resume <timeline>', 'continue an interrupted or aborted run in that timeline')
+    .option('--no-session', 'start every command from a clean state (no exports, unset or cd carried over)')
     .addHelpText(
       'after',
       examples(
@@ -236,6 +239,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
           allowDangerous: o.allowDangerous,
           fromStep: o.fromStep,
           resume: o.resume,
+          session: o.session !== false,
         },
       };
     });

@@ -214,6 +214,13 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${when}${who}\n`;
   },
   'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
+  // What a command left in the shell session: `env: +POD, ~PATH, -OLD · cwd: /var/log/app`.
+  'session.changed': (ev, _ctx, style) => {
+    const names = (s: string, mark: string): string[] => s.split(' ').filter(Boolean).map((n) => `${mark}${n}`);
+    const env = [...names(ev.added, '+'), ...names(ev.changed, '~'), ...names(ev.removed, '-')];
+    const parts = [...(env.length ? [`env: ${env.join(', ')}`] : []), ...(ev.cwd ? [`cwd: ${ev.cwd}`] : [])];
+    return style.dim(`  ${parts.join(' · ')}`) + '\n';
+  },
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;
