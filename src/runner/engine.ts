@@ -380,6 +380,7 @@ class Run {
     if (captured?.error !== undefined) {
       result = { ...result, captureError: captured.error };
       capture.push('stderr', Buffer.from(`runbook: ${captured.error}\n`));
+      p.view.message(captured.error, 'error');
     }
     const omitted = capture.finish();
     await pending;

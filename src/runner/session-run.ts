@@ -36,7 +36,7 @@ export class SessionRun {
   restore(view: View): void {
     if (!this.session || !this.cfg.restoreSession) return;
     const lost = this.session.restore(this.cfg.restoreSession);
-    if (lost.length > 0) view.message(`shell session restored without ${lost.join(', ')} (values not recorded: secret or secret-looking); a command that needs them asks again`, 'warn');
+    if (lost.length > 0) view.message(`shell session restored without ${lost.join(', ')} (values not recorded: secret or secret-looking); a command that needs one takes it from --var or the environment, or asks`, 'warn');
   }
 
   /** Whether `name` has a value for the next command. */

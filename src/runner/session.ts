@@ -51,10 +51,9 @@ export class ShellSession {
     const lost: string[] = [];
     for (const n of r.removed) this.state = withVar(this.state, n, undefined);
     for (const [n, v] of r.set) {
-      if (v === null) {
-        lost.push(n);
-        this.state = withVar(this.state, n, undefined);
-      } else this.state = withVar(this.state, n, Buffer.from(v, 'utf8'));
+      // Not recorded (secret): a value given again (--var, the environment) stands; else it stays unset.
+      if (v === null) lost.push(n);
+      else this.state = withVar(this.state, n, Buffer.from(v, 'utf8'));
     }
     if (r.cwd !== undefined) this.state = { env: this.state.env, cwd: Buffer.from(r.cwd, 'utf8') };
     return lost.sort();
