@@ -216,7 +216,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
   // What a command left in the shell session: `env: +POD, ~PATH, -OLD · cwd: /var/log/app`.
   'session.changed': (ev, _ctx, style) => {
-    const names = (s: string, mark: string): string[] => s.split(' ').filter(Boolean).map((n) => `${mark}${n}`);
+    const names = (s: string | undefined, mark: string): string[] => (s ?? '').split(' ').filter(Boolean).map((n) => `${mark}${n}`);
     const env = [...names(ev.added, '+'), ...names(ev.changed, '~'), ...names(ev.removed, '-')];
     const parts = [...(env.length ? [`env: ${env.join(', ')}`] : []), ...(ev.cwd ? [`cwd: ${ev.cwd}`] : [])];
     return style.dim(`  ${parts.join(' · ')}`) + '\n';
