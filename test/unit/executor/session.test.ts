@@ -27,11 +27,19 @@ describe('session dump', () => {
 
   it('does not wait for a background process that holds the pipe, after a success or a failure', async () => {
     const t0 = Date.now();
-    const ok = await exec.run(request('sleep 30 >/dev/null 2>&1 & export A=1', { sessionDump: true }), capture().listener);
+    const ok = await exec.run(request('sleep 10 >/dev/null 2>&1 & export A=1', { sessionDump: true }), capture().listener);
     expect(parseDump(ok.sessionDump as Buffer)?.env.get('A')?.toString()).toBe('1');
-    const bad = await exec.run(request('sleep 30 >/dev/null 2>&1 & false', { sessionDump: true }), capture().listener);
+    const bad = await exec.run(request('sleep 10 >/dev/null 2>&1 & false', { sessionDump: true }), capture().listener);
     expect(bad.exitCode).toBe(1);
-    // Each settles at its exit (plus at most the pipe cap), far below the 30 s the sleeps hold the pipe.
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    // Each settles at its exit (plus at most the pipe cap), far below the 10 s the sleeps hold the pipe.
+    expect(Date.now() - t0).toBeLessThan(9_000);
+  });
+});
+
+describe('session dump of an interactive command', () => {
+  it('comes back on fd 3 while the command has the terminal', async () => {
+    const r = await exec.run(request('export TTY_OK=1', { sessionDump: true, interactive: true, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', SHLVL: '1' } }), capture().listener);
+    expect(r.exitCode).toBe(0);
+    expect(parseDump(r.sessionDump as Buffer)?.env.get('TTY_OK')?.toString()).toBe('1');
   });
 });
