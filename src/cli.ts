@@ -36,6 +36,8 @@ export interface RunOptions extends GlobalOptions {
   resume?: string;
   /** The SSH key that signs the seal (else $RUNBOOK_SIGNING_KEY, else ~/.ssh/id_ed25519 when it exists). */
   sign?: string;
+  /** false with --no-session: each command starts from a clean state. */
+  session?: boolean;
 }
 export interface TimelineTarget {
   timeline?: string;
@@ -233,6 +235,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .option('--from-step <n>', 'start at step N', positiveInt)
     .option('--resume <timeline>', 'continue an interrupted or aborted run in that timeline')
     .option('--sign <key>', 'sign the seal at the run\'s end with this SSH key (default: $RUNBOOK_SIGNING_KEY, else ~/.ssh/id_ed25519)')
+    .option('--no-session', 'start every command from a clean state (no exports, unset or cd carried over)')
     .addHelpText(
       'after',
       examples(
@@ -259,6 +262,7 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
           fromStep: o.fromStep,
           resume: o.resume,
           ...(o.sign !== undefined ? { sign: o.sign } : {}),
+          session: o.session !== false,
         },
       };
     });

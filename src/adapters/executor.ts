@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { ExecRequest, ExecResult, Executor, OutputListener } from '../runner/ports.js';
 import { isAlive, signalProcess, trackRunning } from './process-group.js';
+import { createDumpReader, sessionLaunch } from './session-dump.js';
 
 export { defaultShell } from './shell.js';
 
@@ -75,14 +76,16 @@ function runChild(
   // process without a controlling terminal cannot open /dev/tty (sudo, ssh password prompts, editors) and
   // does not get the operator's Ctrl-C or window size. The price: timeouts and aborts reach the shell only.
   const group = !req.interactive;
+  // With a session, the script is wrapped to report its state on a private pipe (fd 3): see session-dump.ts.
+  const session = sessionLaunch(req);
   let child: ChildProcess;
   try {
-    const subprocess = execa(req.shell, ['-c', req.script], {
+    const subprocess = execa(req.shell, ['-c', session.script], {
       cwd: req.cwd,
       env: req.env,
       extendEnv: false,
       detached: group,
-      stdio: req.interactive ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      stdio: session.stdio,
       buffer: false,
       reject: false,
       cleanup: false,
@@ -135,7 +138,10 @@ function runChild(
   if (child.stdout) pumps.push({ name: 'stdout', stream: child.stdout, closed: false, stopWaiting: undefined });
   if (child.stderr) pumps.push({ name: 'stderr', stream: child.stderr, closed: false, stopWaiting: undefined });
   const anyWaiting = (): boolean => pumps.some((p) => p.stopWaiting !== undefined);
-  const pipesDone = (): boolean => pipesDetached || pumps.every((p) => p.closed);
+  const dump = session.wrapped ? createDumpReader(child.stdio[3] as Readable | null | undefined, () => tryFinish()) : undefined;
+  // The dump matters only after a success; a failed command writes none, and its pipe may be held by a child.
+  const dumpDone = (): boolean => dump === undefined || dump.done() || (exit !== undefined && exit.code !== 0);
+  const pipesDone = (): boolean => pipesDetached || (pumps.every((p) => p.closed) && dumpDone());
 
   child.on('error', (err) => {
     if (started) return; // only possible from child.kill(), which we never call; must not crash the runner
@@ -200,6 +206,7 @@ function runChild(
     if (pipesDetached) return;
     pipesDetached = true;
     cancel(quietTimer);
+    dump?.detach();
     for (const p of pumps) {
       p.stopWaiting?.();
       if (p.closed) continue;
@@ -268,6 +275,7 @@ function runChild(
       durationMs: Math.round(exit.at - t0),
       timedOut,
       interrupted,
+      ...(dump?.bytes() ? { sessionDump: dump.bytes() } : {}),
     });
   }
 

@@ -28,6 +28,10 @@ export interface VarInputs {
   /** One line for the operator (stderr). */
   notice: (line: string) => void;
   prompter: () => Promise<TerminalPrompter>;
+  /** Names an earlier command of the run sets: not asked for now (the runner asks when one is needed and unset). */
+  deferred?: ReadonlySet<string>;
+  /** Resolve only this name (a deferred one, now needed). */
+  only?: string;
 }
 
 const FROM: Record<VarSource, string> = { flag: ' (from --var)', env: ' (from the environment)', default: ' (the runbook default)', prompt: '' } as Record<VarSource, string>;
@@ -69,9 +73,10 @@ function checkNames(i: VarInputs, needs: VarNeed[]): void {
 /** Resolve every variable of the run, or throw a UserError before anything runs. */
 export async function resolveVars(i: VarInputs): Promise<ResolvedVar[]> {
   const rb = i.runbook;
-  const needs = varsNeeded(rb, i.fromStep);
+  const all = varsNeeded(rb, i.fromStep);
   for (const n of rb.steps.flatMap((s) => s.commands.flatMap((c) => c.placeholders)))
-    if (!needs.some((x) => x.name === n)) needs.push({ name: n, implicit: true });
+    if (!all.some((x) => x.name === n)) all.push({ name: n, implicit: true });
+  const needs = i.only !== undefined ? all.filter((n) => n.name === i.only) : all.filter((n) => !i.deferred?.has(n.name));
   checkNames(i, needs);
   const reparsed = reparsedUses(rb, i.fromStep);
   const freeText = new Set(i.freeText);
@@ -132,7 +137,7 @@ export async function resolveVars(i: VarInputs): Promise<ResolvedVar[]> {
     }
   }
   // --var for a name no step from here on needs (a later resume may): still checked, still recorded.
-  for (const [name, value] of i.flags)
+  for (const [name, value] of i.only === undefined ? i.flags : [])
     if (!vars.some((v) => v.name === name)) {
       refuse(name, value, 'flag', policy(name));
       vars.push({ name, value, source: 'flag', secret: false });

@@ -16,6 +16,7 @@ import { summarizeTimeline } from '../timeline/status.js';
 import { ownerAlive, ownerPathOf } from '../timeline/lock.js';
 import type { TimelineEvent, VarSource } from '../timeline/events.js';
 import { relativeTo, todayUtc } from './shared.js';
+import { emptyRecordedSession, recordSessionEvent, type RecordedSession } from '../runner/session.js';
 
 /**
  * Show the runbook's lint errors before anything is asked or run. Those that change what would run refuse the
@@ -57,6 +58,8 @@ export interface ResumeState {
   redacted: Map<string, VarSource>;
   /** Wall-clock start of the run (run.started ts): durations of a resumed run count from it, as mono_ms does. */
   startedAtMs: number;
+  /** The shell session its commands left (session.changed events). */
+  session: RecordedSession;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   const vars = new Map<string, { value: string; source: VarSource }>();
   const redacted = new Map<string, VarSource>();
   const finishedSteps = new Set<number>();
+  const session = emptyRecordedSession();
   for await (const item of readTimeline(path)) {
     if (item.kind !== 'event') continue;
     const e = item.event;
@@ -84,6 +88,7 @@ export async function readResume(path: string, shown: string, cwd: string, self 
     }
     else if (e.type === 'run.finished') finished = e;
     else if (e.type === 'run.resumed') finished = undefined;
+    else if (e.type === 'session.changed') recordSessionEvent(session, e);
   }
   if (!started) throw new UserError(`${shown} holds no run (no run.started event), so there is nothing to resume`);
   if (started.mode !== 'live') throw new UserError(`${shown} is a ${started.mode}; only live runs are resumed (start a new one instead)`);
@@ -102,7 +107,7 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   if (masked) {
     throw new UserError(`${shown}: step ${masked.index} of the recorded runbook had a credential redacted; restore ${started.runbook.path} as it was when the run started (sha256 ${started.runbook.sha256.slice(0, 12)}…) to resume`);
   }
-  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts) };
+  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts), session };
 }
 
 /**

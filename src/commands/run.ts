@@ -9,6 +9,7 @@ import { resolveRunbook } from '../runbook/load.js';
 import type { Runbook } from '../runbook/model.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook, type RunConfig, type RunOutcome } from '../runner/engine.js';
 import { parseVarFlags } from '../runner/vars.js';
+import { namesSetEarlier } from '../runner/session-names.js';
 import { resolveVars } from './resolve-vars.js';
 import { systemClock } from '../adapters/clock.js';
 import { openTimeline } from '../timeline/writer.js';
@@ -60,7 +61,9 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   // Values: --var, then the environment, then a default, then the operator (masked for secrets).
   const stop = new AbortController();
   let prompter: Awaited<ReturnType<typeof terminalPrompter>> | undefined;
-  const vars = await resolveVars({
+  // Set by an earlier command of the run (on resume, also by the steps already done): asked only when needed.
+  const deferred = namesSetEarlier(runbook, resume ? 1 : fromStep, o.session !== false);
+  const varInputs: Parameters<typeof resolveVars>[0] = {
     runbook,
     fromStep,
     flags: flags.values,
@@ -71,7 +74,11 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     ...(resume ? { previous: resume.vars, redacted: resume.redacted, resumePath: o.resume ?? '' } : {}),
     notice: (line) => streams.stderr.write(`runbook: ${line}\n`),
     prompter: async () => (prompter ??= await terminalPrompter(io, stop.signal)),
-  });
+    deferred,
+  };
+  const vars = await resolveVars(varInputs);
+  // Captures of the resumed run come back as they were recorded (a secret-looking one is asked again).
+  for (const [name, v] of resume?.vars ?? []) if (v.source === 'capture' && !vars.some((x) => x.name === name)) vars.push({ name, value: v.value, source: 'capture', secret: false });
 
   // The timeline is opened before anything runs: if it cannot be written, nothing runs.
   const redactor = createRedactor({
@@ -123,6 +130,9 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     actor: actorName(io.env),
     host: hostname(),
     cliVersion: VERSION,
+    session: o.session !== false,
+    deferred,
+    ...(resume ? { restoreSession: resume.session } : {}),
   };
   if (resume) {
     // The run's clock started with its run.started, before the crash: its duration includes the gap.
@@ -144,6 +154,12 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
       view,
       stop: stop.signal,
       onCommand: (c) => (current = c),
+      askVar: async (name) => {
+        const [v] = await resolveVars({ ...varInputs, only: name, interactive: varInputs.interactive && !o.yes });
+        if (!v) throw new Error(`${name} has no value`);
+        return v;
+      },
+      addSecret: (value) => redactor.addSecret(value),
     });
   } finally {
     await live?.stop();

@@ -219,6 +219,13 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
   handover: (ev, _ctx, style) =>
     `${style.cyan(style.bold(`⇄ handed over to ${ev.to}`))}${ev.text !== '' ? style.cyan(`: ${indentRest(ev.text, '  ')}`) : ''}${style.dim(` (by ${ev.actor})`)}\n`,
+  // What a command left in the shell session: `env: +POD, ~PATH, -OLD · cwd: /var/log/app`.
+  'session.changed': (ev, _ctx, style) => {
+    const names = (s: string | undefined, mark: string): string[] => (s ?? '').split(' ').filter(Boolean).map((n) => `${mark}${n}`);
+    const env = [...names(ev.added, '+'), ...names(ev.changed, '~'), ...names(ev.removed, '-')];
+    const parts = [...(env.length ? [`env: ${env.join(', ')}`] : []), ...(ev.cwd ? [`cwd: ${ev.cwd}`] : [])];
+    return style.dim(`  ${parts.join(' · ')}`) + '\n';
+  },
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;

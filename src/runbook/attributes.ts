@@ -78,6 +78,22 @@ export function parseDuration(value: AttributeValue | undefined): number | undef
   return pos === s.length && total > 0 ? total : undefined;
 }
 
+/** A `capture=NAME` attribute's name, when it is one (lint reports the rest: captureProblem). */
+export function captureName(attributes: Record<string, AttributeValue>): string | undefined {
+  const v = attributes.capture;
+  return typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? v : undefined;
+}
+
+/** Why a block's `capture` attribute cannot be used, or undefined (also when there is none). */
+export function captureProblem(attributes: Record<string, AttributeValue>, isReserved: (name: string) => boolean): string | undefined {
+  const v = attributes.capture;
+  if (v === undefined) return undefined;
+  if (captureName(attributes) === undefined) return `capture=${String(v)} is not a variable name (letters, digits and _, not starting with a digit)`;
+  if (isReserved(v as string)) return `capture=${String(v)}: ${String(v)} is reserved; a capture may not set it`;
+  if (isTrue(attributes.interactive)) return `capture=${String(v)} on an interactive block: its output goes to the terminal and is not read`;
+  return undefined;
+}
+
 export function isTrue(v: AttributeValue | undefined): boolean {
   return v === true || v === 'true' || v === 'yes' || v === 1;
 }

@@ -2,6 +2,7 @@
 import type { Problem } from './model.js';
 import type { ParsedFile } from './parse.js';
 import { findAngleArgs, placeholderNames } from './shell-scan.js';
+import { captureName } from './attributes.js';
 
 export interface LintOptions {
   maxAgeDays: number;
@@ -14,7 +15,8 @@ export function lintRunbook(p: ParsedFile, o: LintOptions): Problem[] {
   const file = rb.path;
   const problems: Problem[] = [...p.problems];
   if (p.fatal) return problems;
-  const declared = new Set(rb.vars.map((v) => v.name));
+  // A `capture=NAME` block declares NAME for the commands after it.
+  const declared = new Set([...rb.vars.map((v) => v.name), ...rb.steps.flatMap((s) => s.commands.flatMap((c) => captureName(c.attributes) ?? []))]);
   const runnable = rb.steps.flatMap((s) => s.commands.filter((c) => c.runnable));
 
   for (const s of rb.steps)

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it/index.js';
 import type { Check, Command, ParseResult, Problem, ProseBlock, Runbook, Step } from './model.js';
-import { isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
+import { captureProblem, isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
+import { isReservedName } from './reserved-names.js';
 import { judgeDanger } from './danger.js';
 import { normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
 import { angleNames, findEnvRefs, placeholderNames } from './shell-scan.js';
@@ -251,6 +252,8 @@ function makeCommand(
   }
   if (typeof attributes.cwd === 'string') cmd.cwd = attributes.cwd;
   if (typeof attributes.shell === 'string') cmd.shell = attributes.shell;
+  const capture = runnable ? captureProblem(attributes, isReservedName) : undefined;
+  if (capture) problems.push({ file: path, line, severity: 'error', rule: 'bad-attribute', message: capture });
   return cmd;
 }
 

@@ -9,6 +9,8 @@ import { noteTooLong } from '../timeline/limits.js';
 import { placeholderNames } from '../runbook/shell-scan.js';
 import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
+import { ShellSession, type RecordedSession } from './session.js';
+import { SessionRun } from './session-run.js';
 
 export interface RunConfig {
   runbook: Runbook;
@@ -29,6 +31,12 @@ export interface RunConfig {
   cliVersion: string;
   /** Continue an unfinished run: no run.started, steps before fromStep are not touched. */
   resumed?: { originMonoMs: number };
+  /** Carry exported variables and the directory from command to command (runner/session.ts). */
+  session?: boolean;
+  /** Names an earlier command sets (runner/session-names.ts): asked for only if unset when a command needs them. */
+  deferred?: ReadonlySet<string>;
+  /** With `resumed`: the session the timeline recorded. */
+  restoreSession?: RecordedSession;
 }
 
 export interface EnginePorts {
@@ -41,6 +49,10 @@ export interface EnginePorts {
   stop?: AbortSignal;
   /** Called with a controller for the running command, so Ctrl-C can be forwarded to it; null after. */
   onCommand?: (interrupt: AbortController | null) => void;
+  /** Ask for a deferred variable's value when a command needs it; throws (a UserError) when it cannot. */
+  askVar?: (name: string) => Promise<ResolvedVar>;
+  /** A value that must from now on be kept out of the timeline (a secret-looking capture). */
+  addSecret?: (value: string) => void;
 }
 
 export interface RunOutcome {
@@ -69,12 +81,13 @@ export function confirmationWord(c: Command, text: string): string {
 }
 
 function failed(r: ExecResult): boolean {
-  return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0;
+  return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0 || r.captureError !== undefined;
 }
 
 /** How an attempt ended, as the summary names it: "exit 1", "interrupted", "timed out". */
 function howItEnded(r: ExecResult): string {
   if (r.spawnError !== undefined) return 'did not start';
+  if (r.captureError !== undefined) return 'capture failed';
   if (r.timedOut) return 'timed out';
   if (r.interrupted) return 'interrupted';
   if (r.exitCode === null) return r.signal ? `killed by ${r.signal}` : 'did not start';
@@ -99,7 +112,11 @@ class Run {
     this.byName = new Map(cfg.vars.map((v) => [v.name, v]));
     this.origin = cfg.resumed?.originMonoMs ?? p.clock.monoMs();
     this.env = commandEnv(cfg.env, cfg.vars);
+    this.shell = new SessionRun(cfg, this.env, this.values, this.byName, cfg.session ? new ShellSession(this.env, cfg.cwd) : undefined);
   }
+
+  /** The shell session and captures (runner/session-run.ts). */
+  private readonly shell: SessionRun;
 
   private async emit(body: EventBody): Promise<TimelineEvent> {
     const e = await this.p.sink.append(body);
@@ -119,6 +136,7 @@ class Run {
     const { cfg } = this;
     if (cfg.resumed) {
       await this.emit({ type: 'run.resumed', step: cfg.fromStep, actor: cfg.actor, host: cfg.host });
+      this.shell.restore(this.p.view);
       return;
     }
     const rb = cfg.runbook;
@@ -305,8 +323,8 @@ class Run {
     const { cfg, p } = this;
     this.checkStop();
     let script = '';
-    let unsafe: string | undefined;
-    try {
+    let unsafe: string | undefined = await this.shell.askDeferred(c, p, (b) => this.emit(b));
+    if (unsafe === undefined) try {
       script = renderForShell(template, this.values);
     } catch (err) {
       if (!(err instanceof UnsafeValueError)) throw err;
@@ -318,6 +336,8 @@ class Run {
     const interrupt = new AbortController();
     let writeFailure: unknown = null;
     let pending: Promise<void> = Promise.resolve();
+    const launch = this.shell.launch(c.cwd ? resolveCwd(cfg.cwd, c.cwd) : undefined);
+    const stdoutCapture = this.shell.startCapture(c);
     const capture = createCapture((stream, data) => {
       if (writeFailure) return; // nothing more can be recorded
       pending = pending.then(() => p.sink.appendOutput({ type: 'command.output', id: c.id, stream, data })).catch((err) => {
@@ -339,14 +359,15 @@ class Run {
         {
           script,
           shell: c.shell ?? cfg.shell,
-          cwd: c.cwd ? resolveCwd(cfg.cwd, c.cwd) : cfg.cwd,
-          env: this.env,
+          cwd: launch?.cwd ?? (c.cwd ? resolveCwd(cfg.cwd, c.cwd) : cfg.cwd),
+          env: launch?.env ?? this.env,
+          ...(launch ? { sessionDump: true } : {}),
           timeoutMs: c.timeoutMs ?? cfg.runbook.timeoutMs ?? cfg.defaultTimeoutMs,
           interactive: c.interactive,
           signal: interrupt.signal,
           meta: { id: c.id, step: step.index, command: renderForDisplay(template, this.byName) },
         },
-        c.interactive ? () => undefined : (stream, chunk) => capture.push(stream, chunk),
+        c.interactive ? () => undefined : (stream, chunk) => (capture.push(stream, chunk), stdoutCapture?.push(stream, chunk)),
       );
     } finally {
       p.view.running(null);
@@ -355,6 +376,12 @@ class Run {
     }
     if (result.spawnError) capture.push('stderr', Buffer.from(`runbook: could not start the command: ${result.spawnError}\n`));
     if (c.interactive) capture.push('stdout', Buffer.from('[interactive: output went to the terminal and was not recorded]\n'));
+    const captured = failed(result) ? undefined : stdoutCapture?.finish();
+    if (captured?.error !== undefined) {
+      result = { ...result, captureError: captured.error };
+      capture.push('stderr', Buffer.from(`runbook: ${captured.error}\n`));
+      p.view.message(captured.error, 'error');
+    }
     const omitted = capture.finish();
     await pending;
     if (writeFailure) throw writeFailure instanceof TimelineWriteError ? writeFailure : new TimelineWriteError(p.sink.path, String(writeFailure));
@@ -368,6 +395,7 @@ class Run {
       interrupted: result.interrupted,
       omitted_bytes: omitted,
     });
+    if (!failed(result)) await this.shell.settle(c, result, launch?.startCwd, captured?.value, (b) => this.emit(b), p.addSecret);
     this.lastResult.set(c.id, { result, allowFailure: c.allowFailure });
     if (failed(result) && result.spawnError) p.view.message(`could not start: ${result.spawnError}`, 'error');
     this.checkStop();

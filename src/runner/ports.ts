@@ -40,6 +40,11 @@ export interface ExecRequest {
    * backpressure (pauses the command's pipes while these are full) and never ends them.
    */
   live?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  /**
+   * Report the shell session's state at the end (bash only; see runner/session-state.ts): the executor wraps
+   * the script and returns the dump's bytes as `sessionDump`, however they travel back.
+   */
+  sessionDump?: boolean;
   /** Which command of the runbook this is, and its text as the operator saw it (a drill looks it up by these). */
   meta?: { id: string; step: number; command: string };
 }
@@ -52,6 +57,10 @@ export interface ExecResult {
   interrupted: boolean;
   /** The command could not be started at all (shell missing, cwd missing): the reason. */
   spawnError?: string;
+  /** One complete session dump (runner/session-state.ts), when asked for and the command wrote one. */
+  sessionDump?: Buffer;
+  /** Set by the runner: the command succeeded but its `capture=` could not be stored (too large, unsafe). */
+  captureError?: string;
 }
 
 export type OutputListener = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;

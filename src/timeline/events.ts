@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = 1 as const;
 export const RUN_MODES = ['live', 'dry-run', 'drill'] as const;
 export const RUN_STATUSES = ['completed', 'failed', 'aborted'] as const;
 export const MARK_WHATS = ['impact', 'detected', 'mitigated', 'resolved'] as const;
-export const VAR_SOURCES = ['flag', 'env', 'default', 'prompt'] as const;
+export const VAR_SOURCES = ['flag', 'env', 'default', 'prompt', 'capture'] as const;
 export const STREAMS = ['stdout', 'stderr'] as const;
 
 /**
@@ -69,6 +69,12 @@ export const EVENTS = {
   seal: { head: str, events: int, actor: text, signature: { kind: 'string|null' }, key: { kind: 'string|null' }, signer: { kind: 'string|null' } },
   /** `runbook handover --to NAME`: `to` holds the run from here on; `actor` recorded it; `text` may be ''. */
   handover: { to: text, text, actor: text },
+  /**
+   * A command changed the shell session: exported variables added, changed, removed (space-separated names),
+   * the session's directory after it, and `values`, a JSON object of the new values that may be shown (not
+   * secret, not secret-looking, UTF-8). `--resume` restores from these.
+   */
+  'session.changed': { id: str, added: str, changed: str, removed: str, cwd: text, values: text },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
 
 export type EventType = keyof typeof EVENTS;

@@ -1,0 +1,123 @@
+// Issue 15 end to end: one shell session across the commands of a run (exports, unset, cd, capture), what
+// does not carry (a failure, `exec`, set -e), --no-session, and --resume restoring the recorded session.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { onlyTimeline, plain, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
+
+const fence = (body: string, attrs = ''): string => `\`\`\`sh${attrs ? ` {${attrs}}` : ''}\n${body}\n\`\`\`\n`;
+
+describe('shell session under run --yes', () => {
+  it('carries export, unset and cd; not a failure, an exec or set -e; capture holds multi-line stdout', async () => {
+    const w = workDir();
+    w.write(
+      's.md',
+      [
+        '# Session\n\n## One\n',
+        // Every special character, a newline and a byte that is not UTF-8 (0xff) in one value.
+        fence(`export POD=api-1 GONE=x; export WEIRD="$(printf 'a\\nb "q" \\047s = $x \\\\ \\377')"; mkdir -p 'sub dir'; cd 'sub dir'`),
+        fence('unset GONE; echo "pod=$POD gone=${GONE-unset}"; pwd; printf %s "$WEIRD" | od -An -tx1 | tr -d \' \\n\'; echo'),
+        fence('export POD=changed; cd /; false', 'allow_failure=true'),
+        fence('echo "after-fail pod=$POD"; pwd'),
+        fence('set -e; export E=1'),
+        fence('echo "e=$E"; false; echo set-e-did-not-leak'),
+        fence("export x=before; exec sh -c 'echo exec-ran'"),
+        fence('echo "x=${x-unset}"'),
+        fence("printf 'a b\\n\\nc\\n\\n'", 'capture=LIST'),
+        fence('printf "[%s]\\n" "$LIST" "{{LIST}}"'),
+      ].join('\n'),
+    );
+    const r = await runCli(['run', 's.md', '--yes'], { cwd: w.dir });
+    expect(r.code, r.stderr).toBe(0);
+    const sub = `${w.dir}/sub dir`;
+    const hex = Buffer.from('a\nb "q" \'s = $x \\ ').toString('hex') + 'ff';
+    expect(r.stdout).toBe(
+      [
+        'pod=api-1 gone=unset',
+        sub,
+        hex,
+        'after-fail pod=api-1',
+        sub,
+        'e=1',
+        'set-e-did-not-leak',
+        'exec-ran',
+        'x=unset',
+        'a b\n\nc\n',
+        '[a b\n\nc]',
+        '[a b\n\nc]',
+        '',
+      ].join('\n'),
+    );
+    // The operator sees what changed, and the timeline records it: names always, values when shown.
+    expect(plain(r.stderr)).toContain(`env: +GONE, +POD, +WEIRD · cwd: ${sub}`);
+    expect(plain(r.stderr)).toContain('env: -GONE');
+    const events = readEvents(onlyTimeline(w.dir));
+    const changes = events.filter((e) => e.type === 'session.changed');
+    expect(changes.map((e) => [e['id'], e['added'], e['changed'], e['removed'], e['cwd']])).toEqual([
+      ['1.1', 'GONE POD WEIRD', '', '', sub],
+      ['1.2', '', '', 'GONE', ''],
+      ['1.5', 'E', '', '', ''],
+    ]);
+    // WEIRD is not UTF-8: its value is not recorded (it could not be restored exactly).
+    expect(JSON.parse(changes[0]?.['values'] as string)).toEqual({ GONE: 'x', POD: 'api-1' });
+    expect(events.find((e) => e.type === 'var.set' && e['name'] === 'LIST')).toMatchObject({ value: 'a b\n\nc', source: 'capture' });
+  });
+
+  it('--no-session starts every command clean; a secret-looking export is recorded by name only', async () => {
+    const w = workDir();
+    w.write('n.md', `# N\n\n## One\n\n${fence('export pod=x DB_PASSWORD=hunter2hunter2; cd /')}\n${fence('echo "pod=${pod-unset}"; pwd')}`);
+    const clean = await runCli(['run', 'n.md', '--yes', '--no-session', '--timeline', 'clean.jsonl'], { cwd: w.dir });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toBe(`pod=unset\n${w.dir}\n`);
+    const on = await runCli(['run', 'n.md', '--yes', '--timeline', 'on.jsonl'], { cwd: w.dir });
+    expect(on.stdout).toBe('pod=x\n/\n');
+    const text = readFileSync(w.path('on.jsonl'), 'utf8');
+    expect(text).not.toContain('hunter2hunter2');
+    const change = readEvents(w.path('on.jsonl')).find((e) => e.type === 'session.changed');
+    expect(change).toMatchObject({ added: 'DB_PASSWORD pod', cwd: '/' });
+    expect(JSON.parse(change?.['values'] as string)).toEqual({ pod: 'x' });
+  });
+
+  it('a capture over 64 KiB fails its command with a clear message', async () => {
+    const w = workDir();
+    w.write('big.md', `# Big\n\n## One\n\n${fence("head -c 70000 /dev/zero | tr '\\\\0' a", 'capture=BIG')}\n${fence('echo never')}`);
+    const r = await runCli(['run', 'big.md', '--yes'], { cwd: w.dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('never');
+    expect(plain(r.stderr)).toContain('capture=BIG: the command printed more than 64 KiB, more than a capture holds');
+    expect(readEvents(onlyTimeline(w.dir)).some((e) => e.type === 'var.set' && e['name'] === 'BIG')).toBe(false);
+  });
+});
+
+describe('shell session in a terminal, then resumed', () => {
+  it.skipIf(!python3Available())('state carries between prompted commands; --resume restores it and names what it could not', async () => {
+    const w = workDir();
+    w.write(
+      'r.md',
+      [
+        '# R\n\n## One\n',
+        fence("export POD=api-7 API_TOKEN=tok-abcdef-123456; mkdir -p logs; cd logs"),
+        fence('echo "one:$POD:$(basename "$PWD")"'),
+        '\n## Two\n',
+        fence('echo "two:$POD:$(basename "$PWD"):${API_TOKEN:-none}"'),
+      ].join('\n'),
+    );
+    const t = spawnPty(['run', 'r.md', '--timeline', 't.jsonl'], { cwd: w.dir });
+    let at = await t.waitFor('Run 1.1?');
+    t.type('r\r');
+    at = await t.waitFor('Run 1.2?', { from: at });
+    t.type('r\r');
+    at = await t.waitFor('Run 2.1?', { from: at });
+    t.type('q\r');
+    const stopped = await t.done;
+    expect(stopped.code).toBe(130);
+    expect(plain(stopped.stdout)).toContain('one:api-7:logs');
+    expect(plain(stopped.stdout)).toContain('env: +API_TOKEN, +POD · cwd:');
+
+    // The token's value was not recorded: the resumed run says so, and it must be given again.
+    const r = await runCli(['run', '--resume', 't.jsonl', '--yes', '--var', 'API_TOKEN=again'], { cwd: w.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('two:api-7:logs:again\n');
+    expect(plain(r.stderr)).toContain('shell session restored without API_TOKEN');
+    expect(readFileSync(w.path('t.jsonl'), 'utf8')).not.toContain('tok-abcdef-123456');
+  });
+});
