@@ -42,6 +42,10 @@ export interface ExecRequest {
   live?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
   /** Which command of the runbook this is, and its text as the operator saw it (a drill looks it up by these). */
   meta?: { id: string; step: number; command: string };
+  /** Run this program with these arguments instead of `<shell> -c script` (a transport such as `ssh`). */
+  argv?: string[];
+  /** Written to the command's stdin, which then stays open until the command exits (its end tells a remote side we are gone). */
+  stdin?: Buffer;
 }
 
 export interface ExecResult {
