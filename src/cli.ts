@@ -34,6 +34,11 @@ export interface RunOptions extends GlobalOptions {
   allowDangerous: boolean;
   fromStep?: number;
   resume?: string;
+  /** Hosts for `on=targets` blocks: names, user@host:port, or inventory groups (`--on`, repeatable, comma-separated). */
+  on?: string[];
+  inventory?: string;
+  sshConfig?: string;
+  parallel?: number;
 }
 export interface TimelineTarget {
   timeline?: string;
@@ -211,6 +216,10 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .option('--allow-dangerous', 'with --yes, also run dangerous commands', false)
     .option('--from-step <n>', 'start at step N', positiveInt)
     .option('--resume <timeline>', 'continue an interrupted or aborted run in that timeline')
+    .option('--on <hosts>', 'run on=targets blocks on these hosts over ssh: web1,user@db1:2222 or an inventory group (repeatable)', collect)
+    .option('--inventory <file>', 'an Ansible-style inventory (INI or YAML) that --on names resolve in')
+    .option('--ssh-config <file>', 'the ssh_config to use (ssh -F; default: $RUNBOOK_SSH_CONFIG, else ssh\'s own)')
+    .option('--parallel <n>', 'hosts a command runs on at once (default 10)', positiveInt)
     .addHelpText(
       'after',
       examples(
@@ -236,6 +245,10 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
           allowDangerous: o.allowDangerous,
           fromStep: o.fromStep,
           resume: o.resume,
+          ...(o.on ? { on: o.on } : {}),
+          ...(o.inventory !== undefined ? { inventory: o.inventory } : {}),
+          ...(o.sshConfig !== undefined ? { sshConfig: o.sshConfig } : {}),
+          ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
         },
       };
     });

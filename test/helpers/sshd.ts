@@ -85,6 +85,10 @@ export async function startSshd(count: number): Promise<SshdFleet> {
           'StrictModes no',
           'MaxStartups 200',
           'MaxSessions 50',
+          // Every server is this machine: the variable tells a command which "host" it runs on. SHLVL=1: bash
+          // reads ~/.bashrc when started by sshd at shell level 1, and a developer's rc (pyenv init…) costs
+          // seconds per command, which would time the test machine, not runbook.
+          `SetEnv RUNBOOK_TEST_HOST=web${i} SHLVL=1`,
           'LogLevel ERROR',
           '',
         ].join('\n'),
