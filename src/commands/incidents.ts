@@ -27,6 +27,7 @@ export async function incidents(options: IncidentsOptions, io: Io): Promise<numb
       finished: s.finished,
       status: s.status,
       events: s.events,
+      ...(s.hosts !== undefined ? { hosts: s.hosts } : {}),
     }));
     io.stdout.write(`${terminalJson(out, 2)}\n`);
     return ExitCode.ok;
@@ -65,6 +66,11 @@ export function renderIncidents(rows: TimelineSummary[], cwd: string, style: Sty
   const rel = relativeTo(cwd);
   // A timeline's fields and file name are whatever is on disk: neutralised before they are laid out.
   const cells = neutralizeDeep(rows).map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.mode ?? '-', r.runbook ?? '-', String(r.events), rel(r.path)]);
+  // A HOSTS column only when some run used hosts: listings of local runs stay as they were.
+  if (rows.some((r) => r.hosts !== undefined)) {
+    rows.forEach((r, i) => cells[i]?.splice(5, 0, r.hosts !== undefined ? String(r.hosts) : '-'));
+    return renderTable(['STARTED', 'STATUS', 'MODE', 'RUNBOOK', 'EVENTS', 'HOSTS', 'PATH'], cells, style, { right: [4, 5] });
+  }
   return renderTable(['STARTED', 'STATUS', 'MODE', 'RUNBOOK', 'EVENTS', 'PATH'], cells, style, { right: [4] });
 }
 
