@@ -6,6 +6,12 @@ import { createExecutor } from '../../../src/adapters/executor.js';
 import { createSshTransport } from '../../../src/fleet/ssh.js';
 import { parseSshTarget, type Transport } from '../../../src/fleet/targets.js';
 import { startSshd, type SshdFleet } from '../../helpers/sshd.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRunbook } from '../../../src/runbook/parse.js';
+import { runRunbook } from '../../../src/runner/engine.js';
+import { fakePorts } from '../../helpers/fake-ports.js';
 
 let fleet: SshdFleet;
 let transport: Transport;
@@ -73,4 +79,35 @@ describe('ssh transport', () => {
     expect(leftover(m1)).toBe('');
     expect(leftover(m2)).toBe('');
   }, 30_000);
+});
+
+describe('engine on hosts', () => {
+  it('a command failing on one host is retried on that host only, and recorded per host', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'rb-retry-'));
+    const mark = join(scratch, 'failed-once');
+    const source = `# Retry\n\n## Once\n\n\`\`\`sh {on=targets}\nif [ "$RUNBOOK_TEST_HOST" = web2 ] && [ ! -e ${mark} ]; then touch ${mark}; echo broken >&2; exit 7; fi; echo "ok $RUNBOOK_TEST_HOST"\n\`\`\`\n`;
+    const runbook = parseRunbook(source, '/rb/retry.md').runbook;
+    const ports = fakePorts(['r', 'r']);
+    const targets = [parseSshTarget('web1'), parseSshTarget('web2')];
+    const outcome = await runRunbook(
+      {
+        runbook, mode: 'live', yes: false, allowDangerous: false, fromStep: 1, vars: [], env: {}, cwd: '/', shell: '/bin/sh',
+        defaultTimeoutMs: 30_000, incident: 'retry', actor: 'tester', host: 'here', cliVersion: '0.0.0',
+        fleet: { byOn: new Map([['targets', targets]]), all: targets, parallel: 2 },
+      },
+      { ...ports, transport },
+    );
+    rmSync(scratch, { recursive: true, force: true });
+    expect(ports.asked).toEqual(['command 1.1', 'failure 1.1']);
+    expect(outcome.status).toBe('completed');
+    const ev = ports.events.map((e) => e as unknown as Record<string, unknown>);
+    expect(ev.filter((e) => e.type === 'targets.confirmed')).toEqual([expect.objectContaining({ hosts: ['web1', 'web2'], confirmed_by: 'operator' })]);
+    expect(ev.filter((e) => e.type === 'command.started').map((e) => e.hosts)).toEqual([['web1', 'web2'], ['web2']]);
+    const finished = ev.filter((e) => e.type === 'command.finished').map((e) => `${String(e.host)} ${String(e.exit_code)}`);
+    expect(finished.slice(0, 2).sort()).toEqual(['web1 0', 'web2 7']);
+    expect(finished[2]).toBe('web2 0');
+    const out = ev.filter((e) => e.type === 'command.output').map((e) => `${String(e.host)}:${String(e.data)}`);
+    expect(out).toEqual(expect.arrayContaining(['web1:ok web1\n', 'web2:broken\n', 'web2:ok web2\n']));
+    expect(ports.executed).toEqual([]); // nothing ran on this machine
+  }, 60_000);
 });
