@@ -228,8 +228,10 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${when}${who}\n`;
   },
   'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
-  'targets.confirmed': (ev, _ctx, style) =>
-    `${style.cyan(`⌖ ${ev.hosts.length} target${ev.hosts.length === 1 ? '' : 's'}:`)} ${ev.hosts.join(', ')}${style.dim(ev.confirmed_by === 'operator' ? ' (confirmed)' : ' (--yes)')}\n`,
+  'targets.confirmed': (ev, _ctx, style) => {
+    const hosts = Array.isArray(ev.hosts) ? ev.hosts : [];
+    return `${style.cyan(`⌖ ${hosts.length} target${hosts.length === 1 ? '' : 's'}:`)} ${hosts.join(', ')}${style.dim(ev.confirmed_by === 'operator' ? ' (confirmed)' : ' (--yes)')}\n`;
+  },
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;
