@@ -1,6 +1,7 @@
 // Real OpenSSH servers for the fleet tests: N sshd on 127.0.0.1 (free ports), generated host and user keys,
 // and an ssh_config with aliases web1..webN plus `down` (a closed port). Fails loudly when sshd cannot start.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+// Plain JavaScript: the fleet tests and bench/fleet.js both use it.
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -8,33 +9,32 @@ import { join } from 'node:path';
 
 export const SSHD = '/usr/sbin/sshd';
 
-export interface SshdFleet {
-  dir: string;
-  /** The ssh_config to pass with `-F` / --ssh-config / RUNBOOK_SSH_CONFIG. */
-  config: string;
-  /** web1..webN. */
-  hosts: string[];
-  ports: number[];
-  /** An alias whose port nothing listens on. */
-  down: string;
-  stop(): Promise<void>;
-}
+/**
+ * @typedef {object} SshdFleet
+ * @property {string} dir
+ * @property {string} config the ssh_config to pass with `-F` / --ssh-config / RUNBOOK_SSH_CONFIG
+ * @property {string[]} hosts web1..webN
+ * @property {number[]} ports
+ * @property {string} down an alias whose port nothing listens on
+ * @property {() => Promise<void>} stop
+ */
 
-async function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+async function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
+      const port = /** @type {{ port: number }} */ (s.address()).port;
       s.close(() => resolve(port));
     });
   });
 }
 
-async function listening(port: number, child: ChildProcess, log: () => string, deadline: number): Promise<void> {
+async function listening(port, child, log, deadline) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`sshd on port ${port} exited with ${child.exitCode}: ${log()}`);
-    const ok = await new Promise<boolean>((resolve) => {
+    const ok = await new Promise((resolve) => {
       const c = connect(port, '127.0.0.1');
       c.once('connect', () => (c.destroy(), resolve(true)));
       c.once('error', () => resolve(false));
@@ -45,12 +45,13 @@ async function listening(port: number, child: ChildProcess, log: () => string, d
   }
 }
 
-export async function startSshd(count: number): Promise<SshdFleet> {
+/** @param {number} count @returns {Promise<SshdFleet>} */
+export async function startSshd(count) {
   try {
     execFileSync(SSHD, ['-V'], { stdio: 'ignore' });
   } catch (err) {
     // sshd -V exits non-zero on some versions after printing; only a missing binary is fatal.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${SSHD} is missing: install openssh-server (see .ci/run); the fleet tests need real sshd`);
+    if (err && err.code === 'ENOENT') throw new Error(`${SSHD} is missing: install openssh-server (see .ci/run); the fleet tests need real sshd`);
   }
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'rb-sshd-'));
@@ -59,13 +60,13 @@ export async function startSshd(count: number): Promise<SshdFleet> {
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'id_ed25519.pub')), { mode: 0o600 });
   const hostPub = readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
   const user = userInfo().username;
-  const ports: number[] = [];
-  const children: ChildProcess[] = [];
-  const known: string[] = [];
-  const aliases: string[] = [];
+  const ports = [];
+  const children = [];
+  const known = [];
+  const aliases = [];
   const deadline = Date.now() + 15_000;
   try {
-    const waits: Promise<void>[] = [];
+    const waits = [];
     for (let i = 1; i <= count; i++) {
       const port = await freePort();
       ports.push(port);
@@ -95,7 +96,7 @@ export async function startSshd(count: number): Promise<SshdFleet> {
       );
       let log = '';
       const child = spawn(SSHD, ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-2000)));
+      child.stderr?.on('data', (d) => (log = (log + d.toString()).slice(-2000)));
       children.push(child);
       waits.push(listening(port, child, () => log, deadline));
       known.push(`[127.0.0.1]:${port} ${hostPub}`);
@@ -137,7 +138,7 @@ export async function startSshd(count: number): Promise<SshdFleet> {
       await Promise.all(
         children.map(
           (c) =>
-            new Promise<void>((resolve) => {
+            new Promise((resolve) => {
               if (c.exitCode !== null || c.signalCode !== null) return resolve();
               c.once('exit', () => resolve());
               c.kill('SIGTERM');
