@@ -28,7 +28,10 @@ function remoteOns(rb: Runbook, fromStep: number): { on: string; where: string }
   for (const s of rb.steps)
     for (const c of s.commands) {
       const on = runsOn(c);
-      if (s.index >= fromStep && c.runnable && on !== 'local' && !out.some((o) => o.on === on)) out.push({ on, where: `${rb.path}:${c.line}` });
+      if (s.index < fromStep || !c.runnable || on === 'local') continue;
+      // A terminal cannot be handed to twenty hosts at once: such a block is refused before anything runs.
+      if (c.interactive) throw new UserError(`${rb.path}:${c.line}: block ${c.id} is interactive and runs on=${on}: interactive blocks run here only`);
+      if (!out.some((o) => o.on === on)) out.push({ on, where: `${rb.path}:${c.line}` });
     }
   return out;
 }
