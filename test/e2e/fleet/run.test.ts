@@ -2,7 +2,7 @@
 // unreachable one among them, a timeout and a Ctrl-C that leave nothing on any host, and the record of a
 // multi-host run through replay and export.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, onlyTimeline, plain, processesWith, readEvents, runCli, spawnCli, workDir } from '../../helpers/run-cli.js';
+import { cleanup, onlyTimeline, plain, processesWith, python3Available, readEvents, runCli, spawnCli, spawnPty, workDir } from '../../helpers/run-cli.js';
 import { startSshd, type SshdFleet } from '../../helpers/sshd.js';
 import { ExitCode } from '../../../src/errors.js';
 
@@ -84,6 +84,28 @@ describe.concurrent('run --on', () => {
 
     const list = await runCli(['incidents', '--all'], { cwd: w.dir, env: { ...process.env, NO_COLOR: '1', RUNBOOK_TIMELINE_DIR: w.dir } });
     expect(plain(list.stdout)).toMatch(/HOSTS[\s\S]*many\s+\d+\s+21\s+many\.jsonl/);
+  }, 120_000);
+
+  it('at a terminal: hosts asked for (targets: required), the list confirmed, a failure retried on the failed host only', async () => {
+    expect(python3Available()).toBe(true);
+    const w = workDir();
+    const mark = w.path('failed-once');
+    w.write('ask.md', `---\ntargets: required\n---\n# Ask\n\n## Once\n\n${f}sh {on=targets}\nif [ "$RUNBOOK_TEST_HOST" = web2 ] && [ ! -e ${mark} ]; then touch ${mark}; exit 7; fi; echo "fine on $RUNBOOK_TEST_HOST"\n${f}\n`);
+    const t = spawnPty(['run', 'ask.md', '--ssh-config', fleet.config, '--timeline', 't.jsonl'], { cwd: w.dir, timeoutMs: 90_000 });
+    let at = await t.waitFor('hosts (hosts to run on');
+    t.type('web1,web2\r');
+    at = await t.waitFor('Run the remote blocks on 2 hosts: web1, web2?', { from: at });
+    t.type('y\r');
+    at = await t.waitFor('Run 1.1?', { from: at });
+    t.type('r\r');
+    at = await t.waitFor('1.1 failed on web2. What now?', { from: at, timeoutMs: 60_000 });
+    t.type('r\r');
+    const exit = await t.done;
+    expect(exit.code, t.screen()).toBe(0);
+    const events = readEvents(w.path('t.jsonl')) as Ev[];
+    expect(of(events, 'targets.confirmed')).toEqual([expect.objectContaining({ hosts: ['web1', 'web2'], confirmed_by: 'operator' })]);
+    expect(of(events, 'command.started').map((e) => e.hosts)).toEqual([['web1', 'web2'], ['web2']]);
+    expect(of(events, 'command.finished').map((e) => `${String(e.host)} ${String(e.exit_code)}`).slice(2)).toEqual(['web2 0']);
   }, 120_000);
 
   it('a timeout and a Ctrl-C end the command on every host: no process is left there', async () => {
