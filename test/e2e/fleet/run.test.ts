@@ -44,7 +44,7 @@ describe.concurrent('run --on', () => {
     expect(of(events, 'command.output').filter((e) => e.id === '1.1').every((e) => e.host === 'web1')).toBe(true);
   }, 90_000);
 
-  it('20 hosts in parallel and one unreachable: the others finish, the run fails naming it; replay and export show each host', async () => {
+  it('20 hosts in parallel and one unreachable: the others finish, the run fails naming it; replay, export, drill and incidents show each host', async () => {
     const w = workDir();
     w.write('many.md', `# Many\n\n## Uptime\n\n${f}sh {on=targets}\necho same-everywhere\n[ "$RUNBOOK_TEST_HOST" != web7 ] || echo odd-one\n${f}\n\n## Never\n\n${f}sh\ntouch never\n${f}\n`);
     const on = [...fleet.hosts, fleet.down].join(',');
@@ -81,6 +81,10 @@ describe.concurrent('run --on', () => {
     const hosts = json.steps[0]?.commands[0]?.hosts ?? [];
     expect(hosts).toHaveLength(21);
     expect(hosts.find((h) => h.host === 'down')).toMatchObject({ exit_code: 255, host_error: expect.stringMatching(/refused/) });
+
+    const drill = await runCli(['drill', 'many.jsonl', '--yes'], { cwd: w.dir });
+    expect(plain(drill.stdout + drill.stderr)).toMatch(/web7 \| odd-one/);
+    expect(plain(drill.stdout + drill.stderr)).toMatch(/\[drill\] on 21 hosts: .*down unreachable/);
 
     const list = await runCli(['incidents', '--all'], { cwd: w.dir, env: { ...process.env, NO_COLOR: '1', RUNBOOK_TIMELINE_DIR: w.dir } });
     expect(plain(list.stdout)).toMatch(/HOSTS[\s\S]*many\s+\d+\s+21\s+many\.jsonl/);
