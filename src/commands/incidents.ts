@@ -11,9 +11,10 @@ import { relativeTo } from './shared.js';
 
 export async function incidents(options: IncidentsOptions, io: Io): Promise<number> {
   const dir = timelineDir(io.env, io.cwd);
-  const found = await summarizeDir(dir);
+  // Only the listing shows host counts: note, mark and resume never pay for looking them up.
+  const found = await summarizeDir(dir, { hosts: true });
   // Live runs by default; --all adds dry runs recorded with --timeline there, and the drills/ folder beside it.
-  const drills = options.all ? await summarizeDir(drillDir(io.env, io.cwd)) : { summaries: [], problems: [] };
+  const drills = options.all ? await summarizeDir(drillDir(io.env, io.cwd), { hosts: true }) : { summaries: [], problems: [] };
   const summaries = [...found.summaries.filter((s) => options.all || s.mode === 'live' || s.mode === null), ...drills.summaries].sort(newestFirst);
   const problems = [...found.problems, ...drills.problems];
   for (const p of problems) io.stderr.write(`runbook: ${neutralize(p)}\n`);

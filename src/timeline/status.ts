@@ -30,7 +30,7 @@ export interface TimelineSummary {
 const RUN_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'aborted']);
 
 /** Summarize a timeline without reading its middle. Throws UserError when it cannot be read. */
-export async function summarizeTimeline(path: string): Promise<TimelineSummary> {
+export async function summarizeTimeline(path: string, opts: { hosts?: boolean } = {}): Promise<TimelineSummary> {
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(path, 'r');
@@ -81,7 +81,7 @@ export async function summarizeTimeline(path: string): Promise<TimelineSummary> 
       if (env.type !== 'note' && env.type !== 'mark') break;
     }
     if (!finished) summary.status = (await ownerAlive(ownerPathOf(path))) ? 'running' : 'interrupted';
-    const hosts = await hostCount(fh, size);
+    const hosts = opts.hosts ? await hostCount(fh, size) : undefined;
     if (hosts !== undefined) summary.hosts = hosts;
     return summary;
   } catch (err) {
