@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
 import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from './lib.js';
 import { sessionMeasurement } from './session.js';
+import { fleetMeasurements } from './fleet.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
@@ -334,6 +335,7 @@ const measurements = [
     },
   },
   sessionMeasurement({ work, runbook, freshTimelineDir, baseEnv, interleave, check, record, ms, fmtMs, RUNS, log }),
+  ...fleetMeasurements({ runbook, ratioRow, record, work, log, runs: RUNS, baseEnv, check, median, fmtMs }),
 ];
 
 function machine() {

@@ -38,6 +38,11 @@ export interface RunOptions extends GlobalOptions {
   sign?: string;
   /** false with --no-session: each command starts from a clean state. */
   session?: boolean;
+  /** Hosts for `on=targets` blocks: names, user@host:port, or inventory groups (`--on`, repeatable, comma-separated). */
+  on?: string[];
+  inventory?: string;
+  sshConfig?: string;
+  parallel?: number;
 }
 export interface TimelineTarget {
   timeline?: string;
@@ -236,6 +241,10 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .option('--resume <timeline>', 'continue an interrupted or aborted run in that timeline')
     .option('--sign <key>', 'sign the seal at the run\'s end with this SSH key (default: $RUNBOOK_SIGNING_KEY, else ~/.ssh/id_ed25519)')
     .option('--no-session', 'start every command from a clean state (no exports, unset or cd carried over)')
+    .option('--on <hosts>', 'run on=targets blocks on these hosts over ssh: web1,user@db1:2222 or an inventory group (repeatable)', collect)
+    .option('--inventory <file>', 'an Ansible-style inventory (INI or YAML) that --on names resolve in')
+    .option('--ssh-config <file>', 'the ssh_config to use (ssh -F; default: $RUNBOOK_SSH_CONFIG, else ssh\'s own)')
+    .option('--parallel <n>', 'hosts a command runs on at once (default 10)', positiveInt)
     .addHelpText(
       'after',
       examples(
@@ -263,6 +272,10 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
           resume: o.resume,
           ...(o.sign !== undefined ? { sign: o.sign } : {}),
           session: o.session !== false,
+          ...(o.on ? { on: o.on } : {}),
+          ...(o.inventory !== undefined ? { inventory: o.inventory } : {}),
+          ...(o.sshConfig !== undefined ? { sshConfig: o.sshConfig } : {}),
+          ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
         },
       };
     });

@@ -80,7 +80,7 @@ function runChild(
   const session = sessionLaunch(req);
   let child: ChildProcess;
   try {
-    const subprocess = execa(req.shell, ['-c', session.script], {
+    const subprocess = execa(req.argv?.[0] ?? req.shell, req.argv ? req.argv.slice(1) : ['-c', session.script], {
       cwd: req.cwd,
       env: req.env,
       extendEnv: false,
@@ -95,6 +95,10 @@ function runChild(
     // The outcome is read from the child's events below; execa's promise must not reject unhandled.
     subprocess.catch(() => undefined);
     child = subprocess as unknown as ChildProcess;
+    if (req.stdin && child.stdin) {
+      child.stdin.on('error', () => {}); // the command may exit without reading it all (EPIPE)
+      child.stdin.write(req.stdin);
+    }
     // A process that could not be created (E2BIG: script or environment over the kernel's limit; a NUL byte)
     // leaves execa's stand-in silent, no 'spawn', 'error' or 'exit': its settled promise is the only signal.
     subprocess.then((r) => {
@@ -253,6 +257,7 @@ function runChild(
 
   child.once('exit', (code, signal) => {
     exit = { code, signal, at: performance.now() };
+    child.stdin?.destroy();
     if (pipesDone()) return tryFinish();
     armQuiet();
     armCap();

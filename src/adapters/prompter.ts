@@ -122,14 +122,14 @@ export function createPrompter(
       return shown.includes('\n') ? editInEditor(shown) : ask(() => input({ message: 'Command to run:', default: shown, prefill: 'editable' }, ctx));
     },
     note: () => ask(() => input({ message: 'Note:' }, ctx)),
-    failureAction: ({ id: raw, interrupted }) =>
-      ask((id = neutralize(raw)) =>
+    failureAction: ({ id: raw, interrupted, hosts }) =>
+      ask((id = neutralize(raw), on = hosts ? neutralize(hosts.join(',')) : '') =>
         expand<FailureChoice>(
           {
-            message: `${id} failed. What now?`,
+            message: hosts ? `${id} failed on ${on}. What now?` : `${id} failed. What now?`,
             choices: [
-              { key: 'r', name: 'retry', value: 'retry' },
-              { key: 'e', name: 'edit and run again', value: 'edit' },
+              { key: 'r', name: hosts ? `retry on ${on} only` : 'retry', value: 'retry' },
+              { key: 'e', name: hosts ? `edit and run again on ${on}` : 'edit and run again', value: 'edit' },
               { key: 'c', name: 'continue with the next command', value: 'continue' },
               { key: 'q', name: `stop the run (it ends as ${interrupted ? 'aborted' : 'failed'})`, value: 'stop' },
             ],
@@ -147,6 +147,19 @@ export function createPrompter(
               { key: 'y', name: 'yes, confirmed', value: 'confirm' },
               { key: 's', name: 'skip this check', value: 'skip' },
               { key: 'q', name: 'stop the run', value: 'stop' },
+            ],
+          },
+          ctx,
+        ),
+      ),
+    confirmTargets: (hosts) =>
+      ask(() =>
+        expand<boolean>(
+          {
+            message: `Run the remote blocks on ${hosts.length} host${hosts.length === 1 ? '' : 's'}: ${neutralize(hosts.join(', '))}?`,
+            choices: [
+              { key: 'y', name: 'yes, these hosts', value: true },
+              { key: 'n', name: 'no, stop the run', value: false },
             ],
           },
           ctx,

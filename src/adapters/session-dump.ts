@@ -4,12 +4,13 @@ import type { Readable } from 'node:stream';
 import type { ExecRequest } from '../runner/ports.js';
 import { dumpEnd, LOCAL_DUMP_FD, supportsSession, wrapScript } from '../runner/session-state.js';
 
-type Stdio = ['ignore' | 'inherit', 'pipe' | 'inherit', 'pipe' | 'inherit', ...'pipe'[]];
+type Stdio = ['ignore' | 'inherit' | 'pipe', 'pipe' | 'inherit', 'pipe' | 'inherit', ...'pipe'[]];
 
 /** The script and stdio for `req`: wrapped with a fourth pipe when it asks for a dump and its shell is bash. */
 export function sessionLaunch(req: ExecRequest): { script: string; stdio: Stdio; wrapped: boolean } {
-  const base: Stdio = req.interactive ? ['inherit', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'];
-  if (!req.sessionDump || !supportsSession(req.shell)) return { script: req.script, stdio: base, wrapped: false };
+  const base: Stdio = req.interactive ? ['inherit', 'inherit', 'inherit'] : [req.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'];
+  // A program given as argv (ssh to a host) is not a local shell: its session, if any, is the host's.
+  if (req.argv || !req.sessionDump || !supportsSession(req.shell)) return { script: req.script, stdio: base, wrapped: false };
   return { script: wrapScript(req.script, { dumpFd: LOCAL_DUMP_FD }), stdio: [...base, 'pipe'], wrapped: true };
 }
 

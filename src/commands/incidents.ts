@@ -11,9 +11,10 @@ import { relativeTo } from './shared.js';
 
 export async function incidents(options: IncidentsOptions, io: Io): Promise<number> {
   const dir = timelineDir(io.env, io.cwd);
-  const found = await summarizeDir(dir);
+  // Only the listing shows host counts: note, mark and resume never pay for looking them up.
+  const found = await summarizeDir(dir, { hosts: true });
   // Live runs by default; --all adds dry runs recorded with --timeline there, and the drills/ folder beside it.
-  const drills = options.all ? await summarizeDir(drillDir(io.env, io.cwd)) : { summaries: [], problems: [] };
+  const drills = options.all ? await summarizeDir(drillDir(io.env, io.cwd), { hosts: true }) : { summaries: [], problems: [] };
   const summaries = [...found.summaries.filter((s) => options.all || s.mode === 'live' || s.mode === null), ...drills.summaries].sort(newestFirst);
   const problems = [...found.problems, ...drills.problems];
   for (const p of problems) io.stderr.write(`runbook: ${neutralize(p)}\n`);
@@ -27,6 +28,7 @@ export async function incidents(options: IncidentsOptions, io: Io): Promise<numb
       finished: s.finished,
       status: s.status,
       events: s.events,
+      ...(s.hosts !== undefined ? { hosts: s.hosts } : {}),
     }));
     io.stdout.write(`${terminalJson(out, 2)}\n`);
     return ExitCode.ok;
@@ -65,6 +67,11 @@ export function renderIncidents(rows: TimelineSummary[], cwd: string, style: Sty
   const rel = relativeTo(cwd);
   // A timeline's fields and file name are whatever is on disk: neutralised before they are laid out.
   const cells = neutralizeDeep(rows).map((r) => [shortTime(r.started), statusColour(style, r.status)(r.status), r.mode ?? '-', r.runbook ?? '-', String(r.events), rel(r.path)]);
+  // A HOSTS column only when some run used hosts: listings of local runs stay as they were.
+  if (rows.some((r) => r.hosts !== undefined)) {
+    rows.forEach((r, i) => cells[i]?.splice(5, 0, r.hosts !== undefined ? String(r.hosts) : '-'));
+    return renderTable(['STARTED', 'STATUS', 'MODE', 'RUNBOOK', 'EVENTS', 'HOSTS', 'PATH'], cells, style, { right: [4, 5] });
+  }
   return renderTable(['STARTED', 'STATUS', 'MODE', 'RUNBOOK', 'EVENTS', 'PATH'], cells, style, { right: [4] });
 }
 

@@ -25,6 +25,9 @@ import { hint, selfName } from '../self-name.js';
 import { defaultShell } from '../adapters/shell.js';
 import type { Executor } from '../runner/ports.js';
 import { checkRunbookBeforeRun, readResume, refuseUsedTimeline } from './run-checks.js';
+import { prepareFleet } from './run-targets.js';
+import { createSshTransport } from '../fleet/ssh.js';
+import { createHostView } from '../ui/host-view.js';
 import { createTimeline, discardingSink, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
 
 /** A path as printed: relative when under cwd, and neutralised (a file name can hold anything). */
@@ -80,6 +83,12 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   // Captures of the resumed run come back as they were recorded (a secret-looking one is asked again).
   for (const [name, v] of resume?.vars ?? []) if (v.source === 'capture' && !vars.some((x) => x.name === name)) vars.push({ name, value: v.value, source: 'capture', secret: false });
 
+  // Hosts for on= blocks (--on, --inventory): refused here, before anything is recorded or run.
+  const askHosts = io.interactive && !o.yes && !o.dryRun
+    ? async () => (prompter ??= await terminalPrompter(io, stop.signal)).askVar({ name: 'hosts', description: 'hosts to run on (web1,web2 or an inventory group)', secret: false, validate: (v) => (v.trim() ? null : 'name at least one host') })
+    : undefined;
+  const fleet = await prepareFleet(o, runbook, fromStep, io, askHosts);
+
   // The timeline is opened before anything runs: if it cannot be written, nothing runs.
   const redactor = createRedactor({
     secrets: [...vars.filter((v) => v.secret).map((v) => v.value), ...runbookSecrets(runbook)],
@@ -110,6 +119,8 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   // A dry run executes nothing, so it never waits for execa; a live run awaits the load started above.
   const executor: Executor = o.dryRun ? refusingExecutor() : (await executorModule).createExecutor();
   const liveExecutor: Executor = { run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
+  const transport = fleet && fleet.config.all.length > 0 && !o.dryRun ? createSshTransport(executor, fleet.sshConfig !== undefined ? { configFile: fleet.sshConfig } : {}) : undefined;
+  if (fleet?.notice) view.message(fleet.notice, 'warn');
   const activePrompter = prompter ?? (io.interactive && !o.yes && !o.dryRun ? await terminalPrompter(io, stop.signal) : refusingPrompter());
 
   let current: AbortController | null = null;
@@ -133,6 +144,7 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     session: o.session !== false,
     deferred,
     ...(resume ? { restoreSession: resume.session } : {}),
+    ...(fleet ? { fleet: fleet.config } : {}),
   };
   if (resume) {
     // The run's clock started with its run.started, before the crash: its duration includes the gap.
@@ -160,9 +172,11 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
         return v;
       },
       addSecret: (value) => redactor.addSecret(value),
+      ...(transport ? { transport, hostView: createHostView(view.live.stdout, view.live, style) } : {}),
     });
   } finally {
     await live?.stop();
+    await transport?.close();
     view.dispose();
     removeSignals();
     await sink.close().catch(() => undefined);

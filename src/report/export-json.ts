@@ -17,6 +17,8 @@ export interface JsonExport {
   mode: string | null;
   actor: string | null;
   host: string | null;
+  /** How many hosts remote blocks ran on; absent when every command ran on the operator's machine. */
+  host_count?: number;
   started: string | null;
   finished: string | null;
   status: string;
@@ -51,6 +53,8 @@ export interface JsonExport {
       timed_out: boolean;
       interrupted: boolean;
       omitted_bytes: number;
+      /** Run on hosts: each host's result. */
+      hosts?: { host: string; exit_code: number | null; duration_ms: number; timed_out: boolean; interrupted: boolean; host_error?: string }[];
     }[];
   }[];
   notes: { ts: string; offset_ms: number; actor: string; text: string }[];
@@ -69,6 +73,7 @@ export function toJsonExport(s: IncidentSummary, problems: readonly ExportProble
     mode: s.mode,
     actor: s.actor,
     host: s.host,
+    ...(s.hostCount !== undefined ? { host_count: s.hostCount } : {}),
     started: s.started,
     finished: s.finished,
     status: s.status,
@@ -102,6 +107,7 @@ export function toJsonExport(s: IncidentSummary, problems: readonly ExportProble
         timed_out: c.timedOut,
         interrupted: c.interrupted,
         omitted_bytes: c.omittedBytes,
+        ...(c.hosts ? { hosts: c.hosts.map((h) => ({ host: h.host, exit_code: h.exitCode, duration_ms: h.durationMs, timed_out: h.timedOut, interrupted: h.interrupted, ...(h.hostError !== undefined ? { host_error: h.hostError } : {}) })) } : {}),
       })),
     })),
     notes: s.notes.map((n) => ({ ts: n.ts, offset_ms: n.atMs, actor: n.actor, text: n.text })),

@@ -1,7 +1,7 @@
 // `export --format markdown`: a postmortem draft in the Google SRE layout, facts and Timeline filled from the events.
 import type { TimelineEvent } from '../timeline/events.js';
 import type { ExportProblem } from './export-json.js';
-import { commandFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary } from './fold.js';
+import { commandFailed, failedHosts, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary } from './fold.js';
 import { formatBytes, formatDuration, formatOffset } from './render-event.js';
 import { neutralize } from '../ui/neutralize.js';
 
@@ -50,6 +50,12 @@ export function describeCommandResult(c: CommandSummary): string {
   else if (c.exitCode === null) r = `killed${c.signal ? ` by ${c.signal}` : ''} after ${dur}`;
   else r = `exit ${c.exitCode} · ${dur}`;
   if (c.omittedBytes > 0) r += ` · ${formatBytes(c.omittedBytes)} of output not recorded`;
+  if (c.hosts) {
+    const bad = failedHosts(c);
+    const how = (h: NonNullable<CommandSummary['hosts']>[number]): string => (h.hostError !== undefined ? 'unreachable' : h.timedOut ? 'timed out' : h.interrupted ? 'interrupted' : `exit ${h.exitCode}`);
+    r += ` · on ${c.hosts.length} host${c.hosts.length === 1 ? '' : 's'}`;
+    if (bad.length > 0) r += `, failed on ${c.hosts.filter((h) => bad.includes(h.host)).map((h) => `${h.host} (${how(h)})`).join(', ')}`;
+  }
   return r;
 }
 
@@ -106,6 +112,9 @@ export function createMarkdownExporter(): MarkdownExporter {
           break;
         case 'handover':
           row(`Handed over to **${text(ev.to)}**${ev.text ? `: ${text(ev.text)}` : ''}`, ev.actor);
+          break;
+        case 'targets.confirmed':
+          row(`Hosts ${ev.confirmed_by === 'operator' ? 'confirmed' : 'used (--yes)'}: ${text(ev.hosts.join(', '))}`);
           break;
         case 'run.resumed':
           row(`Run resumed at step ${ev.step} on ${text(ev.host)}`, ev.actor);

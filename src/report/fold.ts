@@ -27,6 +27,23 @@ export interface CommandSummary {
   /** Offset from run start of command.started (or command.skipped). */
   atMs: number;
   ts: string;
+  /** Run on hosts: each host's result, in the order they finished (the fields above: the first failed host's). */
+  hosts?: HostSummary[];
+}
+
+export interface HostSummary {
+  host: string;
+  exitCode: number | null;
+  durationMs: number;
+  timedOut: boolean;
+  interrupted: boolean;
+  /** ssh's message when the host itself failed (unreachable, authentication). */
+  hostError?: string;
+}
+
+/** The hosts of a command whose attempt failed (empty for a command run here). */
+export function failedHosts(c: CommandSummary): string[] {
+  return (c.hosts ?? []).filter((h) => h.exitCode !== 0 || h.timedOut || h.interrupted).map((h) => h.host);
 }
 
 export interface StepSummary {
@@ -79,6 +96,8 @@ export interface IncidentSummary {
   timeToMitigateMs: number | null;
   timeToResolveMs: number | null;
   events: number;
+  /** How many hosts remote blocks ran on (targets.confirmed); absent when every command ran here. */
+  hostCount?: number;
 }
 
 /** The fold's working state: the summary plus what is needed to attach later events. */
@@ -158,6 +177,24 @@ export function commandFailed(c: CommandSummary): boolean {
   return c.finished && !c.allowFailure && (c.exitCode !== 0 || c.timedOut || c.interrupted);
 }
 
+/** One host's command.finished: listed, and the command's own result is its first failed host's. */
+function foldHost(c: CommandSummary, ev: Extract<TimelineEvent, { type: 'command.finished' }>): void {
+  const h: HostSummary = { host: ev.host as string, exitCode: ev.exit_code, durationMs: ev.duration_ms, timedOut: ev.timed_out, interrupted: ev.interrupted };
+  if (typeof ev.host_error === 'string') h.hostError = ev.host_error;
+  (c.hosts ??= []).push(h);
+  const bad = h.exitCode !== 0 || h.timedOut || h.interrupted;
+  const wasBad = c.finished && (c.exitCode !== 0 || c.timedOut || c.interrupted);
+  if (!c.finished || (bad && !wasBad)) {
+    c.exitCode = ev.exit_code;
+    c.signal = ev.signal;
+    c.timedOut = ev.timed_out;
+    c.interrupted = ev.interrupted;
+  }
+  c.finished = true;
+  c.durationMs = Math.max(c.durationMs ?? 0, ev.duration_ms);
+  c.omittedBytes += ev.omitted_bytes;
+}
+
 /**
  * Add one event. Updates `state` in place and returns it, so a reader can fold a timeline of any size
  * one event at a time; output events only move the clock.
@@ -202,8 +239,15 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       state.open.set(ev.id, c);
       break;
     }
+    case 'targets.confirmed':
+      s.hostCount = ev.hosts.length;
+      break;
     case 'command.finished': {
       const c = state.open.get(ev.id);
+      if (c !== undefined && typeof ev.host === 'string') {
+        foldHost(c, ev);
+        break;
+      }
       if (c === undefined || c.finished) break;
       c.finished = true;
       c.exitCode = ev.exit_code;

@@ -74,8 +74,10 @@ export function advanceContext(ctx: RenderContext, raw: TimelineEvent): void {
     // The same test as the run's summary: a retry that succeeds clears the failure.
     const bad = !ctx.allowFailure?.has(ev.id) && (ev.exit_code !== 0 || ev.timed_out || ev.interrupted);
     ctx.failing ??= new Set();
-    if (bad) ctx.failing.add(ev.id);
-    else ctx.failing.delete(ev.id);
+    // On hosts, a command fails while any host's latest attempt failed (a retry runs on the failed ones only).
+    const key = typeof ev.host === 'string' ? `${ev.id}\0${ev.host}` : ev.id;
+    if (bad) ctx.failing.add(key);
+    else ctx.failing.delete(key);
   }
   if (ev.type === 'step.started') ctx.lastStarted = ev.step;
   if ((ev.type === 'step.started' || ev.type === 'step.skipped') && ctx.stepCount !== null && ev.step > ctx.stepCount) {
@@ -133,7 +135,7 @@ function firstLine(text: string, max = 60): string {
  */
 export function renderCommandBox(
   text: string,
-  opts: { danger: boolean; id?: string; edited?: boolean },
+  opts: { danger: boolean; id?: string; edited?: boolean; hosts?: string[] },
   style: Style,
 ): string {
   const paint = opts.danger ? style.danger : style.cyan;
@@ -141,9 +143,19 @@ export function renderCommandBox(
   if (opts.id !== undefined) tags.push(style.bold(neutralize(opts.id)));
   if (opts.danger) tags.push(style.danger('⚠ DANGEROUS'));
   if (opts.edited) tags.push(style.yellow('edited'));
+  // Where it runs: one host by name, several counted (they are listed when confirmed, and prefix each line).
+  if (opts.hosts !== undefined) tags.push(style.cyan(opts.hosts.length === 1 ? `on ${neutralize(opts.hosts[0] ?? '')}` : `on ${opts.hosts.length} hosts`));
   const head = `${paint('┌─')}${tags.length > 0 ? ` ${tags.join(style.dim(' · '))}` : ''}`;
   const lines = neutralize(text, { multiline: true }).split('\n').map((l, i) => `${paint('│')} ${i === 0 ? style.dim('$ ') : '  '}${l}`);
   return `${head}\n${lines.join('\n')}\n${paint('└─')}\n`;
+}
+
+/** Recorded output of one host: each line prefixed with its host, as the live run showed it. */
+function hostLines(host: string, text: string, style: Style): string {
+  if (text === '') return '';
+  const lines = text.split('\n');
+  const last = lines.pop() as string;
+  return lines.map((l) => `${style.cyan(host)} ${style.dim('|')} ${l}\n`).join('') + (last === '' ? '' : `${style.cyan(host)} ${style.dim('|')} ${last}\n`);
 }
 
 /** `  (2.1 du -xh …)` after a result: the command cut so that the whole line fits the width (80 by default). */
@@ -178,7 +190,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   'var.set': (ev, _ctx, style) => style.dim(`  var ${ev.name} = ${indentRest(ev.value, '    ')} (${ev.source})`) + '\n',
   'step.started': (ev, ctx, style) => `\n${style.bold(stepHeader(ev.step, ev.title, ctx))}\n`,
   'step.completed': (ev, ctx, style) => {
-    const failed = [...(ctx.failing ?? [])].filter((id) => ctx.commands.get(id)?.step === ev.step).length;
+    const failed = new Set([...(ctx.failing ?? [])].map((k) => k.split('\0')[0] as string).filter((id) => ctx.commands.get(id)?.step === ev.step)).size;
     if (failed === 0) return style.dim(`✔ step ${ev.step} done`) + '\n';
     return style.yellow(`⚠ step ${ev.step} done with ${failed} failed command${failed === 1 ? '' : 's'}`) + '\n';
   },
@@ -186,9 +198,9 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   // (--from-step) is drawn as a dimmed header.
   'step.skipped': (ev, ctx, style) =>
     ctx.lastStarted === ev.step ? style.dim(`↷ step ${ev.step} skipped`) + '\n' : `\n${style.dim(`${stepHeader(ev.step, ev.title, ctx)} skipped`)}\n`,
-  'command.started': (ev, _ctx, style) => renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited }, style),
+  'command.started': (ev, _ctx, style) => renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited, ...(ev.hosts ? { hosts: ev.hosts } : {}) }, style),
   // Output is shown as the command printed it, with its colours, but no other terminal sequence.
-  'command.output': (ev, ctx) => ctx.output.write(ev.data),
+  'command.output': (ev, ctx, style) => (typeof ev.host === 'string' ? hostLines(neutralize(ev.host), ctx.output.write(ev.data), style) : ctx.output.write(ev.data)),
   'command.finished': (ev, ctx, style) => {
     const dur = formatDuration(ev.duration_ms);
     let line: string;
@@ -200,6 +212,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     else if (ev.exit_code === null) line = style.red(`✘ did not start · ${dur}`);
     else if (ctx.allowFailure?.has(ev.id)) line = style.yellow(`✔ exit ${ev.exit_code} (allowed) · ${dur}`);
     else line = style.red(`✘ exit ${ev.exit_code} · ${dur}`);
+    if (typeof ev.host_error === 'string') line = style.red(`✘ unreachable · ${ev.host_error}`);
+    if (typeof ev.host === 'string') line = `${style.cyan(ev.host)} ${line}`;
     if (ev.omitted_bytes > 0) line += style.yellow(` · ${formatBytes(ev.omitted_bytes)} of output not recorded`);
     // The result's own glyphs (✔ ⏱ ⚡ ·) counted as two columns each: never too wide, and no Unicode width
     // tables on the path of every command (their first use costs ~60 ms of start-up).
@@ -225,6 +239,10 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     const env = [...names(ev.added, '+'), ...names(ev.changed, '~'), ...names(ev.removed, '-')];
     const parts = [...(env.length ? [`env: ${env.join(', ')}`] : []), ...(ev.cwd ? [`cwd: ${ev.cwd}`] : [])];
     return style.dim(`  ${parts.join(' · ')}`) + '\n';
+  },
+  'targets.confirmed': (ev, _ctx, style) => {
+    const hosts = Array.isArray(ev.hosts) ? ev.hosts : [];
+    return `${style.cyan(`⌖ ${hosts.length} target${hosts.length === 1 ? '' : 's'}:`)} ${hosts.join(', ')}${style.dim(ev.confirmed_by === 'operator' ? ' (confirmed)' : ' (--yes)')}\n`;
   },
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;

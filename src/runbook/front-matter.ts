@@ -124,7 +124,7 @@ function splitJson(text: string): FrontMatter | undefined {
 
 /** What front-matter can say; the parser fills the rest of the Runbook from the Markdown. */
 export type Meta = Pick<Runbook, 'tags' | 'services' | 'vars' | 'redact'> &
-  Partial<Pick<Runbook, 'id' | 'title' | 'description' | 'severity' | 'owner' | 'lastReviewed' | 'timeoutMs'>>;
+  Partial<Pick<Runbook, 'id' | 'title' | 'description' | 'severity' | 'owner' | 'lastReviewed' | 'timeoutMs' | 'targetsRequired'>>;
 
 export interface MetaResult {
   meta: Meta;
@@ -222,6 +222,11 @@ export function readMeta(fm: FrontMatter, file: string): MetaResult {
     const ms = typeof d.timeout === 'string' || typeof d.timeout === 'number' ? parseDuration(d.timeout) : undefined;
     if (ms === undefined) err('field-type', 'timeout', `timeout must be a duration like 30s, 5m or 1h, not ${JSON.stringify(d.timeout)}`);
     else meta.timeoutMs = ms;
+  }
+
+  if (d.targets !== undefined && d.targets !== null) {
+    if (d.targets === 'required') meta.targetsRequired = true;
+    else if (d.targets !== 'optional') err('field-type', 'targets', `targets must be "required" or "optional", not ${JSON.stringify(d.targets)}`);
   }
 
   if (d.vars !== undefined && d.vars !== null) readVars(d.vars, meta, err, lineOf, findLine);

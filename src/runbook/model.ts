@@ -81,6 +81,8 @@ export interface Runbook {
   lastReviewed?: string;
   /** Default per-command timeout from front-matter. */
   timeoutMs?: number;
+  /** Front-matter `targets: required`: `run` asks for hosts when none were named (blocks with `on=targets`). */
+  targetsRequired?: boolean;
   vars: VarDecl[];
   /** Extra redaction patterns (sources of regular expressions that compile). */
   redact: string[];

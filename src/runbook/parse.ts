@@ -129,6 +129,7 @@ export function parseRunbook(input: string, path: string, options: ParseOptions 
   };
   if (meta.description !== undefined) runbook.description = meta.description;
   if (meta.severity !== undefined) runbook.severity = meta.severity;
+  if (meta.targetsRequired) runbook.targetsRequired = true;
   if (meta.owner !== undefined) runbook.owner = meta.owner;
   if (meta.lastReviewed !== undefined) runbook.lastReviewed = meta.lastReviewed;
   if (meta.timeoutMs !== undefined) runbook.timeoutMs = meta.timeoutMs;

@@ -12,6 +12,8 @@ export interface RecordedCommand {
   danger: boolean;
   output: { stream: 'stdout' | 'stderr'; data: string }[];
   finished: Extract<TimelineEvent, { type: 'command.finished' }> | null;
+  /** Run on hosts: each host's finished event (`finished` is then the first failed host's, else the last). */
+  hosts?: Extract<TimelineEvent, { type: 'command.finished' }>[];
 }
 
 export interface IncidentRecord {
@@ -51,12 +53,17 @@ export async function readIncident(path: string): Promise<IncidentRecord> {
         break;
       case 'command.output': {
         const c = commands.get(e.id);
-        if (c) c.output.push({ stream: e.stream, data: e.data });
+        // On hosts: each line carries its host, as the live run showed it.
+        if (c) c.output.push({ stream: e.stream, data: typeof e.host === 'string' ? e.data.replace(/^(?=.)/gm, `${e.host} | `) : e.data });
         break;
       }
       case 'command.finished': {
         const c = commands.get(e.id);
-        if (c) c.finished = e;
+        if (c && typeof e.host === 'string') {
+          (c.hosts ??= []).push(e);
+          const bad = (f: typeof e): boolean => f.exit_code !== 0 || f.timed_out || f.interrupted;
+          if (!c.finished || !bad(c.finished)) c.finished = e;
+        } else if (c) c.finished = e;
         break;
       }
       case 'run.finished':
@@ -101,6 +108,7 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
       emit('stderr', `[drill] output recorded during the incident for ${rec.id}${rec.command !== meta?.command ? ` (${rec.command})` : ''}:\n`);
       for (const o of rec.output) emit(o.stream, o.data);
       const f = rec.finished;
+      if (rec.hosts) emit('stderr', `[drill] on ${rec.hosts.length} host${rec.hosts.length === 1 ? '' : 's'}: ${rec.hosts.map((h) => `${h.host} ${typeof h.host_error === 'string' ? 'unreachable' : h.timed_out ? 'timed out' : h.interrupted ? 'interrupted' : `exit ${h.exit_code}`}`).join(', ')}\n`);
       if (!f) {
         emit('stderr', '[drill] the command never finished during the incident (the run was interrupted)\n');
         return { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: true };

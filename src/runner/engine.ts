@@ -11,6 +11,8 @@ import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
 import { ShellSession, type RecordedSession } from './session.js';
 import { SessionRun } from './session-run.js';
+import { confirmTargets, fleetEnv, runCommandOnHosts, runsOn, type FleetConfig, type FleetResult, type HostView } from './fleet-run.js';
+import type { Transport } from '../fleet/targets.js';
 
 export interface RunConfig {
   runbook: Runbook;
@@ -37,6 +39,8 @@ export interface RunConfig {
   deferred?: ReadonlySet<string>;
   /** With `resumed`: the session the timeline recorded. */
   restoreSession?: RecordedSession;
+  /** Hosts that `on=` blocks run on (src/runner/fleet-run.ts); without it every block runs here. */
+  fleet?: FleetConfig;
 }
 
 export interface EnginePorts {
@@ -53,6 +57,9 @@ export interface EnginePorts {
   askVar?: (name: string) => Promise<ResolvedVar>;
   /** A value that must from now on be kept out of the timeline (a secret-looking capture). */
   addSecret?: (value: string) => void;
+  /** Reaches the hosts of cfg.fleet (the OpenSSH transport), and shows their output. */
+  transport?: Transport;
+  hostView?: HostView;
 }
 
 export interface RunOutcome {
@@ -81,11 +88,13 @@ export function confirmationWord(c: Command, text: string): string {
 }
 
 function failed(r: ExecResult): boolean {
+  if ('failedHosts' in r) return (r as FleetResult).failedHosts.length > 0;
   return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0 || r.captureError !== undefined;
 }
 
 /** How an attempt ended, as the summary names it: "exit 1", "interrupted", "timed out". */
 function howItEnded(r: ExecResult): string {
+  if ('how' in r) return (r as FleetResult).how;
   if (r.spawnError !== undefined) return 'did not start';
   if (r.captureError !== undefined) return 'capture failed';
   if (r.timedOut) return 'timed out';
@@ -103,6 +112,8 @@ class Run {
   private readonly origin: number;
   /** Every command gets the same environment: built once, not copied per command. */
   private readonly env: Record<string, string>;
+  /** The target list is shown and confirmed once, before the first block that runs on it. */
+  private targetsConfirmed = false;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -242,8 +253,12 @@ class Run {
       return 'skipped';
     };
 
-    p.view.command(display(), shown(), edited, refs());
+    p.view.command(display(), shown(), edited, refs(), this.hostsOf(c));
     if (cfg.mode === 'dry-run') return skip();
+    if (this.hostsOf(c) && !this.targetsConfirmed && cfg.mode === 'live') {
+      this.targetsConfirmed = true;
+      await confirmTargets(cfg.fleet as FleetConfig, cfg.yes, p, (b) => this.emit(b));
+    }
     if (cfg.yes) {
       if (verdict.danger && !cfg.allowDangerous) return skip(`skipped ${c.id}: dangerous (${verdict.reason}); --allow-dangerous runs it with --yes`);
       if (c.interactive) return skip(`skipped ${c.id}: interactive commands need an operator`);
@@ -269,7 +284,7 @@ class Run {
         template = await this.edit(template);
         edited = edited || template !== c.text;
         verdict = judge();
-        p.view.command(display(), shown(), edited, refs());
+        p.view.command(display(), shown(), edited, refs(), this.hostsOf(c));
         continue;
       }
       // run
@@ -277,11 +292,14 @@ class Run {
         p.view.message(`not run: the confirmation did not match "${verdict.word}"`, 'warn');
         continue;
       }
+      // After a failure on some hosts, retrying (or an edit) runs on those hosts only.
+      let only: string[] | undefined;
       for (;;) {
-        const result = await this.execute(step, c, template, edited, verdict.danger);
+        const result = await this.execute(step, c, template, edited, verdict.danger, only);
         // In a drill the result is what was recorded: retrying or editing it changes nothing.
         if (!failed(result) || c.allowFailure || cfg.mode === 'drill') return 'ran';
-        const next = await p.prompter.failureAction({ id: c.id, interrupted: result.interrupted });
+        only = 'failedHosts' in result ? (result as FleetResult).failedHosts : undefined;
+        const next = await p.prompter.failureAction({ id: c.id, interrupted: result.interrupted, ...(only ? { hosts: only } : {}) });
         if (next === 'retry') continue;
         if (next === 'continue') return 'ran';
         // Ctrl-C then stop is the operator's choice to stop, not a failure of the command on its own.
@@ -290,7 +308,7 @@ class Run {
         template = await this.edit(template);
         edited = edited || template !== c.text;
         verdict = judge();
-        p.view.command(display(), shown(), edited, refs());
+        p.view.command(display(), shown(), edited, refs(), this.hostsOf(c));
         if (verdict.danger && !(await p.prompter.confirmDanger(verdict.word))) {
           p.view.message(`not run: the confirmation did not match "${verdict.word}"`, 'warn');
           return skip();
@@ -319,7 +337,15 @@ class Run {
     return v && !v.secret ? v.value : undefined;
   }
 
-  private async execute(step: Step, c: Command, template: string, edited: boolean, danger: boolean): Promise<ExecResult> {
+  /** The hosts a block runs on (a retry: the failed ones), or undefined when it runs here. */
+  private hostsOf(c: Command, only?: string[]): string[] | undefined {
+    const targets = this.cfg.fleet?.byOn.get(runsOn(c));
+    if (!targets || targets.length === 0 || !c.runnable) return undefined;
+    const names = targets.map((t) => t.name);
+    return only ? names.filter((n) => only.includes(n)) : names;
+  }
+
+  private async execute(step: Step, c: Command, template: string, edited: boolean, danger: boolean, only?: string[]): Promise<ExecResult> {
     const { cfg, p } = this;
     this.checkStop();
     let script = '';
@@ -332,8 +358,16 @@ class Run {
     }
     // On disk before the command is spawned (the sink syncs before resolving).
     // A shown form with a secret masked is not what ran: the script (references only, no value) is recorded too.
-    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger, ...(script && this.usesSecret(template) ? { script } : {}) });
+    const hosts = this.hostsOf(c, only);
+    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger, ...(script && this.usesSecret(template) ? { script } : {}), ...(hosts ? { hosts } : {}) });
     const interrupt = new AbortController();
+    if (hosts && unsafe === undefined && p.transport) {
+      const request = { script, ...(c.shell ? { shell: c.shell } : {}), ...(c.cwd ? { cwd: c.cwd } : {}), env: fleetEnv(cfg.vars), timeoutMs: c.timeoutMs ?? cfg.runbook.timeoutMs ?? cfg.defaultTimeoutMs };
+      const result = await runCommandOnHosts(p, cfg.fleet as FleetConfig, { id: c.id, on: runsOn(c), hosts, request, emit: (b) => this.emit(b), interrupt });
+      this.lastResult.set(c.id, { result, allowFailure: c.allowFailure });
+      this.checkStop();
+      return result;
+    }
     let writeFailure: unknown = null;
     let pending: Promise<void> = Promise.resolve();
     const launch = this.shell.launch(c.cwd ? resolveCwd(cfg.cwd, c.cwd) : undefined);

@@ -47,6 +47,10 @@ export interface ExecRequest {
   sessionDump?: boolean;
   /** Which command of the runbook this is, and its text as the operator saw it (a drill looks it up by these). */
   meta?: { id: string; step: number; command: string };
+  /** Run this program with these arguments instead of `<shell> -c script` (a transport such as `ssh`). */
+  argv?: string[];
+  /** Written to the command's stdin, which then stays open until the command exits (its end tells a remote side we are gone). */
+  stdin?: Buffer;
 }
 
 export interface ExecResult {
@@ -81,7 +85,9 @@ export interface Prompter {
   editCommand(current: string): Promise<string>;
   note(): Promise<string>;
   /** `interrupted`: the operator stopped it with Ctrl-C, so stopping here ends the run as aborted, not failed. */
-  failureAction(c: { id: string; interrupted: boolean }): Promise<FailureChoice>;
+  failureAction(c: { id: string; interrupted: boolean; hosts?: string[] }): Promise<FailureChoice>;
+  /** The hosts blocks will run on, shown once before the first of them: true to go on. Without it, the run goes on. */
+  confirmTargets?(hosts: string[]): Promise<boolean>;
   confirmCheck(text: string): Promise<CheckChoice>;
 }
 
@@ -96,7 +102,7 @@ export interface View {
   /** A check that is shown but not asked (--yes, --dry-run). */
   check(text: string): void;
   /** A command as it will run, before the prompt. */
-  command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]): void;
+  command(display: string, c: Command, edited: boolean, refs: ResolvedVar[], hosts?: string[]): void;
   message(text: string, tone?: 'info' | 'warn' | 'error'): void;
   /** A command is about to run / has settled (for a "still running" line on a terminal). */
   running(id: string | null): void;

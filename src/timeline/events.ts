@@ -24,6 +24,7 @@ export type FieldSpec =
   | { readonly kind: 'int|null' }
   | { readonly kind: 'number' }
   | { readonly kind: 'boolean' }
+  | { readonly kind: 'string[]' }
   | { readonly kind: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> };
 
 const text = { kind: 'text' } as const;
@@ -31,6 +32,7 @@ const str = { kind: 'string' } as const;
 const int = { kind: 'int' } as const;
 const num = { kind: 'number' } as const;
 const bool = { kind: 'boolean' } as const;
+const strList = { kind: 'string[]' } as const;
 const oneOf = <V extends readonly string[]>(values: V) => ({ kind: 'enum', values }) as const;
 
 export const EVENTS = {
@@ -75,6 +77,8 @@ export const EVENTS = {
    * secret, not secret-looking, UTF-8). `--resume` restores from these.
    */
   'session.changed': { id: str, added: str, changed: str, removed: str, cwd: text, values: text },
+  /** The hosts remote blocks run on, resolved from --on/--inventory, shown and confirmed once before the first of them. */
+  'targets.confirmed': { hosts: strList, confirmed_by: oneOf(['operator', 'unattended']) },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
 
 export type EventType = keyof typeof EVENTS;
@@ -84,13 +88,17 @@ export const OPTIONAL_FIELDS = {
   mark: { at: str },
   // When the command shown hides a secret ([secret]), the script that ran too: values only as environment
   // references (`"${RUNBOOK_VAR_pw}"`), so it holds no value and shows exactly what the shell was given.
-  'command.started': { script: text, actor: text },
+  'command.started': { script: text, actor: text, hosts: strList },
   // After a handover (`runbook handover`), the runner's own events name who holds the run: `actor` is the
   // handover's `to`. Without it, the holder is the actor of run.started (or of the latest run.resumed).
   'step.started': { actor: text },
   'command.skipped': { actor: text },
   'check.confirmed': { actor: text },
   'run.finished': { actor: text },
+  // A block run on hosts (on=targets): output and one finished event per host. `host_error`: ssh's own
+  // message when the host itself failed (unreachable, authentication; exit 255), not the command.
+  'command.output': { host: str },
+  'command.finished': { host: str, host_error: text },
 } as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
 
 type FieldType<F> = F extends { kind: 'text' | 'string' }
@@ -105,6 +113,8 @@ type FieldType<F> = F extends { kind: 'text' | 'string' }
           ? number | null
           : F extends { kind: 'boolean' }
             ? boolean
+            : F extends { kind: 'string[]' }
+              ? string[]
             : F extends { kind: 'object'; fields: infer O }
               ? { -readonly [K in keyof O]: FieldType<O[K]> }
               : never;
@@ -156,6 +166,8 @@ function fieldProblem(value: unknown, spec: FieldSpec, name: string): string | n
       return typeof value === 'number' && Number.isFinite(value) ? null : name;
     case 'boolean':
       return typeof value === 'boolean' ? null : name;
+    case 'string[]':
+      return Array.isArray(value) && value.every((x) => typeof x === 'string') ? null : name;
     case 'object': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return name;
       const o = value as Record<string, unknown>;

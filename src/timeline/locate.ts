@@ -51,12 +51,12 @@ export interface Summaries {
 }
 
 /** Summaries of every timeline in dir, newest first. */
-export async function summarizeDir(dir: string): Promise<Summaries> {
+export async function summarizeDir(dir: string, opts: { hosts?: boolean } = {}): Promise<Summaries> {
   const summaries: TimelineSummary[] = [];
   const problems: string[] = [];
   for (const path of await listTimelines(dir)) {
     try {
-      summaries.push(await summarizeTimeline(path));
+      summaries.push(await summarizeTimeline(path, opts));
     } catch (err) {
       problems.push(err instanceof Error ? err.message : String(err));
     }

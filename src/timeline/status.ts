@@ -23,12 +23,14 @@ export interface TimelineSummary {
   status: TimelineStatus;
   /** How many events the timeline holds (the last seq + 1). */
   events: number;
+  /** How many hosts remote blocks ran on (its targets.confirmed event), when it has one. */
+  hosts?: number;
 }
 
 const RUN_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'aborted']);
 
 /** Summarize a timeline without reading its middle. Throws UserError when it cannot be read. */
-export async function summarizeTimeline(path: string): Promise<TimelineSummary> {
+export async function summarizeTimeline(path: string, opts: { hosts?: boolean } = {}): Promise<TimelineSummary> {
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(path, 'r');
@@ -79,6 +81,8 @@ export async function summarizeTimeline(path: string): Promise<TimelineSummary> 
       if (env.type !== 'note' && env.type !== 'mark' && env.type !== 'seal') break;
     }
     if (!finished) summary.status = (await ownerAlive(ownerPathOf(path))) ? 'running' : 'interrupted';
+    const hosts = opts.hosts ? await hostCount(fh, size) : undefined;
+    if (hosts !== undefined) summary.hosts = hosts;
     return summary;
   } catch (err) {
     if (err instanceof UserError) throw err;
@@ -86,6 +90,22 @@ export async function summarizeTimeline(path: string): Promise<TimelineSummary> 
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+// The host list is recorded once, before the first remote block: near the start of a timeline. It is looked
+// for in the first MiB only, as a byte search, so listing stays cheap however long the timelines are.
+const HOSTS_SCAN_BYTES = 1024 * 1024;
+
+async function hostCount(fh: fsp.FileHandle, size: number): Promise<number | undefined> {
+  const buf = Buffer.alloc(Math.min(size, HOSTS_SCAN_BYTES));
+  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+  const head = buf.subarray(0, bytesRead);
+  const at = head.indexOf('"type":"targets.confirmed"');
+  if (at < 0) return undefined;
+  const start = head.lastIndexOf(0x0a, at) + 1;
+  const end = head.indexOf(0x0a, at);
+  const value = tryParse(head.subarray(start, end < 0 ? head.length : end).toString('utf8')) as { hosts?: unknown } | undefined;
+  return Array.isArray(value?.hosts) ? value.hosts.length : undefined;
 }
 
 export function isFinished(s: TimelineSummary): boolean {

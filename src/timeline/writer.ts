@@ -128,7 +128,8 @@ class Writer implements TimelineWriter {
   /** Output chunks waiting for their queued write; closed by any other call so the order stays the call order. */
   private outputBatch: OutputBody[] | null = null;
   private outputBatchDone: Promise<void> | null = null;
-  private readonly streams = new Map<string, { id: string; stream: 'stdout' | 'stderr'; r: RedactStream }>();
+  // One redaction stream per command, stream and host (a command run on hosts has one per host).
+  private readonly streams = new Map<string, { id: string; stream: 'stdout' | 'stderr'; host?: string; r: RedactStream }>();
   /** The runner's lease on the lock: its token while held, and the timer that lets go when idle. */
   private lease: string | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
@@ -154,7 +155,7 @@ class Writer implements TimelineWriter {
     return this.enqueue(async () => {
       const bodies: EventBody[] = [];
       // A command's held-back output goes before its end; everything held goes before the run's end.
-      if (body.type === 'command.finished') bodies.push(...this.drainStreams((s) => s.id === body.id));
+      if (body.type === 'command.finished') bodies.push(...this.drainStreams((s) => s.id === body.id && s.host === body.host));
       if (body.type === 'run.finished') bodies.push(...this.drainStreams(() => true));
       bodies.push(this.redactBody(body));
       // Even a lazy writer syncs the run's end: a failure to get the run on disk is reported, not swallowed.
@@ -270,10 +271,10 @@ class Writer implements TimelineWriter {
 
   /** Redact a chunk through its command's stream and cut it into events of at most MAX_OUTPUT_BYTES. */
   private outputBodies(body: OutputBody, final: boolean): OutputBody[] {
-    const key = `${body.id}\u0000${body.stream}`;
+    const key = `${body.id}\u0000${body.stream}\u0000${body.host ?? ''}`;
     let s = this.streams.get(key);
     if (!s) {
-      s = { id: body.id, stream: body.stream, r: this.opts.redactor.stream() };
+      s = { id: body.id, stream: body.stream, ...(body.host !== undefined ? { host: body.host } : {}), r: this.opts.redactor.stream() };
       this.streams.set(key, s);
     }
     let data = s.r.push(body.data);
@@ -281,15 +282,15 @@ class Writer implements TimelineWriter {
       data += s.r.flush();
       this.streams.delete(key);
     }
-    return splitData(data).map((d) => ({ type: 'command.output', id: body.id, stream: body.stream, data: d }));
+    return splitData(data).map((d) => ({ type: 'command.output', id: body.id, stream: body.stream, data: d, ...(body.host !== undefined ? { host: body.host } : {}) }));
   }
 
-  private drainStreams(which: (s: { id: string }) => boolean): OutputBody[] {
+  private drainStreams(which: (s: { id: string; host?: string }) => boolean): OutputBody[] {
     const out: OutputBody[] = [];
     for (const [key, s] of [...this.streams]) {
       if (!which(s)) continue;
       this.streams.delete(key);
-      for (const d of splitData(s.r.flush())) out.push({ type: 'command.output', id: s.id, stream: s.stream, data: d });
+      for (const d of splitData(s.r.flush())) out.push({ type: 'command.output', id: s.id, stream: s.stream, data: d, ...(s.host !== undefined ? { host: s.host } : {}) });
     }
     return out;
   }

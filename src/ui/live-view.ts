@@ -136,14 +136,14 @@ export function createLiveView(
     check(text: string) {
       out.write(`${renderCheck(neutralize(text), style, width)}\n`);
     },
-    command(display: string, c: Command, edited: boolean, refs: ResolvedVar[]) {
+    command(display: string, c: Command, edited: boolean, refs: ResolvedVar[], hosts?: string[]) {
       // Everything here comes from the runbook or a value: neutralised before it is styled.
       const n = (s: string): string => neutralize(s, { multiline: true });
       if (!c.runnable) {
         out.write(style.dim(`${n(c.lang || 'text')} (shown, not run):\n${n(display).replace(/^/gm, '  ')}\n`));
         return;
       }
-      out.write(`\n${renderCommandBox(display, { danger: c.danger, id: c.id, edited }, style)}`);
+      out.write(`\n${renderCommandBox(display, { danger: c.danger, id: c.id, edited, ...(hosts ? { hosts } : {}) }, style)}`);
       if (c.sampleOutput) out.write(style.dim(`  the runbook's sample output:\n${n(c.sampleOutput).replace(/^/gm, '  ┆ ')}\n`));
       const shown = refs.filter((r) => c.envRefs.includes(r.name));
       if (shown.length) out.write(style.dim(`  with ${shown.map((r) => `${neutralize(r.name)}=${r.secret ? '[secret]' : neutralize(JSON.stringify(r.value))}`).join(' ')}\n`));

@@ -167,7 +167,7 @@ describe('terminal controls in recorded text', () => {
       v: 1, seq: 0, ts: TRAP, mono_ms: 0, type, step: 1, incident: TRAP, mode: TRAP, actor: TRAP, host: TRAP, cwd: TRAP, cli_version: TRAP,
       runbook: { id: TRAP, title: TRAP, path: TRAP, sha256: TRAP, source: `# T${TRAP}\n\n## S${TRAP}\n` }, name: TRAP, value: `${TRAP}\n${TRAP}`,
       source: TRAP, title: TRAP, id: TRAP, command: `${TRAP}\n${TRAP}`, edited: true, danger: true, exit_code: null, signal: TRAP,
-      duration_ms: 0, timed_out: false, interrupted: false, omitted_bytes: 0, text: `${TRAP}\n${TRAP}`, what: TRAP, status: TRAP,
+      duration_ms: 0, timed_out: false, interrupted: false, omitted_bytes: 0, text: `${TRAP}\n${TRAP}`, what: TRAP, status: TRAP, hosts: [TRAP, TRAP], host_error: TRAP, confirmed_by: TRAP,
     }) as unknown as TimelineEvent;
 
   it('no event type prints any of its fields raw: controls are shown visibly', () => {

@@ -28,6 +28,8 @@ function sample(spec: FieldSpec, text: string): unknown {
       return 1;
     case 'boolean':
       return false;
+    case 'string[]':
+      return ['x-1', 'x-2'];
     case 'object':
       return Object.fromEntries(Object.entries(spec.fields).map(([k, s]) => [k, sample(s, text)]));
   }

@@ -1,0 +1,199 @@
+// One command on several targets: at most `parallel` at a time, output and one command.finished per host,
+// and one result for the engine's failure prompt (failed when any host failed; which hosts, and how).
+import type { Command } from '../runbook/model.js';
+import type { EventBody } from '../timeline/events.js';
+import type { Target, TargetResult, Transport } from '../fleet/targets.js';
+import type { EventSink, ExecResult, View } from './ports.js';
+import { createCapture } from './capture.js';
+import { AbortedError, TimelineWriteError } from '../errors.js';
+import type { EnginePorts } from './engine.js';
+import { varEnvName, type ResolvedVar } from './vars.js';
+
+export interface FleetConfig {
+  /** The targets of each `on=` value: `targets` → the operator's `--on`; a group name → its inventory hosts. */
+  byOn: ReadonlyMap<string, Target[]>;
+  /** Every target of the run, in order: what the operator confirms once. */
+  all: Target[];
+  /** Hosts running at once (--parallel). */
+  parallel: number;
+}
+
+/** What the operator's screen does with a command run on hosts (src/ui/host-view.ts on a terminal). */
+export interface HostView {
+  start(id: string, hosts: string[]): void;
+  output(host: string, stream: 'stdout' | 'stderr', chunk: Buffer): void;
+  finish(id: string, results: HostOutcome[]): void;
+}
+
+export interface HostOutcome {
+  host: string;
+  result: TargetResult;
+  /** What was recorded of its output (stdout and stderr in order), for grouping identical outputs. */
+  output: string;
+}
+
+/** A fleet command's result: ExecResult as the engine reads it, plus which hosts failed. */
+export interface FleetResult extends ExecResult {
+  failedHosts: string[];
+  /** "exit 1 on web3; unreachable: web9", for the run summary. */
+  how: string;
+}
+
+/** The `on=` of a block: `local` (the default) or what it names. */
+export function runsOn(c: Pick<Command, 'attributes'>): string {
+  const on = c.attributes.on;
+  return typeof on === 'string' && on !== '' ? on : 'local';
+}
+
+export function hostFailed(r: ExecResult): boolean {
+  return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0;
+}
+
+/** How one host ended, in the words of the summary. */
+export function hostHow(r: TargetResult): string {
+  if (r.hostError !== undefined) return 'unreachable';
+  if (r.spawnError !== undefined) return 'did not start';
+  if (r.timedOut) return 'timed out';
+  if (r.interrupted) return 'interrupted';
+  if (r.exitCode === null) return r.signal ? `killed by ${r.signal}` : 'did not start';
+  return `exit ${r.exitCode}`;
+}
+
+export interface FleetRun {
+  id: string;
+  targets: Target[];
+  parallel: number;
+  transport: Transport;
+  request: { script: string; shell?: string; cwd?: string; env: Record<string, string>; timeoutMs: number };
+  sink: EventSink;
+  emit: (body: EventBody) => Promise<unknown>;
+  view: View;
+  hostView?: HostView;
+  interrupt: AbortController;
+}
+
+export async function runOnTargets(f: FleetRun): Promise<FleetResult> {
+  f.hostView?.start(f.id, f.targets.map((t) => t.name));
+  let writeFailure: unknown = null;
+  let pending: Promise<void> = Promise.resolve();
+  const outcomes: HostOutcome[] = [];
+  const queue = [...f.targets];
+  const one = async (t: Target): Promise<void> => {
+    let text = '';
+    const capture = createCapture((stream, data) => {
+      text += data;
+      if (writeFailure) return;
+      pending = pending.then(() => f.sink.appendOutput({ type: 'command.output', id: f.id, stream, data, host: t.name })).catch((err) => {
+        if (!writeFailure) {
+          writeFailure = err;
+          f.view.message(err instanceof Error ? err.message : String(err), 'error');
+          f.interrupt.abort('interrupt'); // nothing may run unrecorded
+        }
+      });
+    });
+    const result = f.interrupt.signal.aborted
+      ? { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: f.interrupt.signal.reason === 'interrupt', spawnError: 'not started: stopped before it began' }
+      : await f.transport.run(t, { ...f.request, signal: f.interrupt.signal }, (stream, chunk) => {
+          capture.push(stream, chunk);
+          f.hostView?.output(t.name, stream, chunk);
+        });
+    const omitted = capture.finish();
+    await pending;
+    if (writeFailure) return;
+    await f.emit({
+      type: 'command.finished',
+      id: f.id,
+      exit_code: result.exitCode,
+      signal: result.signal,
+      duration_ms: Math.round(result.durationMs),
+      timed_out: result.timedOut,
+      interrupted: result.interrupted,
+      omitted_bytes: omitted,
+      host: t.name,
+      ...(result.hostError !== undefined ? { host_error: result.hostError } : {}),
+    });
+    outcomes.push({ host: t.name, result, output: text });
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(f.parallel, queue.length)) }, async () => {
+    for (let t = queue.shift(); t !== undefined; t = queue.shift()) await one(t);
+  });
+  await Promise.all(workers);
+  if (writeFailure) throw writeFailure instanceof TimelineWriteError ? writeFailure : new TimelineWriteError(f.sink.path, String(writeFailure));
+  // In the operator's order, not the order they finished.
+  const order = new Map(f.targets.map((t, i) => [t.name, i]));
+  outcomes.sort((a, b) => (order.get(a.host) ?? 0) - (order.get(b.host) ?? 0));
+  f.hostView?.finish(f.id, outcomes);
+  return combine(outcomes);
+}
+
+/** One result for the engine: failed when any host failed; exit code and flags of the first failed host. */
+export function combine(outcomes: HostOutcome[]): FleetResult {
+  const bad = outcomes.filter((o) => hostFailed(o.result));
+  const first = bad[0]?.result ?? outcomes[0]?.result;
+  const byHow = new Map<string, string[]>();
+  for (const o of bad) byHow.set(hostHow(o.result), [...(byHow.get(hostHow(o.result)) ?? []), o.host]);
+  return {
+    exitCode: first?.exitCode ?? 0,
+    signal: first?.signal ?? null,
+    durationMs: Math.max(0, ...outcomes.map((o) => o.result.durationMs)),
+    timedOut: outcomes.some((o) => o.result.timedOut),
+    interrupted: outcomes.some((o) => o.result.interrupted),
+    ...(bad.length > 0 && first?.spawnError !== undefined ? { spawnError: first.spawnError } : {}),
+    ...(bad.length > 0 && first?.exitCode === 0 ? { exitCode: 1 } : {}),
+    failedHosts: bad.map((o) => o.host),
+    how: [...byHow].map(([how, hosts]) => `${how} on ${hosts.join(',')}`).join('; '),
+  };
+}
+
+/** Show the targets once and have them confirmed (with --yes: shown and recorded as unattended). */
+export async function confirmTargets(
+  fleet: FleetConfig,
+  yes: boolean,
+  p: { prompter: { confirmTargets?(hosts: string[]): Promise<boolean> }; view: View },
+  emit: (body: EventBody) => Promise<unknown>,
+): Promise<void> {
+  const hosts = fleet.all.map((t) => t.name);
+  // With --yes the list is shown by the event itself (recorded, then rendered).
+  if (!yes && p.prompter.confirmTargets && !(await p.prompter.confirmTargets(hosts))) throw new AbortedError('stopped: the operator did not confirm the hosts');
+  await emit({ type: 'targets.confirmed', hosts, confirmed_by: yes ? 'unattended' : 'operator' });
+}
+
+/** What a host's command gets of the run's values: each by name and as RUNBOOK_VAR_name (never the operator's environment). */
+export function fleetEnv(vars: Iterable<ResolvedVar>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of vars) {
+    env[v.name] = v.value;
+    env[varEnvName(v.name)] = v.value;
+  }
+  return env;
+}
+
+/** The engine's side of a fleet command: stop and Ctrl-C reach every host, the status line runs meanwhile. */
+export async function runCommandOnHosts(
+  p: Pick<EnginePorts, 'stop' | 'onCommand' | 'view' | 'sink' | 'transport' | 'hostView'>,
+  fleet: FleetConfig,
+  c: { id: string; on: string; hosts: string[]; request: FleetRun['request']; emit: FleetRun['emit']; interrupt: AbortController },
+): Promise<FleetResult> {
+  const onStop = (): void => c.interrupt.abort('terminate');
+  p.stop?.addEventListener('abort', onStop, { once: true });
+  p.onCommand?.(c.interrupt);
+  p.view.running(c.id);
+  try {
+    return await runOnTargets({
+      id: c.id,
+      targets: (fleet.byOn.get(c.on) ?? []).filter((t) => c.hosts.includes(t.name)),
+      parallel: fleet.parallel,
+      transport: p.transport as Transport,
+      request: c.request,
+      sink: p.sink,
+      emit: c.emit,
+      view: p.view,
+      ...(p.hostView ? { hostView: p.hostView } : {}),
+      interrupt: c.interrupt,
+    });
+  } finally {
+    p.view.running(null);
+    p.onCommand?.(null);
+    p.stop?.removeEventListener('abort', onStop);
+  }
+}

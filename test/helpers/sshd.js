@@ -1,0 +1,151 @@
+// Real OpenSSH servers for the fleet tests: N sshd on 127.0.0.1 (free ports), generated host and user keys,
+// and an ssh_config with aliases web1..webN plus `down` (a closed port). Fails loudly when sshd cannot start.
+// Plain JavaScript: the fleet tests and bench/fleet.js both use it.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export const SSHD = '/usr/sbin/sshd';
+
+/**
+ * @typedef {object} SshdFleet
+ * @property {string} dir
+ * @property {string} config the ssh_config to pass with `-F` / --ssh-config / RUNBOOK_SSH_CONFIG
+ * @property {string[]} hosts web1..webN
+ * @property {number[]} ports
+ * @property {string} down an alias whose port nothing listens on
+ * @property {() => Promise<void>} stop
+ */
+
+/** @returns {Promise<number>} */
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = /** @type {{ port: number }} */ (s.address()).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function listening(port, child, log, deadline) {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`sshd on port ${port} exited with ${child.exitCode}: ${log()}`);
+    const ok = await new Promise((resolve) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => (c.destroy(), resolve(true)));
+      c.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`sshd on port ${port} did not listen within 15 s: ${log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** @param {number} count @returns {Promise<SshdFleet>} */
+export async function startSshd(count) {
+  try {
+    execFileSync(SSHD, ['-V'], { stdio: 'ignore' });
+  } catch (err) {
+    // sshd -V exits non-zero on some versions after printing; only a missing binary is fatal.
+    if (err && err.code === 'ENOENT') throw new Error(`${SSHD} is missing: install openssh-server (see .ci/run); the fleet tests need real sshd`);
+  }
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const dir = mkdtempSync(join(tmpdir(), 'rb-sshd-'));
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'id_ed25519.pub')), { mode: 0o600 });
+  const hostPub = readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+  const user = userInfo().username;
+  const ports = [];
+  const children = [];
+  const known = [];
+  const aliases = [];
+  const deadline = Date.now() + 15_000;
+  try {
+    const waits = [];
+    for (let i = 1; i <= count; i++) {
+      const port = await freePort();
+      ports.push(port);
+      const cfg = join(dir, `sshd_${i}.conf`);
+      writeFileSync(
+        cfg,
+        [
+          `Port ${port}`,
+          'ListenAddress 127.0.0.1',
+          `HostKey ${join(dir, 'host_key')}`,
+          `PidFile ${join(dir, `sshd_${i}.pid`)}`,
+          `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+          'PermitRootLogin prohibit-password',
+          'PasswordAuthentication no',
+          'KbdInteractiveAuthentication no',
+          'UsePAM no',
+          'StrictModes no',
+          'MaxStartups 200',
+          'MaxSessions 50',
+          // Every server is this machine: the variable tells a command which "host" it runs on. SHLVL=1: bash
+          // reads ~/.bashrc when started by sshd at shell level 1, and a developer's rc (pyenv init…) costs
+          // seconds per command, which would time the test machine, not runbook.
+          `SetEnv RUNBOOK_TEST_HOST=web${i} SHLVL=1`,
+          'LogLevel ERROR',
+          '',
+        ].join('\n'),
+      );
+      let log = '';
+      const child = spawn(SSHD, ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr?.on('data', (d) => (log = (log + d.toString()).slice(-2000)));
+      children.push(child);
+      waits.push(listening(port, child, () => log, deadline));
+      known.push(`[127.0.0.1]:${port} ${hostPub}`);
+      aliases.push(`Host web${i}\n  HostName 127.0.0.1\n  Port ${port}\n`);
+    }
+    await Promise.all(waits);
+  } catch (err) {
+    for (const c of children) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const closed = await freePort();
+  writeFileSync(join(dir, 'known_hosts'), `${known.join('\n')}\n`);
+  const config = join(dir, 'ssh_config');
+  writeFileSync(
+    config,
+    [
+      ...aliases,
+      `Host down\n  HostName 127.0.0.1\n  Port ${closed}\n`,
+      'Host *',
+      `  User ${user}`,
+      `  IdentityFile ${join(dir, 'id_ed25519')}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  ConnectTimeout 10',
+      '  LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  return {
+    dir,
+    config,
+    hosts: aliases.map((_, i) => `web${i + 1}`),
+    ports,
+    down: 'down',
+    async stop() {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise((resolve) => {
+              if (c.exitCode !== null || c.signalCode !== null) return resolve();
+              c.once('exit', () => resolve());
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
