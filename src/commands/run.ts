@@ -22,6 +22,7 @@ import { relativeTo } from './shared.js';
 import { hint, selfName } from '../self-name.js';
 import { defaultShell } from '../adapters/shell.js';
 import type { Executor } from '../runner/ports.js';
+import { timelineSuggestions } from '../runner/suggestions.js';
 import { checkRunbookBeforeRun, readResume, refuseUsedTimeline } from './run-checks.js';
 import { createTimeline, discardingSink, handleSignals, refusingExecutor, refusingPrompter, terminalPrompter, tolerantStreams } from './session.js';
 
@@ -136,6 +137,8 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
       view,
       stop: stop.signal,
       onCommand: (c) => (current = c),
+      // Suggested commands (runbook mcp) are offered at the prompts of a recorded live run.
+      ...(recorded && !o.dryRun ? { suggestions: timelineSuggestions(path) } : {}),
     });
   } finally {
     view.dispose();

@@ -183,7 +183,9 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   // (--from-step) is drawn as a dimmed header.
   'step.skipped': (ev, ctx, style) =>
     ctx.lastStarted === ev.step ? style.dim(`↷ step ${ev.step} skipped`) + '\n' : `\n${style.dim(`${stepHeader(ev.step, ev.title, ctx)} skipped`)}\n`,
-  'command.started': (ev, _ctx, style) => renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited }, style),
+  'command.started': (ev, _ctx, style) =>
+    renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited }, style) +
+    (ev.suggested_by !== undefined ? style.dim(`  suggested by ${ev.suggested_by}, approved by ${ev.approved_by ?? '?'}`) + '\n' : ''),
   // Output is shown as the command printed it, with its colours, but no other terminal sequence.
   'command.output': (ev, ctx) => ctx.output.write(ev.data),
   'command.finished': (ev, ctx, style) => {
@@ -214,6 +216,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${when}${who}\n`;
   },
   'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
+  suggestion: (ev, _ctx, style) =>
+    `${style.cyan(style.bold(`➜ suggestion ${ev.id} (${ev.actor}):`))} ${style.cyan(indentRest(ev.command, '  '))}${ev.reason ? style.dim(`\n  why: ${indentRest(ev.reason, '  ')}`) : ''}\n`,
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;

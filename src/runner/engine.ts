@@ -9,6 +9,7 @@ import { noteTooLong } from '../timeline/limits.js';
 import { placeholderNames } from '../runbook/shell-scan.js';
 import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
+import { suggestedCommand, type Suggestion, type SuggestionSource } from './suggestions.js';
 
 export interface RunConfig {
   runbook: Runbook;
@@ -41,6 +42,8 @@ export interface EnginePorts {
   stop?: AbortSignal;
   /** Called with a controller for the running command, so Ctrl-C can be forwarded to it; null after. */
   onCommand?: (interrupt: AbortController | null) => void;
+  /** Commands suggested by others (runbook mcp), offered at each command prompt; never run without the operator. */
+  suggestions?: SuggestionSource;
 }
 
 export interface RunOutcome {
@@ -201,8 +204,16 @@ class Run {
     return 'ok';
   }
 
-  /** One command, through every prompt. 'failed' ends the run as failed. */
-  private async command(step: Step, c: Command): Promise<'ran' | 'skipped' | 'failed'> {
+  /** Suggestions recorded since the last look, shown as they arrive (docs/mcp.md). */
+  private async newSuggestions(): Promise<Suggestion[]> {
+    const found = (await this.p.suggestions?.fresh().catch(() => [])) ?? [];
+    for (const s of found) this.p.view.event(s);
+    if (found.length && this.cfg.yes) this.p.view.message('--yes never runs a suggested command: it is shown and stays in the timeline', 'warn');
+    return found;
+  }
+
+  /** One command, through every prompt. 'failed' ends the run as failed. `from`: a suggestion the operator chose to run. */
+  private async command(step: Step, c: Command, from?: Suggestion): Promise<'ran' | 'skipped' | 'failed'> {
     const { cfg, p } = this;
     let template = c.text;
     let edited = false;
@@ -226,10 +237,11 @@ class Run {
 
     p.view.command(display(), shown(), edited, refs());
     if (cfg.mode === 'dry-run') return skip();
+    const offered = from ? [] : await this.newSuggestions();
     if (cfg.yes) {
       if (verdict.danger && !cfg.allowDangerous) return skip(`skipped ${c.id}: dangerous (${verdict.reason}); --allow-dangerous runs it with --yes`);
       if (c.interactive) return skip(`skipped ${c.id}: interactive commands need an operator`);
-      const result = await this.execute(step, c, template, edited, verdict.danger);
+      const result = await this.execute(step, c, template, edited, verdict.danger, from);
       // A drill walks on: the recorded failure is what the trainee is there to see.
       if (failed(result) && !c.allowFailure && cfg.mode !== 'drill') return 'failed';
       return 'ran';
@@ -237,8 +249,17 @@ class Run {
 
     for (;;) {
       this.checkStop();
-      const choice = await p.prompter.commandAction({ id: c.id, danger: verdict.danger });
+      if (!from) offered.push(...(await this.newSuggestions()));
+      const choice = await p.prompter.commandAction({ id: c.id, danger: verdict.danger, suggestions: offered.length });
       if (choice === 'stop') throw new AbortedError('stopped by the operator');
+      const chosen = choice === 'suggestion' ? offered.shift() : undefined;
+      if (chosen) {
+        // Run through the same prompts as any command (danger confirmation, edit), then back to this one.
+        if ((await this.command(step, suggestedCommand(chosen), chosen)) === 'failed') return 'failed';
+        p.view.command(display(), shown(), edited, refs());
+        continue;
+      }
+      if (choice === 'suggestion') continue;
       if (choice === 'skip') return skip();
       if (choice === 'note') {
         const text = (await p.prompter.note()).trim();
@@ -260,7 +281,7 @@ class Run {
         continue;
       }
       for (;;) {
-        const result = await this.execute(step, c, template, edited, verdict.danger);
+        const result = await this.execute(step, c, template, edited, verdict.danger, from);
         // In a drill the result is what was recorded: retrying or editing it changes nothing.
         if (!failed(result) || c.allowFailure || cfg.mode === 'drill') return 'ran';
         const next = await p.prompter.failureAction({ id: c.id, interrupted: result.interrupted });
@@ -301,7 +322,7 @@ class Run {
     return v && !v.secret ? v.value : undefined;
   }
 
-  private async execute(step: Step, c: Command, template: string, edited: boolean, danger: boolean): Promise<ExecResult> {
+  private async execute(step: Step, c: Command, template: string, edited: boolean, danger: boolean, from?: Suggestion): Promise<ExecResult> {
     const { cfg, p } = this;
     this.checkStop();
     let script = '';
@@ -314,7 +335,7 @@ class Run {
     }
     // On disk before the command is spawned (the sink syncs before resolving).
     // A shown form with a secret masked is not what ran: the script (references only, no value) is recorded too.
-    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger, ...(script && this.usesSecret(template) ? { script } : {}) });
+    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger, ...(script && this.usesSecret(template) ? { script } : {}), ...(from ? { suggestion: from.id, suggested_by: from.actor, approved_by: cfg.actor } : {}) });
     const interrupt = new AbortController();
     let writeFailure: unknown = null;
     let pending: Promise<void> = Promise.resolve();

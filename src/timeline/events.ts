@@ -65,6 +65,8 @@ export const EVENTS = {
   'run.finished': { status: oneOf(RUN_STATUSES), duration_ms: num },
   /** An interrupted or aborted run continued (`run --resume`) in the same timeline, from `step`. */
   'run.resumed': { step: int, actor: text, host: text },
+  /** A command proposed for a live run by someone else (an AI assistant through `runbook mcp`); never run unless the operator runs it. */
+  suggestion: { id: str, command: text, reason: text, actor: text },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
 
 export type EventType = keyof typeof EVENTS;
@@ -74,7 +76,7 @@ export const OPTIONAL_FIELDS = {
   mark: { at: str },
   // When the command shown hides a secret ([secret]), the script that ran too: values only as environment
   // references (`"${RUNBOOK_VAR_pw}"`), so it holds no value and shows exactly what the shell was given.
-  'command.started': { script: text },
+  'command.started': { script: text, suggestion: str, suggested_by: text, approved_by: text },
 } as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
 
 type FieldType<F> = F extends { kind: 'text' | 'string' }
