@@ -33,6 +33,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return (await import('./commands/completion.js')).completion(r.shell, { ...r.options, spec: r.spec }, io);
     case 'ids':
       return (await import('./commands/completion.js')).ids(r.options, io);
+    case 'mcp':
+      return (await import('./commands/mcp.js')).mcp(r.options, io);
   }
 }
 

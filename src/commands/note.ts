@@ -77,7 +77,7 @@ export function actorName(env: NodeJS.ProcessEnv): string {
   }
 }
 
-async function record(body: EventBody, options: TimelineTarget, io: Io, check?: (path: string) => Promise<void>): Promise<{ path: string; seq: number }> {
+export async function record(body: EventBody, options: TimelineTarget, io: Io, check?: (path: string) => Promise<void>): Promise<{ path: string; seq: number }> {
   const path = await targetTimeline(options, io);
   await check?.(path);
   const redactor = createRedactor({ patterns: [...loadUserRedactPatterns(io.env), ...(await runbookPatterns(path))] });
