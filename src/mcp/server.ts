@@ -67,7 +67,7 @@ export async function startServer(o: ServerOptions, wire: Wire): Promise<{ recei
   const transport = new WireTransport(wire);
   transport.onerror = (err) => o.log(err.message);
   // A failure in a handler is the client's answer (an error or isError result), never the end of the server.
-  process.on('unhandledRejection', (err) => o.log(`unexpected: ${err instanceof Error ? err.message : String(err)}`));
+  if (!process.listenerCount('unhandledRejection')) process.on('unhandledRejection', (err) => o.log(`unexpected: ${err instanceof Error ? err.message : String(err)}`));
   await server.connect(transport);
   return {
     receive(item) {
