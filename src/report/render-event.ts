@@ -216,6 +216,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     return `${style.yellow(style.bold(`⚑ ${ev.what}${text ? ':' : ''}`))}${style.yellow(text)}${when}${who}\n`;
   },
   'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
+  handover: (ev, _ctx, style) =>
+    `${style.cyan(style.bold(`⇄ handed over to ${ev.to}`))}${ev.text !== '' ? style.cyan(`: ${indentRest(ev.text, '  ')}`) : ''}${style.dim(` (by ${ev.actor})`)}\n`,
   suggestion: (ev, _ctx, style) =>
     `${style.cyan(style.bold(`➜ suggestion ${ev.id} (${ev.actor}):`))} ${style.cyan(indentRest(ev.command, '  '))}${ev.reason ? style.dim(`\n  why: ${indentRest(ev.reason, '  ')}`) : ''}\n`,
   'run.finished': (ev, _ctx, style) => {

@@ -65,6 +65,8 @@ export const EVENTS = {
   'run.finished': { status: oneOf(RUN_STATUSES), duration_ms: num },
   /** An interrupted or aborted run continued (`run --resume`) in the same timeline, from `step`. */
   'run.resumed': { step: int, actor: text, host: text },
+  /** `runbook handover --to NAME`: `to` holds the run from here on; `actor` recorded it; `text` may be ''. */
+  handover: { to: text, text, actor: text },
   /** A command proposed for a live run by someone else (an AI assistant through `runbook mcp`); never run unless the operator runs it. */
   suggestion: { id: str, command: text, reason: text, actor: text },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
