@@ -64,3 +64,18 @@ export async function liveRun(name: string | undefined, p: RunPlaces): Promise<T
   if (path !== undefined) throw new ToolError(`${runName(path)} is not a live run in progress (its runner must be running)`);
   throw new ToolError(`no live run in progress in ${timelineDir(p.env, p.cwd)}: start one with \`runbook run\``);
 }
+
+/** The run incident_status reports on: the named one, else the newest live run in progress, else the newest live run. */
+export async function statusRun(name: string | undefined, p: RunPlaces): Promise<TimelineSummary> {
+  const { runs } = await listRuns(p);
+  if (name !== undefined) {
+    const path = resolveRun(name, p);
+    const found = runs.find((s) => real(s.path) === path);
+    if (found) return found;
+    throw new ToolError(`${runName(path)} cannot be read as a timeline`);
+  }
+  const live = runs.filter((s) => s.mode === 'live');
+  const pick = live.find((s) => s.status === 'running') ?? live.find((s) => !isFinished(s)) ?? live[0];
+  if (!pick) throw new ToolError(`no live run recorded in ${timelineDir(p.env, p.cwd)}`);
+  return pick;
+}

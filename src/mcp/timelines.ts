@@ -8,8 +8,9 @@ import { outlineRunbook } from '../timeline/outline.js';
 import { commandFailed, foldEvent, initialFoldState, summarize } from '../report/fold.js';
 import { describeCommandResult } from '../report/export-markdown.js';
 import { toJsonExport } from '../report/export-json.js';
+import { advanceLiveStatus, createLiveStatusState, liveStatusAt } from '../report/live-status.js';
 import type { McpContext } from './context.js';
-import { listRuns, resolveRun, runName } from './runs.js';
+import { listRuns, resolveRun, runName, statusRun } from './runs.js';
 
 /** A text field longer than this is cut, with a marker saying how much was left out. */
 export const MAX_FIELD_CHARS = 8 * 1024;
@@ -99,4 +100,16 @@ export async function timelineText(ctx: McpContext, name: string): Promise<strin
     out += line;
   }
   return out;
+}
+
+/** What is going on in a run now (as `runbook status`): the live-status fold of its events, redacted, at this moment. */
+export async function incidentStatus(ctx: McpContext, name: string | undefined) {
+  const run = await statusRun(name, ctx);
+  const state = createLiveStatusState();
+  const problems: string[] = [];
+  for await (const ev of redacted(run.path, ctx.env, (p) => problems.length < 20 && problems.push(p.message))) {
+    if (ev.type !== 'command.output') advanceLiveStatus(state, ev);
+  }
+  const status = liveStatusAt(state, new Date());
+  return { timeline: runName(run.path), state: run.status, ...status, command: status.command && { ...status.command, command: cut(status.command.command) }, problems };
 }

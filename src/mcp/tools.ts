@@ -4,7 +4,7 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import * as z from 'zod';
 import { ToolError, type McpContext } from './context.js';
 import { listRunbooks, runbookMarkdown, searchRunbooks, showRunbook } from './library.js';
-import { listIncidents, readTimelinePage, summarizeIncident, timelineText } from './timelines.js';
+import { incidentStatus, listIncidents, readTimelinePage, summarizeIncident, timelineText } from './timelines.js';
 import { addNote, MAX_SUGGESTION_CHARS, suggestCommand } from './writes.js';
 import { systemSnapshot } from './snapshot.js';
 import { listRuns, runName } from './runs.js';
@@ -84,6 +84,18 @@ export function registerAll(server: McpServer, ctx: McpContext, notFound: (messa
       readOnly: true,
     },
     (a) => listIncidents(ctx, a.all ?? false),
+  );
+  tool(
+    'incident_status',
+    {
+      title: 'Incident status',
+      description:
+        'What is going on in a run now (as `runbook status`): who holds it, step N of M, the command running and for how long, the latest notes, the marks and the incident clock. Default: the newest live run in progress.',
+      input: { timeline: timelineName.optional() },
+      output: { timeline: z.string(), state: z.string(), incident: z.string(), operator: z.string().nullable(), step: anyObject.nullable(), command: anyObject.nullable(), notes: list(), marks: list(), since: anyObject.nullable() },
+      readOnly: true,
+    },
+    (a) => incidentStatus(ctx, a.timeline),
   );
   tool(
     'read_timeline',
