@@ -20,12 +20,6 @@ export function timelineFolders(p: RunPlaces): string[] {
 /** A timeline's name as list_incidents gives it: its file name. */
 export const runName = (path: string): string => basename(path);
 
-/** Every timeline (live runs, dry runs recorded there, drills), newest first, with problems reading any. */
-export async function listRuns(p: RunPlaces): Promise<{ runs: TimelineSummary[]; problems: string[] }> {
-  const [main, drills] = await Promise.all(timelineFolders(p).map((d) => summarizeDir(d)));
-  return { runs: [...(main?.summaries ?? []), ...(drills?.summaries ?? [])].sort(newestFirst), problems: [...(main?.problems ?? []), ...(drills?.problems ?? [])] };
-}
-
 const real = (p: string): string | null => {
   try {
     return realpathSync(p);
@@ -33,6 +27,20 @@ const real = (p: string): string | null => {
     return null;
   }
 };
+
+/** Every timeline (live runs, dry runs recorded there, drills), newest first, with problems reading any. */
+export async function listRuns(p: RunPlaces): Promise<{ runs: TimelineSummary[]; problems: string[] }> {
+  const [main, drills] = await Promise.all(timelineFolders(p).map((d) => summarizeDir(d)));
+  // A link out of the folders (to /etc/passwd, say) is not a timeline of ours: left out, as resolveRun refuses it.
+  const allowed = new Set(timelineFolders(p).map(real).filter((d): d is string => d !== null));
+  const inside = (s: TimelineSummary): boolean => {
+    const r = real(s.path);
+    return r !== null && allowed.has(dirname(r));
+  };
+  const runs = [...(main?.summaries ?? []), ...(drills?.summaries ?? [])].filter(inside).sort(newestFirst);
+  return { runs, problems: [...(main?.problems ?? []), ...(drills?.problems ?? [])] };
+}
+
 
 /**
  * A timeline named by the client → its path, only when the file is directly in a timeline folder (after

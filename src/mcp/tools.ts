@@ -31,7 +31,8 @@ export function registerAll(server: McpServer, ctx: McpContext, notFound: (messa
         title: meta.title,
         description: meta.description,
         inputSchema: meta.input,
-        outputSchema: meta.output,
+        // Loose: a field added later is not a breaking change for a client that validates (the SDK's does).
+        outputSchema: z.looseObject(meta.output),
         annotations: { readOnlyHint: meta.readOnly, destructiveHint: false, openWorldHint: false, ...(meta.readOnly ? {} : { idempotentHint: false }) },
       },
       (async (args: z.infer<z.ZodObject<I>>) => {
