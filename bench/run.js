@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
 import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from './lib.js';
+import { mcpMeasurements } from './mcp.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
@@ -332,6 +333,7 @@ const measurements = [
       ratioRow('single executable: `list` (bundled library) vs `node -e 0`', 'sea-list', l, b, 2.5, STARTUP_RUNS);
     },
   },
+  ...mcpMeasurements({ NODE, BIN, baseEnv, emptyCwd, work, interleave, ratioRow, check, runbook, nodeE0, STARTUP_RUNS, RUNS, log }),
 ];
 
 function machine() {

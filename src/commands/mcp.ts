@@ -73,6 +73,7 @@ export async function mcp(o: McpOptions, io: Io): Promise<number> {
   for (const item of queue.splice(0)) server.receive(item);
   deliver = (item) => server.receive(item);
   await closed;
-  await server.close();
+  // stdin ended: requests already read are answered, unless the client is gone (stdout closed).
+  await server.close(!gone);
   return ExitCode.ok;
 }

@@ -24,12 +24,19 @@ class WireTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   private droppedInit = false;
+  /** Requests received and not yet answered, so that stdin closing after a request still gets its answer. */
+  private readonly open = new Set<string | number>();
+  private onIdle: (() => void) | null = null;
 
   constructor(private readonly wire: Wire) {}
 
   async start(): Promise<void> {}
 
   async send(message: JSONRPCMessage): Promise<void> {
+    if ('id' in message && ('result' in message || 'error' in message) && message.id !== null && message.id !== undefined) {
+      this.open.delete(message.id);
+      if (this.open.size === 0) this.onIdle?.();
+    }
     if (!this.droppedInit && this.wire.answered !== undefined && 'id' in message && message.id === this.wire.answered && ('result' in message || 'error' in message)) {
       this.droppedInit = true; // the front answered it already, with the same words (src/mcp/hello.ts)
       return;
@@ -55,11 +62,27 @@ class WireTransport implements Transport {
       this.wire.write({ jsonrpc: '2.0', id, error: { code: ErrorCode.InvalidRequest, message: 'not a JSON-RPC 2.0 message' } });
       return;
     }
+    if ('method' in parsed.data && 'id' in parsed.data) this.open.add(parsed.data.id);
     this.onmessage?.(parsed.data);
+  }
+
+  /** Resolves once every request received has been answered, or after ms. */
+  settled(ms: number): Promise<void> {
+    if (this.open.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.onIdle = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
   }
 }
 
-export async function startServer(o: ServerOptions, wire: Wire): Promise<{ receive(item: LineItem): void; close(): Promise<void> }> {
+/** How long requests still open when stdin closes may take to be answered. */
+const CLOSE_WAIT_MS = 30_000;
+
+export async function startServer(o: ServerOptions, wire: Wire): Promise<{ receive(item: LineItem): void; close(wait?: boolean): Promise<void> }> {
   const server = new McpServer(SERVER_INFO, { capabilities: CAPABILITIES, instructions: INSTRUCTIONS });
   const spawn = o.spawn ?? (await import('../adapters/spawn-readonly.js')).spawnReadOnly;
   const ctx: McpContext = { dirs: o.dirs, env: o.env, cwd: o.cwd, log: o.log, spawn, actor: () => aiActor(server.server.getClientVersion()?.name) };
@@ -73,6 +96,10 @@ export async function startServer(o: ServerOptions, wire: Wire): Promise<{ recei
     receive(item) {
       if (item.kind === 'line') transport.receive(item.text);
     },
-    close: () => server.close().catch(() => undefined),
+    // Requests sent before the client closed stdin are answered first (`printf … | runbook mcp` works).
+    close: async (wait = true) => {
+      if (wait) await transport.settled(CLOSE_WAIT_MS);
+      await server.close().catch(() => undefined);
+    },
   };
 }

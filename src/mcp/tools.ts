@@ -37,7 +37,7 @@ export function registerAll(server: McpServer, ctx: McpContext, notFound: (messa
       },
       (async (args: z.infer<z.ZodObject<I>>) => {
         const result = await fn(args);
-        return { content: [{ type: 'text' as const, text: JSON.stringify(result, null, 2) }], structuredContent: result };
+        return { content: [{ type: 'text' as const, text: JSON.stringify(result) }], structuredContent: result };
       }) as never,
     );
   };
