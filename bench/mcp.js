@@ -1,6 +1,6 @@
 // `runbook mcp` measurements (issue #18), appended to bench/run.js's list:
 //   mcp-init         time until the answer to `initialize` vs `node -e 0` (target ≤ 1.5×)
-//   mcp-list-5000    list_runbooks over 5,000 runbooks (the call, in a server just started) vs `list --json`
+//   mcp-list-5000    list_runbooks over 5,000 runbooks (the call, in a started server) vs `list --json` (the process)
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { writeLibrary } from './fixtures.js';
@@ -72,6 +72,9 @@ export function mcpMeasurements(h) {
         const call = async () => {
           const s = session(NODE, BIN, env, emptyCwd);
           await s.request(INIT);
+          // The server's modules load right after initialize is answered: a ping waits for them, as a client's
+          // first request would; the call is then measured on a server ready to serve.
+          await s.request({ jsonrpc: '2.0', id: 9, method: 'ping' });
           const r = await s.request({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_runbooks', arguments: {} } });
           const n = r.answer.result?.structuredContent?.runbooks?.filter((x) => x.path.startsWith(dir)).length;
           if (n !== 5000) throw new Error(`list_runbooks listed ${n} of 5000: ${JSON.stringify(r.answer).slice(0, 300)}`);

@@ -14,7 +14,8 @@ import { MAX_NOTE_BYTES } from '../timeline/limits.js';
 const short = z.string().max(300);
 const timelineName = z.string().min(1).max(1024).describe('a timeline name from list_incidents (its file name), or a path inside a timeline folder');
 const anyObject = z.looseObject({});
-const list = (item: z.ZodType = anyObject) => z.array(item);
+// List items are not checked one by one: checking 5,000 runbook entries as objects cost ~300 ms a call.
+const list = (what = '') => z.array(z.unknown()).describe(what);
 
 type Result = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ export function registerAll(server: McpServer, ctx: McpContext, notFound: (messa
       title: 'List runbooks',
       description: 'The runbooks found (as `runbook list --json`), sorted by id, with the same filters: every tag, a service, a severity, a substring of id/title/description.',
       input: { tag: z.array(short).max(20).optional(), service: short.optional(), severity: short.optional(), search: short.optional() },
-      output: { runbooks: list(), broken: list() },
+      output: { runbooks: list('entries as `runbook list --json`: id, title, path, description, severity, tags, services, owner, last_reviewed, name, source, steps, commands'), broken: list('files that could not be read: path, problem') },
       readOnly: true,
     },
     (a) => listRunbooks(ctx, a),

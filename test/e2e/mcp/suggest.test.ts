@@ -1,7 +1,7 @@
 // A command suggested through `runbook mcp` reaches the operator of a live run: shown at the next command prompt
 // of the runner (in a real terminal), run only when the operator picks it with `u`, and recorded as suggested by
 // ai:<client> and approved by the operator. Under --yes it is shown and recorded, never run.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -43,8 +43,8 @@ afterAll(async () => {
 
 describe('suggest_command reaches the operator', () => {
   it('shown at the next prompt, run with u after the operator approves, recorded with suggested-by and approved-by', async () => {
-    const t = spawnPty(['run', 'runbooks/two.md'], { cwd: w.dir, env });
-    let at = await t.waitFor('Run 1.1?');
+    const t = spawnPty(['run', 'runbooks/two.md'], { cwd: w.dir, env, timeoutMs: 60_000 });
+    let at = await t.waitFor('Run 1.1?', { timeoutMs: 30_000 });
     const note = await call('add_note', { text: 'disk graph looks flat' });
     expect(note.actor).toBe('ai:vitest-client');
     const s = await call('suggest_command', { command: 'echo suggested-ran', reason: 'to see it run' });
@@ -77,7 +77,7 @@ describe('suggest_command reaches the operator', () => {
     await expect
       .poll(async () => ((await call('list_incidents', {})).incidents as { runbook: string; status: string }[]).some((i) => i.runbook === 'slow' && i.status === 'running'), { timeout: 15_000, interval: 100 })
       .toBe(true);
-    const s = await call('suggest_command', { command: 'echo never-ran', reason: 'should not run under --yes' });
+    const s = await call('suggest_command', { command: 'echo never-ran', reason: 'should not run under --yes; token AKIAABCDEFGHIJKLMNOP' });
     const exit = await run.done;
     expect(exit.code).toBe(0);
     expect(exit.stderr).toContain(`suggestion ${s.id} (ai:vitest-client): echo never-ran`);
@@ -85,7 +85,9 @@ describe('suggest_command reaches the operator', () => {
     expect(exit.stdout).toContain('after-the-wait');
     expect(exit.stdout).not.toContain('never-ran');
     const events = readEvents(timelineOf('slow'));
-    expect(events.filter((e) => e.type === 'suggestion').map((e) => e['id'])).toEqual([s.id]);
+    // Its text is redacted like every recorded text: the key in the reason never reached the disk.
+    expect(events.filter((e) => e.type === 'suggestion')).toEqual([expect.objectContaining({ id: s.id, reason: 'should not run under --yes; token [redacted]' })]);
+    expect(readFileSync(timelineOf('slow'), 'utf8')).not.toContain('AKIAABCDEFGHIJKLMNOP');
     expect(events.filter((e) => e.type === 'command.started').map((e) => e['command'])).toEqual(['sleep 3', 'echo after-the-wait']);
   });
 });
