@@ -1,7 +1,7 @@
 // Commands suggested for a live run by someone else (an AI assistant through `runbook mcp` appends a `suggestion`
 // event to the run's timeline). The runner looks for new ones at each command prompt only: it reads its own
 // timeline from where it last stopped, so a check costs what was appended since (docs/mcp.md).
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, statSync } from 'node:fs';
 import type { Command } from '../runbook/model.js';
 import type { EventOf } from '../timeline/events.js';
 import { LineDecoder, type ReadItem } from '../timeline/reader.js';
@@ -15,10 +15,14 @@ export interface SuggestionSource {
 
 const CHUNK = 256 * 1024;
 
-/** New `suggestion` events of the timeline at `path`, read incrementally; a timeline that cannot be read gives none. */
+/**
+ * New `suggestion` events of the timeline at `path`, read incrementally from its size now: a resumed run is not
+ * offered the suggestions made to the session before (nor re-reads a long timeline). A timeline that cannot be
+ * read gives none.
+ */
 export function timelineSuggestions(path: string): SuggestionSource {
   const decoder = new LineDecoder(path);
-  let offset = 0;
+  let offset = sizeOf(path);
   return {
     async fresh() {
       const items: ReadItem[] = [];
@@ -49,4 +53,12 @@ export function timelineSuggestions(path: string): SuggestionSource {
 /** A suggestion as a command of the current step: judged for danger on its text, prompted and recorded like any other. */
 export function suggestedCommand(s: Suggestion): Command {
   return { id: s.id, text: s.command, lang: 'sh', runnable: true, danger: false, attributes: {}, line: 0, placeholders: [], envRefs: [], interactive: false, allowFailure: false };
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }

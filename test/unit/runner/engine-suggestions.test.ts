@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../src/runbook/parse.js';
 import { runRunbook, type RunConfig } from '../../../src/runner/engine.js';
-import type { Suggestion, SuggestionSource } from '../../../src/runner/suggestions.js';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { timelineSuggestions, type Suggestion, type SuggestionSource } from '../../../src/runner/suggestions.js';
 import { fakePorts, types } from '../../helpers/fake-ports.js';
 
 const f = '```';
@@ -71,5 +74,27 @@ describe('engine: suggested commands', () => {
     expect(outcome.status).toBe('completed');
     expect(ports.executed.map((e) => e.script)).toEqual(['echo one', 'echo two']);
     expect(ports.messages.join('\n')).toMatch(/--yes never runs a suggested command/);
+  });
+});
+
+describe('the runner reading its timeline for suggestions', () => {
+  it('offers only suggestions written after it started looking, each once, a line only when it is whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-suggestions-'));
+    try {
+      const path = join(dir, 't.jsonl');
+      const line = (seq: number, id: string): string => `${JSON.stringify({ ...suggestion(id, `echo ${id}`), seq })}\n`;
+      writeFileSync(path, line(0, 'sg-old')); // made to an earlier session (a resumed run): not offered again
+      const source = timelineSuggestions(path);
+      expect(await source.fresh()).toEqual([]);
+      const next = line(1, 'sg-new');
+      appendFileSync(path, `${JSON.stringify({ v: 1, seq: 2, ts: 'x', mono_ms: 1, type: 'note', text: 'n', actor: 'a' })}\n${next.slice(0, 20)}`);
+      expect(await source.fresh()).toEqual([]);
+      appendFileSync(path, next.slice(20));
+      expect((await source.fresh()).map((x) => x.id)).toEqual(['sg-new']);
+      expect(await source.fresh()).toEqual([]);
+      expect(await timelineSuggestions(join(dir, 'missing.jsonl')).fresh()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
