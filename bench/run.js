@@ -16,6 +16,7 @@ import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures
 import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from './lib.js';
 import { sessionMeasurement } from './session.js';
 import { fleetMeasurements } from './fleet.js';
+import { mcpMeasurements } from './mcp.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
@@ -336,6 +337,7 @@ const measurements = [
   },
   sessionMeasurement({ work, runbook, freshTimelineDir, baseEnv, interleave, check, record, ms, fmtMs, RUNS, log }),
   ...fleetMeasurements({ runbook, ratioRow, record, work, log, runs: RUNS, baseEnv, check, median, fmtMs }),
+  ...mcpMeasurements({ NODE, BIN, baseEnv, emptyCwd, work, interleave, ratioRow, check, runbook, nodeE0, STARTUP_RUNS, RUNS, log }),
 ];
 
 function machine() {

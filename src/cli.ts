@@ -106,7 +106,8 @@ export type Route =
   | { command: 'verify'; timeline: string; options: VerifyOptions }
   | { command: 'seal'; timeline: string; options: SealOptions }
   | { command: 'completion'; shell: string; options: GlobalOptions; spec: CommandSpec[] }
-  | { command: 'ids'; options: GlobalOptions };
+  | { command: 'ids'; options: GlobalOptions }
+  | { command: 'mcp'; options: GlobalOptions };
 
 /** One command as the completion scripts see it, read from the commander definition below (one source). */
 export interface CommandSpec {
@@ -406,6 +407,14 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .addHelpText('after', examples('source <(runbook completion bash)', 'source <(runbook completion zsh)'))
     .action((shell: string) => {
       result = { command: 'completion', shell, options: globals(), spec: describeCommands(program) };
+    });
+
+  program
+    .command('mcp')
+    .description('serve runbooks and timelines to an AI assistant over the Model Context Protocol (stdio)')
+    .addHelpText('after', examples('runbook mcp', 'runbook --dir ./ops/runbooks mcp'))
+    .action(() => {
+      result = { command: 'mcp', options: globals() };
     });
 
   program

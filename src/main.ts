@@ -3,6 +3,8 @@ import { processIo, type Io } from './io.js';
 import { ExitCode, UserError, AbortedError } from './errors.js';
 
 async function dispatch(argv: string[], io: Io): Promise<number> {
+  // An MCP client waits for `initialize` as the server starts: plain `runbook mcp` skips commander (~20 ms).
+  if (argv.length === 1 && argv[0] === 'mcp') return (await import('./commands/mcp.js')).mcp({ dirs: [] }, io);
   const { route } = await import('./cli.js');
   const r = route(argv, io, (await import('./self-name.js')).selfName(io));
   if (r === null) return ExitCode.ok;
@@ -41,6 +43,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return (await import('./commands/completion.js')).completion(r.shell, { ...r.options, spec: r.spec }, io);
     case 'ids':
       return (await import('./commands/completion.js')).ids(r.options, io);
+    case 'mcp':
+      return (await import('./commands/mcp.js')).mcp(r.options, io);
   }
 }
 

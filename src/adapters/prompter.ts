@@ -99,7 +99,7 @@ export function createPrompter(
   }
 
   return {
-    commandAction: ({ id: raw, danger }) =>
+    commandAction: ({ id: raw, danger, suggestions = 0 }) =>
       ask((id = neutralize(raw)) =>
         expand<CommandChoice>(
           {
@@ -110,6 +110,7 @@ export function createPrompter(
               { key: 'e', name: 'edit the command first', value: 'edit' },
               { key: 'n', name: 'add a note to the timeline', value: 'note' },
               { key: 'q', name: 'stop the run', value: 'stop' },
+              ...(suggestions > 0 ? [{ key: 'u' as const, name: `use the suggested command shown above (${suggestions} pending)`, value: 'suggestion' as const }] : []),
             ],
           },
           ctx,

@@ -88,9 +88,19 @@ export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'servic
 // localeCompare's order, from one collator (localeCompare sets one up per call: 5,000 runbooks sort in ~60,000).
 const byId = new Intl.Collator();
 
+/** The runbooks `list` shows, filtered and sorted by id, with their `list --json` entries (`runbook mcp` returns the same). */
+export async function listedRunbooks(o: Pick<ListOptions, 'dirs' | 'tag' | 'service' | 'severity' | 'search'>, env: NodeJS.ProcessEnv, cwd: string) {
+  const sp = searchPath(o.dirs, env, cwd);
+  const lib = await loadListing(sp.library, forListing, env);
+  const rel = relativeTo(cwd);
+  // By id, whatever folder each came from (RUNBOOK_PATH=team:shared reads as one library).
+  const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)).sort((a, b) => byId.compare(a.id, b.id));
+  const entry = (rb: Runbook) => listEntry(rb, lib.names.get(rb.path) ?? rb.id, sourceOf(rb.path, sp.library, rel));
+  return { sp, lib, shown, entry };
+}
+
 export async function list(o: ListOptions, io: Io): Promise<number> {
-  const sp = searchPath(o.dirs, io.env, io.cwd);
-  const lib = await loadListing(sp.library, forListing, io.env);
+  const { sp, lib, shown, entry } = await listedRunbooks(o, io.env, io.cwd);
   const errStyle = await loadStyle(io.colorErr);
   const rel = relativeTo(io.cwd);
   for (const b of lib.broken) {
@@ -101,9 +111,6 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
   for (const p of lib.problems.filter((x) => x.rule !== 'duplicate-id' || !lib.names.get(x.file)?.includes('/')))
     io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
 
-  // By id, whatever folder each came from (RUNBOOK_PATH=team:shared reads as one library).
-  const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)).sort((a, b) => byId.compare(a.id, b.id));
-  const entry = (rb: Runbook) => listEntry(rb, lib.names.get(rb.path) ?? rb.id, sourceOf(rb.path, sp.library, rel));
   if (o.json) {
     writeJson(io, shown.map(entry));
     return 0;

@@ -24,6 +24,7 @@ import { relativeTo } from './shared.js';
 import { hint, selfName } from '../self-name.js';
 import { defaultShell } from '../adapters/shell.js';
 import type { Executor } from '../runner/ports.js';
+import { timelineSuggestions } from '../runner/suggestions.js';
 import { checkRunbookBeforeRun, readResume, refuseUsedTimeline } from './run-checks.js';
 import { prepareFleet } from './run-targets.js';
 import { createSshTransport } from '../fleet/ssh.js';
@@ -173,6 +174,8 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
       },
       addSecret: (value) => redactor.addSecret(value),
       ...(transport ? { transport, hostView: createHostView(view.live.stdout, view.live, style) } : {}),
+      // Suggested commands (runbook mcp) are offered at the prompts of a recorded live run.
+      ...(recorded && !o.dryRun ? { suggestions: timelineSuggestions(path) } : {}),
     });
   } finally {
     await live?.stop();

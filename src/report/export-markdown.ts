@@ -119,6 +119,9 @@ export function createMarkdownExporter(): MarkdownExporter {
         case 'run.resumed':
           row(`Run resumed at step ${ev.step} on ${text(ev.host)}`, ev.actor);
           break;
+        case 'suggestion':
+          row(`Suggested ${ev.id} ${code(ev.command)}${ev.reason ? `: ${text(ev.reason)}` : ''}`, ev.actor);
+          break;
         default:
           break;
       }

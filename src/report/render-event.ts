@@ -198,7 +198,9 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   // (--from-step) is drawn as a dimmed header.
   'step.skipped': (ev, ctx, style) =>
     ctx.lastStarted === ev.step ? style.dim(`↷ step ${ev.step} skipped`) + '\n' : `\n${style.dim(`${stepHeader(ev.step, ev.title, ctx)} skipped`)}\n`,
-  'command.started': (ev, _ctx, style) => renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited, ...(ev.hosts ? { hosts: ev.hosts } : {}) }, style),
+  'command.started': (ev, _ctx, style) =>
+    renderCommandBox(ev.command, { danger: ev.danger, id: ev.id, edited: ev.edited, ...(ev.hosts ? { hosts: ev.hosts } : {}) }, style) +
+    (ev.suggested_by !== undefined ? style.dim(`  suggested by ${ev.suggested_by}, approved by ${ev.approved_by ?? '?'}`) + '\n' : ''),
   // Output is shown as the command printed it, with its colours, but no other terminal sequence.
   'command.output': (ev, ctx, style) => (typeof ev.host === 'string' ? hostLines(neutralize(ev.host), ctx.output.write(ev.data), style) : ctx.output.write(ev.data)),
   'command.finished': (ev, ctx, style) => {
@@ -244,6 +246,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     const hosts = Array.isArray(ev.hosts) ? ev.hosts : [];
     return `${style.cyan(`⌖ ${hosts.length} target${hosts.length === 1 ? '' : 's'}:`)} ${hosts.join(', ')}${style.dim(ev.confirmed_by === 'operator' ? ' (confirmed)' : ' (--yes)')}\n`;
   },
+  suggestion: (ev, _ctx, style) =>
+    `${style.cyan(style.bold(`➜ suggestion ${ev.id} (${ev.actor}):`))} ${style.cyan(indentRest(ev.command, '  '))}${ev.reason ? style.dim(`\n  why: ${indentRest(ev.reason, '  ')}`) : ''}\n`,
   'run.finished': (ev, _ctx, style) => {
     const paint = ev.status === 'completed' ? style.green : ev.status === 'failed' ? style.red : style.yellow;
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;

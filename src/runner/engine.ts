@@ -13,6 +13,7 @@ import { ShellSession, type RecordedSession } from './session.js';
 import { SessionRun } from './session-run.js';
 import { confirmTargets, fleetEnv, runCommandOnHosts, runsOn, type FleetConfig, type FleetResult, type HostView } from './fleet-run.js';
 import type { Transport } from '../fleet/targets.js';
+import { suggestedCommand, type Suggestion, type SuggestionSource } from './suggestions.js';
 
 export interface RunConfig {
   runbook: Runbook;
@@ -60,6 +61,8 @@ export interface EnginePorts {
   /** Reaches the hosts of cfg.fleet (the OpenSSH transport), and shows their output. */
   transport?: Transport;
   hostView?: HostView;
+  /** Commands suggested by others (runbook mcp), offered at each command prompt; never run without the operator. */
+  suggestions?: SuggestionSource;
 }
 
 export interface RunOutcome {
@@ -230,8 +233,16 @@ class Run {
     return 'ok';
   }
 
-  /** One command, through every prompt. 'failed' ends the run as failed. */
-  private async command(step: Step, c: Command): Promise<'ran' | 'skipped' | 'failed'> {
+  /** Suggestions recorded since the last look, shown as they arrive (docs/mcp.md). */
+  private async newSuggestions(): Promise<Suggestion[]> {
+    const found = (await this.p.suggestions?.fresh().catch(() => [])) ?? [];
+    for (const s of found) this.p.view.event(s);
+    if (found.length && this.cfg.yes) this.p.view.message('--yes never runs a suggested command: it is shown and stays in the timeline', 'warn');
+    return found;
+  }
+
+  /** One command, through every prompt. 'failed' ends the run as failed. `from`: a suggestion the operator chose to run. */
+  private async command(step: Step, c: Command, from?: Suggestion): Promise<'ran' | 'skipped' | 'failed'> {
     const { cfg, p } = this;
     let template = c.text;
     let edited = false;
@@ -259,10 +270,11 @@ class Run {
       this.targetsConfirmed = true;
       await confirmTargets(cfg.fleet as FleetConfig, cfg.yes, p, (b) => this.emit(b));
     }
+    const offered = from ? [] : await this.newSuggestions();
     if (cfg.yes) {
       if (verdict.danger && !cfg.allowDangerous) return skip(`skipped ${c.id}: dangerous (${verdict.reason}); --allow-dangerous runs it with --yes`);
       if (c.interactive) return skip(`skipped ${c.id}: interactive commands need an operator`);
-      const result = await this.execute(step, c, template, edited, verdict.danger);
+      const result = await this.execute(step, c, template, edited, verdict.danger, undefined, from);
       // A drill walks on: the recorded failure is what the trainee is there to see.
       if (failed(result) && !c.allowFailure && cfg.mode !== 'drill') return 'failed';
       return 'ran';
@@ -270,8 +282,17 @@ class Run {
 
     for (;;) {
       this.checkStop();
-      const choice = await p.prompter.commandAction({ id: c.id, danger: verdict.danger });
+      if (!from) offered.push(...(await this.newSuggestions()));
+      const choice = await p.prompter.commandAction({ id: c.id, danger: verdict.danger, suggestions: offered.length });
       if (choice === 'stop') throw new AbortedError('stopped by the operator');
+      const chosen = choice === 'suggestion' ? offered.shift() : undefined;
+      if (chosen) {
+        // Run through the same prompts as any command (danger confirmation, edit), then back to this one.
+        if ((await this.command(step, suggestedCommand(chosen), chosen)) === 'failed') return 'failed';
+        p.view.command(display(), shown(), edited, refs());
+        continue;
+      }
+      if (choice === 'suggestion') continue;
       if (choice === 'skip') return skip();
       if (choice === 'note') {
         const text = (await p.prompter.note()).trim();
@@ -295,7 +316,7 @@ class Run {
       // After a failure on some hosts, retrying (or an edit) runs on those hosts only.
       let only: string[] | undefined;
       for (;;) {
-        const result = await this.execute(step, c, template, edited, verdict.danger, only);
+        const result = await this.execute(step, c, template, edited, verdict.danger, only, from);
         // In a drill the result is what was recorded: retrying or editing it changes nothing.
         if (!failed(result) || c.allowFailure || cfg.mode === 'drill') return 'ran';
         only = 'failedHosts' in result ? (result as FleetResult).failedHosts : undefined;
@@ -345,7 +366,7 @@ class Run {
     return only ? names.filter((n) => only.includes(n)) : names;
   }
 
-  private async execute(step: Step, c: Command, template: string, edited: boolean, danger: boolean, only?: string[]): Promise<ExecResult> {
+  private async execute(step: Step, c: Command, template: string, edited: boolean, danger: boolean, only?: string[], from?: Suggestion): Promise<ExecResult> {
     const { cfg, p } = this;
     this.checkStop();
     let script = '';
@@ -359,7 +380,7 @@ class Run {
     // On disk before the command is spawned (the sink syncs before resolving).
     // A shown form with a secret masked is not what ran: the script (references only, no value) is recorded too.
     const hosts = this.hostsOf(c, only);
-    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger, ...(script && this.usesSecret(template) ? { script } : {}), ...(hosts ? { hosts } : {}) });
+    await this.emit({ type: 'command.started', step: step.index, id: c.id, command: renderForDisplay(template, this.byName), edited, danger, ...(script && this.usesSecret(template) ? { script } : {}), ...(hosts ? { hosts } : {}), ...(from ? { suggestion: from.id, suggested_by: from.actor, approved_by: cfg.actor } : {}) });
     const interrupt = new AbortController();
     if (hosts && unsafe === undefined && p.transport) {
       const request = { script, ...(c.shell ? { shell: c.shell } : {}), ...(c.cwd ? { cwd: c.cwd } : {}), env: fleetEnv(cfg.vars), timeoutMs: c.timeoutMs ?? cfg.runbook.timeoutMs ?? cfg.defaultTimeoutMs };

@@ -73,13 +73,14 @@ export interface Executor {
   run(req: ExecRequest, onOutput: OutputListener): Promise<ExecResult>;
 }
 
-export type CommandChoice = 'run' | 'skip' | 'edit' | 'note' | 'stop';
+/** 'suggestion': run the oldest pending suggested command (offered only when `suggestions` > 0). */
+export type CommandChoice = 'run' | 'skip' | 'edit' | 'note' | 'stop' | 'suggestion';
 export type FailureChoice = 'retry' | 'edit' | 'continue' | 'stop';
 export type CheckChoice = 'confirm' | 'skip' | 'stop';
 
 /** Questions to the operator. Throwing AbortedError (Ctrl-C twice, SIGTERM) ends the run as aborted. */
 export interface Prompter {
-  commandAction(c: { id: string; danger: boolean }): Promise<CommandChoice>;
+  commandAction(c: { id: string; danger: boolean; suggestions?: number }): Promise<CommandChoice>;
   /** Ask the operator to type `word`; true when they typed it exactly. */
   confirmDanger(word: string): Promise<boolean>;
   editCommand(current: string): Promise<string>;

@@ -79,6 +79,8 @@ export const EVENTS = {
   'session.changed': { id: str, added: str, changed: str, removed: str, cwd: text, values: text },
   /** The hosts remote blocks run on, resolved from --on/--inventory, shown and confirmed once before the first of them. */
   'targets.confirmed': { hosts: strList, confirmed_by: oneOf(['operator', 'unattended']) },
+  /** A command proposed for a live run by someone else (an AI assistant through `runbook mcp`); never run unless the operator runs it. */
+  suggestion: { id: str, command: text, reason: text, actor: text },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>;
 
 export type EventType = keyof typeof EVENTS;
@@ -88,7 +90,7 @@ export const OPTIONAL_FIELDS = {
   mark: { at: str },
   // When the command shown hides a secret ([secret]), the script that ran too: values only as environment
   // references (`"${RUNBOOK_VAR_pw}"`), so it holds no value and shows exactly what the shell was given.
-  'command.started': { script: text, actor: text, hosts: strList },
+  'command.started': { script: text, actor: text, hosts: strList, suggestion: str, suggested_by: text, approved_by: text },
   // After a handover (`runbook handover`), the runner's own events name who holds the run: `actor` is the
   // handover's `to`. Without it, the holder is the actor of run.started (or of the latest run.resumed).
   'step.started': { actor: text },

@@ -36,7 +36,7 @@ export function fakePorts(answers: Answer[], results: (Partial<ExecResult> & { o
     return v;
   };
   const prompter: Prompter = {
-    commandAction: async ({ id }) => letter(`command ${id}`, { r: 'run', s: 'skip', e: 'edit', n: 'note', q: 'stop' } as const),
+    commandAction: async ({ id }) => letter(`command ${id}`, { r: 'run', s: 'skip', e: 'edit', n: 'note', q: 'stop', u: 'suggestion' } as const),
     confirmDanger: async (word) => next(`danger ${word}`) === word,
     editCommand: async (current) => next(`edit ${current}`),
     note: async () => next('note'),

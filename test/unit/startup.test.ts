@@ -51,6 +51,14 @@ describe('start-up: what each quick command loads', () => {
     expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
   });
 
+  it('runbook mcp answers initialize before the MCP SDK and zod load: its command module imports neither statically', () => {
+    for (const entry of ['commands/mcp.ts', 'main.ts', 'commands/list.ts', 'commands/show.ts']) {
+      const { packages } = staticClosure(entry);
+      expect([...packages].filter((p) => p === '@modelcontextprotocol/sdk' || p === 'zod'), entry).toEqual([]);
+    }
+    expect(staticClosure('mcp/server.ts').packages.has('@modelcontextprotocol/sdk')).toBe(true);
+  });
+
   it('the check itself sees heavy imports where they are', () => {
     expect(staticClosure('adapters/prompter.ts').packages.has('@inquirer/prompts')).toBe(true);
     expect(staticClosure('adapters/executor.ts').packages.has('execa')).toBe(true);
@@ -129,7 +137,24 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(inputs).toContain('node_modules/gray-matter/index.js');
     expect(inputs).toContain('node_modules/js-yaml/dist/js-yaml.mjs');
     expect(JSON.parse(readFileSync(join(ROOT, 'node_modules/js-yaml/package.json'), 'utf8')).version).toMatch(/^4\./);
-    expect(inputs.filter((i) => /esprima|gray-matter\/node_modules|execa|@inquirer/.test(i))).toEqual([]);
+    expect(inputs.filter((i) => /esprima|gray-matter\/node_modules|execa|@inquirer|@modelcontextprotocol|node_modules\/zod/.test(i))).toEqual([]);
+  });
+
+  it('the bundle of runbook mcp: the chunks it loads before answering initialize hold no SDK and no zod', () => {
+    const m = JSON.parse(readFileSync(join(DIST, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string }[]; entryPoint?: string }> };
+    const chunkOf = (src: string): string => Object.keys(m.outputs).find((o) => !o.endsWith('.map') && src in m.outputs[o]!.inputs) as string;
+    // Static imports only: the server (and with it the SDK) comes through a dynamic import().
+    const closure = (start: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(start)) return seen;
+      seen.add(start);
+      for (const i of m.outputs[start]?.imports ?? []) if (i.kind === 'import-statement') closure(i.path, seen);
+      return seen;
+    };
+    const front = closure(chunkOf('src/commands/mcp.ts'));
+    const inputs = [...front].flatMap((o) => Object.keys(m.outputs[o]?.inputs ?? {}));
+    expect(inputs).toContain('src/mcp/hello.ts');
+    expect(inputs.filter((i) => /@modelcontextprotocol|node_modules\/zod|src\/mcp\/server/.test(i))).toEqual([]);
+    expect(Object.keys(m.outputs[chunkOf('src/mcp/server.ts')]!.inputs).some((i) => i.includes('@modelcontextprotocol/sdk'))).toBe(true);
   });
 
   it('run loads its own chunks lazily (the check above would see execa if list loaded it)', () => {

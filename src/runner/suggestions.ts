@@ -1,0 +1,64 @@
+// Commands suggested for a live run by someone else (an AI assistant through `runbook mcp` appends a `suggestion`
+// event to the run's timeline). The runner looks for new ones at each command prompt only: it reads its own
+// timeline from where it last stopped, so a check costs what was appended since (docs/mcp.md).
+import { promises as fsp, statSync } from 'node:fs';
+import type { Command } from '../runbook/model.js';
+import type { EventOf } from '../timeline/events.js';
+import { LineDecoder, type ReadItem } from '../timeline/reader.js';
+
+export type Suggestion = EventOf<'suggestion'>;
+
+/** Where the engine gets suggestions from: each call returns those recorded since the previous call. */
+export interface SuggestionSource {
+  fresh(): Promise<Suggestion[]>;
+}
+
+const CHUNK = 256 * 1024;
+
+/**
+ * New `suggestion` events of the timeline at `path`, read incrementally from its size now: a resumed run is not
+ * offered the suggestions made to the session before (nor re-reads a long timeline). A timeline that cannot be
+ * read gives none.
+ */
+export function timelineSuggestions(path: string): SuggestionSource {
+  const decoder = new LineDecoder(path);
+  let offset = sizeOf(path);
+  return {
+    async fresh() {
+      const items: ReadItem[] = [];
+      let fh: fsp.FileHandle;
+      try {
+        fh = await fsp.open(path, 'r');
+      } catch {
+        return [];
+      }
+      try {
+        const buf = Buffer.allocUnsafe(CHUNK);
+        for (;;) {
+          const { bytesRead } = await fh.read(buf, 0, CHUNK, offset);
+          if (bytesRead === 0) break;
+          offset += bytesRead;
+          decoder.feed(buf.subarray(0, bytesRead), items);
+        }
+      } catch {
+        // A read that fails now is tried again at the next prompt: suggestions are advice, never required.
+      } finally {
+        await fh.close().catch(() => undefined);
+      }
+      return items.flatMap((i) => (i.kind === 'event' && i.event.type === 'suggestion' ? [i.event] : []));
+    },
+  };
+}
+
+/** A suggestion as a command of the current step: judged for danger on its text, prompted and recorded like any other. */
+export function suggestedCommand(s: Suggestion): Command {
+  return { id: s.id, text: s.command, lang: 'sh', runnable: true, danger: false, attributes: {}, line: 0, placeholders: [], envRefs: [], interactive: false, allowFailure: false };
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
