@@ -349,7 +349,7 @@ const measurements = [
         ratio: '—',
         target: '≤ 0.1 ms',
         pass: us <= 100,
-        runs: 20,
+        runs: 200,
         raw: { us_per_event: us },
       });
       const dir = join(work, 'chain');
