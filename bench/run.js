@@ -17,6 +17,7 @@ import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from '
 import { sessionMeasurement } from './session.js';
 import { fleetMeasurements } from './fleet.js';
 import { mcpMeasurements } from './mcp.js';
+import { chainCostPerEvent, writeChainedTimeline } from './chain.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const NODE = process.execPath;
@@ -338,6 +339,41 @@ const measurements = [
   sessionMeasurement({ work, runbook, freshTimelineDir, baseEnv, interleave, check, record, ms, fmtMs, RUNS, log }),
   ...fleetMeasurements({ runbook, ratioRow, record, work, log, runs: RUNS, baseEnv, check, median, fmtMs }),
   ...mcpMeasurements({ NODE, BIN, baseEnv, emptyCwd, work, interleave, ratioRow, check, runbook, nodeE0, STARTUP_RUNS, RUNS, log }),
+  {
+    key: 'chain',
+    async run() {
+      // What the hash chain adds to an append (issue #16): hashing the line is its only work per event.
+      log('hash chain: cost per appended event, and verify of a 1,000,000-event timeline vs sha256sum (generating it)');
+      const p = join(freshTimelineDir(), 't.jsonl');
+      check('append', await runOnce(NODE, [join(ROOT, 'bench', 'append-worker.js'), p, '300', join(APP, 'dist')], { cwd: emptyCwd, env: baseEnv, stdout: 'capture' }));
+      const us = await chainCostPerEvent(join(APP, 'dist'), p);
+      record({
+        key: 'chain-append',
+        name: 'hash chain: added to each append (SHA-256 of the line)',
+        value: `${(us / 1000).toFixed(4)} ms`,
+        baseline: '—',
+        ratio: '—',
+        target: '≤ 0.1 ms',
+        pass: us <= 100,
+        runs: 200,
+        raw: { us_per_event: us },
+      });
+      const dir = join(work, 'chain');
+      mkdirSync(dir);
+      const file = join(dir, 'big.jsonl');
+      writeChainedTimeline(NODE, ROOT, 1_000_000, file);
+      spawnSync('sync');
+      const r = check('verify', await runbook(['verify', file], { stdout: 'capture' }));
+      if (!r.stdout.startsWith('ok: 1000001 events')) throw new Error(`verify said ${r.stdout.slice(0, 300)}`);
+      const verify = () => runbook(['verify', file], { rss: true });
+      const sum = () => runOnce('sha256sum', [file], { cwd: emptyCwd, env: baseEnv, rss: true });
+      const [a, b] = await interleave([verify, sum], { runs: BIG_RUNS, label: 'verify 1M', warmup: 1 });
+      a.forEach((x) => check('verify 1M', x));
+      const peak = rss(a);
+      ratioRow('`verify` of a 1,000,000-event timeline vs `sha256sum` of the file', 'chain-verify-1m', a, b, 3, BIG_RUNS, { rss: peak === null ? 'n/a' : fmtMb(peak) });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  },
 ];
 
 function machine() {

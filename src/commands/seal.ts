@@ -34,16 +34,15 @@ export async function seal(timeline: string, options: SealOptions, io: Io): Prom
     throw new UserError(`will not seal ${shown}: ${report.problem.message}`, ExitCode.failed);
   }
   const notice = (line: string): void => void io.stderr.write(`runbook: ${neutralize(line)}\n`);
-  const signer = sshSealer({ key, actor: actorName(io.env), env: io.env, notice });
   const sealer = key?.explicit
     ? async (events: number, head: string) => {
         // An explicitly asked-for signature that cannot be made: write nothing rather than an unsigned seal.
         let failed: string | null = null;
         const parts = await sshSealer({ key, actor: actorName(io.env), env: io.env, notice: (l) => (failed = l) })(events, head);
-        if (failed) throw new UserError(`${failed}; nothing was written`, ExitCode.failed);
+        if (failed) throw new UserError(`${(failed as string).replace('the seal is not signed', 'cannot sign the seal')}; nothing was written`, ExitCode.failed);
         return parts;
       }
-    : signer;
+    : sshSealer({ key, actor: actorName(io.env), env: io.env, notice });
   const writer = await openTimeline(path, { clock: systemClock, redactor: createRedactor({ patterns: loadUserRedactPatterns(io.env) }), create: false });
   try {
     const ev = await writer.seal(sealer);

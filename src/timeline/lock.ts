@@ -192,6 +192,9 @@ export async function acquireLock(lockPath: string, opts: LockOptions = {}): Pro
   let told = false;
   let asked = false;
   let delay = 1;
+  // Someone waits and has asked: let them go first. The lock is not fair otherwise: a busy appender takes it
+  // again the moment it lets go, before a waiter's next look (up to 50 ms away), and could starve it.
+  if (lockWanted(lockPath)) await sleep(20);
   for (;;) {
     try {
       // Synchronous: a few quick syscalls, without a thread-pool round trip each while others wait for the lock.
