@@ -23,11 +23,11 @@ printf 'half'; while [ ! -e go ]; do sleep 0.05; done; echo ' line'; while [ ! -
 `,
     );
     const env = cliEnv(w.dir, { RUNBOOK_ACTOR: 'alice' });
-    const t = spawnPty(['run', 'hold.md'], { cwd: w.dir, env });
+    const t = spawnPty(['run', 'hold.md'], { cwd: w.dir, env, timeoutMs: 80_000 });
     const elsewhere = workDir().dir;
     const note = (text: string) => runCli(['note', text], { cwd: elsewhere, env: { ...env, RUNBOOK_ACTOR: 'bob' } });
 
-    let at = await t.waitFor('Run 1.1?');
+    let at = await t.waitFor('Run 1.1?', { timeoutMs: 30_000 });
     expect((await note('while asked')).code).toBe(0);
     // The runner has read it by now (it watches the file). Were it slower, this check would only prove less:
     // the note is awaited below either way.
@@ -47,7 +47,7 @@ printf 'half'; while [ ! -e go ]; do sleep 0.05; done; echo ' line'; while [ ! -
     writeFileSync(w.path('go2'), '');
     await t.waitFor(/after\n/, { from: at });
     expect((await t.done).code).toBe(0);
-  });
+  }, 90_000);
 });
 
 describe('status --watch', () => {
@@ -72,7 +72,7 @@ describe('status --watch', () => {
       expect(tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'w', cmd).status).toBe(0);
       tmux('pipe-pane', '-o', '-t', 'w', `cat >> ${raw}`);
       const pane = (): string => tmux('capture-pane', '-p', '-t', 'w').stdout;
-      await until(() => /running +1\.1/.test(pane()), 15_000, 'the first frame');
+      await until(() => /running +1\.1/.test(pane()), 30_000, 'the first frame');
       const first = /for (\d+)s/.exec(pane())?.[1];
       await until(() => /for (\d+)s/.exec(pane())?.[1] !== first, 10_000, 'a redraw');
       const screen = pane();
