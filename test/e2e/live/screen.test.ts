@@ -34,18 +34,18 @@ printf 'half'; while [ ! -e go ]; do sleep 0.05; done; echo ' line'; while [ ! -
     await sleep(700);
     expect(t.screen().slice(at)).not.toContain('while asked');
     t.type('r\r');
-    at = await t.waitFor(/✎ note \(bob\): while asked\n/, { from: at });
-    at = await t.waitFor('half', { from: at });
+    at = await t.waitFor(/✎ note \(bob\): while asked\n/, { from: at, timeoutMs: 30_000 });
+    at = await t.waitFor('half', { from: at, timeoutMs: 30_000 });
 
     expect((await note('during output')).code).toBe(0);
     await sleep(700);
     expect(t.screen().slice(at)).not.toContain('during output'); // mid-line: it waits
     writeFileSync(w.path('go'), '');
     // Shown at the line's end, on a line of its own, while the command still runs (it waits for go2).
-    at = await t.waitFor(/half line\n✎ note \(bob\): during output\n/, { from: at - 4 });
+    at = await t.waitFor(/half line\n✎ note \(bob\): during output\n/, { from: at - 4, timeoutMs: 30_000 });
     expect(t.screen().slice(at)).not.toContain('after');
     writeFileSync(w.path('go2'), '');
-    await t.waitFor(/after\n/, { from: at });
+    await t.waitFor(/after\n/, { from: at, timeoutMs: 30_000 });
     expect((await t.done).code).toBe(0);
   }, 90_000);
 });
