@@ -54,9 +54,10 @@ describe('live runs on this host', () => {
     for (const d of [join(w.dir, 'shared'), shared, incidents]) mkdirSync(d);
     for (const d of [shared, incidents]) (chownSync(d, 0, 65534), chmodSync(d, 0o2770));
     const env = cliEnv(w.dir, { RUNBOOK_ACTOR: 'alice', RUNBOOK_SHARED: shared });
-    const run = spawnCli(['run', 'waits.md', '--yes'], { cwd: w.dir, env });
+    // The run lives through the whole test: its deadline must outlast the test's own under a loaded machine.
+    const run = spawnCli(['run', 'waits.md', '--yes'], { cwd: w.dir, env, timeoutMs: 80_000 });
     const registry = join(env.XDG_RUNTIME_DIR as string, 'runbook', 'live');
-    await until(() => existsSync(registry) && readdirSync(registry).some((f) => f.endsWith('.json')) && readdirSync(shared).some((f) => f.endsWith('.json')), 10_000, 'the run to register');
+    await until(() => existsSync(registry) && readdirSync(registry).some((f) => f.endsWith('.json')) && readdirSync(shared).some((f) => f.endsWith('.json')), 30_000, 'the run to register');
     // A runner that is gone, and a live pid whose start time is not the runner's (the pid was reused).
     const gone = spawnSync('true').pid as number;
     writeFileSync(join(registry, 'gone.json'), JSON.stringify({ pid: gone, start: '1', host: hostname(), timeline: w.path('gone.jsonl') }));
@@ -98,8 +99,8 @@ describe('live runs on this host', () => {
     expect(text.stdout).toMatch(/running +1\.1 \$ printf 'half'.* for \d/);
 
     // replay --follow without a timeline follows the live run, to its end.
-    const follow = spawnCli(['replay', '--follow', '--json'], { cwd: elsewhere, env: other });
-    await until(() => follow.stdout().includes('"handover"'), 10_000, 'replay --follow to catch up');
+    const follow = spawnCli(['replay', '--follow', '--json'], { cwd: elsewhere, env: other, timeoutMs: 60_000 });
+    await until(() => follow.stdout().includes('"handover"'), 30_000, 'replay --follow to catch up');
     writeFileSync(w.path('go'), '');
     const exit = await run.done;
     expect(exit.code).toBe(0);
@@ -120,7 +121,7 @@ describe('live runs on this host', () => {
     expect([...readdirSync(registry), ...readdirSync(shared)].filter((f) => f.endsWith('.json'))).toEqual([]);
     const none = await runCli(['note', 'late'], { cwd: elsewhere, env: other });
     expect(none.code).toBe(2);
-  });
+  }, 90_000);
 });
 
 /** spawnSync's result, without blocking the test's event loop (the run's output is being collected). */

@@ -23,31 +23,31 @@ printf 'half'; while [ ! -e go ]; do sleep 0.05; done; echo ' line'; while [ ! -
 `,
     );
     const env = cliEnv(w.dir, { RUNBOOK_ACTOR: 'alice' });
-    const t = spawnPty(['run', 'hold.md'], { cwd: w.dir, env });
+    const t = spawnPty(['run', 'hold.md'], { cwd: w.dir, env, timeoutMs: 80_000 });
     const elsewhere = workDir().dir;
     const note = (text: string) => runCli(['note', text], { cwd: elsewhere, env: { ...env, RUNBOOK_ACTOR: 'bob' } });
 
-    let at = await t.waitFor('Run 1.1?');
+    let at = await t.waitFor('Run 1.1?', { timeoutMs: 30_000 });
     expect((await note('while asked')).code).toBe(0);
     // The runner has read it by now (it watches the file). Were it slower, this check would only prove less:
     // the note is awaited below either way.
     await sleep(700);
     expect(t.screen().slice(at)).not.toContain('while asked');
     t.type('r\r');
-    at = await t.waitFor(/✎ note \(bob\): while asked\n/, { from: at });
-    at = await t.waitFor('half', { from: at });
+    at = await t.waitFor(/✎ note \(bob\): while asked\n/, { from: at, timeoutMs: 30_000 });
+    at = await t.waitFor('half', { from: at, timeoutMs: 30_000 });
 
     expect((await note('during output')).code).toBe(0);
     await sleep(700);
     expect(t.screen().slice(at)).not.toContain('during output'); // mid-line: it waits
     writeFileSync(w.path('go'), '');
     // Shown at the line's end, on a line of its own, while the command still runs (it waits for go2).
-    at = await t.waitFor(/half line\n✎ note \(bob\): during output\n/, { from: at - 4 });
+    at = await t.waitFor(/half line\n✎ note \(bob\): during output\n/, { from: at - 4, timeoutMs: 30_000 });
     expect(t.screen().slice(at)).not.toContain('after');
     writeFileSync(w.path('go2'), '');
-    await t.waitFor(/after\n/, { from: at });
+    await t.waitFor(/after\n/, { from: at, timeoutMs: 30_000 });
     expect((await t.done).code).toBe(0);
-  });
+  }, 90_000);
 });
 
 describe('status --watch', () => {
@@ -72,7 +72,7 @@ describe('status --watch', () => {
       expect(tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'w', cmd).status).toBe(0);
       tmux('pipe-pane', '-o', '-t', 'w', `cat >> ${raw}`);
       const pane = (): string => tmux('capture-pane', '-p', '-t', 'w').stdout;
-      await until(() => /running +1\.1/.test(pane()), 15_000, 'the first frame');
+      await until(() => /running +1\.1/.test(pane()), 30_000, 'the first frame');
       const first = /for (\d+)s/.exec(pane())?.[1];
       await until(() => /for (\d+)s/.exec(pane())?.[1] !== first, 10_000, 'a redraw');
       const screen = pane();
