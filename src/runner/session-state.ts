@@ -66,7 +66,8 @@ const DUMP = [
   '{ __rb_s=$?; set +x; } 2>/dev/null',
   'set +eu',
   'if [ "$__rb_s" = 0 ]; then __rb_e=()',
-  `for __rb_n in ${ALL_NAMES}; do case $__rb_n in __rb_*) continue;; esac`,
+  // `_` changes with every command (the last argument): left out, so an unchanged state dumps the same bytes.
+  `for __rb_n in ${ALL_NAMES}; do case $__rb_n in __rb_*|_) continue;; esac`,
   'builtin declare -n __rb_r="$__rb_n"',
   'case ${__rb_r@a} in *[aA]*) ;; *x*) [ -n "${__rb_r+x}" ] && __rb_e+=("$__rb_n=$__rb_r");; esac',
   'builtin unset -n __rb_r; done',
@@ -155,9 +156,10 @@ export function parseDump(bytes: Buffer): SessionState | undefined {
   for (const e of entries) {
     const eq = e.indexOf(0x3d);
     if (eq <= 0) return undefined;
-    env.set(e.toString('latin1', 0, eq), Buffer.from(e.subarray(eq + 1)));
+    // Views into `bytes`, not copies: a dump is small and is kept only as long as its state.
+    env.set(e.toString('latin1', 0, eq), e.subarray(eq + 1));
   }
-  return { env, cwd: Buffer.from(cwd) };
+  return { env, cwd };
 }
 
 /**

@@ -41,6 +41,10 @@ export function recordSessionEvent(r: RecordedSession, e: Extract<EventBody, { t
 
 export class ShellSession {
   private state: SessionState;
+  /** The last dump adopted: most commands change nothing and dump the same bytes, which need no parsing. */
+  private lastDump: Buffer | undefined;
+  /** launchFor(state), for as long as the state does not change. */
+  private launched: { env: Record<string, string>; cwd: string } | undefined;
 
   constructor(env: Record<string, string>, cwd: string) {
     this.state = stateFromEnv(env, cwd);
@@ -49,20 +53,30 @@ export class ShellSession {
   /** Applies a recorded session; returns the names it could not restore (value not recorded). */
   restore(r: RecordedSession): string[] {
     const lost: string[] = [];
-    for (const n of r.removed) this.state = withVar(this.state, n, undefined);
+    let st = this.state;
+    for (const n of r.removed) st = withVar(st, n, undefined);
     for (const [n, v] of r.set) {
       // Not recorded (secret): a value given again (--var, the environment) stands; else it stays unset.
       if (v === null) lost.push(n);
-      else this.state = withVar(this.state, n, Buffer.from(v, 'utf8'));
+      else st = withVar(st, n, Buffer.from(v, 'utf8'));
     }
-    if (r.cwd !== undefined) this.state = { env: this.state.env, cwd: Buffer.from(r.cwd, 'utf8') };
+    if (r.cwd !== undefined) st = { env: st.env, cwd: Buffer.from(r.cwd, 'utf8') };
+    this.setState(st);
     return lost.sort();
   }
 
   /** Environment and directory of the next command; `cwd` (a block's own `cwd=`) overrides the session's. */
   launch(cwd?: string): { env: Record<string, string>; cwd: string } {
-    const l = launchFor(this.state);
-    return cwd === undefined ? l : { env: l.env, cwd };
+    // A copy of the cached env: an executor may keep or change what it is given.
+    const l = (this.launched ??= launchFor(this.state));
+    return cwd === undefined ? { env: { ...l.env }, cwd: l.cwd } : { env: { ...l.env }, cwd };
+  }
+
+  /** A new state: the cached launch no longer holds, nor does a dump adopted before (unless it made it). */
+  private setState(next: SessionState, fromDump?: Buffer): void {
+    this.state = next;
+    this.launched = undefined;
+    this.lastDump = fromDump;
   }
 
   has(name: string): boolean {
@@ -71,7 +85,7 @@ export class ShellSession {
 
   /** A runbook variable set during the run (a capture): by name and as RUNBOOK_VAR_name, like --var. */
   setVar(name: string, value: string): void {
-    this.state = withVar(withVar(this.state, name, Buffer.from(value, 'utf8')), varEnvName(name), Buffer.from(value, 'utf8'));
+    this.setState(withVar(withVar(this.state, name, Buffer.from(value, 'utf8')), varEnvName(name), Buffer.from(value, 'utf8')));
   }
 
   /**
@@ -79,11 +93,13 @@ export class ShellSession {
    * in when that was its own `cwd=`. Returns what changed, or undefined (no dump, or nothing changed).
    */
   settle(dump: Buffer | undefined, startCwd?: string): { diff: SessionDiff; state: SessionState } | undefined {
-    const dumped = dump === undefined ? undefined : parseDump(dump);
+    if (dump === undefined || (startCwd === undefined && this.lastDump?.equals(dump))) return undefined;
+    const dumped = parseDump(dump);
     if (dumped === undefined) return undefined;
     const next = nextState(this.state, dumped, startCwd === undefined ? undefined : Buffer.from(startCwd, 'utf8'));
     const diff = diffStates(this.state, next);
-    this.state = next;
+    // Adopted even when nothing reported changed: OLDPWD, PWD and RUNBOOK_VAR_* carry but are not reported.
+    this.setState(next, startCwd === undefined ? dump : undefined);
     return isEmptyDiff(diff) ? undefined : { diff, state: next };
   }
 }

@@ -26,7 +26,7 @@ describe('shell session under run --yes', () => {
         fence('printf "[%s]\\n" "$LIST" "{{LIST}}"'),
       ].join('\n'),
     );
-    const r = await runCli(['run', 's.md', '--yes'], { cwd: w.dir });
+    const r = await runCli(['run', 's.md', '--yes'], { cwd: w.dir, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     const sub = `${w.dir}/sub dir`;
     const hex = Buffer.from('a\nb "q" \'s = $x \\ ').toString('hex') + 'ff';
@@ -65,10 +65,10 @@ describe('shell session under run --yes', () => {
   it('--no-session starts every command clean; a secret-looking export is recorded by name only', async () => {
     const w = workDir();
     w.write('n.md', `# N\n\n## One\n\n${fence('export pod=x DB_PASSWORD=hunter2hunter2; cd /')}\n${fence('echo "pod=${pod-unset}"; pwd')}`);
-    const clean = await runCli(['run', 'n.md', '--yes', '--no-session', '--timeline', 'clean.jsonl'], { cwd: w.dir });
+    const clean = await runCli(['run', 'n.md', '--yes', '--no-session', '--timeline', 'clean.jsonl'], { cwd: w.dir, timeoutMs: 60_000 });
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout).toBe(`pod=unset\n${w.dir}\n`);
-    const on = await runCli(['run', 'n.md', '--yes', '--timeline', 'on.jsonl'], { cwd: w.dir });
+    const on = await runCli(['run', 'n.md', '--yes', '--timeline', 'on.jsonl'], { cwd: w.dir, timeoutMs: 60_000 });
     expect(on.stdout).toBe('pod=x\n/\n');
     const text = readFileSync(w.path('on.jsonl'), 'utf8');
     expect(text).not.toContain('hunter2hunter2');
@@ -80,7 +80,7 @@ describe('shell session under run --yes', () => {
   it('a capture over 64 KiB fails its command with a clear message', async () => {
     const w = workDir();
     w.write('big.md', `# Big\n\n## One\n\n${fence("head -c 70000 /dev/zero | tr '\\\\0' a", 'capture=BIG')}\n${fence('echo never')}`);
-    const r = await runCli(['run', 'big.md', '--yes'], { cwd: w.dir });
+    const r = await runCli(['run', 'big.md', '--yes'], { cwd: w.dir, timeoutMs: 60_000 });
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('never');
     expect(plain(r.stderr)).toContain('capture=BIG: the command printed more than 64 KiB, more than a capture holds');
@@ -101,12 +101,13 @@ describe('shell session in a terminal, then resumed', () => {
         fence('echo "two:$POD:$(basename "$PWD"):${API_TOKEN:-none}"'),
       ].join('\n'),
     );
-    const t = spawnPty(['run', 'r.md', '--timeline', 't.jsonl'], { cwd: w.dir });
-    let at = await t.waitFor('Run 1.1?');
+    // Generous waits: a loaded machine (the suite on 2 shared cores) can take many seconds per prompt.
+    const t = spawnPty(['run', 'r.md', '--timeline', 't.jsonl'], { cwd: w.dir, timeoutMs: 110_000 });
+    let at = await t.waitFor('Run 1.1?', { timeoutMs: 60_000 });
     t.type('r\r');
-    at = await t.waitFor('Run 1.2?', { from: at });
+    at = await t.waitFor('Run 1.2?', { from: at, timeoutMs: 60_000 });
     t.type('r\r');
-    at = await t.waitFor('Run 2.1?', { from: at });
+    at = await t.waitFor('Run 2.1?', { from: at, timeoutMs: 60_000 });
     t.type('q\r');
     const stopped = await t.done;
     expect(stopped.code).toBe(130);
@@ -114,10 +115,10 @@ describe('shell session in a terminal, then resumed', () => {
     expect(plain(stopped.stdout)).toContain('env: +API_TOKEN, +POD · cwd:');
 
     // The token's value was not recorded: the resumed run says so, and it must be given again.
-    const r = await runCli(['run', '--resume', 't.jsonl', '--yes', '--var', 'API_TOKEN=again'], { cwd: w.dir });
+    const r = await runCli(['run', '--resume', 't.jsonl', '--yes', '--var', 'API_TOKEN=again'], { cwd: w.dir, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('two:api-7:logs:again\n');
     expect(plain(r.stderr)).toContain('shell session restored without API_TOKEN');
     expect(readFileSync(w.path('t.jsonl'), 'utf8')).not.toContain('tok-abcdef-123456');
-  });
+  }, 180_000);
 });
