@@ -123,7 +123,8 @@ export async function startSshd(count) {
       `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
       '  GlobalKnownHostsFile /dev/null',
       '  StrictHostKeyChecking yes',
-      '  ConnectTimeout 10',
+      // Generous: on a loaded CI machine a handshake can take seconds; `down` is refused at once anyway.
+      '  ConnectTimeout 60',
       '  LogLevel ERROR',
       '',
     ].join('\n'),
