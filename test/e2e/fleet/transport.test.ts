@@ -39,7 +39,7 @@ function leftover(marker: string): string {
   }
 }
 
-describe('ssh transport', () => {
+describe('ssh transport', { timeout: 120_000 }, () => {
   it('passes a value byte for byte: quotes, $(…), backticks, newlines, non-ASCII', async () => {
     const v = `a'b"c $(touch /tmp/rb-pwned) \`id\` \\ ; | & \n\n\tend é 😀\n`;
     const { out, on } = collect();
