@@ -18,7 +18,7 @@ let transport: Transport;
 
 beforeAll(async () => {
   fleet = await startSshd(2);
-  transport = createSshTransport(createExecutor({ graceMs: 1000 }), { configFile: fleet.config });
+  transport = createSshTransport(createExecutor({ graceMs: 1000, pipeQuietMs: 10_000, pipeCapMs: 60_000 }), { configFile: fleet.config });
 }, 120_000);
 afterAll(async () => {
   await transport?.close();
