@@ -120,7 +120,12 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   // A dry run executes nothing, so it never waits for execa; a live run awaits the load started above.
   const executor: Executor = o.dryRun ? refusingExecutor() : (await executorModule).createExecutor();
   const liveExecutor: Executor = { run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
-  const transport = fleet && fleet.config.all.length > 0 && !o.dryRun ? createSshTransport(executor, fleet.sshConfig !== undefined ? { configFile: fleet.sshConfig } : {}) : undefined;
+  // ssh's master connection writes a host's output into our pipes itself (a multiplexed session gets our
+  // descriptors), and may still be writing when the local ssh has exited: its pipes are waited for until the
+  // master closes them, not cut after the local default's 300 ms of quiet.
+  const transport = fleet && fleet.config.all.length > 0 && !o.dryRun
+    ? createSshTransport((await executorModule).createExecutor({ pipeQuietMs: 10_000, pipeCapMs: 60_000 }), fleet.sshConfig !== undefined ? { configFile: fleet.sshConfig } : {})
+    : undefined;
   if (fleet?.notice) view.message(fleet.notice, 'warn');
   const activePrompter = prompter ?? (io.interactive && !o.yes && !o.dryRun ? await terminalPrompter(io, stop.signal) : refusingPrompter());
 

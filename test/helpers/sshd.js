@@ -40,7 +40,7 @@ async function listening(port, child, log, deadline) {
       c.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`sshd on port ${port} did not listen within 15 s: ${log()}`);
+    if (Date.now() > deadline) throw new Error(`sshd on port ${port} did not listen within 60 s: ${log()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -64,7 +64,7 @@ export async function startSshd(count) {
   const children = [];
   const known = [];
   const aliases = [];
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   try {
     const waits = [];
     for (let i = 1; i <= count; i++) {
@@ -123,7 +123,8 @@ export async function startSshd(count) {
       `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
       '  GlobalKnownHostsFile /dev/null',
       '  StrictHostKeyChecking yes',
-      '  ConnectTimeout 10',
+      // Generous: on a loaded CI machine a handshake can take seconds; `down` is refused at once anyway.
+      '  ConnectTimeout 60',
       '  LogLevel ERROR',
       '',
     ].join('\n'),

@@ -18,8 +18,8 @@ let transport: Transport;
 
 beforeAll(async () => {
   fleet = await startSshd(2);
-  transport = createSshTransport(createExecutor({ graceMs: 1000 }), { configFile: fleet.config });
-}, 30_000);
+  transport = createSshTransport(createExecutor({ graceMs: 1000, pipeQuietMs: 10_000, pipeCapMs: 60_000 }), { configFile: fleet.config });
+}, 120_000);
 afterAll(async () => {
   await transport?.close();
   await fleet?.stop();
@@ -39,11 +39,11 @@ function leftover(marker: string): string {
   }
 }
 
-describe('ssh transport', () => {
+describe('ssh transport', { timeout: 120_000 }, () => {
   it('passes a value byte for byte: quotes, $(…), backticks, newlines, non-ASCII', async () => {
     const v = `a'b"c $(touch /tmp/rb-pwned) \`id\` \\ ; | & \n\n\tend é 😀\n`;
     const { out, on } = collect();
-    const r = await transport.run(parseSshTarget('web1'), { script: 'printf %s "$RUNBOOK_VAR_v" | base64 -w0; printf %s "$v" | base64 -w0', env: { v, RUNBOOK_VAR_v: v }, timeoutMs: 20_000 }, on);
+    const r = await transport.run(parseSshTarget('web1'), { script: 'printf %s "$RUNBOOK_VAR_v" | base64 -w0; printf %s "$v" | base64 -w0', env: { v, RUNBOOK_VAR_v: v }, timeoutMs: 60_000 }, on);
     expect(r.exitCode).toBe(0);
     const b = Buffer.from(v).toString('base64');
     expect(out.stdout).toBe(b + b);
@@ -51,13 +51,13 @@ describe('ssh transport', () => {
 
   it('reports an unreachable host as a host failure with ssh\'s message', async () => {
     const { on } = collect();
-    const r = await transport.run(parseSshTarget('down'), { script: 'true', env: {}, timeoutMs: 20_000 }, on);
+    const r = await transport.run(parseSshTarget('down'), { script: 'true', env: {}, timeoutMs: 60_000 }, on);
     expect(r.exitCode).toBe(255);
     expect(r.hostError).toMatch(/connect to host .* Connection refused/);
   });
 
   it('a command exiting non-zero is a command failure, not a host failure', async () => {
-    const r = await transport.run(parseSshTarget('web2'), { script: 'exit 3', env: {}, timeoutMs: 20_000 }, () => undefined);
+    const r = await transport.run(parseSshTarget('web2'), { script: 'exit 3', env: {}, timeoutMs: 60_000 }, () => undefined);
     expect(r.exitCode).toBe(3);
     expect(r.hostError).toBeUndefined();
   });
@@ -68,7 +68,7 @@ describe('ssh transport', () => {
     const t = transport.run(parseSshTarget('web1'), { script: `sh -c 'sleep 300; : ${m1}' & sleep 301; : ${m1}`, env: {}, timeoutMs: 1500 }, () => undefined);
     const ac = new AbortController();
     const c = transport.run(parseSshTarget('web2'), { script: `sh -c 'sleep 300; : ${m2}' & sleep 301; : ${m2}`, env: {}, timeoutMs: 60_000, signal: ac.signal }, () => undefined);
-    for (let i = 0; i < 150 && !leftover(m2); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !leftover(m2); i++) await new Promise((r) => setTimeout(r, 100));
     expect(leftover(m2)).not.toBe(''); // it did run on the host
     ac.abort('interrupt');
     const [rt, rc] = await Promise.all([t, c]);
@@ -78,7 +78,7 @@ describe('ssh transport', () => {
     for (let i = 0; i < 100 && (leftover(m1) || leftover(m2)); i++) await new Promise((r) => setTimeout(r, 100));
     expect(leftover(m1)).toBe('');
     expect(leftover(m2)).toBe('');
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('engine on hosts', () => {
@@ -109,5 +109,5 @@ describe('engine on hosts', () => {
     const out = ev.filter((e) => e.type === 'command.output').map((e) => `${String(e.host)}:${String(e.data)}`);
     expect(out).toEqual(expect.arrayContaining(['web1:ok web1\n', 'web2:broken\n', 'web2:ok web2\n']));
     expect(ports.executed).toEqual([]); // nothing ran on this machine
-  }, 60_000);
+  }, 120_000);
 });
