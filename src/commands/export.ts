@@ -1,4 +1,5 @@
-// `runbook export`: a timeline as a postmortem draft (markdown), an asciinema recording (cast) or a summary (json).
+// `runbook export`: a timeline as a postmortem draft (markdown), an asciinema recording (cast), a summary (json)
+// or a one-file incident report page (html).
 import { constants as C } from 'node:fs';
 import { lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -168,6 +169,16 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
       md.add(ev);
     }
     document = md.finish({ timelinePath: timeline, problems });
+  } else if (options.format === 'html') {
+    // Loaded only here: the page module carries the player's bundle (a few hundred KB of text).
+    const { createHtmlExporter } = await import('../report/export-html.js');
+    const html = createHtmlExporter(await loadStyle(true));
+    for await (const ev of events('redacted')) {
+      foldEvent(fold, ev);
+      html.add(ev);
+    }
+    // The header's "Timeline chain" fact: pass `verify: { state, detail }` (VerifyFact) once `verify` exists.
+    document = html.finish({ timelinePath: timeline, problems });
   } else if (options.format === 'json') {
     for await (const ev of events('none')) foldEvent(fold, ev);
     document = renderJsonExport(summarize(fold), problems);
