@@ -13,6 +13,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
+import { htmlMeasurement } from './html.js';
 import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from './lib.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -332,6 +333,7 @@ const measurements = [
       ratioRow('single executable: `list` (bundled library) vs `node -e 0`', 'sea-list', l, b, 2.5, STARTUP_RUNS);
     },
   },
+  htmlMeasurement({ ROOT, NODE, work, runbook, interleave, record, log, RUNS }),
 ];
 
 function machine() {

@@ -20,7 +20,7 @@ const LABEL_LEVEL_H = 14;
 /** A gap with nothing happening longer than this (and than a tenth of the run) is drawn compressed. */
 export const IDLE_GAP_MS = 60_000;
 /** What share of the width each compressed gap takes (all of them together at most COMPRESSED_SHARE). */
-const GAP_SHARE = 0.04;
+const GAP_SHARE = 0.075;
 const COMPRESSED_SHARE = 0.3;
 
 export const RESULT_CLASS: Record<CommandResult, string> = {
@@ -120,7 +120,7 @@ export function renderChart(m: HtmlModel): string {
   const s = m.summary;
   const from = Math.min(0, ...s.marks.map((k) => k.atMs));
   const to = Math.max(m.endMs, ...s.marks.map((k) => k.atMs), from + 1000);
-  const busy: [number, number][] = [[from, from]];
+  const busy: [number, number][] = [[from, from], [0, 0]];
   for (const st of m.steps) {
     if (st.startMs !== null) busy.push([st.startMs, st.startMs]);
     if (st.endMs !== null) busy.push([st.endMs, st.endMs]);
@@ -212,11 +212,19 @@ export function renderChart(m: HtmlModel): string {
   const bottom = y + 6;
 
   // Compressed gaps: a hatched band across all rows, its real length written under it.
-  const gapRow = scale.segments.some((g) => g.compressed) ? 16 : 0;
+  let gapRow = 0;
+  let labelEnd = -Infinity;
+  let lower = false;
   for (const g of scale.segments) {
     if (!g.compressed) continue;
+    const label = `${formatDuration(g.b - g.a)} idle`;
+    const half = label.length * 2.9;
+    // Side by side gaps (a backfilled mark between two): the next label goes a line lower.
+    lower = g.x + g.w / 2 - half < labelEnd + 4 ? !lower : false;
+    labelEnd = g.x + g.w / 2 + half;
+    gapRow = Math.max(gapRow, lower ? 28 : 16);
     out.push(`<g class="gap" data-gap-ms="${Math.round(g.b - g.a)}"><rect x="${n(g.x)}" y="${top - 4}" width="${n(g.w)}" height="${n(bottom - top + 4)}"/>`);
-    out.push(`<text x="${n(g.x + g.w / 2)}" y="${n(bottom + 11)}" text-anchor="middle">${esc(`${formatDuration(g.b - g.a)} idle`)}</text><title>${esc(`${formatDuration(g.b - g.a)} with nothing recorded, drawn compressed`)}</title></g>`);
+    out.push(`<text x="${n(g.x + g.w / 2)}" y="${n(bottom + (lower ? 23 : 11))}" text-anchor="middle">${esc(`${formatDuration(g.b - g.a)} idle`)}</text><title>${esc(`${formatDuration(g.b - g.a)} with nothing recorded, drawn compressed`)}</title></g>`);
   }
   // The time axis: a few ticks in the uncompressed parts.
   const ticks: string[] = [];

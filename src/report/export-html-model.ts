@@ -13,12 +13,12 @@ export const RESULTS: readonly CommandResult[] = ['ok', 'failed', 'timed out', '
 
 /**
  * Output kept per command (and per host): its first and last part, the middle dropped with its size noted.
- * Generous until the page holds BIG_BUDGET of output, small after, so a timeline of a million events still
- * makes a page under 20 MB (the timeline itself keeps everything).
+ * Generous until the page holds `budget` of output, small after, none after `hard`, so a timeline of a
+ * million events still makes a page well under 20 MB (the timeline itself keeps everything).
  */
-export const OUTPUT_CAP = { head: 16_384, tail: 16_384, smallHead: 1024, smallTail: 2048, budget: 6 * 1024 * 1024 };
-/** The same for the embedded recording, counted in frames' JSON. */
-export const CAST_CAP = { head: 16_384, tail: 16_384, smallHead: 512, smallTail: 1024, budget: 5 * 1024 * 1024 };
+export const OUTPUT_CAP = { head: 16_384, tail: 16_384, smallHead: 512, smallTail: 1024, budget: 4 << 20, hard: 8 << 20 };
+/** The same for the embedded recording, counted in frames' JSON (frames are kept or dropped whole). */
+export const CAST_CAP = { head: 16_384, tail: 16_384, smallHead: 256, smallTail: 512, budget: 3 << 20, hard: 6 << 20 };
 
 interface Budget {
   readonly cap: typeof OUTPUT_CAP;
@@ -42,12 +42,17 @@ export class HeadTail {
     private readonly whole = false,
   ) {
     const small = budget.used >= budget.cap.budget;
-    this.headMax = small ? budget.cap.smallHead : budget.cap.head;
-    this.tailMax = small ? budget.cap.smallTail : budget.cap.tail;
+    const none = budget.used >= budget.cap.hard;
+    this.headMax = none ? 0 : small ? budget.cap.smallHead : budget.cap.head;
+    this.tailMax = none ? 0 : small ? budget.cap.smallTail : budget.cap.tail;
   }
 
   push(s: string): void {
     if (s === '') return;
+    if (this.tailMax === 0 && this.headMax === 0) {
+      this.omitted += Buffer.byteLength(s);
+      return;
+    }
     if (this.headLen < this.headMax && this.omitted === 0 && this.tail.length === 0) {
       const room = this.headMax - this.headLen;
       if (s.length <= room || this.whole) {
@@ -187,6 +192,7 @@ export function createHtmlModelBuilder(style: Style): HtmlModelBuilder {
   // Frames of output per command wait here while the command runs: head and tail kept, the middle dropped.
   const pendingCast = new Map<string, HeadTail>();
   let castOmitted = 0;
+  let lastOutputAt = 0;
   let source = '';
   let path = '';
 
@@ -205,7 +211,8 @@ export function createHtmlModelBuilder(style: Style): HtmlModelBuilder {
     if (ht.omitted > 0 || ht.tail.length > 0) {
       const first = ht.tail[0];
       if (ht.omitted > 0) {
-        const t = first !== undefined ? frameAt(first) : frameAt(ht.head[ht.head.length - 1] ?? '[0,');
+        // Just before the tail it precedes; with no tail, at the latest output (still before what comes next).
+        const t = first !== undefined ? frameAt(first) : lastOutputAt;
         frames.push(`${JSON.stringify([t, 'o', `\r\n\u001b[0;33m[… output of ${id} shortened here: the report's step shows more, the timeline has it all …]\u001b[0m\r\n`])}\n`);
         castOmitted++;
       }
@@ -225,6 +232,7 @@ export function createHtmlModelBuilder(style: Style): HtmlModelBuilder {
       const frame = enc.encode(ev);
       if (ev.type === 'command.output') {
         if (frame !== '') {
+          lastOutputAt = frameAt(frame);
           let ht = pendingCast.get(ev.id);
           if (!ht) pendingCast.set(ev.id, (ht = new HeadTail(castBudget, true)));
           ht.push(frame);

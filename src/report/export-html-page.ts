@@ -65,7 +65,8 @@ function header(m: HtmlModel, o: PageOptions): string {
   }
   const warn: string[] = [];
   if (o.problems.length > 0 || s.status === 'interrupted') {
-    const why = o.problems.map((p) => `line ${p.line}: ${p.message}`);
+    // The reader's messages may already name the file and line.
+    const why = o.problems.map((p) => (p.message.includes(`:${p.line}:`) ? p.message : `line ${p.line}: ${p.message}`));
     if (s.status === 'interrupted') why.push('the run has no run.finished (interrupted)');
     warn.push(`<p class="warn"><strong>Incomplete timeline</strong>: ${esc(why.join('; '))}.</p>`);
   }
