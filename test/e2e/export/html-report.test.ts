@@ -159,7 +159,7 @@ describe('export --format html in Chromium', () => {
     expect(failed.requests).toEqual([]);
 
     const torn = await open('interrupted-torn');
-    expect(await torn.page.locator('.warn').innerText()).toMatch(/Incomplete timeline.*line 7.*interrupted/s);
+    expect(await torn.page.locator('.warn').innerText()).toMatch(/Incomplete timeline.*jsonl:7: damaged line.*jsonl:13: the last line is incomplete.*interrupted/s);
     expect((await marks(torn.page)).map((m) => m.result)).toContain('interrupted');
     for (const m of await marks(torn.page)) expect(m.fill).toBe(COLOUR[m.result as keyof typeof COLOUR]);
     await screenshots(torn.page, 'interrupted-torn');
