@@ -114,6 +114,8 @@ export interface StepView {
   /** The step's Markdown prose from the runbook source recorded in run.started. */
   prose: string;
   runs: CommandRun[];
+  /** Checks the operator confirmed in this step, in order. */
+  checks: string[];
 }
 
 export interface HtmlModel {
@@ -183,6 +185,7 @@ export function createHtmlModelBuilder(style: Style): HtmlModelBuilder {
   const runs = new Map<CommandSummary, CommandRun>();
   const byId = new Map<string, CommandRun>();
   const stepTimes = new Map<number, { start: number | null; end: number | null }>();
+  const checks = new Map<number, string[]>();
   const hosts: string[] = [];
   const people: string[] = [];
   const outBudget: Budget = { cap: OUTPUT_CAP, used: 0 };
@@ -276,6 +279,9 @@ export function createHtmlModelBuilder(style: Style): HtmlModelBuilder {
         case 'mark':
           addPerson(ev.actor);
           break;
+        case 'check.confirmed':
+          checks.set(ev.step, [...(checks.get(ev.step) ?? []), ev.text]);
+          break;
         case 'step.started':
           stepTime(ev.step).start ??= at;
           break;
@@ -325,6 +331,7 @@ export function createHtmlModelBuilder(style: Style): HtmlModelBuilder {
           startMs: t?.start ?? (s.commands[0]?.atMs ?? null),
           endMs: t?.end ?? null,
           prose,
+          checks: checks.get(s.index) ?? [],
           runs: s.commands.map((c) => runs.get(c) ?? { c, hosts: [], perHost: new Map(), output: new Map(), castAt: null }),
         };
       });

@@ -131,6 +131,7 @@ function stepHtml(st: StepView): string {
     `<section class="step" id="step-${s.index}"><div class="step-head"><h3>${s.index}. ${esc(s.title || '(untitled)')}</h3>` +
     `<span class="badge st-${s.status.replace(' ', '-')}">${esc(s.status)}</span><span class="when">${esc(span)}</span></div>` +
     (st.prose ? `<div class="prose">${renderProse(st.prose)}</div>` : '') +
+    (st.checks.length ? `<ul class="checks">${st.checks.map((c) => `<li>☑ ${esc(c)}</li>`).join('')}</ul>` : '') +
     st.runs.map(runHtml).join('') +
     '</section>'
   );

@@ -77,6 +77,7 @@ details.output summary{cursor:pointer;color:var(--muted);font-size:.9em}
 details.output pre{margin:6px 0 0;padding:8px 10px;max-height:480px;overflow:auto;background:#101316;color:#dfe4ea;border-radius:6px;font-size:.82em;white-space:pre-wrap;overflow-wrap:anywhere}
 .cut{display:block;color:#f0a43a;font-style:italic;margin:4px 0}
 .hosts{margin:4px 0;padding-left:1.2em;font-size:.9em}
+ul.checks{list-style:none;padding:0;margin:6px 0;color:var(--ok);overflow-wrap:anywhere}
 button.replay{font:inherit;font-size:.8em;padding:1px 8px;border:1px solid var(--line);border-radius:4px;background:var(--panel);color:var(--fg);cursor:pointer}
 ol.log{list-style:none;padding:0;margin:0}
 ol.log li{display:grid;grid-template-columns:auto 1fr;gap:0 12px;padding:6px 0;border-bottom:1px solid var(--line)}
@@ -100,7 +101,7 @@ export const REPORT_JS = `(function(){
 var data=document.getElementById("cast-data"),box=document.getElementById("player");
 if(data&&box&&window.AsciinemaPlayer){
 var cast=JSON.parse(data.textContent);
-var last=cast[cast.length-1],cols=Math.max(cast[0].width||80,120);
+var last=cast[cast.length-1],w=cast[0].width||80,cols=window.innerWidth<700?w:Math.max(w,120);
 var player=window.AsciinemaPlayer.create({data:function(){return cast;}},box,{cols:cols,rows:24,fit:"width",idleTimeLimit:2,preload:true,poster:"npt:"+(last&&last[0]||0)});
 window.runbookReport={player:player};
 var buttons=document.querySelectorAll("button.replay[data-cast-at]");

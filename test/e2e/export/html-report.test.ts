@@ -101,7 +101,8 @@ const svgTexts = (page: Page, sel: string) => page.$$eval(sel, (els) => els.map(
 const marks = (page: Page, sel = 'svg.chart rect.cmd') =>
   page.$$eval(sel, (els) => els.map((e) => ({ id: e.getAttribute('data-id'), host: e.getAttribute('data-host'), result: e.getAttribute('data-result'), fill: getComputedStyle(e).fill })));
 
-describe('export --format html in Chromium', () => {
+// Generous per-test limits: a page load is ~0.3 s idle, but 2 cores shared by many processes stretch it tenfold.
+describe('export --format html in Chromium', { timeout: 90_000 }, () => {
   it('a completed run: facts, a bar per step, a mark per command in its colour, milestones, output, the player', async () => {
     const { errors, requests } = await open('disk-full-completed');
     expect(await page.title()).toBe('Disk almost full — 20261128-030000-disk-full');
@@ -134,6 +135,7 @@ describe('export --format html in Chromium', () => {
     expect(await first.locator('pre').innerText()).toContain('/dev/sda1        50G   48G');
     expect(await page.locator('.run[data-id="4.2"] details.output summary').innerText()).toContain('1.0 MiB not recorded');
     expect(await page.locator('.run[data-id="2.1"] .tag.edited').count()).toBe(2);
+    expect(await page.locator('#step-1 ul.checks').innerText()).toBe('☑ Usage is above 90%');
 
     // The player plays from the start and shows the first command's output.
     await page.locator('#player .ap-player').click();
