@@ -48,7 +48,7 @@ beforeAll(async () => {
   ]);
   browser = b;
   await setUpPage();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -210,7 +210,8 @@ describe('export --format html in Chromium', { timeout: 90_000 }, () => {
     expect(out).toContain('bold');
     expect(out).not.toMatch(/[\u001b\u009b]/);
     expect(await page.locator('.run[data-id="1.1"] details.output pre').innerText()).not.toContain('owned title');
-    await page.locator('#player .ap-player').click();
+    // The recording drawn up to the hostile output (a seek: no need to wait for it to play).
+    await page.evaluate(() => (window as unknown as { runbookReport: { player: { seek(t: number): Promise<void> } } }).runbookReport.player.seek(3.3));
     await page.waitForFunction(() => document.querySelector('#player')?.textContent?.includes('C1'), null, { timeout: 15_000 });
     expect(await page.title()).toBe('Hostile <script>window.__pwned=1</script> runbook — x"><script>window.__pwned=1</script>');
     await screenshots(page, 'hostile');
