@@ -226,20 +226,23 @@ export function renderChart(m: HtmlModel): string {
     out.push(`<g class="gap" data-gap-ms="${Math.round(g.b - g.a)}"><rect x="${n(g.x)}" y="${top - 4}" width="${n(g.w)}" height="${n(bottom - top + 4)}"/>`);
     out.push(`<text x="${n(g.x + g.w / 2)}" y="${n(bottom + (lower ? 23 : 11))}" text-anchor="middle">${esc(`${formatDuration(g.b - g.a)} idle`)}</text><title>${esc(`${formatDuration(g.b - g.a)} with nothing recorded, drawn compressed`)}</title></g>`);
   }
-  // The time axis: a few ticks in the uncompressed parts.
+  // The time axis: round times (1 s, 2 s, 5 s … 1 h apart) where the scale is not compressed, about 6 across.
   const ticks: string[] = [];
-  const want = 6;
-  // Seconds for a short run (+00:00:01 twice says nothing), else +HH:MM:SS; before the start, a minus.
-  const tickLabel = (t: number): string => {
-    if (t < 0) return `-${formatDuration(-t)}`;
-    return to - from < 120_000 ? `+${(t / 1000).toFixed(to - from < 10_000 ? 1 : 0)}s` : formatOffset(t);
-  };
-  for (let i = 0; i <= want; i++) {
-    const px = X0 + ((X1 - X0) * i) / want;
-    const seg = scale.segments.find((g) => px >= g.x && px <= g.x + g.w);
-    if (!seg || seg.compressed) continue;
-    const ms = seg.a + (seg.w > 0 ? ((px - seg.x) / seg.w) * (seg.b - seg.a) : 0);
-    ticks.push(`<line class="tick" x1="${n(px)}" x2="${n(px)}" y1="${top}" y2="${n(bottom)}"/><text class="tick-label" x="${n(px)}" y="${top - 8}" text-anchor="${i === 0 ? 'start' : i === want ? 'end' : 'middle'}">${esc(tickLabel(ms))}</text>`);
+  const live = scale.segments.filter((g) => !g.compressed);
+  const liveMs = live.reduce((sum, g) => sum + (g.b - g.a), 0);
+  const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21_600, 43_200, 86_400].map((x) => x * 1000);
+  const step = STEPS.find((x) => liveMs / x <= 7) ?? (STEPS[STEPS.length - 1] as number);
+  // +12s when the chart ends within two minutes of the start, else +HH:MM:SS; before the start, a minus.
+  const tickLabel = (t: number): string => (t < 0 ? `-${formatDuration(-t)}` : to < 120_000 ? `+${Math.round(t / 1000)}s` : formatOffset(t));
+  let lastX = -Infinity;
+  for (const g of live) {
+    for (let t = Math.ceil(g.a / step) * step; t <= g.b; t += step) {
+      const px = X(t);
+      if (px - lastX < 55) continue;
+      lastX = px;
+      const anchor = px < X0 + 20 ? 'start' : px > X1 - 20 ? 'end' : 'middle';
+      ticks.push(`<line class="tick" x1="${n(px)}" x2="${n(px)}" y1="${top}" y2="${n(bottom)}"/><text class="tick-label" x="${n(px)}" y="${top - 8}" text-anchor="${anchor}">${esc(tickLabel(t))}</text>`);
+    }
   }
   // Milestones last, over everything.
   const ms = placed.map(({ k, x, level }) => {

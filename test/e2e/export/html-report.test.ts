@@ -66,8 +66,9 @@ let current: Opened;
 /** One page for the file (a new page costs more than the checks): each report is opened in it in turn. */
 async function setUpPage(): Promise<void> {
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-  // A missing element fails its check quickly instead of waiting for the test's timeout.
-  page.setDefaultTimeout(10_000);
+  // A missing element fails its check before the test's own timeout; loads get longer (a loaded machine).
+  page.setDefaultTimeout(20_000);
+  page.setDefaultNavigationTimeout(60_000);
   page.on('console', (m) => {
     if (m.type() === 'error') current.errors.push(m.text());
   });
@@ -145,7 +146,7 @@ describe('export --format html in Chromium', { timeout: 90_000 }, () => {
     expect(requests).toEqual([]);
   });
 
-  it('a failed run, a torn one and a multi-host one: results per command and per host', async () => {
+  it('a failed run: its results, the marks recorded afterwards before the start, the runbook\'s links', async () => {
     const failed = await open('api-5xx-failed');
     expect(await failed.page.locator('dl.facts').innerText()).toContain('failed');
     expect((await marks(failed.page)).map((m) => [m.id, m.result])).toEqual([
@@ -159,7 +160,9 @@ describe('export --format html in Chromium', { timeout: 90_000 }, () => {
     await screenshots(failed.page, 'api-5xx-failed');
     expect(failed.errors).toEqual([]);
     expect(failed.requests).toEqual([]);
+  });
 
+  it('a torn, interrupted run: the page says so and colours the interrupted command', async () => {
     const torn = await open('interrupted-torn');
     expect(await torn.page.locator('.warn').innerText()).toMatch(/Incomplete timeline.*jsonl:7: damaged line.*jsonl:13: the last line is incomplete.*interrupted/s);
     expect((await marks(torn.page)).map((m) => m.result)).toContain('interrupted');
@@ -167,7 +170,9 @@ describe('export --format html in Chromium', { timeout: 90_000 }, () => {
     await screenshots(torn.page, 'interrupted-torn');
     expect(torn.errors).toEqual([]);
     expect(torn.requests).toEqual([]);
+  });
 
+  it('a multi-host run: a sub-row per host with its result, the command shown by its worst host', async () => {
     const fleet = await open('fleet-multi-host');
     expect(await svgTexts(fleet.page, 'svg.chart .host-label')).toEqual(['↳ web-1', '↳ web-2', '↳ web-3']);
     const hostMarks = await marks(fleet.page, 'svg.chart rect.host-cmd');
