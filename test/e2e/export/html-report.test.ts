@@ -43,7 +43,7 @@ beforeAll(async () => {
     chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }),
     ...FIXTURES.map(async (f) => {
       html[f] = join(dir, `${f}.html`);
-      await promisify(execFile)(process.execPath, [BIN, 'export', join(FIX, `${f}.jsonl`), '--format', 'html', '-o', html[f]], { env, timeout: 30_000 });
+      await promisify(execFile)(process.execPath, [BIN, 'export', join(FIX, `${f}.jsonl`), '--format', 'html', '-o', html[f]], { env, timeout: 90_000 });
     }),
   ]);
   browser = b;
