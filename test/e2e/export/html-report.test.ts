@@ -103,7 +103,7 @@ const marks = (page: Page, sel = 'svg.chart rect.cmd') =>
   page.$$eval(sel, (els) => els.map((e) => ({ id: e.getAttribute('data-id'), host: e.getAttribute('data-host'), result: e.getAttribute('data-result'), fill: getComputedStyle(e).fill })));
 
 // Generous per-test limits: a page load is ~0.3 s idle, but 2 cores shared by many processes stretch it tenfold.
-describe('export --format html in Chromium', { timeout: 90_000 }, () => {
+describe('export --format html in Chromium', { timeout: 150_000 }, () => {
   it('a completed run: facts, a bar per step, a mark per command in its colour, milestones, output, the player', async () => {
     const { errors, requests } = await open('disk-full-completed');
     expect(await page.title()).toBe('Disk almost full — 20261128-030000-disk-full');
