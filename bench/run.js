@@ -13,6 +13,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
+import { htmlMeasurement } from './html.js';
 import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from './lib.js';
 import { sessionMeasurement } from './session.js';
 import { fleetMeasurements } from './fleet.js';
@@ -374,6 +375,7 @@ const measurements = [
       rmSync(dir, { recursive: true, force: true });
     },
   },
+  htmlMeasurement({ ROOT, NODE, work, runbook, interleave, record, log, RUNS }),
 ];
 
 function machine() {

@@ -34,6 +34,12 @@ module.exports = { safeLoad: no, safeDump: no, load: no, dump: no, parse: no };`
   },
 };
 
+/**
+ * asciinema-player's bundle, inlined into every HTML report (src/report/export-html-assets.ts lists the same
+ * two files): defined as strings here so dist/ and the single executable need no node_modules at run time.
+ */
+const playerFile = (f) => JSON.stringify(readFileSync(join(ROOT, 'node_modules', 'asciinema-player', 'dist', 'bundle', f), 'utf8'));
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -46,7 +52,11 @@ const common = {
   minifySyntax: true,
   logLevel: 'warning',
   plugins: [noOldYaml],
-  define: { __RUNBOOK_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __RUNBOOK_VERSION__: JSON.stringify(pkg.version),
+    __RUNBOOK_PLAYER_JS__: playerFile('asciinema-player.min.js'),
+    __RUNBOOK_PLAYER_CSS__: playerFile('asciinema-player.css'),
+  },
 };
 
 if (!sea) {

@@ -70,7 +70,7 @@ export interface ReplayOptions {
   follow: boolean;
   json: boolean;
 }
-export type ExportFormat = 'markdown' | 'cast' | 'json';
+export type ExportFormat = 'markdown' | 'cast' | 'json' | 'html';
 export interface ExportOptions {
   format: ExportFormat;
   output?: string;
@@ -357,13 +357,13 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
 
   program
     .command('export')
-    .description('turn a timeline into a postmortem draft, an asciinema recording or a JSON summary')
+    .description('turn a timeline into a postmortem draft, an asciinema recording, a JSON summary or an HTML report')
     .argument('<timeline>', 'a timeline file')
-    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'cast', 'json']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'cast', 'json', 'html']).makeOptionMandatory())
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .addHelpText(
       'after',
-      examples('runbook export incidents/x.jsonl --format markdown -o postmortem.md', 'runbook export incidents/x.jsonl --format cast -o incident.cast'),
+      examples('runbook export incidents/x.jsonl --format markdown -o postmortem.md', 'runbook export incidents/x.jsonl --format cast -o incident.cast', 'runbook export incidents/x.jsonl --format html -o report.html'),
     )
     .action((timeline: string, o) => {
       result = { command: 'export', timeline, options: { format: o.format as ExportFormat, output: o.output } };

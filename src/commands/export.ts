@@ -1,4 +1,5 @@
-// `runbook export`: a timeline as a postmortem draft (markdown), an asciinema recording (cast) or a summary (json).
+// `runbook export`: a timeline as a postmortem draft (markdown), an asciinema recording (cast), a summary (json)
+// or a one-file incident report page (html).
 import { constants as C } from 'node:fs';
 import { lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -171,6 +172,19 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
       md.add(ev);
     }
     document = md.finish({ timelinePath: timeline, problems, integrity });
+  } else if (options.format === 'html') {
+    // Loaded only here: the page module carries the player's bundle (a few hundred KB of text).
+    const { createHtmlExporter } = await import('../report/export-html.js');
+    const html = createHtmlExporter(await loadStyle(true));
+    for await (const ev of events('redacted')) {
+      foldEvent(fold, ev);
+      html.add(ev);
+    }
+    const verify =
+      integrity === null
+        ? undefined
+        : { state: integrity.startsWith('ok:') ? ('verifies' as const) : integrity.startsWith('no chain') ? ('no chain' as const) : ('does not verify' as const), detail: integrity };
+    document = html.finish({ timelinePath: timeline, problems, ...(verify ? { verify } : {}) });
   } else if (options.format === 'json') {
     for await (const ev of events('none')) foldEvent(fold, ev);
     document = renderJsonExport(summarize(fold), problems, integrity);

@@ -148,7 +148,7 @@ function signedOffset(ms: number): string {
 const FROM: Record<IncidentSummary['timesFrom'], string> = { impact: 'from impact', detection: 'from detection (no impact mark)', 'run start': "from the run's start (no impact or detected mark)" };
 
 /** Time to detect, mitigate and resolve, each saying what it counts from. */
-function timeRows(s: IncidentSummary): [string, string][] {
+export function timeRows(s: IncidentSummary): [string, string][] {
   const d = s.timeToDetectMs;
   const detect = d === null ? '— (mark impact and detected)' : d < 0 ? `0s (detected ${formatDuration(-d)} before impact)` : `${formatDuration(d)} from impact`;
   const since = (ms: number | null): string => (ms === null ? '— (not marked)' : `${formatDuration(ms)} ${FROM[s.timesFrom]}`);
