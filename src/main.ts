@@ -29,6 +29,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return (await import('./commands/export.js')).exportTimeline(r.timeline, r.options, io);
     case 'drill':
       return (await import('./commands/drill.js')).drill(r.timeline, r.options, io);
+    case 'gameday':
+      return (await import('./commands/gameday.js')).gameday(r.scenario, r.options, io);
     case 'completion':
       return (await import('./commands/completion.js')).completion(r.shell, { ...r.options, spec: r.spec }, io);
     case 'ids':

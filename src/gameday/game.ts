@@ -1,0 +1,220 @@
+// One game: record it, journal the revert, inject the fault, start the responder, poll the checks, and
+// always revert. Ports only (executor, clock, timeline sink, responder, journal): src/commands/gameday.ts
+// composes the real ones.
+import { createCapture } from '../runner/capture.js';
+import type { Clock, EventSink, Executor, ExecResult } from '../runner/ports.js';
+import type { RunStatus } from '../timeline/events.js';
+import type { JournalEntry } from './journal.js';
+import type { Scenario, ScenarioBlock } from './scenario.js';
+
+/** A responder's runbook run: its exit code (null when killed) once it ends; stop() asks it to end. */
+export interface ResponderHandle {
+  done: Promise<number | null>;
+  stop(): void;
+}
+
+export interface GameConfig {
+  scenario: Scenario;
+  game: string;
+  /** The environment of every scenario command (the caller's, plus GAMEDAY_*). */
+  env: Record<string, string>;
+  cwd: string;
+  shell: string;
+  dir: string;
+  pollMs: number;
+  durationMs: number;
+  responder: { runbook: string; timeline: string; command: string };
+  actor: string;
+  host: string;
+  cliVersion: string;
+}
+
+export interface GamePorts {
+  executor: Executor;
+  clock: Clock;
+  sink: EventSink;
+  journal: { write(e: JournalEntry): Promise<void>; remove(): Promise<void>; entry: JournalEntry };
+  /** Start the responder's runbook (null with --split: the responder starts it in another terminal). */
+  startResponder(): ResponderHandle | null;
+  /** Remove the game's work folder (after a successful revert). */
+  removeDir(): Promise<void>;
+  say(line: string, tone?: 'info' | 'warn' | 'error'): void;
+  /** Aborted on Ctrl-C, SIGTERM, SIGHUP: the game ends and reverts. */
+  stop: AbortSignal;
+}
+
+export type GameEnd = 'mitigated' | 'duration' | 'stopped' | 'inject-failed';
+
+export interface GameOutcome {
+  end: GameEnd;
+  status: RunStatus;
+  reverted: boolean;
+  /** The revert failed on its second run: it is not safe to run twice. */
+  revertNotIdempotent: boolean;
+  injectedAtMs: number | null;
+  detectedAtMs: number | null;
+  mitigatedAtMs: number | null;
+  durationMs: number;
+}
+
+const DEFAULT_BLOCK_TIMEOUT_MS = 60_000;
+const CHECK_TIMEOUT_MS = 10_000;
+const ok = (r: ExecResult): boolean => r.exitCode === 0 && !r.timedOut && !r.spawnError;
+
+export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcome> {
+  const s = cfg.scenario;
+  const t0 = p.clock.monoMs();
+  const outcome: GameOutcome = { end: 'stopped', status: 'aborted', reverted: false, revertNotIdempotent: false, injectedAtMs: null, detectedAtMs: null, mitigatedAtMs: null, durationMs: 0 };
+  const mark = async (what: 'impact' | 'detected' | 'mitigated', text: string): Promise<number> => {
+    const ev = await p.sink.append({ type: 'mark', what, text, actor: 'gameday' });
+    return Date.parse(ev.ts);
+  };
+
+  await p.sink.append({
+    type: 'run.started',
+    incident: cfg.game,
+    runbook: { id: s.id, title: s.title, path: s.path, sha256: s.sha256, source: s.source },
+    mode: 'gameday',
+    actor: cfg.actor,
+    host: cfg.host,
+    cwd: cfg.cwd,
+    cli_version: cfg.cliVersion,
+    game: { scenario: s.id, target: s.target, duration_ms: cfg.durationMs, responder_runbook: cfg.responder.runbook, responder_timeline: cfg.responder.timeline },
+  });
+  // On disk before anything is injected: a crash from here on leaves a journal to revert from.
+  await p.journal.write(p.journal.entry);
+
+  let responder: ResponderHandle | null = null;
+  let responderEnded = false;
+  try {
+    if (p.stop.aborted) return outcome;
+    p.say(`injecting: ${s.fault}`);
+    let injected = true;
+    for (const b of s.blocks.inject) if (!ok(await recordBlock(b, cfg, p, p.stop))) injected = false;
+    if (!injected) {
+      outcome.end = p.stop.aborted ? 'stopped' : 'inject-failed';
+      outcome.status = p.stop.aborted ? 'aborted' : 'failed';
+      p.say(p.stop.aborted ? 'stopped while injecting' : 'the fault could not be injected: reverting', 'error');
+      return outcome;
+    }
+    outcome.injectedAtMs = await mark('impact', `fault injected: ${s.fault}`);
+
+    const poll = async (): Promise<void> => {
+      if (outcome.detectedAtMs === null && s.blocks.detect.length > 0 && (await checksHold(s.blocks.detect, cfg, p))) {
+        outcome.detectedAtMs = await mark('detected', 'the detect check holds');
+        p.say(`detected after ${seconds(outcome.detectedAtMs - (outcome.injectedAtMs ?? 0))}`);
+      }
+      // A fault is mitigated once it was seen: before detection the mitigated check may hold only because the fault has not bitten yet.
+      if (outcome.detectedAtMs !== null && outcome.mitigatedAtMs === null && s.blocks.mitigated.length > 0 && (await checksHold(s.blocks.mitigated, cfg, p))) {
+        outcome.mitigatedAtMs = await mark('mitigated', 'the mitigated check holds');
+        p.say(`mitigated after ${seconds(outcome.mitigatedAtMs - (outcome.injectedAtMs ?? 0))}`);
+      }
+    };
+    let wake: () => void = () => {};
+    let paged = false;
+    // The responder is paged when the fault is detected, as in a real incident (at once without a detect check).
+    const page = (): void => {
+      if (paged || (s.blocks.detect.length > 0 && outcome.detectedAtMs === null)) return;
+      paged = true;
+      responder = p.startResponder();
+      responder?.done.then(() => {
+        responderEnded = true;
+        wake(); // check at once: a scripted responder may have just mitigated
+      });
+    };
+    await poll();
+    page();
+    const deadline = t0 + cfg.durationMs;
+    const onStop = (): void => wake();
+    p.stop.addEventListener('abort', onStop);
+    try {
+      while (outcome.mitigatedAtMs === null && !p.stop.aborted) {
+        const left = deadline - p.clock.monoMs();
+        if (left <= 0) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(cfg.pollMs, left));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        if (p.stop.aborted) break;
+        await poll();
+        page();
+      }
+    } finally {
+      p.stop.removeEventListener('abort', onStop);
+    }
+    outcome.end = outcome.mitigatedAtMs !== null ? 'mitigated' : p.stop.aborted ? 'stopped' : 'duration';
+    outcome.status = outcome.end === 'mitigated' ? 'completed' : outcome.end === 'stopped' ? 'aborted' : 'failed';
+    if (outcome.end === 'duration') p.say(`the game reached its duration (${seconds(cfg.durationMs)}) without mitigation`, 'warn');
+    if (outcome.end === 'stopped') p.say('game stopped', 'warn');
+    return outcome;
+  } finally {
+    const r = responder as ResponderHandle | null;
+    if (r && !responderEnded) {
+      r.stop();
+      await Promise.race([r.done, new Promise((done) => setTimeout(done, 5000).unref())]);
+    }
+    p.say('reverting');
+    outcome.reverted = await revert(cfg, p);
+    if (outcome.reverted) {
+      // Safe to run twice, as a revert must be: a second run that fails says the crash path would not clean up.
+      const again = await runBlocks(s.blocks.revert, cfg, p, false);
+      outcome.revertNotIdempotent = !again;
+      if (!again) await p.sink.append({ type: 'note', text: 'the revert failed when run a second time: it is not safe to run twice (a crashed game could not be cleaned up)', actor: 'gameday' });
+      await p.journal.remove();
+      await p.removeDir();
+    } else {
+      p.journal.entry.failedReverts++;
+      await p.journal.write(p.journal.entry);
+      if (outcome.status === 'completed') outcome.status = 'failed';
+    }
+    outcome.durationMs = p.clock.monoMs() - t0;
+    await p.sink.append({ type: 'run.finished', status: outcome.reverted ? outcome.status : 'failed', duration_ms: outcome.durationMs });
+  }
+}
+
+async function revert(cfg: GameConfig, p: GamePorts): Promise<boolean> {
+  return runBlocks(cfg.scenario.blocks.revert, cfg, p, true);
+}
+
+/** Every block, in order, even after one fails (a revert undoes as much as it can); true when all succeeded. */
+async function runBlocks(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts, record: boolean): Promise<boolean> {
+  let all = true;
+  for (const b of blocks) {
+    const r = record ? await recordBlock(b, cfg, p) : await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined);
+    if (!ok(r)) all = false;
+  }
+  return all;
+}
+
+function request(b: ScenarioBlock, cfg: GameConfig, timeoutMs: number, signal?: AbortSignal) {
+  return { script: b.text, shell: b.shell ?? cfg.shell, cwd: cfg.cwd, env: cfg.env, timeoutMs: b.timeoutMs ?? timeoutMs, interactive: false, ...(signal ? { signal } : {}) };
+}
+
+/** Run a block, recorded in the game's timeline like a runbook command. */
+async function recordBlock(b: ScenarioBlock, cfg: GameConfig, p: GamePorts, signal?: AbortSignal): Promise<ExecResult> {
+  await p.sink.append({ type: 'command.started', step: b.step, id: b.id, command: b.text, edited: false, danger: false });
+  let pending: Promise<void> = Promise.resolve();
+  const capture = createCapture((stream, data) => {
+    pending = pending.then(() => p.sink.appendOutput({ type: 'command.output', id: b.id, stream, data }));
+  });
+  const r = await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS, signal), (stream, chunk) => capture.push(stream, chunk));
+  if (r.spawnError) capture.push('stderr', Buffer.from(`runbook: could not start the command: ${r.spawnError}\n`));
+  const omitted = capture.finish();
+  await pending;
+  await p.sink.append({ type: 'command.finished', id: b.id, exit_code: r.exitCode, signal: r.signal, duration_ms: r.durationMs, timed_out: r.timedOut, interrupted: r.interrupted, omitted_bytes: omitted });
+  if (!ok(r)) p.say(`{${b.role}} block at line ${b.line} failed (${r.spawnError ?? (r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`)})`, 'error');
+  return r;
+}
+
+/** All checks of a kind hold (exit 0). Not recorded: a poll every few seconds would bury the timeline. */
+async function checksHold(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts): Promise<boolean> {
+  for (const b of blocks) if (!ok(await p.executor.run(request(b, cfg, CHECK_TIMEOUT_MS, p.stop), () => undefined))) return false;
+  return true;
+}
+
+export function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : ms < 120_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
