@@ -2,6 +2,7 @@
 // always revert. Ports only (executor, clock, timeline sink, responder, journal): src/commands/gameday.ts
 // composes the real ones.
 import { createCapture } from '../runner/capture.js';
+import { formatDuration } from '../report/render-event.js';
 import type { Clock, EventSink, Executor, ExecResult } from '../runner/ports.js';
 import type { RunStatus } from '../timeline/events.js';
 import type { JournalEntry } from './journal.js';
@@ -23,6 +24,8 @@ export interface GameConfig {
   dir: string;
   pollMs: number;
   durationMs: number;
+  /** How long a responder still running once mitigated may take to end on its own (default 5 s). */
+  responderGraceMs?: number;
   responder: { runbook: string; timeline: string; command: string };
   actor: string;
   host: string;
@@ -59,6 +62,7 @@ export interface GameOutcome {
 
 const DEFAULT_BLOCK_TIMEOUT_MS = 60_000;
 const CHECK_TIMEOUT_MS = 10_000;
+const RESPONDER_GRACE_MS = 5_000;
 const ok = (r: ExecResult): boolean => r.exitCode === 0 && !r.timedOut && !r.spawnError;
 
 export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcome> {
@@ -102,12 +106,12 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
     const poll = async (): Promise<void> => {
       if (outcome.detectedAtMs === null && s.blocks.detect.length > 0 && (await checksHold(s.blocks.detect, cfg, p))) {
         outcome.detectedAtMs = await mark('detected', 'the detect check holds');
-        p.say(`detected after ${seconds(outcome.detectedAtMs - (outcome.injectedAtMs ?? 0))}`);
+        p.say(`detected after ${formatDuration(outcome.detectedAtMs - (outcome.injectedAtMs ?? 0))}`);
       }
       // A fault is mitigated once it was seen: before detection the mitigated check may hold only because the fault has not bitten yet.
       if (outcome.detectedAtMs !== null && outcome.mitigatedAtMs === null && s.blocks.mitigated.length > 0 && (await checksHold(s.blocks.mitigated, cfg, p))) {
         outcome.mitigatedAtMs = await mark('mitigated', 'the mitigated check holds');
-        p.say(`mitigated after ${seconds(outcome.mitigatedAtMs - (outcome.injectedAtMs ?? 0))}`);
+        p.say(`mitigated after ${formatDuration(outcome.mitigatedAtMs - (outcome.injectedAtMs ?? 0))}`);
       }
     };
     let wake: () => void = () => {};
@@ -147,11 +151,13 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
     }
     outcome.end = outcome.mitigatedAtMs !== null ? 'mitigated' : p.stop.aborted ? 'stopped' : 'duration';
     outcome.status = outcome.end === 'mitigated' ? 'completed' : outcome.end === 'stopped' ? 'aborted' : 'failed';
-    if (outcome.end === 'duration') p.say(`the game reached its duration (${seconds(cfg.durationMs)}) without mitigation`, 'warn');
+    if (outcome.end === 'duration') p.say(`the game reached its duration (${formatDuration(cfg.durationMs)}) without mitigation`, 'warn');
     if (outcome.end === 'stopped') p.say('game stopped', 'warn');
     return outcome;
   } finally {
     const r = responder as ResponderHandle | null;
+    // Once mitigated the responder may be on a last step (verify): a moment to end on their own, then stopped.
+    if (r && !responderEnded && outcome.end === 'mitigated') await Promise.race([r.done, new Promise((done) => setTimeout(done, cfg.responderGraceMs ?? RESPONDER_GRACE_MS).unref())]);
     if (r && !responderEnded) {
       r.stop();
       await Promise.race([r.done, new Promise((done) => setTimeout(done, 5000).unref())]);
@@ -213,8 +219,4 @@ async function recordBlock(b: ScenarioBlock, cfg: GameConfig, p: GamePorts, sign
 async function checksHold(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts): Promise<boolean> {
   for (const b of blocks) if (!ok(await p.executor.run(request(b, cfg, CHECK_TIMEOUT_MS, p.stop), () => undefined))) return false;
   return true;
-}
-
-export function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : ms < 120_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
