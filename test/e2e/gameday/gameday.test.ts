@@ -65,7 +65,8 @@ afterAll(() => {
   cleanup();
 });
 
-const FAST = ['--poll', '0.2'];
+// Fast enough for a short test, slow enough that ten games polling side by side do not load the machine themselves.
+const FAST = ['--poll', '0.5'];
 
 function onlyGame(dir: string): { game: string; events: ReturnType<typeof readEvents> } {
   const g = games(dir);
@@ -142,7 +143,7 @@ describe.concurrent('gameday, each bundled scenario with a scripted responder', 
 });
 
 describe.concurrent('gameday always reverts', { timeout: LONG }, () => {
-  for (const [signal, scenario] of [['SIGTERM', 'crash-loop'], ['SIGHUP', 'cpu-io-stress'], ['SIGINT', 'disk-fill']] as const) {
+  for (const [signal, scenario] of [['SIGTERM', 'crash-loop'], ['SIGHUP', 'crash-loop'], ['SIGINT', 'disk-fill']] as const) {
     it(`${signal} during a game (${scenario}) reverts, records the game as aborted, exits 130`, async () => {
       const g = gameDir();
       const p = spawnCli(['gameday', scenario, '--yes', '--split', ...FAST, '--duration', '90'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
