@@ -95,6 +95,7 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
   streams.stderr.write(renderPlan(s, { durationMs, pollMs, runbook: responderRunbook.runbook.id, timeline: relativeTo(io.cwd)(timeline) }, style));
   const stop = new AbortController();
   if (!o.yes) {
+    streams.stderr.write(`To inject this fault, type the scenario's id.\n`);
     const prompter = await terminalPrompter(io, stop.signal);
     if (!(await prompter.confirmDanger(s.id))) {
       say('not started: the id was not typed');

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, cliEnv, readEvents, runCli as runCliDefault, spawnCli, until, workDir } from '../../helpers/run-cli.js';
+import { cleanup, cliEnv, python3Available, readEvents, runCli as runCliDefault, spawnCli, spawnPty, until, workDir } from '../../helpers/run-cli.js';
 
 // Games spawn games: on a loaded machine a CLI start alone can take seconds. Deadlines are generous; games end
 // on their own conditions, never on these.
@@ -67,6 +67,10 @@ afterAll(() => {
 
 // Fast enough for a short test, slow enough that ten games polling side by side do not load the machine themselves.
 const FAST = ['--poll', '0.5'];
+
+/** A scenario whose fault is a file `fault-<game>` in the working folder; never mitigated. */
+const scenario = (id: string): string =>
+  `---\nkind: scenario\nid: ${id}\ntitle: ${id}\ntarget: local\nduration: 1m\nrunbook: getting-started\n---\n# ${id}\n\n## Fault\n\n\`\`\`bash {inject}\ntouch "fault-$GAMEDAY_ID"\n\`\`\`\n\n## Revert\n\n\`\`\`bash {revert}\nrm -f "fault-$GAMEDAY_ID"\n\`\`\`\n\n## Checks\n\n\`\`\`bash {detect}\ntrue\n\`\`\`\n\n\`\`\`bash {mitigated}\nfalse\n\`\`\`\n`;
 
 function onlyGame(dir: string): { game: string; events: ReturnType<typeof readEvents> } {
   const g = games(dir);
@@ -179,8 +183,6 @@ describe.concurrent('gameday always reverts', { timeout: LONG }, () => {
 
   it('the next game reverts what a killed game left before injecting its own fault', async () => {
     const g = gameDir();
-    const scenario = (id: string): string =>
-      `---\nkind: scenario\nid: ${id}\ntitle: ${id}\ntarget: local\nduration: 1m\nrunbook: getting-started\n---\n# ${id}\n\n## Fault\n\n\`\`\`bash {inject}\ntouch "fault-$GAMEDAY_ID"\n\`\`\`\n\n## Revert\n\n\`\`\`bash {revert}\nrm -f "fault-$GAMEDAY_ID"\n\`\`\`\n\n## Checks\n\n\`\`\`bash {detect}\ntrue\n\`\`\`\n\n\`\`\`bash {mitigated}\nfalse\n\`\`\`\n`;
     g.write('first.md', scenario('first'));
     g.write('second.md', scenario('second'));
     const p = spawnCli(['gameday', 'first.md', '--yes', '--split', ...FAST], { cwd: g.dir, env: g.env, timeoutMs: LONG });
@@ -222,5 +224,29 @@ describe.concurrent('gameday always reverts', { timeout: LONG }, () => {
     expect(fixed.code).toBe(0);
     expect(existsSync(join(g.dir, 'fault'))).toBe(false);
     expect(leftovers(g.rt, game)).toEqual([]);
+  });
+});
+
+describe('gameday on a terminal', { timeout: LONG }, () => {
+  it('shows the plan and starts only when the scenario id is typed', async () => {
+    python3Available();
+    const g = gameDir();
+    g.write('typed.md', scenario('typed'));
+    const wrong = spawnPty(['gameday', 'typed.md', '--split', '--duration', '1'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    let at = await wrong.waitFor('revert plan', { timeoutMs: LONG });
+    at = await wrong.waitFor('Type "typed"', { from: at, timeoutMs: LONG });
+    wrong.type('typo\r');
+    expect((await wrong.done).code).toBe(130);
+    expect(wrong.screen()).toContain('not started');
+    expect(games(g.dir)).toEqual([]);
+    const right = spawnPty(['gameday', 'typed.md', '--split', '--duration', '1', '--poll', '0.5'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    await right.waitFor('Type "typed"', { timeoutMs: LONG });
+    right.type('typed\r');
+    expect((await right.done).code).toBe(1); // not mitigated within its second
+    expect(right.screen()).toMatch(/rm -f "fault-\$GAMEDAY_ID"/); // the revert plan, word for word
+    const [game] = games(g.dir);
+    expect(readEvents(join(g.dir, 'gamedays', `${game}.jsonl`)).filter((e) => e.type === 'mark').map((e) => e.what)).toEqual(['impact', 'detected']);
+    expect(readdirSync(g.dir).filter((f) => f.startsWith('fault-'))).toEqual([]);
+    expect(leftovers(g.rt, game!)).toEqual([]);
   });
 });
