@@ -168,7 +168,7 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
       // Safe to run twice, as a revert must be: a second run that fails says the crash path would not clean up.
       const again = await runBlocks(s.blocks.revert, cfg, p, false);
       outcome.revertNotIdempotent = !again;
-      if (!again) await p.sink.append({ type: 'note', text: 'the revert failed when run a second time: it is not safe to run twice (a crashed game could not be cleaned up)', actor: 'gameday' });
+      if (!again) await p.sink.append({ type: 'note', text: 'the revert failed when run a second time: it is not safe to run twice (a crashed game could not be cleaned up)', actor: 'gameday' }).catch(() => undefined);
       await p.journal.remove();
       await p.removeDir();
     } else {
@@ -181,8 +181,20 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
   }
 }
 
+/** The revert, recorded; when the timeline cannot be written it still runs, unrecorded (a revert is safe to run twice). */
 async function revert(cfg: GameConfig, p: GamePorts): Promise<boolean> {
-  return runBlocks(cfg.scenario.blocks.revert, cfg, p, true);
+  let all = true;
+  for (const b of cfg.scenario.blocks.revert) {
+    let r: ExecResult;
+    try {
+      r = await recordBlock(b, cfg, p);
+    } catch (err) {
+      p.say(`the revert could not be recorded (${err instanceof Error ? err.message : String(err)}): running it unrecorded`, 'error');
+      r = await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined);
+    }
+    if (!ok(r)) all = false;
+  }
+  return all;
 }
 
 /** Every block, in order, even after one fails (a revert undoes as much as it can); true when all succeeded. */

@@ -33,7 +33,7 @@ const TEXT = [
 ].join('\n');
 
 /** Scripts answer by name: a function of how many times each ran so far. */
-function harness(answers: Record<string, (n: number) => number>, opts: { stop?: AbortController } = {}) {
+function harness(answers: Record<string, (n: number) => number>, opts: { stop?: AbortController; failWritesAfter?: number } = {}) {
   const ran: string[] = [];
   const counts: Record<string, number> = {};
   const events: EventBody[] = [];
@@ -52,6 +52,7 @@ function harness(answers: Record<string, (n: number) => number>, opts: { stop?: 
     sink: {
       path: '/nowhere',
       append: async (body) => {
+        if (opts.failWritesAfter !== undefined && events.length >= opts.failWritesAfter) throw new Error('ENOSPC: no space left on device');
         events.push(body);
         return { v: 1, seq: seq++, ts: new Date().toISOString(), mono_ms: 0, ...body } as TimelineEvent;
       },
@@ -107,6 +108,13 @@ describe('runGame', () => {
     expect(o).toMatchObject({ end: 'inject-failed', status: 'failed', reverted: true });
     expect(h.paged()).toBe(0);
     expect(h.ran).toEqual(['inject', 'revert', 'revert']);
+  });
+
+  it('a timeline that can no longer be written still gets the fault reverted (unrecorded)', async () => {
+    const h = harness({ mitigated: () => 1 }, { failWritesAfter: 4 });
+    await expect(h.run()).rejects.toThrow(/ENOSPC/);
+    expect(h.ran.filter((r) => r === 'revert').length).toBeGreaterThanOrEqual(1);
+    expect(h.journal).toEqual(['write', 'remove']);
   });
 
   it('a stop (Ctrl-C, SIGTERM, SIGHUP) ends the game as aborted, after reverting', async () => {
