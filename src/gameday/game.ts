@@ -94,7 +94,12 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
     if (p.stop.aborted) return outcome;
     p.say(`injecting: ${s.fault}`);
     let injected = true;
-    for (const b of s.blocks.inject) if (!ok(await recordBlock(b, cfg, p, p.stop))) injected = false;
+    const steps = stepRecorder(p);
+    for (const b of s.blocks.inject) {
+      await steps.enter(b);
+      if (!ok(await recordBlock(b, cfg, p, p.stop))) injected = false;
+    }
+    if (injected) await steps.leave();
     if (!injected) {
       outcome.end = p.stop.aborted ? 'stopped' : 'inject-failed';
       outcome.status = p.stop.aborted ? 'aborted' : 'failed';
@@ -184,9 +189,11 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
 /** The revert, recorded; when the timeline cannot be written it still runs, unrecorded (a revert is safe to run twice). */
 async function revert(cfg: GameConfig, p: GamePorts): Promise<boolean> {
   let all = true;
+  const steps = stepRecorder(p);
   for (const b of cfg.scenario.blocks.revert) {
     let r: ExecResult;
     try {
+      await steps.enter(b);
       r = await recordBlock(b, cfg, p);
     } catch (err) {
       p.say(`the revert could not be recorded (${err instanceof Error ? err.message : String(err)}): running it unrecorded`, 'error');
@@ -194,7 +201,26 @@ async function revert(cfg: GameConfig, p: GamePorts): Promise<boolean> {
     }
     if (!ok(r)) all = false;
   }
+  if (all) await steps.leave().catch(() => undefined);
   return all;
+}
+
+/** step.started / step.completed around the blocks of each section, so replay and export count the game's steps. */
+function stepRecorder(p: GamePorts): { enter(b: ScenarioBlock): Promise<void>; leave(): Promise<void> } {
+  let current: ScenarioBlock | null = null;
+  const leave = async (): Promise<void> => {
+    if (current) await p.sink.append({ type: 'step.completed', step: current.step, title: current.stepTitle });
+    current = null;
+  };
+  return {
+    async enter(b) {
+      if (current?.step === b.step) return;
+      await leave();
+      current = b;
+      await p.sink.append({ type: 'step.started', step: b.step, title: b.stepTitle });
+    },
+    leave,
+  };
 }
 
 /** Every block, in order, even after one fails (a revert undoes as much as it can); true when all succeeded. */
@@ -229,6 +255,15 @@ async function recordBlock(b: ScenarioBlock, cfg: GameConfig, p: GamePorts, sign
 
 /** All checks of a kind hold (exit 0). Not recorded: a poll every few seconds would bury the timeline. */
 async function checksHold(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts): Promise<boolean> {
-  for (const b of blocks) if (!ok(await p.executor.run(request(b, cfg, CHECK_TIMEOUT_MS, p.stop), () => undefined))) return false;
+  for (const b of blocks) {
+    const r = await p.executor.run(request(b, cfg, CHECK_TIMEOUT_MS, p.stop), () => undefined);
+    // A check that cannot run (a missing tool: 126, 127) would silently never hold: said once.
+    if ((r.spawnError || r.exitCode === 126 || r.exitCode === 127 || r.timedOut) && !unrunnable.has(b)) {
+      unrunnable.add(b);
+      p.say(`the {${b.role}} check at line ${b.line} cannot run (${r.spawnError ?? (r.timedOut ? 'timed out' : `exit ${r.exitCode}: a command is missing`)}); mark ${b.role} by hand`, 'warn');
+    }
+    if (!ok(r)) return false;
+  }
   return true;
 }
+const unrunnable = new WeakSet<ScenarioBlock>();

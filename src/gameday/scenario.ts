@@ -19,6 +19,8 @@ export interface ScenarioBlock {
   /** The command id ("<step>.<n>") and the step it is in, as the runbook parser numbers them (the timeline records both). */
   id: string;
   step: number;
+  /** The title of the section it is in. */
+  stepTitle: string;
   text: string;
   /** 1-based line of the fence. */
   line: number;
@@ -109,7 +111,7 @@ export function parseScenario(input: string, path: string): ParsedScenario {
         problems.push({ file: path, line: c.line, severity: 'error', rule: 'scenario-block', message: `the {${role}} block is not a shell block (use \`\`\`bash {${role}})` });
         continue;
       }
-      const block: ScenarioBlock = { role, id: c.id, step: step.index, text: c.text, line: c.line };
+      const block: ScenarioBlock = { role, id: c.id, step: step.index, stepTitle: step.title, text: c.text, line: c.line };
       if (c.shell !== undefined) block.shell = c.shell;
       if (c.timeoutMs !== undefined) block.timeoutMs = c.timeoutMs;
       blocks[role].push(block);
