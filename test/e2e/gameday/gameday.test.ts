@@ -64,7 +64,13 @@ async function nothingLeft(rt: string, game: string): Promise<string[]> {
 afterAll(() => {
   // Whatever a failed test left: revert through the journal, then by hand (processes, mounts, namespaces).
   for (const u of used) {
-    if (existsSync(u.rt)) spawnSync(process.execPath, [join(__dirname, '../../../bin/runbook.js'), 'gameday', '--cleanup'], { cwd: u.dir, env: cliEnv(u.dir, { RUNBOOK_GAMEDAY_RUNTIME: u.rt }), timeout: 20_000 });
+    const entries = existsSync(u.rt) ? readdirSync(u.rt).filter((f) => f.endsWith('.json')) : [];
+    // A game still running after a failed test: stopped (by its pid, from its journal entry), then reverted.
+    for (const f of entries) {
+      const pid = (JSON.parse(readFileSync(join(u.rt, f), 'utf8')) as { pid?: number }).pid;
+      if (typeof pid === 'number') spawnSync('kill', ['-KILL', String(pid)]);
+    }
+    if (entries.length > 0) spawnSync(process.execPath, [join(__dirname, '../../../bin/runbook.js'), 'gameday', '--cleanup'], { cwd: u.dir, env: cliEnv(u.dir, { RUNBOOK_GAMEDAY_RUNTIME: u.rt }), timeout: 20_000 });
     for (const game of games(u.dir)) {
       for (const what of leftovers(u.rt, game)) {
         const pid = /^process (\d+)/.exec(what)?.[1];
@@ -77,7 +83,7 @@ afterAll(() => {
     }
   }
   cleanup();
-});
+}, LONG);
 
 // Fast enough for a short test, slow enough that ten games polling side by side do not load the machine themselves.
 const FAST = ['--poll', '1'];
