@@ -1,5 +1,6 @@
 // What gameday prints: the plan before the game, the score after it, the history table. Pure strings.
 import { formatDuration } from '../report/render-event.js';
+import { quote } from '../self-name.js';
 import { neutralize } from '../ui/neutralize.js';
 import type { Style } from '../ui/style.js';
 import type { Scenario } from './scenario.js';
@@ -60,5 +61,5 @@ export function renderHistory(games: GameScore[], rel: (p: string) => string): s
 
 /** Words quoted for a POSIX shell, to paste into a second terminal. */
 export function shellWords(words: string[]): string {
-  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return words.map(quote).join(' ');
 }
