@@ -93,6 +93,9 @@ if (!sea) {
   // The runbooks shipped with the package, as { name: text }: written out on first use (src/runbook/bundled.ts).
   const dir = join(ROOT, 'runbooks');
   const files = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  // And the game-day scenarios (src/runbook/bundled.ts bundledScenariosDir).
+  const sdir = join(ROOT, 'scenarios');
+  const scenarios = Object.fromEntries(readdirSync(sdir).filter((f) => f.endsWith('.md')).map((f) => [f, readFileSync(join(sdir, f), 'utf8')]));
   await build({
     ...common,
     entryPoints: ['src/main.ts'],
@@ -103,6 +106,7 @@ if (!sea) {
     define: {
       ...common.define,
       __RUNBOOK_SEA_RUNBOOKS__: JSON.stringify(JSON.stringify(files)),
+      __RUNBOOK_SEA_SCENARIOS__: JSON.stringify(JSON.stringify(scenarios)),
       'import.meta.url': '"file:///runbook-sea/dist/main.js"',
     },
     absWorkingDir: ROOT,

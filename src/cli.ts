@@ -85,6 +85,19 @@ export interface VerifyOptions {
 export interface SealOptions {
   sign?: string;
 }
+export interface GamedayOptions extends GlobalOptions {
+  list: boolean;
+  json: boolean;
+  cleanup: boolean;
+  history: boolean;
+  yes: boolean;
+  split: boolean;
+  autoRespond: boolean;
+  /** Seconds between checks (default: the scenario's poll, else 5). */
+  poll?: number;
+  /** Seconds the game may last (default: the scenario's duration). */
+  duration?: number;
+}
 
 /** What the router hands back: which command to run, with what. Tests assert on this table. */
 export type Route =
@@ -105,6 +118,7 @@ export type Route =
   | { command: 'drill'; timeline: string; options: DrillOptions }
   | { command: 'verify'; timeline: string; options: VerifyOptions }
   | { command: 'seal'; timeline: string; options: SealOptions }
+  | { command: 'gameday'; scenario?: string; options: GamedayOptions }
   | { command: 'completion'; shell: string; options: GlobalOptions; spec: CommandSpec[] }
   | { command: 'ids'; options: GlobalOptions }
   | { command: 'mcp'; options: GlobalOptions };
@@ -398,6 +412,29 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .addHelpText('after', examples('runbook seal incidents/x.jsonl', 'runbook seal incidents/x.jsonl --sign ~/.ssh/id_ed25519'))
     .action((timeline: string, o) => {
       result = { command: 'seal', timeline, options: o.sign !== undefined ? { sign: o.sign } : {} };
+    });
+
+  program
+    .command('gameday')
+    .description('rehearse an incident: inject a real fault, respond with the runbook, score it, always revert')
+    .argument('[scenario]', 'scenario id or path to a .md file (left out with --list, --cleanup, --history)')
+    .option('--list', 'list the scenarios found (bundled and in --dir folders)', false)
+    .option('--json', 'with --list or --history, print JSON', false)
+    .option('--cleanup', 'revert what a crashed game left (from the revert journal)', false)
+    .option('--history', "previous games' scores (of one scenario when named)", false)
+    .option('--yes', 'start without typing the scenario id', false)
+    .option('--split', "print the responder's command for a second terminal instead of starting it here", false)
+    .option('--auto-respond', "run the responder's runbook unattended (run --yes --allow-dangerous): for scripts and CI", false)
+    .option('--poll <seconds>', 'seconds between checks of detect and mitigated', positiveNumber)
+    .option('--duration <seconds>', "end (and revert) the game after this many seconds instead of the scenario's duration", positiveNumber)
+    .addHelpText('after', examples('runbook gameday --list', 'runbook gameday disk-fill', 'runbook gameday packet-loss --split', 'runbook gameday --history disk-fill', 'runbook gameday --cleanup'))
+    .action((scenario: string | undefined, o, cmd: Command) => {
+      if (scenario === undefined && !o.list && !o.cleanup && !o.history) cmd.error("error: missing required argument 'scenario'", { exitCode: ExitCode.usage, code: 'commander.missingArgument' });
+      result = {
+        command: 'gameday',
+        ...(scenario !== undefined ? { scenario } : {}),
+        options: { ...globals(), list: o.list, json: o.json, cleanup: o.cleanup, history: o.history, yes: o.yes, split: o.split, autoRespond: o.autoRespond, ...(o.poll !== undefined ? { poll: o.poll } : {}), ...(o.duration !== undefined ? { duration: o.duration } : {}) },
+      };
     });
 
   program

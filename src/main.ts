@@ -39,6 +39,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return (await import('./commands/verify.js')).verify(r.timeline, r.options, io);
     case 'seal':
       return (await import('./commands/seal.js')).seal(r.timeline, r.options, io);
+    case 'gameday':
+      return (await import('./commands/gameday.js')).gameday(r.scenario, r.options, io);
     case 'completion':
       return (await import('./commands/completion.js')).completion(r.shell, { ...r.options, spec: r.spec }, io);
     case 'ids':

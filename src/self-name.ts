@@ -23,6 +23,7 @@ export function hint(io: Pick<Io, 'env' | 'cwd'>, ...words: string[]): string {
   return [selfName(io), ...words].join(' ');
 }
 
-function quote(word: string): string {
+/** A word quoted for a POSIX shell (as it stands when it needs no quoting). */
+export function quote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

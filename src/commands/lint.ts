@@ -28,9 +28,13 @@ export async function lint(paths: string[], o: LintOptions, io: Io): Promise<num
   const files = await filesFor(paths, o, io);
   const parsed = await Promise.all(files.map(readRunbookFile));
   const today = todayUtc();
+  // Scenarios (`kind: scenario`) have rules of their own (docs/gameday.md), and ids of their own.
+  const { looksLikeScenario } = await import('../gameday/kind.js');
+  const scenario = (p: (typeof parsed)[number]): boolean => looksLikeScenario(p.runbook.source);
+  const lintScenarios = parsed.some(scenario) ? await import('../gameday/lint-files.js') : null;
   const problems: Problem[] = sortProblems([
-    ...parsed.flatMap((p) => lintRunbook(p, { maxAgeDays: o.maxAge, today })),
-    ...duplicateIds(parsed.filter((p) => !p.fatal)),
+    ...parsed.flatMap((p) => (scenario(p) && lintScenarios ? lintScenarios.lintScenarioFile(p.runbook.source, p.runbook.path) : lintRunbook(p, { maxAgeDays: o.maxAge, today }))),
+    ...duplicateIds(parsed.filter((p) => !p.fatal && !scenario(p))),
   ]);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (o.json) {

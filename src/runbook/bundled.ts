@@ -2,12 +2,13 @@
 // (build:sea), written out once from the copy inside it to $XDG_CACHE_HOME/runbook/.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 
 // Set by scripts/build.mjs --sea: a JSON object { file name: text }.
 declare const __RUNBOOK_SEA_RUNBOOKS__: string | undefined;
+declare const __RUNBOOK_SEA_SCENARIOS__: string | undefined;
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'runbook');
@@ -25,8 +26,17 @@ export function bundledDir(): string {
   return (dir = fileURLToPath(new URL('runbooks', url)));
 }
 
-function writeOut(json: string): string {
-  const target = join(cacheRoot(), `bundled-${VERSION}`, 'runbooks');
+let scenarios: string | undefined;
+
+/** The folder of bundled game-day scenarios (`scenarios/` beside the runbooks, the same way). */
+export function bundledScenariosDir(): string {
+  if (scenarios !== undefined) return scenarios;
+  if (typeof __RUNBOOK_SEA_SCENARIOS__ === 'string') return (scenarios = writeOut(__RUNBOOK_SEA_SCENARIOS__, 'scenarios'));
+  return (scenarios = join(dirname(bundledDir()), 'scenarios'));
+}
+
+function writeOut(json: string, folder = 'runbooks'): string {
+  const target = join(cacheRoot(), `bundled-${VERSION}`, folder);
   if (existsSync(target)) return target;
   // Written beside, then renamed into place: a run that starts meanwhile sees all of them or none.
   const tmp = `${target}.${process.pid}.tmp`;

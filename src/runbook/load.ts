@@ -8,6 +8,7 @@ import type { ParsedFile } from './parse.js';
 import { bundledDir } from './bundled.js';
 import { editDistance } from './edit-distance.js';
 import { hint as selfHint } from '../self-name.js';
+import { looksLikeScenario } from '../gameday/kind.js';
 
 export interface SearchPath {
   /** The user's folders; the bundled library alone when there are none (what `lint` checks by default). */
@@ -129,7 +130,8 @@ export async function loadLibrary(dirs: string[], keep: (p: ParsedFile) => Parse
 
 /** Parsed files → the library: a user's runbook hides a bundled one with the same id; names and duplicates. */
 export function assembleLibrary(parsed: ParsedFile[]): Library {
-  const readable = parsed.filter((p) => !p.fatal);
+  // Game-day scenarios (`kind: scenario`) may share a folder with runbooks; they are not runbooks to run.
+  const readable = parsed.filter((p) => !p.fatal && !looksLikeScenario(p.runbook.source));
   // The user's runbook wins over a bundled one with the same id: the bundled one is not offered at all.
   const userIds = new Set(readable.filter((p) => !isBundled(p.runbook.path)).map((p) => p.runbook.id));
   const runbooks = readable.filter((p) => !isBundled(p.runbook.path) || !userIds.has(p.runbook.id));

@@ -4,7 +4,7 @@
 
 export const SCHEMA_VERSION = 1 as const;
 
-export const RUN_MODES = ['live', 'dry-run', 'drill'] as const;
+export const RUN_MODES = ['live', 'dry-run', 'drill', 'gameday'] as const;
 export const RUN_STATUSES = ['completed', 'failed', 'aborted'] as const;
 export const MARK_WHATS = ['impact', 'detected', 'mitigated', 'resolved'] as const;
 export const VAR_SOURCES = ['flag', 'env', 'default', 'prompt', 'capture'] as const;
@@ -101,6 +101,10 @@ export const OPTIONAL_FIELDS = {
   // message when the host itself failed (unreachable, authentication; exit 255), not the command.
   'command.output': { host: str },
   'command.finished': { host: str, host_error: text },
+  // A game day's own timeline (mode gameday): its scenario, and the responder's run it is linked to.
+  'run.started': {
+    game: { kind: 'object', fields: { scenario: str, target: text, duration_ms: num, responder_runbook: str, responder_timeline: text } },
+  },
 } as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
 
 type FieldType<F> = F extends { kind: 'text' | 'string' }

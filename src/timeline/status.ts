@@ -2,7 +2,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
-import type { RunMode, RunStatus } from './events.js';
+import { RUN_MODES, type RunMode, type RunStatus } from './events.js';
 import { ownerAlive, ownerPathOf } from './lock.js';
 import { envelopeOf, linesBackward, readFirstLine, tryParse } from './tail.js';
 
@@ -14,7 +14,7 @@ export interface TimelineSummary {
   incident: string;
   /** The runbook id from run.started; null when the timeline has no readable run.started. */
   runbook: string | null;
-  /** live, dry-run or drill, from run.started; null without a readable run.started. */
+  /** live, dry-run, drill or gameday, from run.started; null without a readable run.started. */
   mode: RunMode | null;
   /** ISO time of the first event; null for an empty timeline. */
   started: string | null;
@@ -57,7 +57,7 @@ export async function summarizeTimeline(path: string, opts: { hosts?: boolean } 
         if (typeof head.incident === 'string' && head.incident) summary.incident = head.incident;
         const rb = head.runbook as Record<string, unknown> | undefined;
         if (rb && typeof rb.id === 'string') summary.runbook = rb.id;
-        if (head.mode === 'live' || head.mode === 'dry-run' || head.mode === 'drill') summary.mode = head.mode;
+        if ((RUN_MODES as readonly unknown[]).includes(head.mode)) summary.mode = head.mode as RunMode;
       }
     }
     // From the end: the last event gives the count; run.finished may only be followed by notes, marks and seals.

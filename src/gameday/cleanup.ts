@@ -1,0 +1,76 @@
+// Revert what crashed games left: each journal entry whose game is no longer running. Used by
+// `gameday --cleanup` and at the start of every game.
+import { promises as fsp, readFileSync } from 'node:fs';
+import { systemClock } from '../adapters/clock.js';
+import type { Executor } from '../runner/ports.js';
+import { createRedactor } from '../timeline/redact.js';
+import { openTimeline } from '../timeline/writer.js';
+import { gameAlive, readEntries, removeEntry, writeEntry, type JournalEntry } from './journal.js';
+
+export interface CleanupResult {
+  reverted: JournalEntry[];
+  failed: JournalEntry[];
+  /** Entries of games still running: left alone. */
+  running: JournalEntry[];
+  problems: string[];
+}
+
+export async function revertLeftovers(dir: string, executor: Executor, say: (line: string, tone?: 'info' | 'warn' | 'error') => void): Promise<CleanupResult> {
+  const { entries, problems } = await readEntries(dir);
+  const result: CleanupResult = { reverted: [], failed: [], running: [], problems };
+  for (const e of entries) {
+    if (gameAlive(e)) {
+      result.running.push(e);
+      continue;
+    }
+    say(`reverting what game ${e.game} (scenario ${e.scenario.id}, pid ${e.pid}) left`);
+    let ok = true;
+    for (const r of e.revert) {
+      const res = await executor.run({ script: r.text, shell: r.shell, cwd: e.cwd, env: e.env, timeoutMs: r.timeoutMs, interactive: false }, () => undefined);
+      if (res.exitCode !== 0 || res.timedOut || res.spawnError) ok = false;
+    }
+    if (ok) {
+      await removeEntry(dir, e.game);
+      await removeWorkDir(e.dir);
+      await noteInTimeline(e.timeline, 'the fault of this game was reverted by gameday --cleanup (the game had ended without reverting)');
+      result.reverted.push(e);
+    } else {
+      e.failedReverts++;
+      await writeEntry(dir, e);
+      result.failed.push(e);
+    }
+  }
+  return result;
+}
+
+/** Remove a game's work folder, unless something is still mounted in it (never delete through a mount). */
+export async function removeWorkDir(dir: string): Promise<boolean> {
+  if (dir === '' || dir === '/') return false;
+  let mounts = '';
+  try {
+    mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    // no /proc: remove only an empty folder
+    return fsp.rmdir(dir).then(() => true, () => false);
+  }
+  const inside = mounts.split('\n').some((l) => {
+    const point = (l.split(' ')[4] ?? '').replace(/\\040/g, ' ');
+    return point === dir || point.startsWith(`${dir}/`);
+  });
+  if (inside) return false;
+  await fsp.rm(dir, { recursive: true, force: true });
+  return true;
+}
+
+async function noteInTimeline(path: string, text: string): Promise<void> {
+  try {
+    const w = await openTimeline(path, { clock: systemClock, redactor: createRedactor({}), create: false });
+    try {
+      await w.append({ type: 'note', text, actor: 'gameday' });
+    } finally {
+      await w.close();
+    }
+  } catch {
+    // the game's timeline is gone or unwritable: the revert is what matters
+  }
+}

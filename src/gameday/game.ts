@@ -1,0 +1,269 @@
+// One game: record it, journal the revert, inject the fault, start the responder, poll the checks, and
+// always revert. Ports only (executor, clock, timeline sink, responder, journal): src/commands/gameday.ts
+// composes the real ones.
+import { createCapture } from '../runner/capture.js';
+import { formatDuration } from '../report/render-event.js';
+import type { Clock, EventSink, Executor, ExecResult } from '../runner/ports.js';
+import type { RunStatus } from '../timeline/events.js';
+import type { JournalEntry } from './journal.js';
+import type { Scenario, ScenarioBlock } from './scenario.js';
+
+/** A responder's runbook run: its exit code (null when killed) once it ends; stop() asks it to end. */
+export interface ResponderHandle {
+  done: Promise<number | null>;
+  stop(): void;
+}
+
+export interface GameConfig {
+  scenario: Scenario;
+  game: string;
+  /** The environment of every scenario command (the caller's, plus GAMEDAY_*). */
+  env: Record<string, string>;
+  cwd: string;
+  shell: string;
+  dir: string;
+  pollMs: number;
+  durationMs: number;
+  /** How long a responder still running once mitigated may take to end on its own (default 5 s). */
+  responderGraceMs?: number;
+  responder: { runbook: string; timeline: string; command: string };
+  actor: string;
+  host: string;
+  cliVersion: string;
+}
+
+export interface GamePorts {
+  executor: Executor;
+  clock: Clock;
+  sink: EventSink;
+  journal: { write(e: JournalEntry): Promise<void>; remove(): Promise<void>; entry: JournalEntry };
+  /** Start the responder's runbook (null with --split: the responder starts it in another terminal). */
+  startResponder(): ResponderHandle | null;
+  /** Remove the game's work folder (after a successful revert). */
+  removeDir(): Promise<void>;
+  say(line: string, tone?: 'info' | 'warn' | 'error'): void;
+  /** Aborted on Ctrl-C, SIGTERM, SIGHUP: the game ends and reverts. */
+  stop: AbortSignal;
+}
+
+export type GameEnd = 'mitigated' | 'duration' | 'stopped' | 'inject-failed';
+
+export interface GameOutcome {
+  end: GameEnd;
+  status: RunStatus;
+  reverted: boolean;
+  /** The revert failed on its second run: it is not safe to run twice. */
+  revertNotIdempotent: boolean;
+  injectedAtMs: number | null;
+  detectedAtMs: number | null;
+  mitigatedAtMs: number | null;
+  durationMs: number;
+}
+
+const DEFAULT_BLOCK_TIMEOUT_MS = 60_000;
+const CHECK_TIMEOUT_MS = 10_000;
+const RESPONDER_GRACE_MS = 5_000;
+const ok = (r: ExecResult): boolean => r.exitCode === 0 && !r.timedOut && !r.spawnError;
+
+export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcome> {
+  const s = cfg.scenario;
+  const t0 = p.clock.monoMs();
+  const outcome: GameOutcome = { end: 'stopped', status: 'aborted', reverted: false, revertNotIdempotent: false, injectedAtMs: null, detectedAtMs: null, mitigatedAtMs: null, durationMs: 0 };
+  const mark = async (what: 'impact' | 'detected' | 'mitigated', text: string): Promise<number> => {
+    const ev = await p.sink.append({ type: 'mark', what, text, actor: 'gameday' });
+    return Date.parse(ev.ts);
+  };
+
+  await p.sink.append({
+    type: 'run.started',
+    incident: cfg.game,
+    runbook: { id: s.id, title: s.title, path: s.path, sha256: s.sha256, source: s.source },
+    mode: 'gameday',
+    actor: cfg.actor,
+    host: cfg.host,
+    cwd: cfg.cwd,
+    cli_version: cfg.cliVersion,
+    game: { scenario: s.id, target: s.target, duration_ms: cfg.durationMs, responder_runbook: cfg.responder.runbook, responder_timeline: cfg.responder.timeline },
+  });
+  // On disk before anything is injected: a crash from here on leaves a journal to revert from.
+  await p.journal.write(p.journal.entry);
+
+  let responder: ResponderHandle | null = null;
+  let responderEnded = false;
+  try {
+    if (p.stop.aborted) return outcome;
+    p.say(`injecting: ${s.fault}`);
+    let injected = true;
+    const steps = stepRecorder(p);
+    for (const b of s.blocks.inject) {
+      await steps.enter(b);
+      if (!ok(await recordBlock(b, cfg, p, p.stop))) injected = false;
+    }
+    if (injected) await steps.leave();
+    if (!injected) {
+      outcome.end = p.stop.aborted ? 'stopped' : 'inject-failed';
+      outcome.status = p.stop.aborted ? 'aborted' : 'failed';
+      p.say(p.stop.aborted ? 'stopped while injecting' : 'the fault could not be injected: reverting', 'error');
+      return outcome;
+    }
+    outcome.injectedAtMs = await mark('impact', `fault injected: ${s.fault}`);
+
+    const poll = async (): Promise<void> => {
+      if (outcome.detectedAtMs === null && s.blocks.detect.length > 0 && (await checksHold(s.blocks.detect, cfg, p))) {
+        outcome.detectedAtMs = await mark('detected', 'the detect check holds');
+        p.say(`detected after ${formatDuration(outcome.detectedAtMs - (outcome.injectedAtMs ?? 0))}`);
+      }
+      // A fault is mitigated once it was seen: before detection the mitigated check may hold only because the fault has not bitten yet.
+      if (outcome.detectedAtMs !== null && outcome.mitigatedAtMs === null && s.blocks.mitigated.length > 0 && (await checksHold(s.blocks.mitigated, cfg, p))) {
+        outcome.mitigatedAtMs = await mark('mitigated', 'the mitigated check holds');
+        p.say(`mitigated after ${formatDuration(outcome.mitigatedAtMs - (outcome.injectedAtMs ?? 0))}`);
+      }
+    };
+    let wake: () => void = () => {};
+    let paged = false;
+    // The responder is paged when the fault is detected, as in a real incident (at once without a detect check).
+    const page = (): void => {
+      if (paged || (s.blocks.detect.length > 0 && outcome.detectedAtMs === null)) return;
+      paged = true;
+      responder = p.startResponder();
+      responder?.done.then(() => {
+        responderEnded = true;
+        wake(); // check at once: a scripted responder may have just mitigated
+      });
+    };
+    await poll();
+    page();
+    const deadline = t0 + cfg.durationMs;
+    const onStop = (): void => wake();
+    p.stop.addEventListener('abort', onStop);
+    try {
+      while (outcome.mitigatedAtMs === null && !p.stop.aborted) {
+        const left = deadline - p.clock.monoMs();
+        if (left <= 0) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(cfg.pollMs, left));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        if (p.stop.aborted) break;
+        await poll();
+        page();
+      }
+    } finally {
+      p.stop.removeEventListener('abort', onStop);
+    }
+    outcome.end = outcome.mitigatedAtMs !== null ? 'mitigated' : p.stop.aborted ? 'stopped' : 'duration';
+    outcome.status = outcome.end === 'mitigated' ? 'completed' : outcome.end === 'stopped' ? 'aborted' : 'failed';
+    if (outcome.end === 'duration') p.say(`the game reached its duration (${formatDuration(cfg.durationMs)}) without mitigation`, 'warn');
+    if (outcome.end === 'stopped') p.say('game stopped', 'warn');
+    return outcome;
+  } finally {
+    const r = responder as ResponderHandle | null;
+    // Once mitigated the responder may be on a last step (verify): a moment to end on their own, then stopped.
+    if (r && !responderEnded && outcome.end === 'mitigated') await Promise.race([r.done, new Promise((done) => setTimeout(done, cfg.responderGraceMs ?? RESPONDER_GRACE_MS).unref())]);
+    if (r && !responderEnded) {
+      r.stop();
+      await Promise.race([r.done, new Promise((done) => setTimeout(done, 5000).unref())]);
+    }
+    p.say('reverting');
+    outcome.reverted = await revert(cfg, p);
+    if (outcome.reverted) {
+      // Safe to run twice, as a revert must be: a second run that fails says the crash path would not clean up.
+      const again = await runBlocks(s.blocks.revert, cfg, p, false);
+      outcome.revertNotIdempotent = !again;
+      if (!again) await p.sink.append({ type: 'note', text: 'the revert failed when run a second time: it is not safe to run twice (a crashed game could not be cleaned up)', actor: 'gameday' }).catch(() => undefined);
+      await p.journal.remove();
+      await p.removeDir();
+    } else {
+      p.journal.entry.failedReverts++;
+      await p.journal.write(p.journal.entry);
+      if (outcome.status === 'completed') outcome.status = 'failed';
+    }
+    outcome.durationMs = p.clock.monoMs() - t0;
+    await p.sink.append({ type: 'run.finished', status: outcome.reverted ? outcome.status : 'failed', duration_ms: outcome.durationMs });
+  }
+}
+
+/** The revert, recorded; when the timeline cannot be written it still runs, unrecorded (a revert is safe to run twice). */
+async function revert(cfg: GameConfig, p: GamePorts): Promise<boolean> {
+  let all = true;
+  const steps = stepRecorder(p);
+  for (const b of cfg.scenario.blocks.revert) {
+    let r: ExecResult;
+    try {
+      await steps.enter(b);
+      r = await recordBlock(b, cfg, p);
+    } catch (err) {
+      p.say(`the revert could not be recorded (${err instanceof Error ? err.message : String(err)}): running it unrecorded`, 'error');
+      r = await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined);
+    }
+    if (!ok(r)) all = false;
+  }
+  if (all) await steps.leave().catch(() => undefined);
+  return all;
+}
+
+/** step.started / step.completed around the blocks of each section, so replay and export count the game's steps. */
+function stepRecorder(p: GamePorts): { enter(b: ScenarioBlock): Promise<void>; leave(): Promise<void> } {
+  let current: ScenarioBlock | null = null;
+  const leave = async (): Promise<void> => {
+    if (current) await p.sink.append({ type: 'step.completed', step: current.step, title: current.stepTitle });
+    current = null;
+  };
+  return {
+    async enter(b) {
+      if (current?.step === b.step) return;
+      await leave();
+      current = b;
+      await p.sink.append({ type: 'step.started', step: b.step, title: b.stepTitle });
+    },
+    leave,
+  };
+}
+
+/** Every block, in order, even after one fails (a revert undoes as much as it can); true when all succeeded. */
+async function runBlocks(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts, record: boolean): Promise<boolean> {
+  let all = true;
+  for (const b of blocks) {
+    const r = record ? await recordBlock(b, cfg, p) : await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined);
+    if (!ok(r)) all = false;
+  }
+  return all;
+}
+
+function request(b: ScenarioBlock, cfg: GameConfig, timeoutMs: number, signal?: AbortSignal) {
+  return { script: b.text, shell: b.shell ?? cfg.shell, cwd: cfg.cwd, env: cfg.env, timeoutMs: b.timeoutMs ?? timeoutMs, interactive: false, ...(signal ? { signal } : {}) };
+}
+
+/** Run a block, recorded in the game's timeline like a runbook command. */
+async function recordBlock(b: ScenarioBlock, cfg: GameConfig, p: GamePorts, signal?: AbortSignal): Promise<ExecResult> {
+  await p.sink.append({ type: 'command.started', step: b.step, id: b.id, command: b.text, edited: false, danger: false });
+  let pending: Promise<void> = Promise.resolve();
+  const capture = createCapture((stream, data) => {
+    pending = pending.then(() => p.sink.appendOutput({ type: 'command.output', id: b.id, stream, data }));
+  });
+  const r = await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS, signal), (stream, chunk) => capture.push(stream, chunk));
+  if (r.spawnError) capture.push('stderr', Buffer.from(`runbook: could not start the command: ${r.spawnError}\n`));
+  const omitted = capture.finish();
+  await pending;
+  await p.sink.append({ type: 'command.finished', id: b.id, exit_code: r.exitCode, signal: r.signal, duration_ms: r.durationMs, timed_out: r.timedOut, interrupted: r.interrupted, omitted_bytes: omitted });
+  if (!ok(r)) p.say(`{${b.role}} block at line ${b.line} failed (${r.spawnError ?? (r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`)})`, 'error');
+  return r;
+}
+
+/** All checks of a kind hold (exit 0). Not recorded: a poll every few seconds would bury the timeline. */
+async function checksHold(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts): Promise<boolean> {
+  for (const b of blocks) {
+    const r = await p.executor.run(request(b, cfg, CHECK_TIMEOUT_MS, p.stop), () => undefined);
+    // A check that cannot run (a missing tool: 126, 127) would silently never hold: said once.
+    if ((r.spawnError || r.exitCode === 126 || r.exitCode === 127 || r.timedOut) && !unrunnable.has(b)) {
+      unrunnable.add(b);
+      p.say(`the {${b.role}} check at line ${b.line} cannot run (${r.spawnError ?? (r.timedOut ? 'timed out' : `exit ${r.exitCode}: a command is missing`)}); mark ${b.role} by hand`, 'warn');
+    }
+    if (!ok(r)) return false;
+  }
+  return true;
+}
+const unrunnable = new WeakSet<ScenarioBlock>();

@@ -1,0 +1,262 @@
+// `runbook gameday` end to end, as root: each bundled scenario with --yes and a scripted responder (run --yes of
+// its runbook), every way a game ends (mitigated, SIGTERM, SIGHUP, SIGINT, kill -9 then --cleanup or the next
+// game), and a revert that fails. After each game nothing of it may be left: no process, mount, namespace or
+// journal entry. The games run side by side (one runtime folder each) to keep the suite's wall time small.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, cliEnv, python3Available, readEvents, runCli as runCliDefault, spawnCli, spawnPty, until, workDir } from '../../helpers/run-cli.js';
+
+// Games spawn games: on a loaded machine a CLI start alone can take seconds. Deadlines are generous; games end
+// on their own conditions, never on these.
+const LONG = 180_000;
+const runCli: typeof runCliDefault = (args, opts) => runCliDefault(args, { timeoutMs: LONG, ...opts });
+
+const used: { dir: string; rt: string }[] = [];
+
+/** A work folder with its own game-day runtime folder (journal and game folders). */
+function gameDir(): { dir: string; rt: string; env: NodeJS.ProcessEnv; write(name: string, text: string): string } {
+  const w = workDir();
+  const rt = join(w.dir, 'rt');
+  used.push({ dir: w.dir, rt });
+  return { dir: w.dir, rt, env: cliEnv(w.dir, { RUNBOOK_GAMEDAY_RUNTIME: rt }), write: w.write };
+}
+
+const netnsOf = (game: string): string => `gd-${createHash('sha256').update(game).digest('hex').slice(0, 8)}`;
+const games = (dir: string): string[] => (existsSync(join(dir, 'gamedays')) ? readdirSync(join(dir, 'gamedays')).filter((f) => f.endsWith('.jsonl') && !f.endsWith('.responder.jsonl')).map((f) => f.replace(/\.jsonl$/, '')) : []);
+
+/** What a game left on this machine: its processes (by the GAMEDAY_ID they inherit), mounts, namespaces, journal. */
+function leftovers(rt: string, game: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (env.includes(`GAMEDAY_ID=${game}`) && state !== 'Z') found.push(`process ${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) if (line.split(' ')[1]?.startsWith(join(rt, game))) found.push(`mount ${line}`);
+  const ns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  for (const n of ns.split('\n')) if (n.startsWith(`${netnsOf(game)}-`)) found.push(`netns ${n}`);
+  if (existsSync(join(rt, `${game}.json`))) found.push('journal entry');
+  if (existsSync(join(rt, game))) found.push('game folder');
+  return found;
+}
+
+/**
+ * Nothing of the game left, once processes that were signalled have had a moment to die (on a loaded machine
+ * a killed process may wait to be scheduled before it exits): what is still there after 5 s was left behind.
+ */
+async function nothingLeft(rt: string, game: string): Promise<string[]> {
+  const end = Date.now() + 5000;
+  let left = leftovers(rt, game);
+  while (left.length > 0 && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = leftovers(rt, game);
+  }
+  return left;
+}
+
+afterAll(() => {
+  // Whatever a failed test left: revert through the journal, then by hand (processes, mounts, namespaces).
+  for (const u of used) {
+    const entries = existsSync(u.rt) ? readdirSync(u.rt).filter((f) => f.endsWith('.json')) : [];
+    // A game still running after a failed test: stopped (by its pid, from its journal entry), then reverted.
+    for (const f of entries) {
+      const pid = (JSON.parse(readFileSync(join(u.rt, f), 'utf8')) as { pid?: number }).pid;
+      if (typeof pid === 'number') spawnSync('kill', ['-KILL', String(pid)]);
+    }
+    if (entries.length > 0) spawnSync(process.execPath, [join(__dirname, '../../../bin/runbook.js'), 'gameday', '--cleanup'], { cwd: u.dir, env: cliEnv(u.dir, { RUNBOOK_GAMEDAY_RUNTIME: u.rt }), timeout: 20_000 });
+    for (const game of games(u.dir)) {
+      for (const what of leftovers(u.rt, game)) {
+        const pid = /^process (\d+)/.exec(what)?.[1];
+        if (pid) spawnSync('kill', ['-KILL', pid]);
+        const mount = /^mount \S+ (\S+)/.exec(what)?.[1];
+        if (mount) spawnSync('umount', ['-l', mount]);
+        const ns = /^netns (\S+)/.exec(what)?.[1];
+        if (ns) spawnSync('ip', ['netns', 'del', ns]);
+      }
+    }
+  }
+  cleanup();
+}, LONG);
+
+// Fast enough for a short test, slow enough that ten games polling side by side do not load the machine themselves.
+const FAST = ['--poll', '1'];
+
+/** A scenario whose fault is a file `fault-<game>` in the working folder; never mitigated. */
+const scenario = (id: string): string =>
+  `---\nkind: scenario\nid: ${id}\ntitle: ${id}\ntarget: local\nduration: 1m\nrunbook: getting-started\n---\n# ${id}\n\n## Fault\n\n\`\`\`bash {inject}\ntouch "fault-$GAMEDAY_ID"\n\`\`\`\n\n## Revert\n\n\`\`\`bash {revert}\nrm -f "fault-$GAMEDAY_ID"\n\`\`\`\n\n## Checks\n\n\`\`\`bash {detect}\ntrue\n\`\`\`\n\n\`\`\`bash {mitigated}\nfalse\n\`\`\`\n`;
+
+function onlyGame(dir: string): { game: string; events: ReturnType<typeof readEvents> } {
+  const g = games(dir);
+  expect(g).toHaveLength(1);
+  return { game: g[0]!, events: readEvents(join(dir, 'gamedays', `${g[0]}.jsonl`)) };
+}
+
+/** netem is a kernel module some sandboxes lack: probed in a namespace of the test's own. */
+function netemAvailable(): boolean {
+  const ns = `gd-probe-${process.pid}`;
+  spawnSync('ip', ['netns', 'add', ns]);
+  try {
+    spawnSync('ip', ['-n', ns, 'link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1']);
+    return spawnSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'p0', 'root', 'netem', 'delay', '1ms']).status === 0;
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+describe.concurrent('gameday, each bundled scenario with a scripted responder', { timeout: LONG }, () => {
+  for (const scenario of ['disk-fill', 'cpu-io-stress', 'crash-loop']) {
+    it(`${scenario}: injected, detected, the responder's runbook mitigates it, scored, reverted, nothing left`, async () => {
+      const g = gameDir();
+      const r = await runCli(['gameday', scenario, '--yes', '--auto-respond', ...FAST, '--duration', '150'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+      expect(r.stderr).toContain('mitigated after');
+      expect(r.code, r.stderr).toBe(0);
+      const { game, events } = onlyGame(g.dir);
+      const start = events[0] as Record<string, any>;
+      expect(start).toMatchObject({ type: 'run.started', mode: 'gameday', runbook: { id: scenario } });
+      // Injection is the impact; the checks' marks follow it, in order.
+      expect(events.filter((e) => e.type === 'mark').map((e) => e.what)).toEqual(['impact', 'detected', 'mitigated']);
+      expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+      // The responder's timeline is linked from the game's, and its run mitigated with the dangerous step approved.
+      const responder = readEvents(join(g.dir, 'gamedays', start.game.responder_timeline));
+      expect(responder[0]).toMatchObject({ type: 'run.started', mode: 'live', runbook: { id: start.game.responder_runbook } });
+      expect(responder.some((e) => e.type === 'command.started' && e.danger === true)).toBe(true);
+      expect(r.stderr).toMatch(/result\s+mitigated/);
+      expect(r.stderr).toMatch(/time to detect\s+\d/);
+      expect(r.stderr).toMatch(/time to mitigate\s+\d/);
+      expect(r.stderr).toMatch(/dangerous approved\s+[1-9]/);
+      expect(r.stderr).toMatch(/steps skipped\s+0/);
+      expect(await nothingLeft(g.rt, game)).toEqual([]);
+      if (scenario !== 'disk-fill') return;
+      // The game's timeline reads like any other: replay, export, and the history of the scenario.
+      const [replay, json, history] = await Promise.all([
+        runCli(['replay', '--instant', join('gamedays', `${game}.jsonl`)], { cwd: g.dir, env: g.env }),
+        runCli(['export', join('gamedays', `${game}.jsonl`), '--format', 'json'], { cwd: g.dir, env: g.env }),
+        runCli(['gameday', '--history', 'disk-fill', '--json'], { cwd: g.dir, env: g.env }),
+      ]);
+      expect(replay.code).toBe(0);
+      expect(replay.stdout + replay.stderr).toMatch(/gameday/);
+      // The inject and revert sections count as steps done.
+      expect(replay.stdout + replay.stderr).toMatch(/2 done/);
+      expect(JSON.parse(json.stdout)).toMatchObject({ mode: 'gameday' });
+      const rows = JSON.parse(history.stdout) as Array<Record<string, unknown>>;
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ scenario: 'disk-fill', status: 'completed', stepsSkipped: 0 });
+      expect(rows[0]!.mitigateMs as number).toBeGreaterThan(rows[0]!.detectMs as number);
+    });
+  }
+
+  it('packet-loss: netem on a veth pair in namespaces made for the game (or, without sch_netem, a failed inject that still reverts)', async () => {
+    const g = gameDir();
+    const netem = netemAvailable();
+    const r = await runCli(['gameday', 'packet-loss', '--yes', '--auto-respond', ...FAST, '--duration', '150'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    const { game, events } = onlyGame(g.dir);
+    if (netem) {
+      expect(r.stderr).toContain('mitigated after');
+      expect(r.code).toBe(0);
+      expect(events.filter((e) => e.type === 'mark').map((e) => e.what)).toEqual(['impact', 'detected', 'mitigated']);
+    } else {
+      expect(r.stderr).toContain('the fault could not be injected: reverting');
+      expect(r.code).toBe(1);
+      expect(events.filter((e) => e.type === 'mark')).toEqual([]);
+    }
+    expect(await nothingLeft(g.rt, game)).toEqual([]);
+  });
+});
+
+describe.concurrent('gameday always reverts', { timeout: LONG }, () => {
+  // SIGHUP takes SIGTERM's path: a scenario of the test's own (a file) keeps it cheap.
+  for (const [signal, name] of [['SIGTERM', 'crash-loop'], ['SIGHUP', 'file.md'], ['SIGINT', 'disk-fill']] as const) {
+    it(`${signal} during a game (${name}) reverts, records the game as aborted, exits 130`, async () => {
+      const g = gameDir();
+      g.write('file.md', scenario('file'));
+      const p = spawnCli(['gameday', name, '--yes', '--split', ...FAST, '--duration', '150'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+      await until(() => p.stderr().includes('run this in a second terminal'), LONG, 'the page');
+      const { game } = onlyGame(g.dir);
+      expect(leftovers(g.rt, game)).not.toEqual([]); // the fault is in place
+      p.child.kill(signal);
+      const r = await p.done;
+      expect(r.code).toBe(130);
+      expect(r.stderr).toContain('reverting');
+      expect(onlyGame(g.dir).events.at(-1)).toMatchObject({ type: 'run.finished', status: 'aborted' });
+      expect(await nothingLeft(g.rt, game)).toEqual([]);
+    });
+  }
+
+  it('kill -9 of the game leaves the fault and its journal; gameday --cleanup reverts it and notes it in the game timeline', async () => {
+    const g = gameDir();
+    const p = spawnCli(['gameday', 'disk-fill', '--yes', '--split', ...FAST, '--duration', '150'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    await until(() => p.stderr().includes('detected after'), LONG, 'detection');
+    p.child.kill('SIGKILL');
+    await p.done;
+    const { game } = onlyGame(g.dir);
+    const left = leftovers(g.rt, game);
+    expect(left).toContain('journal entry');
+    expect(left.some((l) => l.startsWith('mount '))).toBe(true);
+    const c = await runCli(['gameday', '--cleanup'], { cwd: g.dir, env: g.env });
+    expect(c.stderr).toContain(`reverting what game ${game}`);
+    expect(c.stderr).toContain('1 game reverted, 0 failed');
+    expect(c.code).toBe(0);
+    expect(await nothingLeft(g.rt, game)).toEqual([]);
+    expect(onlyGame(g.dir).events.some((e) => e.type === 'note' && String(e.text).includes('reverted by gameday --cleanup'))).toBe(true);
+  });
+
+  it('a revert that fails is reported loudly, kept in the journal, refused by the next game and retried by --cleanup; once it works, the next game reverts it first', async () => {
+    const g = gameDir();
+    g.write(
+      'flaky.md',
+      `---\nkind: scenario\nid: flaky\ntitle: Flaky revert\ntarget: local\nduration: 1m\nrunbook: getting-started\n---\n# Flaky\n\n## Fault\n\n\`\`\`bash {inject}\ntouch "fault-$GAMEDAY_ID"\n\`\`\`\n\n## Revert\n\n\`\`\`bash {revert}\n[ -e revert-ok ] || { echo "umount: target is busy" >&2; exit 1; }\nrm -f "fault-$GAMEDAY_ID"\n\`\`\`\n`,
+    );
+    const r = await runCli(['gameday', 'flaky.md', '--yes', '--split', ...FAST, '--duration', '0.5'], { cwd: g.dir, env: g.env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('THE REVERT FAILED');
+    const { game, events } = onlyGame(g.dir);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'failed' });
+    expect(existsSync(join(g.dir, `fault-${game}`))).toBe(true);
+    expect(JSON.parse(readFileSync(join(g.rt, `${game}.json`), 'utf8'))).toMatchObject({ game, failedReverts: 1 });
+    const refused = await runCli(['gameday', 'flaky.md', '--yes', '--split', '--duration', '0.5'], { cwd: g.dir, env: g.env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("a previous game's revert failed");
+    expect(games(g.dir)).toHaveLength(1); // nothing was injected
+    const again = await runCli(['gameday', '--cleanup'], { cwd: g.dir, env: g.env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/FAILED \(3 tries\)/);
+    writeFileSync(join(g.dir, 'revert-ok'), '');
+    const next = await runCli(['gameday', 'flaky.md', '--yes', '--split', ...FAST, '--duration', '0.5'], { cwd: g.dir, env: g.env });
+    expect(next.stderr).toContain(`reverting what game ${game}`);
+    expect(next.stderr.indexOf(`reverting what game ${game}`)).toBeLessThan(next.stderr.indexOf('injecting'));
+    expect(next.code).toBe(1); // this game itself: not mitigated in its half second
+    expect(readdirSync(g.dir).filter((f) => f.startsWith('fault-'))).toEqual([]);
+    for (const game of games(g.dir)) expect(await nothingLeft(g.rt, game)).toEqual([]);
+  });
+});
+
+describe('gameday on a terminal', { timeout: LONG }, () => {
+  it('shows the plan and starts only when the scenario id is typed', async () => {
+    python3Available();
+    const g = gameDir();
+    g.write('typed.md', scenario('typed'));
+    const wrong = spawnPty(['gameday', 'typed.md', '--split', '--duration', '1'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    let at = await wrong.waitFor('revert plan', { timeoutMs: LONG });
+    at = await wrong.waitFor('Type "typed"', { from: at, timeoutMs: LONG });
+    wrong.type('typo\r');
+    expect((await wrong.done).code).toBe(130);
+    expect(wrong.screen()).toContain('not started');
+    expect(games(g.dir)).toEqual([]);
+    const right = spawnPty(['gameday', 'typed.md', '--split', '--duration', '1', '--poll', '0.5'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    await right.waitFor('Type "typed"', { timeoutMs: LONG });
+    right.type('typed\r');
+    expect((await right.done).code).toBe(1); // not mitigated within its second
+    expect(right.screen()).toMatch(/rm -f "fault-\$GAMEDAY_ID"/); // the revert plan, word for word
+    const [game] = games(g.dir);
+    expect(readEvents(join(g.dir, 'gamedays', `${game}.jsonl`)).filter((e) => e.type === 'mark').map((e) => e.what)).toEqual(['impact', 'detected']);
+    expect(readdirSync(g.dir).filter((f) => f.startsWith('fault-'))).toEqual([]);
+    expect(await nothingLeft(g.rt, game!)).toEqual([]);
+  });
+});
