@@ -15,7 +15,7 @@ const RUNBOOK = `# Waits
 ## Hold
 
 \`\`\`sh
-printf 'half'; while [ ! -e go ]; do sleep 0.05; done; echo ' line'
+printf 'half'; n=0; while [ ! -e go ] && [ $n -lt 2400 ]; do sleep 0.05; n=$((n+1)); done; echo ' line'
 \`\`\`
 
 ## Finish

@@ -18,7 +18,7 @@ describe.skipIf(!python3Available())('others’ notes on the operator’s screen
 ## Hold
 
 \`\`\`sh
-printf 'half'; while [ ! -e go ]; do sleep 0.05; done; echo ' line'; while [ ! -e go2 ]; do sleep 0.05; done; echo after
+printf 'half'; n=0; while [ ! -e go ] && [ $n -lt 2400 ]; do sleep 0.05; n=$((n+1)); done; echo ' line'; n=0; while [ ! -e go2 ] && [ $n -lt 2400 ]; do sleep 0.05; n=$((n+1)); done; echo after
 \`\`\`
 `,
     );

@@ -39,7 +39,7 @@ describe('the chain with several appenders', () => {
     const env = cliEnv(w.dir, { HOME: w.dir });
     w.write(
       'rb.md',
-      '# Busy\n\n## Output\n\n```sh\nfor i in $(seq 1 60); do echo "line $i"; sleep 0.01; done\n```\n\n## Wait\n\n```sh\nwhile [ ! -f go ]; do sleep 0.02; done; echo done\n```\n',
+      '# Busy\n\n## Output\n\n```sh\nfor i in $(seq 1 60); do echo "line $i"; sleep 0.01; done\n```\n\n## Wait\n\n```sh\nn=0; while [ ! -f go ] && [ $n -lt 6000 ]; do sleep 0.02; n=$((n+1)); done; echo done\n```\n',
     );
     const run = spawnCli(['run', 'rb.md', '--yes', '--timeline', 't.jsonl'], { cwd: w.dir, env, timeoutMs: 60_000 });
     const path = w.path('t.jsonl');
