@@ -183,7 +183,11 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     const verify =
       integrity === null
         ? undefined
-        : { state: integrity.startsWith('ok:') ? ('verifies' as const) : integrity.startsWith('no chain') ? ('no chain' as const) : ('does not verify' as const), detail: integrity };
+        : integrity.startsWith('ok: ')
+          ? { state: 'verifies' as const, detail: integrity.slice(4) }
+          : integrity.startsWith('no chain: ')
+            ? { state: 'no chain' as const, detail: integrity.slice(10) }
+            : { state: 'does not verify' as const, detail: integrity.replace(/^FAILED: /, '') };
     document = html.finish({ timelinePath: timeline, problems, ...(verify ? { verify } : {}) });
   } else if (options.format === 'json') {
     for await (const ev of events('none')) foldEvent(fold, ev);

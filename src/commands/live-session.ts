@@ -77,14 +77,11 @@ export async function startLiveSession(o: {
       }
     };
   const p = o.prompter;
-  const prompter: Prompter = {
-    commandAction: hold(p.commandAction.bind(p)),
-    confirmDanger: hold(p.confirmDanger.bind(p)),
-    editCommand: hold(p.editCommand.bind(p)),
-    note: hold(p.note.bind(p)),
-    failureAction: hold(p.failureAction.bind(p)),
-    confirmCheck: hold(p.confirmCheck.bind(p)),
-  };
+  // Every question the prompter can ask is held, the optional ones too: a list written here once forgot
+  // confirmTargets, and the host list then went unconfirmed (an optional port missing means "don't ask").
+  const prompter = Object.fromEntries(
+    Object.entries(p).map(([k, f]) => [k, typeof f === 'function' ? hold((f as (...a: unknown[]) => Promise<unknown>).bind(p)) : f]),
+  ) as unknown as Prompter;
 
   // On a shared bastion the team reads the timeline and appends notes to it: group read and write.
   if (sharedLiveDir(io.env)) await fsp.chmod(path, 0o660).catch(() => undefined);

@@ -1,6 +1,7 @@
 // The timeline tools of `runbook mcp`: list the runs, read a timeline in pages, summarise a run with the facts
 // of the markdown export (src/report/fold.ts), and each timeline as a resource. Every text field is redacted
 // again on the way out, as `export` does: built-in rules, the user's patterns and the runbook's own.
+import { integrityOf } from '../report/integrity.js';
 import { mapTextFields, type TimelineEvent } from '../timeline/events.js';
 import { readTimeline } from '../timeline/reader.js';
 import { createRedactor, loadUserRedactPatterns, type Redactor } from '../timeline/redact.js';
@@ -82,7 +83,9 @@ export async function summarizeIncident(ctx: McpContext, name: string) {
     if (ev.type === 'command.started' && ev.suggestion !== undefined) for (const s of suggestions) if (s.id === ev.suggestion) s.run = true;
   }
   const s = summarize(state);
-  const facts = toJsonExport(s, problems.slice(0, 50));
+  // The same facts as `export --format json`, with its verdict on the hash chain.
+  const integrity = await integrityOf(path, ctx.env);
+  const facts = { ...toJsonExport(s, problems.slice(0, 50)), ...(integrity !== null ? { verify: integrity } : {}) };
   const failed = s.steps.flatMap((st) => st.commands.filter(commandFailed).map((c) => ({ step: st.index, id: c.id, command: cut(c.command), result: describeCommandResult(c) })));
   return { timeline: runName(path), ...facts, failed_commands: failed, suggestions };
 }

@@ -314,7 +314,7 @@ describe.concurrent('help, version, completion', () => {
     expect(complete(['runbook', 'mark', ''])).toBe('impact detected mitigated resolved');
     expect(complete(['runbook', 'incidents', '--'])).toBe('--all --json --help');
     expect(complete(['runbook', 'replay', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
-    expect(complete(['runbook', 'export', 'incidents/20261128-030000-alpha.jsonl', '--format', ''])).toBe('markdown cast json');
+    expect(complete(['runbook', 'export', 'incidents/20261128-030000-alpha.jsonl', '--format', ''])).toBe('markdown cast json html');
     expect(complete(['runbook', 'drill', 'incidents/2'])).toBe('incidents/20261128-030000-alpha.jsonl');
     expect(complete(['runbook', 'run', '--resume', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
     expect(complete(['runbook', 'note', '--timeline', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');

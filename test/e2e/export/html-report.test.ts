@@ -109,7 +109,7 @@ describe('export --format html in Chromium', { timeout: 150_000 }, () => {
     expect(await page.title()).toBe('Disk almost full — 20261128-030000-disk-full');
     const facts = await page.locator('dl.facts').innerText();
     for (const s of ['completed', 'web-1', 'alice, bob, carol', '6m 12s', '5m 04s from detection', '2026-11-28 03:00:00 UTC']) expect(facts).toContain(s);
-    expect(await page.locator('[data-verify]').count(), 'no verify fact unless the caller gives one').toBe(0);
+    expect(await page.locator('[data-verify="no chain"]').count(), 'a timeline written before the chain says so').toBe(1);
 
     expect(await page.$$eval('svg.chart rect.step-bar', (els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['1', '2', '3', '4']);
     const got = await marks(page);

@@ -94,7 +94,7 @@ describe('multi-host commands', () => {
 });
 
 describe('export --format html', () => {
-  it('writes one page with everything inlined: no external reference, the recording and the verify slot left out', async () => {
+  it('writes one page with everything inlined: no external reference, the recording, and the chain's verdict (a timeline from before the chain has none)', async () => {
     const io = fakeIo();
     expect(await exportTimeline(COMPLETED, { format: 'html' }, io)).toBe(0);
     const page = io.out();
@@ -102,7 +102,7 @@ describe('export --format html', () => {
     expect(page).not.toMatch(/<(?:script|link|img|iframe)[^>]+(?:src|href)=/i);
     expect(page).toContain('Content-Security-Policy');
     expect(page).toContain('AsciinemaPlayer');
-    expect(page).not.toContain('data-verify');
+    expect(page).toContain('data-verify="no chain"');
     // The recording is the cast export's, as one JSON array: header first.
     const cast = /<script type="application\/json" id="cast-data">(.*?)<\/script>/s.exec(page)?.[1] ?? '';
     const [header, ...frames] = JSON.parse(cast) as [{ version: number }, ...[number, string, string][]];
