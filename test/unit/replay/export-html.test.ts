@@ -94,7 +94,7 @@ describe('multi-host commands', () => {
 });
 
 describe('export --format html', () => {
-  it('writes one page with everything inlined: no external reference, the recording, and the chain's verdict (a timeline from before the chain has none)', async () => {
+  it('writes one page with everything inlined: no external reference, the recording, and the chain verdict (a timeline from before the chain has none)', async () => {
     const io = fakeIo();
     expect(await exportTimeline(COMPLETED, { format: 'html' }, io)).toBe(0);
     const page = io.out();
