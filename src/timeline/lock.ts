@@ -199,7 +199,9 @@ export async function acquireLock(lockPath: string, opts: LockOptions = {}): Pro
     try {
       // Synchronous: a few quick syscalls, without a thread-pool round trip each while others wait for the lock.
       // O_EXCL also refuses a planted symbolic link (even one to a missing file); O_NOFOLLOW says so twice.
-      const fd = openSync(lockPath, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
+      // Readable by all (it holds a pid, a host name and a start time): on a shared bastion a teammate's
+      // `note` must read who holds the lock to wait for it; a lock it cannot read would fail its append.
+      const fd = openSync(lockPath, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o644);
       try {
         writeSync(fd, me);
       } catch (err) {

@@ -76,7 +76,7 @@ describe('live runs on this host', () => {
       runCli(['mark', 'detected', 'pager'], { cwd: elsewhere, env: { ...other, RUNBOOK_ACTOR: 'carol' } }),
       asNobody,
     ]);
-    expect([n.code, m.code, nobody.code]).toEqual([0, 0, 0]);
+    expect([n.code, m.code, nobody.code], `${n.stderr}${m.stderr}${nobody.stderr}`).toEqual([0, 0, 0]);
     const h = await runCli(['handover', '--to', 'bob', 'alice', 'is', 'off'], { cwd: elsewhere, env: other });
     expect(h.stderr).toMatch(/^handed over to bob in .*\.jsonl \(seq \d+\)\n$/);
 

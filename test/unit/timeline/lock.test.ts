@@ -1,6 +1,6 @@
 // The lock's staleness rule: a holder is gone when its process is (pid and start time on this host), never
 // because the lock is old; a live holder is waited for and named.
-import { readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,5 +77,14 @@ describe('lock and owner files are never written through a symbolic link', () =>
     writeFileSync(owner, `999999999\n${hostname()}\n5\n`);
     await writeOwner(owner);
     expect(readFileSync(owner, 'utf8').split('\n')[0]).toBe(String(process.pid));
+  });
+});
+
+describe('lock on a shared bastion', () => {
+  it('the lock file is readable by others (a teammate waiting for it must read who holds it)', async () => {
+    const lock = join(tempDir(), 't.jsonl.lock');
+    const mode = await withLock(lock, async () => statSync(lock).mode & 0o777);
+    expect(mode & 0o044).toBe(0o044);
+    expect(mode & 0o022).toBe(0);
   });
 });
