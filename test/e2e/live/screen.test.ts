@@ -68,9 +68,13 @@ describe('status --watch', () => {
     const raw = w.path('raw.out');
     const env = Object.entries(cliEnv(w.dir)).filter(([k]) => k !== 'TMUX').map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
     try {
-      const cmd = `env ${env} ${process.execPath} ${BIN} status --watch --timeline ${tl}; echo "EXIT=$?"; sleep 30`;
+      // status starts only once pipe-pane records the pane: on a loaded machine its first frame (with the one
+      // screen clear) could otherwise be drawn before the recording began.
+      const go = w.path('go');
+      const cmd = `n=0; while [ ! -e ${go} ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n+1)); done; env ${env} ${process.execPath} ${BIN} status --watch --timeline ${tl}; echo "EXIT=$?"; sleep 30`;
       expect(tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'w', cmd).status).toBe(0);
-      tmux('pipe-pane', '-o', '-t', 'w', `cat >> ${raw}`);
+      expect(tmux('pipe-pane', '-o', '-t', 'w', `cat >> ${raw}`).status).toBe(0);
+      writeFileSync(go, '');
       const pane = (): string => tmux('capture-pane', '-p', '-t', 'w').stdout;
       await until(() => /running +1\.1/.test(pane()), 30_000, 'the first frame');
       const first = /for (\d+)s/.exec(pane())?.[1];
