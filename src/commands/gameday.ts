@@ -2,7 +2,7 @@
 // game: show the plan, ask for the scenario id, then src/gameday/game.ts with the real adapters.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { GamedayOptions } from '../cli.js';
@@ -14,6 +14,7 @@ import { resolveRunbook } from '../runbook/load.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { timelineFileName } from '../timeline/locate.js';
 import { openTimeline } from '../timeline/writer.js';
+import { ownStart } from '../timeline/lock.js';
 import { VERSION } from '../version.js';
 import { neutralize } from '../ui/neutralize.js';
 import { loadStyle } from '../ui/style.js';
@@ -219,16 +220,6 @@ function selfCommand(): string[] {
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
-}
-
-/** This process's start time (/proc/self/stat field 22), so a reused pid is not taken for a running game. */
-function ownStart(): string | null {
-  try {
-    const text = readFileSync('/proc/self/stat', 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /**

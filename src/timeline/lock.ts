@@ -79,8 +79,8 @@ function procAvailable(): boolean {
 }
 
 let myStart: string | null | undefined;
-/** This process's start time, as written into lock and owner files. */
-function ownStart(): string | null {
+/** This process's start time, as written into lock and owner files and the game-day journal (holderState reads it back). */
+export function ownStart(): string | null {
   if (myStart === undefined) myStart = procStat(process.pid)?.start ?? null;
   return myStart;
 }
