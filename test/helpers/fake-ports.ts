@@ -1,5 +1,5 @@
 // Fake ports for the engine: scripted answers in, recorded events and executions out.
-import type { EnginePorts } from '../../src/runner/engine.js';
+import type { EnginePorts, RunConfig } from '../../src/runner/engine.js';
 import type { EventSink, ExecRequest, ExecResult, OutputListener, Prompter, View } from '../../src/runner/ports.js';
 import type { EventBody, TimelineEvent } from '../../src/timeline/events.js';
 
@@ -87,4 +87,25 @@ export function fakePorts(answers: Answer[], results: (Partial<ExecResult> & { o
 /** Events without envelopes, only the fields a test cares about. */
 export function types(events: TimelineEvent[]): string[] {
   return events.map((e) => (e.type === 'command.started' || e.type === 'command.skipped' || e.type === 'command.finished' ? `${e.type} ${e.id}` : e.type.startsWith('step.') ? `${e.type} ${(e as { step: number }).step}` : e.type));
+}
+
+/** A run of `runbook` as the engine tests start it (live, asked, from step 1), with `over` on top. */
+export function testRunConfig(runbook: RunConfig['runbook'], over: Partial<RunConfig> = {}): RunConfig {
+  return {
+    runbook,
+    mode: 'live',
+    yes: false,
+    allowDangerous: false,
+    fromStep: 1,
+    vars: [],
+    env: { PATH: '/usr/bin:/bin' },
+    cwd: '/work',
+    shell: 'bash',
+    defaultTimeoutMs: 600_000,
+    incident: 'inc-1',
+    actor: 'alice',
+    host: 'box',
+    cliVersion: '0.0.0',
+    ...over,
+  };
 }

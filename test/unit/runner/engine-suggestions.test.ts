@@ -7,29 +7,13 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { timelineSuggestions, type Suggestion, type SuggestionSource } from '../../../src/runner/suggestions.js';
-import { fakePorts, types } from '../../helpers/fake-ports.js';
+import { fakePorts, testRunConfig, types } from '../../helpers/fake-ports.js';
 
 const f = '```';
 const RB = `# Two\n\n## One\n\n${f}sh\necho one\n${f}\n\n${f}sh\necho two\n${f}\n`;
 
 function config(over: Partial<RunConfig> = {}): RunConfig {
-  return {
-    runbook: parseRunbook(RB, '/rb/two.md').runbook,
-    mode: 'live',
-    yes: false,
-    allowDangerous: false,
-    fromStep: 1,
-    vars: [],
-    env: { PATH: '/usr/bin:/bin' },
-    cwd: '/work',
-    shell: 'bash',
-    defaultTimeoutMs: 600_000,
-    incident: 'inc-1',
-    actor: 'alice',
-    host: 'box',
-    cliVersion: '0.0.0',
-    ...over,
-  };
+  return testRunConfig(parseRunbook(RB, '/rb/two.md').runbook, over);
 }
 
 const suggestion = (id: string, command: string): Suggestion => ({ v: 1, seq: 99, ts: '2026-11-28T03:00:01.000Z', mono_ms: 1, type: 'suggestion', id, command, reason: 'check it', actor: 'ai:claude' });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../src/runbook/parse.js';
 import { confirmationWord, runRunbook, type RunConfig } from '../../../src/runner/engine.js';
 import type { ResolvedVar } from '../../../src/runner/vars.js';
-import { fakePorts, types, type Fakes } from '../../helpers/fake-ports.js';
+import { fakePorts, testRunConfig, types, type Fakes } from '../../helpers/fake-ports.js';
 
 const f = '```';
 const RB = `---
@@ -40,25 +40,8 @@ ${f}
 `;
 
 function config(over: Partial<RunConfig> = {}, source = RB): RunConfig {
-  const runbook = parseRunbook(source, '/rb/demo.md').runbook;
   const vars: ResolvedVar[] = [{ name: 'mount', value: '/', source: 'default', secret: false }];
-  return {
-    runbook,
-    mode: 'live',
-    yes: false,
-    allowDangerous: false,
-    fromStep: 1,
-    vars,
-    env: { PATH: '/usr/bin:/bin' },
-    cwd: '/work',
-    shell: 'bash',
-    defaultTimeoutMs: 600_000,
-    incident: 'inc-1',
-    actor: 'alice',
-    host: 'box',
-    cliVersion: '0.0.0',
-    ...over,
-  };
+  return testRunConfig(parseRunbook(source, '/rb/demo.md').runbook, { vars, ...over });
 }
 
 async function run(answers: string[], over: Partial<RunConfig> = {}, results: Parameters<typeof fakePorts>[1] = [], source?: string): Promise<Fakes & { outcome: Awaited<ReturnType<typeof runRunbook>> }> {
