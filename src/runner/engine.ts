@@ -11,7 +11,7 @@ import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
 import { ShellSession, type RecordedSession } from './session.js';
 import { SessionRun } from './session-run.js';
-import { confirmTargets, fleetEnv, runCommandOnHosts, runsOn, type FleetConfig, type FleetResult, type HostView } from './fleet-run.js';
+import { confirmTargets, fleetEnv, hostHow, runCommandOnHosts, runsOn, type FleetConfig, type FleetResult, type HostView } from './fleet-run.js';
 import type { Transport } from '../fleet/targets.js';
 import { suggestedCommand, type Suggestion, type SuggestionSource } from './suggestions.js';
 
@@ -98,12 +98,9 @@ function failed(r: ExecResult): boolean {
 /** How an attempt ended, as the summary names it: "exit 1", "interrupted", "timed out". */
 function howItEnded(r: ExecResult): string {
   if ('how' in r) return (r as FleetResult).how;
-  if (r.spawnError !== undefined) return 'did not start';
-  if (r.captureError !== undefined) return 'capture failed';
-  if (r.timedOut) return 'timed out';
-  if (r.interrupted) return 'interrupted';
-  if (r.exitCode === null) return r.signal ? `killed by ${r.signal}` : 'did not start';
-  return `exit ${r.exitCode}`;
+  // A failed capture names a command that ran; every other ending is worded as one host's (fleet-run.ts).
+  if (r.spawnError === undefined && r.captureError !== undefined) return 'capture failed';
+  return hostHow(r);
 }
 
 class Run {
