@@ -10,7 +10,7 @@ export const REPORT_CSS = `
 --bar:#3b4047;--bar-skipped:#272b30;--note:#f06bab;--impact:#ff6b6b;--detected:#f0a43a;--mitigated:#5aa6ff;--resolved:#4cc46f;--link:#7fb0ff}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+body{margin:0;overflow-wrap:anywhere;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{max-width:1100px;margin:0 auto;padding:16px 20px 40px}
 a{color:var(--link)}
 h1{font-size:1.6em;margin:.2em 0 0;line-height:1.25;overflow-wrap:anywhere}

@@ -27,14 +27,16 @@ function gameDir(): { dir: string; rt: string; env: NodeJS.ProcessEnv; write(nam
 const netnsOf = (game: string): string => `gd-${createHash('sha256').update(game).digest('hex').slice(0, 8)}`;
 const games = (dir: string): string[] => (existsSync(join(dir, 'gamedays')) ? readdirSync(join(dir, 'gamedays')).filter((f) => f.endsWith('.jsonl') && !f.endsWith('.responder.jsonl')).map((f) => f.replace(/\.jsonl$/, '')) : []);
 
-/** What a game left on this machine: its processes (by the GAMEDAY_ID they inherit), mounts, namespaces, journal. */
+/** What a game left on this machine: its processes (by the GAMEDAY_DIR they inherit), mounts, namespaces, journal. */
 function leftovers(rt: string, game: string): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (env.includes(`GAMEDAY_ID=${game}`) && state !== 'Z') found.push(`process ${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
+      // By the game's folder, not its id: games run side by side here, and two of one scenario started in the
+      // same second share an id (each has its own runtime folder).
+      if (env.includes(`GAMEDAY_DIR=${join(rt, game)}`) && state !== 'Z') found.push(`process ${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
     } catch {
       // gone, or not ours to read
     }
