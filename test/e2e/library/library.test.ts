@@ -4,8 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExpectStatic } from 'vitest';
 import { matchDanger } from '../../../src/runbook/danger.js';
+import { resolveRunbook } from '../../../src/runbook/load.js';
+import { showJson } from '../../../src/commands/show.js';
 import { cleanup, cliEnv, readEvents, runCli, workDir, ROOT } from '../../helpers/run-cli.js';
 
 // Once at the end, not after each test: the runs below are concurrent, and cleanup() kills every live CLI.
@@ -19,11 +20,10 @@ interface Shown {
   steps: { commands: { id: string; text: string; runnable: boolean; danger: boolean; attributes: Record<string, unknown> }[] }[];
 }
 
-async function show(id: string, expect: ExpectStatic): Promise<Shown> {
+/** The runbook as `show --json` prints it, in-process (the same loader and model; `show` itself is spawned in runbook-commands). */
+async function show(id: string): Promise<Shown> {
   const w = workDir();
-  const r = await runCli(['--dir', LIB, 'show', id, '--json'], { cwd: w.dir, env: cliEnv(w.dir) });
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as Shown;
+  return showJson((await resolveRunbook(id, [LIB], cliEnv(w.dir), w.dir)).runbook) as Shown;
 }
 
 describe('the bundled library', () => {
@@ -39,7 +39,7 @@ describe('the bundled library', () => {
   });
 
   it.concurrent.for(ids)('%s: every command matching a destructive pattern is explicitly marked danger=true', async (id, { expect }) => {
-    const rb = await show(id, expect);
+    const rb = await show(id);
     const unmarked = rb.steps.flatMap((s) => s.commands).filter((c) => c.runnable && matchDanger(c.text) && c.attributes.danger !== true);
     expect(unmarked.map((c) => `${c.id}: ${c.text}`)).toEqual([]);
   });
