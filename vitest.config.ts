@@ -19,6 +19,9 @@ export default defineConfig({
     // e2e tests spawn real processes and mostly wait on them (1.6 of 2 cores busy with two workers): a third
     // worker fills the gaps (idle suite 3m25s -> 3m05s here).
     maxWorkers: 3,
+    // The bundle (test/helpers/in-process.ts imports dist/app.js) is loaded by Node as the binary loads it: not
+    // transformed again by vite (which cost seconds per test file).
+    server: { deps: { external: [/\/dist\//] } },
     // Files run longest first (vitest's default order, from the durations of the previous run), so the two
     // workers end together.
     projects: [

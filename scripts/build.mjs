@@ -63,7 +63,8 @@ if (!sea) {
   rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
   await build({
     ...common,
-    entryPoints: { main: 'src/main.ts' },
+    // app.js: the composition root without the process entry, for the suite's in-process command tests.
+    entryPoints: { main: 'src/main.ts', app: 'src/app.ts' },
     outdir: 'dist',
     format: 'esm',
     splitting: true,
