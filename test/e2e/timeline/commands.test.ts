@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runbook } from './cli.js';
+import { runbook as spawned } from './cli.js';
+import { runInProcess } from '../../helpers/in-process.js';
 import { tempDir } from '../../unit/timeline/helpers.js';
 
 function started(seq: number, ts: string, id: string, source = '# x\n', mode = 'live'): string {
@@ -12,7 +13,13 @@ function started(seq: number, ts: string, id: string, source = '# x\n', mode = '
     mode, actor: 'a', host: 'h', cwd: '/', cli_version: '0.1.0',
   });
 }
-// Each test has its own timeline dir, so the tests of a block run concurrently (mostly Node starting).
+// Each test has its own timeline dir, so the tests of a block run concurrently. The first test drives the real
+// binary; the others call the bundle's main() in-process (the same commands, without a Node start each).
+const runbook = (args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) => {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  return runInProcess(args, { cwd: opts.cwd, env: { ...env, ...opts.env } });
+};
 const ev = (seq: number, ts: string, body: Record<string, unknown>): string => JSON.stringify({ v: 1, seq, ts, mono_ms: seq, ...body });
 
 /** A timeline dir with: an old completed run, a newer interrupted one, and (optionally) a running one. */
@@ -45,7 +52,7 @@ describe.concurrent('runbook note / mark', () => {
   it('append to the newest unfinished timeline, stamped with the actor, confirming on stderr', async () => {
     const { root, dir, env } = setup(false);
     const target = join(dir, '20261120-030000-k8s-crashloop.jsonl');
-    const r = await runbook(['note', 'rolled', 'back', 'internal-deadbeef'], { cwd: root, env });
+    const r = await spawned(['note', 'rolled', 'back', 'internal-deadbeef'], { cwd: root, env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     // No runner is live on it (no owner), so the note says where it went and why.
@@ -57,15 +64,15 @@ describe.concurrent('runbook note / mark', () => {
     expect(lastLine(target)).toMatchObject({ v: 1, seq: 2, type: 'note', text: 'rolled back [redacted]', actor: 'alice' });
 
     // Mitigation needs impact or detection marked first: a mistaken early milestone is refused.
-    const early = await runbook(['mark', 'mitigated', 'too', 'soon'], { cwd: root, env });
+    const early = await spawned(['mark', 'mitigated', 'too', 'soon'], { cwd: root, env });
     expect(early.code).toBe(2);
     expect(early.stderr).toMatch(/mitigated comes after impact or detected, which are not marked yet/);
     expect(lastLine(target)).toMatchObject({ seq: 2, type: 'note' });
-    expect((await runbook(['mark', 'detected'], { cwd: root, env })).code).toBe(0);
-    const m = await runbook(['mark', 'mitigated', 'traffic', 'drained'], { cwd: root, env });
+    expect((await spawned(['mark', 'detected'], { cwd: root, env })).code).toBe(0);
+    const m = await spawned(['mark', 'mitigated', 'traffic', 'drained'], { cwd: root, env });
     expect(m.code, m.stderr).toBe(0);
     expect(lastLine(target)).toMatchObject({ seq: 4, type: 'mark', what: 'mitigated', text: 'traffic drained', actor: 'alice' });
-    const bare = await runbook(['mark', 'resolved'], { cwd: root, env });
+    const bare = await spawned(['mark', 'resolved'], { cwd: root, env });
     expect(bare.code).toBe(0);
     expect(lastLine(target)).toMatchObject({ seq: 5, type: 'mark', what: 'resolved', text: '' });
   });
@@ -145,7 +152,8 @@ describe.concurrent('runbook note / mark', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no timeline nope\.jsonl/);
     const empty = tempDir();
-    const none = await runbook(['note', 'x'], { cwd: empty, env: { ...env, RUNBOOK_TIMELINE_DIR: join(empty, 'incidents') } });
+    // Spawned: the hint names the command as it was started.
+    const none = await spawned(['note', 'x'], { cwd: empty, env: { ...env, RUNBOOK_TIMELINE_DIR: join(empty, 'incidents') } });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^runbook: no unfinished live run in incidents \(dry runs and drills are never chosen\): pass --timeline FILE, or start a run with node \S+\/bin\/runbook\.js run\n$/);
     const brokenConfig = join(root, 'broken.json');
