@@ -6,6 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, cliEnv, runCli, spawnCli, workDir } from '../../helpers/run-cli.js';
+// verify and seal through the binary in the first tests, in-process (the bundle's main) in the others.
+import { runInProcess } from '../../helpers/in-process.js';
 import { FIXTURES, runNode } from './cli.js';
 
 afterEach(() => cleanup());
@@ -90,14 +92,14 @@ describe('the chain with several appenders', () => {
     await new Promise((r) => child.once('close', r));
     clearTimeout(guard);
 
-    const before = await runCli(['verify', 't.jsonl'], { cwd: w.dir, env });
+    const before = await runInProcess(['verify', 't.jsonl'], { cwd: w.dir, env });
     expect(before.code).toBe(1);
     // Killed between writes the file ends on a whole line (not sealed); killed inside one, on a torn line.
     expect(before.stdout).toMatch(/^(not sealed: .*|FAILED: line \d+, the last, is incomplete.*)\n$/);
-    const s = await runCli(['seal', 't.jsonl'], { cwd: w.dir, env });
+    const s = await runInProcess(['seal', 't.jsonl'], { cwd: w.dir, env });
     expect(s.code, s.stderr).toBe(0);
     expectExactChain(path);
-    const after = await runCli(['verify', 't.jsonl'], { cwd: w.dir, env });
+    const after = await runInProcess(['verify', 't.jsonl'], { cwd: w.dir, env });
     expect(after.code, after.stdout).toBe(0);
   });
 });
@@ -109,17 +111,17 @@ describe('verify on the command line', () => {
     const path = w.path('t.jsonl');
     const r = await runNode([FIXTURE, path, 'notes', '5']);
     expect(r.code, r.stderr).toBe(0);
-    expect((await runCli(['seal', 't.jsonl'], { cwd: w.dir, env })).code).toBe(0);
+    expect((await runInProcess(['seal', 't.jsonl'], { cwd: w.dir, env })).code).toBe(0);
     const good = lines(path);
     writeFileSync(path, good.map((l, i) => (i === 2 ? l.replace(' n2', ' n9') : l)).join('\n') + '\n');
-    const bad = await runCli(['verify', 't.jsonl'], { cwd: w.dir, env });
+    const bad = await runInProcess(['verify', 't.jsonl'], { cwd: w.dir, env });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('FAILED: line 3 was changed: its bytes no longer hash to the prev that line 4 recorded\n');
     writeFileSync(path, good.slice(0, 5).map((l) => l.replace(/,"prev":"[0-9a-f]{64}"/, '')).join('\n') + '\n');
-    const old = await runCli(['verify', 't.jsonl'], { cwd: w.dir, env });
+    const old = await runInProcess(['verify', 't.jsonl'], { cwd: w.dir, env });
     expect(old.code).toBe(1);
     expect(old.stdout).toMatch(/^no chain: this timeline carries no hash chain/);
-    const missing = await runCli(['verify', 'nope.jsonl'], { cwd: w.dir, env });
+    const missing = await runInProcess(['verify', 'nope.jsonl'], { cwd: w.dir, env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^runbook: cannot read timeline .*nope\.jsonl: ENOENT/);
   });
