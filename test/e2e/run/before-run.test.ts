@@ -3,6 +3,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
+// Cases refused or previewed before anything runs: in-process (the bundle's main); the others through the binary.
+import { runInProcess } from '../../helpers/in-process.js';
 
 afterEach(() => cleanup());
 
@@ -16,7 +18,7 @@ describe('lint errors before the first step', () => {
   ])('%s refuses the run: exit 2, file:line rule message, nothing runs', async (_what, fm, line, rule) => {
     const w = workDir();
     w.write('bad.md', `---\n${fm}\n---\n# Bad\n\n${touch}`);
-    const r = await runCli(['run', 'bad.md', '--yes'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'bad.md', '--yes'], { cwd: w.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^runbook: bad\\.md:${line} ${rule} \\S`, 'm'));
     expect(r.stderr).toMatch(/not running bad: this error changes what would run/);
@@ -27,7 +29,7 @@ describe('lint errors before the first step', () => {
   it('a command attribute that is not a duration refuses the run', async () => {
     const w = workDir();
     w.write('attr.md', '# Attr\n\n## Touch\n\n```sh {timeout=soon}\ntouch ran.marker\n```\n');
-    const r = await runCli(['run', 'attr.md', '--yes'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'attr.md', '--yes'], { cwd: w.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^runbook: attr\.md:5 bad-attribute timeout=soon is not a duration/m);
     expect(existsSync(w.path('ran.marker'))).toBe(false);
@@ -36,7 +38,7 @@ describe('lint errors before the first step', () => {
   it('a bad date and a bad tag list are warnings: shown before the run, which goes on', async () => {
     const w = workDir();
     w.write('warn.md', `---\nlast_reviewed: last week\ntags: 42\n---\n# Warn\n\n${touch}`);
-    const r = await runCli(['run', 'warn.md', '--yes'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'warn.md', '--yes'], { cwd: w.dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^runbook: warning: warn\.md:2 bad-date last_reviewed must be a date/m);
     expect(r.stderr).toMatch(/^runbook: warning: warn\.md:3 field-type tags must be a list/m);
@@ -51,7 +53,7 @@ describe('--timeline FILE that is not a new file', () => {
     const w = workDir();
     w.write('rb.md', `# Rb\n\n${touch}`);
     w.write('notes.txt', 'my notes\n');
-    const r = await runCli(['run', 'rb.md', '--yes', '--timeline', 'notes.txt'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'rb.md', '--yes', '--timeline', 'notes.txt'], { cwd: w.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/notes\.txt is not empty and is not a runbook timeline; choose a new file/);
     expect(r.stderr).not.toMatch(/--resume/);

@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, cliEnv, onlyTimeline, readEvents, runCli, workDir } from '../../helpers/run-cli.js';
+// Cases refused or previewed before anything runs: in-process (the bundle's main); the others through the binary.
+import { runInProcess } from '../../helpers/in-process.js';
 
 // Each test runs in its own dir, so they run concurrently; cleanup() kills every live CLI: once, at the end.
 afterAll(() => cleanup());
@@ -47,7 +49,7 @@ touch made-by-runbook {{target_host}}
 \`\`\`
 `,
     );
-    const r = await runCli(['run', 'req.md', '--yes'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'req.md', '--yes'], { cwd: w.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/target_host/);
     expect(existsSync(w.path('made-by-runbook'))).toBe(false);
@@ -56,7 +58,7 @@ touch made-by-runbook {{target_host}}
   it('with --yes, an undeclared upper-case $NAME without a value exits 2 naming it', async () => {
     const w = workDir();
     w.write('implicit.md', '# Implicit\n\n## Touch\n\n```sh\ntouch made-by-runbook "$SOME_NAMESPACE"\n```\n');
-    const r = await runCli(['run', 'implicit.md', '--yes'], { cwd: w.dir, env: cliEnv(w.dir, { SOME_NAMESPACE: '' }) });
+    const r = await runInProcess(['run', 'implicit.md', '--yes'], { cwd: w.dir, env: cliEnv(w.dir, { SOME_NAMESPACE: '' }) });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SOME_NAMESPACE/);
     expect(existsSync(w.path('made-by-runbook'))).toBe(false);
@@ -80,7 +82,7 @@ touch made-by-runbook{{dir}}
 \`\`\`
 `,
     );
-    const r = await runCli(['run', 'pattern.md', '--yes'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'pattern.md', '--yes'], { cwd: w.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\bdir\b/);
     expect(existsSync(w.path('made-by-runbook'))).toBe(false);
@@ -89,7 +91,7 @@ touch made-by-runbook{{dir}}
   it('with --yes, a declared variable without default that a command uses exits 2 instead of running with ""', async () => {
     const w = workDir();
     w.write('used.md', '---\nvars:\n  - name: subdir\n---\n# Used\n\n## Touch\n\n```sh\ntouch made-by-runbook{{subdir}}\n```\n');
-    const r = await runCli(['run', 'used.md', '--yes'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'used.md', '--yes'], { cwd: w.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\bsubdir\b/);
     expect(existsSync(w.path('made-by-runbook'))).toBe(false);
@@ -114,7 +116,7 @@ touch made-by-runbook
 \`\`\`
 `,
     );
-    const r = await runCli(['run', 'mount.md', '--yes', '--var', 'mount=relative/path'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'mount.md', '--yes', '--var', 'mount=relative/path'], { cwd: w.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/mount/);
     expect(r.stderr).toMatch(/--var/);
@@ -146,7 +148,7 @@ echo "$ZONE" > made-by-runbook-2
 \`\`\`
 `,
     );
-    const r = await runCli(['run', 'dry.md', '--dry-run', '--var', 'mount=/data/x', '--var', 'ZONE=eu-west-1'], { cwd: w.dir });
+    const r = await runInProcess(['run', 'dry.md', '--dry-run', '--var', 'mount=/data/x', '--var', 'ZONE=eu-west-1'], { cwd: w.dir });
     expect(r.code).toBe(0);
     expect(existsSync(w.path('made-by-runbook-/data/x'))).toBe(false);
     expect(existsSync(w.path('made-by-runbook-2'))).toBe(false);
@@ -157,7 +159,7 @@ echo "$ZONE" > made-by-runbook-2
     expect(existsSync(w.path('incidents'))).toBe(false);
     expect(r.stderr).not.toMatch(/replay it/);
 
-    const kept = await runCli(['run', 'dry.md', '--dry-run', '--var', 'mount=/data/x', '--var', 'ZONE=eu-west-1', '--timeline', 'preview.jsonl'], { cwd: w.dir });
+    const kept = await runInProcess(['run', 'dry.md', '--dry-run', '--var', 'mount=/data/x', '--var', 'ZONE=eu-west-1', '--timeline', 'preview.jsonl'], { cwd: w.dir });
     expect(kept.code, kept.stderr).toBe(0);
     const events = readEvents(w.path('preview.jsonl'));
     expect(events.find((e) => e.type === 'run.started')?.['mode']).toBe('dry-run');

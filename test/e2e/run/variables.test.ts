@@ -3,6 +3,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, cliEnv, onlyTimeline, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
+// The reserved-name cases in-process (the bundle's main: refused before anything runs); the rest through the binary.
+import { runInProcess } from '../../helpers/in-process.js';
 
 afterEach(() => cleanup());
 
@@ -18,12 +20,12 @@ describe('the runbook cannot shape the shell', () => {
   ])('declaring %s: lint error, run exit 2 before anything runs', async (name, value) => {
     const w = workDir();
     w.write('rb.md', rb(`  - name: pod\n    default: api-1\n  - name: ${name}\n    default: ${JSON.stringify(value)}`, 'touch ran; echo {{pod}}'));
-    const run = await runCli(['run', 'rb.md', '--yes'], { cwd: w.dir });
+    const run = await runInProcess(['run', 'rb.md', '--yes'], { cwd: w.dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`variable ${name} may not be declared`);
     expect(existsSync(w.path('ran'))).toBe(false);
     expect(existsSync(w.path('pwned'))).toBe(false);
-    const lint = await runCli(['lint', 'rb.md'], { cwd: w.dir });
+    const lint = await runInProcess(['lint', 'rb.md'], { cwd: w.dir });
     expect(lint.code).toBe(1);
     expect(lint.stdout + lint.stderr).toMatch(new RegExp(`reserved-var.*variable "${name}" may not be declared|variable "${name}" may not be declared.*reserved-var`));
   });
