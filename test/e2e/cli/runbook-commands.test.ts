@@ -301,7 +301,7 @@ describe.concurrent('help, version, completion', () => {
     const { spawnSync } = await import('node:child_process');
     const bin = join(__dirname, '..', '..', '..', 'bin', 'runbook.js');
     const probe = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(runbook li); COMP_CWORD=1; _runbook; echo "\${COMPREPLY[@]}"\nCOMP_WORDS=(runbook run al); COMP_CWORD=2; _runbook; echo "\${COMPREPLY[@]}"\nmkdir -p other && cp runbooks/alpha.md other/omega.md && sed -i s/id:.alpha/id:\\ omega/ other/omega.md\nCOMP_WORDS=(runbook --dir other run o); COMP_CWORD=4; _runbook; echo "\${COMPREPLY[@]}"\n`;
-    const r = spawnSync('bash', ['-c', probe], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync('bash', ['-c', probe], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 60_000 });
     // Folders are offered too, to reach a .md file by path.
     expect(r.stdout.split('\n').slice(0, 3)).toEqual(['list lint', 'alpha', 'omega other']);
     // Each command's flags, option choices, and timeline files where a timeline is expected.
@@ -310,7 +310,7 @@ describe.concurrent('help, version, completion', () => {
     w.write('incidents/notes.txt', '');
     const complete = (words: string[]): string => {
       const p = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(${words.map((x) => `'${x}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _runbook; echo "\${COMPREPLY[@]}"\n`;
-      return spawnSync('bash', ['-c', p], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 20_000 }).stdout.trim();
+      return spawnSync('bash', ['-c', p], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 60_000 }).stdout.trim();
     };
     expect(complete(['runbook', 'mark', '--'])).toBe('--timeline --at --force --help');
     expect(complete(['runbook', 'mark', ''])).toBe('impact detected mitigated resolved');
@@ -325,5 +325,6 @@ describe.concurrent('help, version, completion', () => {
     expect(zsh.stdout).toMatch(/^#compdef runbook/);
     const bad = await inProc(['completion', 'fish'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(bad.code).toBe(2);
-  });
+    // A dozen Node starts one after another (the script calls the CLI): seconds idle, a minute on a loaded machine.
+  }, 180_000);
 });
