@@ -244,7 +244,13 @@ async function recordBlock(b: ScenarioBlock, cfg: GameConfig, p: GamePorts, sign
   const capture = createCapture((stream, data) => {
     pending = pending.then(() => p.sink.appendOutput({ type: 'command.output', id: b.id, stream, data }));
   });
-  const r = await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS, signal), (stream, chunk) => capture.push(stream, chunk));
+  // An inject says what it did (which mechanism it used, on which host): its standard output is shown, bounded.
+  let said = '';
+  const r = await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS, signal), (stream, chunk) => {
+    if (b.role === 'inject' && stream === 'stdout' && said.length < 4096) said += chunk.toString('utf8');
+    capture.push(stream, chunk);
+  });
+  for (const line of said.slice(0, 4096).split('\n').filter((l) => l.trim() !== '').slice(0, 10)) p.say(`inject: ${line}`);
   if (r.spawnError) capture.push('stderr', Buffer.from(`runbook: could not start the command: ${r.spawnError}\n`));
   const omitted = capture.finish();
   await pending;
