@@ -172,7 +172,7 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
             return null;
           }
           say(`starting the responder's runbook ${responderRunbook.runbook.id}`);
-          const child = spawn(self[0]!, [...self.slice(1), ...responderArgs], { stdio: 'inherit', cwd: io.cwd, env: { ...io.env, RUNBOOK_GAMEDAY: timeline } });
+          const child = spawn(self[0]!, [...self.slice(1), ...responderArgs], { stdio: 'inherit', cwd: io.cwd, env: { ...io.env, RUNBOOK_GAMEDAY: timeline, RUNBOOK_GAMEDAY_PID: String(process.pid) } });
           responder = child;
           const done = new Promise<number | null>((resolve) => {
             child.on('exit', (code) => resolve(code));

@@ -1,6 +1,7 @@
 // Where a scenario's blocks run: here (the executor, the caller's environment) or on fleet hosts (the fleet's
 // ssh transport, each host with the game's variables as data, never as shell text). The game, the cleanup
 // after a crash and the checks all go through one Place, so a block runs the same way in each of them.
+import { randomBytes } from 'node:crypto';
 import type { Executor, ExecResult, OutputListener } from '../runner/ports.js';
 import type { SshTarget, TargetResult, Transport } from '../fleet/targets.js';
 
@@ -54,14 +55,16 @@ export function localPlace(executor: Executor, o: { cwd: string; env: Record<str
 }
 
 /**
- * The game's variables on one host. `GAMEDAY_DIR` there is a folder of its own in the host's /tmp, made by
+ * The game's variables on one host. `GAMEDAY_DIR` there is a new folder of its own in the host's /tmp, made by
  * prepare() with mkdir (which fails rather than reuse what is there); `GAMEDAY_HOST` is the host's name.
  * Nothing else of the operator's environment is sent, as for any fleet command.
  */
 export function remoteHosts(targets: SshTarget[], gameEnv: Record<string, string>, game: string): RemoteHost[] {
+  // A random part: two games of one scenario started in the same second share an id, and may share a host.
+  const unique = randomBytes(3).toString('hex');
   return targets.map((target) => ({
     target,
-    env: { ...gameEnv, GAMEDAY_DIR: `/tmp/runbook-gameday-${game}-${target.name.replace(/[^A-Za-z0-9._-]/g, '_')}`, GAMEDAY_HOST: target.name },
+    env: { ...gameEnv, GAMEDAY_DIR: `/tmp/runbook-gameday-${game}-${unique}-${target.name.replace(/[^A-Za-z0-9._-]/g, '_')}`, GAMEDAY_HOST: target.name },
   }));
 }
 
