@@ -1,6 +1,6 @@
 // `runbook gameday` end to end, as root: each bundled scenario with --yes and a scripted responder (run --yes of
-// its runbook), every way a game ends (mitigated, SIGTERM, SIGHUP, SIGINT, kill -9 then --cleanup or the next
-// game), and a revert that fails. After each game nothing of it may be left: no process, mount, namespace or
+// its runbook), a fleet scenario on two hosts of a test sshd, every way a game ends (mitigated, SIGTERM, SIGHUP,
+// SIGINT, two Ctrl-C on a terminal, kill -9 then --cleanup or the next game), and a revert that fails. After each game nothing of it may be left: no process, mount, namespace or
 // journal entry. The games run side by side (one runtime folder each) to keep the suite's wall time small.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
