@@ -107,7 +107,7 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
     const steps = stepRecorder(p);
     for (const b of s.blocks.inject) {
       await steps.enter(b);
-      if (!(await recordBlock(b, cfg, p, p.stop))) injected = false;
+      if (!(await recordBlock(b, p, p.stop))) injected = false;
     }
     if (injected) await steps.leave();
     if (!injected) {
@@ -119,12 +119,12 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
     outcome.injectedAtMs = await mark('impact', `fault injected: ${s.fault}`);
 
     const poll = async (): Promise<void> => {
-      if (outcome.detectedAtMs === null && s.blocks.detect.length > 0 && (await checksHold(s.blocks.detect, cfg, p))) {
+      if (outcome.detectedAtMs === null && s.blocks.detect.length > 0 && (await checksHold(s.blocks.detect, p))) {
         outcome.detectedAtMs = await mark('detected', 'the detect check holds');
         p.say(`detected after ${formatDuration(outcome.detectedAtMs - (outcome.injectedAtMs ?? 0))}`);
       }
       // A fault is mitigated once it was seen: before detection the mitigated check may hold only because the fault has not bitten yet.
-      if (outcome.detectedAtMs !== null && outcome.mitigatedAtMs === null && s.blocks.mitigated.length > 0 && (await checksHold(s.blocks.mitigated, cfg, p))) {
+      if (outcome.detectedAtMs !== null && outcome.mitigatedAtMs === null && s.blocks.mitigated.length > 0 && (await checksHold(s.blocks.mitigated, p))) {
         outcome.mitigatedAtMs = await mark('mitigated', 'the mitigated check holds');
         p.say(`mitigated after ${formatDuration(outcome.mitigatedAtMs - (outcome.injectedAtMs ?? 0))}`);
       }
@@ -181,7 +181,7 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
     outcome.reverted = await revert(cfg, p);
     if (outcome.reverted) {
       // Safe to run twice, as a revert must be: a second run that fails says the crash path would not clean up.
-      const again = await runBlocks(s.blocks.revert, cfg, p, false);
+      const again = await runBlocks(s.blocks.revert, p, false);
       outcome.revertNotIdempotent = !again;
       if (!again) await p.sink.append({ type: 'note', text: 'the revert failed when run a second time: it is not safe to run twice (a crashed game could not be cleaned up)', actor: 'gameday' }).catch(() => undefined);
       if (!(await place(p).finish())) p.say("a host's game folder could not be removed (something is still mounted in it?)", 'warn');
@@ -205,7 +205,7 @@ async function revert(cfg: GameConfig, p: GamePorts): Promise<boolean> {
     let r: boolean;
     try {
       await steps.enter(b);
-      r = await recordBlock(b, cfg, p);
+      r = await recordBlock(b, p);
     } catch (err) {
       p.say(`the revert could not be recorded (${err instanceof Error ? err.message : String(err)}): running it unrecorded`, 'error');
       r = allOk(await place(p).run(request(b, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined));
@@ -235,10 +235,10 @@ function stepRecorder(p: GamePorts): { enter(b: ScenarioBlock): Promise<void>; l
 }
 
 /** Every block, in order, even after one fails (a revert undoes as much as it can); true when all succeeded. */
-async function runBlocks(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts, record: boolean): Promise<boolean> {
+async function runBlocks(blocks: ScenarioBlock[], p: GamePorts, record: boolean): Promise<boolean> {
   let all = true;
   for (const b of blocks) {
-    const r = record ? await recordBlock(b, cfg, p) : allOk(await place(p).run(request(b, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined));
+    const r = record ? await recordBlock(b, p) : allOk(await place(p).run(request(b, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined));
     if (!r) all = false;
   }
   return all;
@@ -255,7 +255,7 @@ const allOk = (rs: PlaceResult[]): boolean => rs.every((r) => resultOk(r.result)
  * Run a block, recorded in the game's timeline like a runbook command; on fleet hosts like a fleet command
  * (`hosts` on command.started, output and one command.finished per host). True when it succeeded everywhere.
  */
-async function recordBlock(b: ScenarioBlock, cfg: GameConfig, p: GamePorts, signal?: AbortSignal): Promise<boolean> {
+async function recordBlock(b: ScenarioBlock, p: GamePorts, signal?: AbortSignal): Promise<boolean> {
   const hosts = place(p).hosts;
   await p.sink.append({ type: 'command.started', step: b.step, id: b.id, command: b.text, edited: false, danger: false, ...(hosts.length ? { hosts } : {}) });
   let pending: Promise<void> = Promise.resolve();
@@ -292,7 +292,7 @@ async function recordBlock(b: ScenarioBlock, cfg: GameConfig, p: GamePorts, sign
 }
 
 /** All checks of a kind hold (exit 0). Not recorded: a poll every few seconds would bury the timeline. */
-async function checksHold(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts): Promise<boolean> {
+async function checksHold(blocks: ScenarioBlock[], p: GamePorts): Promise<boolean> {
   for (const b of blocks) {
     // On fleet hosts a check holds when it holds on every host.
     for (const { host, result: r } of await place(p).run(request(b, CHECK_TIMEOUT_MS, p.stop), () => undefined)) {
