@@ -68,12 +68,9 @@ async function nothingLeft(rt: string, game: string): Promise<string[]> {
 }
 
 // Two "hosts" (sshd on this machine, aliases web1 and web2; each sets RUNBOOK_TEST_HOST to its name) for the
-// fleet scenarios: started once, by the first test that needs them.
+// fleet scenarios: started once, by the first test that needs them; stopped after the cleanup below.
 let sshd: Promise<SshdFleet> | undefined;
 const fleetSshd = (): Promise<SshdFleet> => (sshd ??= startSshd(2));
-afterAll(async () => {
-  await (await sshd)?.stop();
-}, LONG);
 
 /**
  * A fleet scenario and its responder's runbook in the work folder: the fault is a file per host
@@ -95,7 +92,7 @@ function fleetLeftovers(dir: string, game: string): string[] {
   return [...['web1', 'web2'].filter((h) => existsSync(join(dir, `fault-${h}`))).map((h) => `fault-${h}`), ...folders.sort()];
 }
 
-afterAll(() => {
+afterAll(async () => {
   // Whatever a failed test left: revert through the journal, then by hand (processes, mounts, namespaces).
   for (const u of used) {
     const entries = existsSync(u.rt) ? readdirSync(u.rt).filter((f) => f.endsWith('.json')) : [];
@@ -117,6 +114,8 @@ afterAll(() => {
     }
   }
   cleanup();
+  // Last: a fleet game's cleanup above reverts through these hosts.
+  await (await sshd)?.stop();
 }, LONG);
 
 // Fast enough for a short test, slow enough that ten games polling side by side do not load the machine themselves.
