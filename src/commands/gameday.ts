@@ -28,7 +28,7 @@ import { ensureRuntimeDir, runtimeDir, writeEntry, removeEntry, type JournalEntr
 import { removeWorkDir, revertLeftovers } from '../gameday/cleanup.js';
 import { runGame, type ResponderHandle } from '../gameday/game.js';
 import { hostsPlace, remoteHosts } from '../gameday/where.js';
-import { createSshTransport } from '../fleet/ssh.js';
+import { controlDir, createSshTransport } from '../fleet/ssh.js';
 import { resolveGameHosts } from './gameday-hosts.js';
 import { gameHistory, gamedayDir, scoreGame } from '../gameday/score.js';
 import { renderHistory, renderPlan, renderScore, shellWords } from '../gameday/render.js';
@@ -118,6 +118,7 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
   const sink = await openTimeline(timeline, { clock: systemClock, redactor, create: true, owner: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const hosts = fleet ? remoteHosts(fleet.targets, gameEnv, game) : undefined;
+  const sshControlDir = hosts ? controlDir() : undefined;
   const entry: JournalEntry = {
     game,
     scenario: { id: s.id, path: s.path },
@@ -134,8 +135,9 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
     failedReverts: 0,
     ...(hosts ? { hosts } : {}),
     ...(fleet?.sshConfig !== undefined ? { sshConfig: fleet.sshConfig } : {}),
+    ...(sshControlDir !== undefined ? { sshControlDir } : {}),
   };
-  const place = hosts ? hostsPlace(createSshTransport(sshExecutor(), { persistS: SSH_PERSIST_S, ...(fleet?.sshConfig !== undefined ? { configFile: fleet.sshConfig } : {}) }), hosts) : undefined;
+  const place = hosts ? hostsPlace(createSshTransport(sshExecutor(), { persistS: SSH_PERSIST_S, ...(sshControlDir !== undefined ? { controlDir: sshControlDir } : {}), ...(fleet?.sshConfig !== undefined ? { configFile: fleet.sshConfig } : {}) }), hosts) : undefined;
 
   let responder: ReturnType<typeof spawn> | null = null;
   const removeSignals = gameSignals(io, stop, () => responder !== null && responder.exitCode === null, say);

@@ -5,7 +5,7 @@ import { systemClock } from '../adapters/clock.js';
 import type { Executor } from '../runner/ports.js';
 import { createRedactor } from '../timeline/redact.js';
 import { openTimeline } from '../timeline/writer.js';
-import { createSshTransport } from '../fleet/ssh.js';
+import { controlArgs, createSshTransport, sshBaseArgs } from '../fleet/ssh.js';
 import { gameAlive, readEntries, removeEntry, writeEntry, type JournalEntry } from './journal.js';
 import { failedHow, hostsPlace, localPlace, resultOk } from './where.js';
 
@@ -42,6 +42,7 @@ export async function revertLeftovers(dir: string, executor: Executor, say: (lin
       if (ok && !(await place.finish())) say("a host's game folder could not be removed (something is still mounted in it?)", 'warn');
     } finally {
       await place.close();
+      await endMasters(sshExecutor, e);
     }
     if (ok) {
       await removeEntry(dir, e.game);
@@ -55,6 +56,21 @@ export async function revertLeftovers(dir: string, executor: Executor, say: (lin
     }
   }
   return result;
+}
+
+/** The ssh master connections a crashed fleet game left (ControlPersist would keep them a while): ended, their folder removed. */
+async function endMasters(executor: Executor, e: JournalEntry): Promise<void> {
+  const dir = e.sshControlDir;
+  if (dir === undefined || e.hosts === undefined || !/\/rb-ssh-[^/]+$/.test(dir)) return;
+  await Promise.all(
+    e.hosts.map((h) =>
+      executor.run(
+        { script: '', shell: 'ssh', argv: ['ssh', ...controlArgs(sshBaseArgs(h.target, { controlDir: dir, ...(e.sshConfig !== undefined ? { configFile: e.sshConfig } : {}) }), 'exit')], cwd: '/', env: process.env as Record<string, string>, timeoutMs: 5000, interactive: false },
+        () => undefined,
+      ),
+    ),
+  ).catch(() => undefined);
+  await fsp.rm(dir, { recursive: true, force: true });
 }
 
 /** Remove a game's work folder, unless something is still mounted in it (never delete through a mount). */

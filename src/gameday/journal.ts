@@ -34,6 +34,8 @@ export interface JournalEntry {
   hosts?: RemoteHost[];
   /** The ssh_config the game used (ssh -F), for the cleanup's connections. */
   sshConfig?: string;
+  /** The game's ssh control directory: a cleanup ends the master connections a crashed game left there. */
+  sshControlDir?: string;
 }
 
 /** The runtime folder for journals and game work folders. */

@@ -274,13 +274,19 @@ describe.concurrent('gameday always reverts', { timeout: LONG }, () => {
     await p.done;
     const { game } = onlyGame(g.dir);
     expect(fleetLeftovers(g.dir, game)).toEqual(['fault-web1', 'fault-web2', 'folder of web1', 'folder of web2']);
-    expect(JSON.parse(readFileSync(join(g.rt, `${game}.json`), 'utf8'))).toMatchObject({ hosts: [{ target: { name: 'web1' } }, { target: { name: 'web2' } }], sshConfig: fleet.config });
+    const entry = JSON.parse(readFileSync(join(g.rt, `${game}.json`), 'utf8')) as { sshControlDir: string };
+    expect(entry).toMatchObject({ hosts: [{ target: { name: 'web1' } }, { target: { name: 'web2' } }], sshConfig: fleet.config });
+    // The crashed game's ssh master connections are still up (ControlPersist).
+    const masters = (): string[] => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry.sshControlDir); } catch { return false; } })());
+    expect(masters()).not.toEqual([]);
     // No --ssh-config here: the journal says how to reach the hosts.
     const c = await runCli(['gameday', '--cleanup'], { cwd: g.dir, env: g.env });
     expect(c.stderr).toContain(`reverting what game ${game} (scenario fleet-crash, pid ${p.child.pid}) left on web1, web2`);
     expect(c.stderr).toContain('1 game reverted, 0 failed');
     expect(c.code).toBe(0);
     expect(fleetLeftovers(g.dir, game)).toEqual([]);
+    await until(() => masters().length === 0, LONG, "the crashed game's ssh masters to end");
+    expect(existsSync(entry.sshControlDir)).toBe(false);
     expect(await nothingLeft(g.rt, game)).toEqual([]);
   });
 
