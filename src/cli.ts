@@ -97,6 +97,10 @@ export interface GamedayOptions extends GlobalOptions {
   poll?: number;
   /** Seconds the game may last (default: the scenario's duration). */
   duration?: number;
+  /** A `target: hosts` scenario's hosts, as for run: names, user@host:port, inventory groups. */
+  on?: string[];
+  inventory?: string;
+  sshConfig?: string;
 }
 
 /** What the router hands back: which command to run, with what. Tests assert on this table. */
@@ -427,13 +431,16 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .option('--auto-respond', "run the responder's runbook unattended (run --yes --allow-dangerous): for scripts and CI", false)
     .option('--poll <seconds>', 'seconds between checks of detect and mitigated', positiveNumber)
     .option('--duration <seconds>', "end (and revert) the game after this many seconds instead of the scenario's duration", positiveNumber)
+    .option('--on <hosts>', 'the hosts of a target: hosts scenario, as for run: web1,user@db1:2222 or an inventory group (repeatable)', collect)
+    .option('--inventory <file>', 'an Ansible-style inventory (INI or YAML) that --on names and the scenario\'s group resolve in')
+    .option('--ssh-config <file>', 'the ssh_config to use (ssh -F; default: $RUNBOOK_SSH_CONFIG, else ssh\'s own)')
     .addHelpText('after', examples('runbook gameday --list', 'runbook gameday disk-fill', 'runbook gameday packet-loss --split', 'runbook gameday --history disk-fill', 'runbook gameday --cleanup'))
     .action((scenario: string | undefined, o, cmd: Command) => {
       if (scenario === undefined && !o.list && !o.cleanup && !o.history) cmd.error("error: missing required argument 'scenario'", { exitCode: ExitCode.usage, code: 'commander.missingArgument' });
       result = {
         command: 'gameday',
         ...(scenario !== undefined ? { scenario } : {}),
-        options: { ...globals(), list: o.list, json: o.json, cleanup: o.cleanup, history: o.history, yes: o.yes, split: o.split, autoRespond: o.autoRespond, ...(o.poll !== undefined ? { poll: o.poll } : {}), ...(o.duration !== undefined ? { duration: o.duration } : {}) },
+        options: { ...globals(), list: o.list, json: o.json, cleanup: o.cleanup, history: o.history, yes: o.yes, split: o.split, autoRespond: o.autoRespond, ...(o.poll !== undefined ? { poll: o.poll } : {}), ...(o.duration !== undefined ? { duration: o.duration } : {}), ...(o.on ? { on: o.on } : {}), ...(o.inventory !== undefined ? { inventory: o.inventory } : {}), ...(o.sshConfig !== undefined ? { sshConfig: o.sshConfig } : {}) },
       };
     });
 

@@ -64,6 +64,8 @@ export function createPrompter(
         const name = (err as Error).name;
         if (stop.aborted || name === 'AbortPromptError') throw new AbortedError('stopped by a signal');
         if (name !== 'ExitPromptError') throw err;
+        // A game day's responder: in raw mode the terminal gave this Ctrl-C to us alone; the game counts it too.
+        if (process.env.RUNBOOK_GAMEDAY_PID === String(process.ppid)) process.kill(process.ppid, 'SIGINT');
         const now = Date.now();
         if (now - lastCtrlC < 5000) throw new AbortedError('aborted with Ctrl-C');
         lastCtrlC = now;

@@ -27,10 +27,15 @@ import { lintScenario } from '../gameday/lint-scenario.js';
 import { ensureRuntimeDir, runtimeDir, writeEntry, removeEntry, type JournalEntry } from '../gameday/journal.js';
 import { removeWorkDir, revertLeftovers } from '../gameday/cleanup.js';
 import { runGame, type ResponderHandle } from '../gameday/game.js';
+import { hostsPlace, remoteHosts } from '../gameday/where.js';
+import { controlDir, createSshTransport } from '../fleet/ssh.js';
+import { resolveGameHosts } from './gameday-hosts.js';
 import { gameHistory, gamedayDir, scoreGame } from '../gameday/score.js';
 import { renderHistory, renderPlan, renderScore, shellWords } from '../gameday/render.js';
 
 const DEFAULT_POLL_MS = 5000;
+// Long enough to span the polls between commands; short, so that the connections of a crashed game end soon.
+const SSH_PERSIST_S = 60;
 
 export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io): Promise<number> {
   const streams = tolerantStreams(io);
@@ -41,10 +46,12 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
   if (o.history) return history(ref, o, io);
   const { createExecutor } = await import('../adapters/executor.js');
   const executor = createExecutor();
+  // ssh's control master may hold the pipes a while after the command ended (run uses the same settings).
+  const sshExecutor = (): ReturnType<typeof createExecutor> => createExecutor({ pipeQuietMs: 10_000, pipeCapMs: 60_000 });
   const runtime = runtimeDir(io.env);
   if (o.cleanup) {
     await ensureRuntimeDir(runtime);
-    const r = await revertLeftovers(runtime, executor, say);
+    const r = await revertLeftovers(runtime, executor, say, sshExecutor());
     for (const p of r.problems) say(`unreadable journal entry: ${p}`, 'error');
     for (const e of r.running) say(`game ${e.game} is still running (pid ${e.pid}): it reverts its own fault`);
     for (const e of r.failed) say(`the revert of game ${e.game} (scenario ${e.scenario.id}) FAILED (${e.failedReverts} tries): fix what blocks it and run ${hint(io, 'gameday', '--cleanup')} again`, 'error');
@@ -63,10 +70,11 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
   if (!io.interactive && !o.yes) throw new UserError('gameday asks you to type the scenario id before injecting a fault and needs a terminal; use --yes in scripts');
   if (!io.interactive && !o.split && !o.autoRespond) throw new UserError("the responder's runbook needs a terminal: use --split (run it in another terminal) or --auto-respond");
   const responderRunbook = await resolveRunbook(s.runbook, o.dirs, io.env, io.cwd);
+  const fleet = resolveGameHosts(s, o, io.env, io.cwd);
 
   // What a crashed game left comes first: two faults at once would make neither game mean anything.
   await ensureRuntimeDir(runtime);
-  const left = await revertLeftovers(runtime, executor, say);
+  const left = await revertLeftovers(runtime, executor, say, sshExecutor());
   if (left.failed.length) throw new UserError(`a previous game's revert failed (${left.failed.map((e) => e.game).join(', ')}): fix it with ${hint(io, 'gameday', '--cleanup')} first`, ExitCode.failed);
 
   const started = new Date();
@@ -89,11 +97,13 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
   const env: Record<string, string> = { ...stringEnv(io.env), ...gameEnv };
   const vars = Object.entries(s.vars).map(([k, v]) => `${k}=${v.replace(/\$\{(GAMEDAY_\w+)\}/g, (m, n: string) => gameEnv[n] ?? m)}`);
   const self = selfCommand();
-  const responderArgs = ['run', responderRunbook.runbook.path, '--timeline', responderTimeline, ...vars.flatMap((v) => ['--var', v]), ...(o.autoRespond ? ['--yes', '--allow-dangerous'] : [])];
+  // The responder's on=targets blocks act on the game's hosts.
+  const hostArgs = fleet ? ['--on', fleet.targets.map((t) => t.name).join(','), ...(o.inventory !== undefined ? ['--inventory', o.inventory] : []), ...(fleet.sshConfig !== undefined ? ['--ssh-config', fleet.sshConfig] : [])] : [];
+  const responderArgs = ['run', responderRunbook.runbook.path, '--timeline', responderTimeline, ...vars.flatMap((v) => ['--var', v]), ...hostArgs, ...(o.autoRespond ? ['--yes', '--allow-dangerous'] : [])];
   const shell = defaultShell(io.env.PATH);
 
   const style = await loadStyle(io.colorErr);
-  streams.stderr.write(renderPlan(s, { durationMs, pollMs, runbook: responderRunbook.runbook.id, timeline: relativeTo(io.cwd)(timeline) }, style));
+  streams.stderr.write(renderPlan(s, { durationMs, pollMs, runbook: responderRunbook.runbook.id, timeline: relativeTo(io.cwd)(timeline), ...(fleet ? { hosts: fleet.targets.map((t) => t.name) } : {}) }, style));
   const stop = new AbortController();
   if (!o.yes) {
     streams.stderr.write(`To inject this fault, type the scenario's id.\n`);
@@ -107,10 +117,13 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
   const redactor = createRedactor({ patterns: loadUserRedactPatterns(io.env) });
   const sink = await openTimeline(timeline, { clock: systemClock, redactor, create: true, owner: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const hosts = fleet ? remoteHosts(fleet.targets, gameEnv, game) : undefined;
+  const sshControlDir = hosts ? controlDir() : undefined;
   const entry: JournalEntry = {
     game,
     scenario: { id: s.id, path: s.path },
-    revert: s.blocks.revert.map((b) => ({ text: b.text, shell: b.shell ?? shell, timeoutMs: b.timeoutMs ?? 60_000 })),
+    // On hosts, '' is the host's own default shell (bash, else sh): this machine's path may not exist there.
+    revert: s.blocks.revert.map((b) => ({ text: b.text, shell: b.shell ?? (hosts ? '' : shell), timeoutMs: b.timeoutMs ?? 60_000 })),
     env,
     cwd: io.cwd,
     dir,
@@ -120,7 +133,11 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
     start: ownStart(),
     startedAt: started.toISOString(),
     failedReverts: 0,
+    ...(hosts ? { hosts } : {}),
+    ...(fleet?.sshConfig !== undefined ? { sshConfig: fleet.sshConfig } : {}),
+    ...(sshControlDir !== undefined ? { sshControlDir } : {}),
   };
+  const place = hosts ? hostsPlace(createSshTransport(sshExecutor(), { persistS: SSH_PERSIST_S, ...(sshControlDir !== undefined ? { controlDir: sshControlDir } : {}), ...(fleet?.sshConfig !== undefined ? { configFile: fleet.sshConfig } : {}) }), hosts) : undefined;
 
   let responder: ReturnType<typeof spawn> | null = null;
   const removeSignals = gameSignals(io, stop, () => responder !== null && responder.exitCode === null, say);
@@ -143,6 +160,7 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
       },
       {
         executor,
+        ...(place ? { place } : {}),
         clock: systemClock,
         sink,
         journal: { entry, write: (e) => writeEntry(runtime, e), remove: () => removeEntry(runtime, game) },
@@ -156,7 +174,7 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
             return null;
           }
           say(`starting the responder's runbook ${responderRunbook.runbook.id}`);
-          const child = spawn(self[0]!, [...self.slice(1), ...responderArgs], { stdio: 'inherit', cwd: io.cwd, env: { ...io.env, RUNBOOK_GAMEDAY: timeline } });
+          const child = spawn(self[0]!, [...self.slice(1), ...responderArgs], { stdio: 'inherit', cwd: io.cwd, env: { ...io.env, RUNBOOK_GAMEDAY: timeline, RUNBOOK_GAMEDAY_PID: String(process.pid) } });
           responder = child;
           const done = new Promise<number | null>((resolve) => {
             child.on('exit', (code) => resolve(code));
@@ -171,6 +189,7 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
     );
   } finally {
     removeSignals();
+    await place?.close().catch(() => undefined);
     await sink.close().catch(() => undefined);
   }
 

@@ -36,7 +36,7 @@ function remoteOns(rb: Runbook, fromStep: number): { on: string; where: string }
   return out;
 }
 
-function resolveNames(names: string[], inv: Inventory | undefined): Target[] {
+export function resolveNames(names: string[], inv: Inventory | undefined): Target[] {
   const out: Target[] = [];
   for (const n of names) {
     const found = inv && (inv.groups.has(n) || inv.hosts.has(n) || n === 'all') ? resolveWithInventory(inv, [n]) : [parseSshTarget(n)];

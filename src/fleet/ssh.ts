@@ -15,10 +15,12 @@ export interface SshOptions {
   configFile?: string;
   /** How long an idle master connection stays up between commands (seconds). */
   persistS?: number;
+  /** The control directory, made by the caller (game day records it to end a crashed game's masters); else a new one. */
+  controlDir?: string;
 }
 
 // Unix socket paths are limited to ~104 bytes: %C (a 40-character hash) in a short directory.
-function controlDir(): string {
+export function controlDir(): string {
   const base = tmpdir().length <= 40 ? tmpdir() : '/tmp';
   return mkdtempSync(join(base, 'rb-ssh-'));
 }
@@ -52,7 +54,7 @@ function hostErrorOf(stderrTail: string): string {
 }
 
 export function createSshTransport(executor: Executor, opts: SshOptions = {}): Transport {
-  const dir = controlDir();
+  const dir = opts.controlDir ?? controlDir();
   const used = new Map<string, SshTarget>();
   const ssh = opts.ssh ?? 'ssh';
   const base = (t: SshTarget): string[] => sshBaseArgs(t, { controlDir: dir, ...(opts.configFile !== undefined ? { configFile: opts.configFile } : {}), ...(opts.persistS !== undefined ? { persistS: opts.persistS } : {}) });

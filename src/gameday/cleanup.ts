@@ -5,7 +5,9 @@ import { systemClock } from '../adapters/clock.js';
 import type { Executor } from '../runner/ports.js';
 import { createRedactor } from '../timeline/redact.js';
 import { openTimeline } from '../timeline/writer.js';
+import { controlArgs, createSshTransport, sshBaseArgs } from '../fleet/ssh.js';
 import { gameAlive, readEntries, removeEntry, writeEntry, type JournalEntry } from './journal.js';
+import { failedHow, hostsPlace, localPlace, resultOk } from './where.js';
 
 export interface CleanupResult {
   reverted: JournalEntry[];
@@ -15,7 +17,7 @@ export interface CleanupResult {
   problems: string[];
 }
 
-export async function revertLeftovers(dir: string, executor: Executor, say: (line: string, tone?: 'info' | 'warn' | 'error') => void): Promise<CleanupResult> {
+export async function revertLeftovers(dir: string, executor: Executor, say: (line: string, tone?: 'info' | 'warn' | 'error') => void, sshExecutor: Executor = executor): Promise<CleanupResult> {
   const { entries, problems } = await readEntries(dir);
   const result: CleanupResult = { reverted: [], failed: [], running: [], problems };
   for (const e of entries) {
@@ -23,11 +25,24 @@ export async function revertLeftovers(dir: string, executor: Executor, say: (lin
       result.running.push(e);
       continue;
     }
-    say(`reverting what game ${e.game} (scenario ${e.scenario.id}, pid ${e.pid}) left`);
+    say(`reverting what game ${e.game} (scenario ${e.scenario.id}, pid ${e.pid}) left${e.hosts?.length ? ` on ${e.hosts.map((h) => h.target.name).join(', ')}` : ''}`);
+    // Where the game ran its blocks: here, or its fleet hosts over ssh (the journal says how to reach them).
+    const place = e.hosts?.length
+      ? hostsPlace(createSshTransport(sshExecutor, e.sshConfig !== undefined ? { configFile: e.sshConfig } : {}), e.hosts)
+      : localPlace(executor, { cwd: e.cwd, env: e.env, shell: e.revert[0]?.shell ?? 'sh' });
     let ok = true;
-    for (const r of e.revert) {
-      const res = await executor.run({ script: r.text, shell: r.shell, cwd: e.cwd, env: e.env, timeoutMs: r.timeoutMs, interactive: false }, () => undefined);
-      if (res.exitCode !== 0 || res.timedOut || res.spawnError) ok = false;
+    try {
+      for (const r of e.revert) {
+        const rs = await place.run({ script: r.text, ...(r.shell ? { shell: r.shell } : {}), timeoutMs: r.timeoutMs }, () => undefined);
+        if (!rs.every((x) => resultOk(x.result))) {
+          ok = false;
+          say(`the revert failed: ${failedHow(rs)}`, 'error');
+        }
+      }
+      if (ok && !(await place.finish())) say("a host's game folder could not be removed (something is still mounted in it?)", 'warn');
+    } finally {
+      await place.close();
+      await endMasters(sshExecutor, e);
     }
     if (ok) {
       await removeEntry(dir, e.game);
@@ -41,6 +56,21 @@ export async function revertLeftovers(dir: string, executor: Executor, say: (lin
     }
   }
   return result;
+}
+
+/** The ssh master connections a crashed fleet game left (ControlPersist would keep them a while): ended, their folder removed. */
+async function endMasters(executor: Executor, e: JournalEntry): Promise<void> {
+  const dir = e.sshControlDir;
+  if (dir === undefined || e.hosts === undefined || !/\/rb-ssh-[^/]+$/.test(dir)) return;
+  await Promise.all(
+    e.hosts.map((h) =>
+      executor.run(
+        { script: '', shell: 'ssh', argv: ['ssh', ...controlArgs(sshBaseArgs(h.target, { controlDir: dir, ...(e.sshConfig !== undefined ? { configFile: e.sshConfig } : {}) }), 'exit')], cwd: '/', env: process.env as Record<string, string>, timeoutMs: 5000, interactive: false },
+        () => undefined,
+      ),
+    ),
+  ).catch(() => undefined);
+  await fsp.rm(dir, { recursive: true, force: true });
 }
 
 /** Remove a game's work folder, unless something is still mounted in it (never delete through a mount). */

@@ -3,10 +3,11 @@
 // composes the real ones.
 import { createCapture } from '../runner/capture.js';
 import { formatDuration } from '../report/render-event.js';
-import type { Clock, EventSink, Executor, ExecResult } from '../runner/ports.js';
+import type { Clock, EventSink, Executor } from '../runner/ports.js';
 import type { RunStatus } from '../timeline/events.js';
 import type { JournalEntry } from './journal.js';
 import type { Scenario, ScenarioBlock } from './scenario.js';
+import { failedHow, localPlace, resultOk, type BlockRequest, type Place, type PlaceResult } from './where.js';
 
 /** A responder's runbook run: its exit code (null when killed) once it ends; stop() asks it to end. */
 export interface ResponderHandle {
@@ -34,6 +35,8 @@ export interface GameConfig {
 
 export interface GamePorts {
   executor: Executor;
+  /** Where the blocks run (fleet hosts); without it, here through `executor`. */
+  place?: Place;
   clock: Clock;
   sink: EventSink;
   journal: { write(e: JournalEntry): Promise<void>; remove(): Promise<void>; entry: JournalEntry };
@@ -63,11 +66,11 @@ export interface GameOutcome {
 const DEFAULT_BLOCK_TIMEOUT_MS = 60_000;
 const CHECK_TIMEOUT_MS = 10_000;
 const RESPONDER_GRACE_MS = 5_000;
-const ok = (r: ExecResult): boolean => r.exitCode === 0 && !r.timedOut && !r.spawnError;
 
 export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcome> {
   const s = cfg.scenario;
   const t0 = p.clock.monoMs();
+  p = p.place ? p : { ...p, place: localPlace(p.executor, { cwd: cfg.cwd, env: cfg.env, shell: cfg.shell }) };
   const outcome: GameOutcome = { end: 'stopped', status: 'aborted', reverted: false, revertNotIdempotent: false, injectedAtMs: null, detectedAtMs: null, mitigatedAtMs: null, durationMs: 0 };
   const mark = async (what: 'impact' | 'detected' | 'mitigated', text: string): Promise<number> => {
     const ev = await p.sink.append({ type: 'mark', what, text, actor: 'gameday' });
@@ -92,12 +95,19 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
   let responderEnded = false;
   try {
     if (p.stop.aborted) return outcome;
-    p.say(`injecting: ${s.fault}`);
+    const unprepared = await place(p).prepare();
+    if (unprepared.length > 0) {
+      outcome.end = 'inject-failed';
+      outcome.status = 'failed';
+      p.say(`the game's folder could not be made: ${failedHow(unprepared)}; nothing was injected`, 'error');
+      return outcome;
+    }
+    p.say(`injecting: ${s.fault}${place(p).hosts.length ? ` on ${place(p).hosts.join(', ')}` : ''}`);
     let injected = true;
     const steps = stepRecorder(p);
     for (const b of s.blocks.inject) {
       await steps.enter(b);
-      if (!ok(await recordBlock(b, cfg, p, p.stop))) injected = false;
+      if (!(await recordBlock(b, p, p.stop))) injected = false;
     }
     if (injected) await steps.leave();
     if (!injected) {
@@ -109,12 +119,12 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
     outcome.injectedAtMs = await mark('impact', `fault injected: ${s.fault}`);
 
     const poll = async (): Promise<void> => {
-      if (outcome.detectedAtMs === null && s.blocks.detect.length > 0 && (await checksHold(s.blocks.detect, cfg, p))) {
+      if (outcome.detectedAtMs === null && s.blocks.detect.length > 0 && (await checksHold(s.blocks.detect, p))) {
         outcome.detectedAtMs = await mark('detected', 'the detect check holds');
         p.say(`detected after ${formatDuration(outcome.detectedAtMs - (outcome.injectedAtMs ?? 0))}`);
       }
       // A fault is mitigated once it was seen: before detection the mitigated check may hold only because the fault has not bitten yet.
-      if (outcome.detectedAtMs !== null && outcome.mitigatedAtMs === null && s.blocks.mitigated.length > 0 && (await checksHold(s.blocks.mitigated, cfg, p))) {
+      if (outcome.detectedAtMs !== null && outcome.mitigatedAtMs === null && s.blocks.mitigated.length > 0 && (await checksHold(s.blocks.mitigated, p))) {
         outcome.mitigatedAtMs = await mark('mitigated', 'the mitigated check holds');
         p.say(`mitigated after ${formatDuration(outcome.mitigatedAtMs - (outcome.injectedAtMs ?? 0))}`);
       }
@@ -171,9 +181,10 @@ export async function runGame(cfg: GameConfig, p: GamePorts): Promise<GameOutcom
     outcome.reverted = await revert(cfg, p);
     if (outcome.reverted) {
       // Safe to run twice, as a revert must be: a second run that fails says the crash path would not clean up.
-      const again = await runBlocks(s.blocks.revert, cfg, p, false);
+      const again = await runBlocks(s.blocks.revert, p, false);
       outcome.revertNotIdempotent = !again;
       if (!again) await p.sink.append({ type: 'note', text: 'the revert failed when run a second time: it is not safe to run twice (a crashed game could not be cleaned up)', actor: 'gameday' }).catch(() => undefined);
+      if (!(await place(p).finish())) p.say("a host's game folder could not be removed (something is still mounted in it?)", 'warn');
       await p.journal.remove();
       await p.removeDir();
     } else {
@@ -191,15 +202,15 @@ async function revert(cfg: GameConfig, p: GamePorts): Promise<boolean> {
   let all = true;
   const steps = stepRecorder(p);
   for (const b of cfg.scenario.blocks.revert) {
-    let r: ExecResult;
+    let r: boolean;
     try {
       await steps.enter(b);
-      r = await recordBlock(b, cfg, p);
+      r = await recordBlock(b, p);
     } catch (err) {
       p.say(`the revert could not be recorded (${err instanceof Error ? err.message : String(err)}): running it unrecorded`, 'error');
-      r = await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined);
+      r = allOk(await place(p).run(request(b, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined));
     }
-    if (!ok(r)) all = false;
+    if (!r) all = false;
   }
   if (all) await steps.leave().catch(() => undefined);
   return all;
@@ -224,45 +235,75 @@ function stepRecorder(p: GamePorts): { enter(b: ScenarioBlock): Promise<void>; l
 }
 
 /** Every block, in order, even after one fails (a revert undoes as much as it can); true when all succeeded. */
-async function runBlocks(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts, record: boolean): Promise<boolean> {
+async function runBlocks(blocks: ScenarioBlock[], p: GamePorts, record: boolean): Promise<boolean> {
   let all = true;
   for (const b of blocks) {
-    const r = record ? await recordBlock(b, cfg, p) : await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined);
-    if (!ok(r)) all = false;
+    const r = record ? await recordBlock(b, p) : allOk(await place(p).run(request(b, DEFAULT_BLOCK_TIMEOUT_MS), () => undefined));
+    if (!r) all = false;
   }
   return all;
 }
 
-function request(b: ScenarioBlock, cfg: GameConfig, timeoutMs: number, signal?: AbortSignal) {
-  return { script: b.text, shell: b.shell ?? cfg.shell, cwd: cfg.cwd, env: cfg.env, timeoutMs: b.timeoutMs ?? timeoutMs, interactive: false, ...(signal ? { signal } : {}) };
+function request(b: ScenarioBlock, timeoutMs: number, signal?: AbortSignal): BlockRequest {
+  return { script: b.text, ...(b.shell !== undefined ? { shell: b.shell } : {}), timeoutMs: b.timeoutMs ?? timeoutMs, ...(signal ? { signal } : {}) };
 }
 
-/** Run a block, recorded in the game's timeline like a runbook command. */
-async function recordBlock(b: ScenarioBlock, cfg: GameConfig, p: GamePorts, signal?: AbortSignal): Promise<ExecResult> {
-  await p.sink.append({ type: 'command.started', step: b.step, id: b.id, command: b.text, edited: false, danger: false });
+const place = (p: GamePorts): Place => p.place as Place; // set by runGame
+const allOk = (rs: PlaceResult[]): boolean => rs.every((r) => resultOk(r.result));
+
+/**
+ * Run a block, recorded in the game's timeline like a runbook command; on fleet hosts like a fleet command
+ * (`hosts` on command.started, output and one command.finished per host). True when it succeeded everywhere.
+ */
+async function recordBlock(b: ScenarioBlock, p: GamePorts, signal?: AbortSignal): Promise<boolean> {
+  const hosts = place(p).hosts;
+  await p.sink.append({ type: 'command.started', step: b.step, id: b.id, command: b.text, edited: false, danger: false, ...(hosts.length ? { hosts } : {}) });
   let pending: Promise<void> = Promise.resolve();
-  const capture = createCapture((stream, data) => {
-    pending = pending.then(() => p.sink.appendOutput({ type: 'command.output', id: b.id, stream, data }));
+  const captures = new Map<string | undefined, ReturnType<typeof createCapture>>();
+  const captureOf = (host: string | undefined): ReturnType<typeof createCapture> => {
+    let c = captures.get(host);
+    if (!c) {
+      c = createCapture((stream, data) => {
+        pending = pending.then(() => p.sink.appendOutput({ type: 'command.output', id: b.id, stream, data, ...(host !== undefined ? { host } : {}) }));
+      });
+      captures.set(host, c);
+    }
+    return c;
+  };
+  // An inject says what it did (which mechanism it used, on which host): its standard output is shown, bounded.
+  const said = new Map<string | undefined, string>();
+  const rs = await place(p).run(request(b, DEFAULT_BLOCK_TIMEOUT_MS, signal), (host, stream, chunk) => {
+    const before = said.get(host) ?? '';
+    if (b.role === 'inject' && stream === 'stdout' && before.length < 4096) said.set(host, before + chunk.toString('utf8'));
+    captureOf(host).push(stream, chunk);
   });
-  const r = await p.executor.run(request(b, cfg, DEFAULT_BLOCK_TIMEOUT_MS, signal), (stream, chunk) => capture.push(stream, chunk));
-  if (r.spawnError) capture.push('stderr', Buffer.from(`runbook: could not start the command: ${r.spawnError}\n`));
-  const omitted = capture.finish();
-  await pending;
-  await p.sink.append({ type: 'command.finished', id: b.id, exit_code: r.exitCode, signal: r.signal, duration_ms: r.durationMs, timed_out: r.timedOut, interrupted: r.interrupted, omitted_bytes: omitted });
-  if (!ok(r)) p.say(`{${b.role}} block at line ${b.line} failed (${r.spawnError ?? (r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`)})`, 'error');
-  return r;
+  for (const { host, result: r } of rs) {
+    const c = captureOf(host);
+    if (r.spawnError) c.push('stderr', Buffer.from(`runbook: could not start the command: ${r.spawnError}\n`));
+    const omitted = c.finish();
+    await pending;
+    await p.sink.append({ type: 'command.finished', id: b.id, exit_code: r.exitCode, signal: r.signal, duration_ms: r.durationMs, timed_out: r.timedOut, interrupted: r.interrupted, omitted_bytes: omitted, ...(host !== undefined ? { host, ...(r.hostError !== undefined ? { host_error: r.hostError } : {}) } : {}) });
+    const text = (said.get(host) ?? '').slice(0, 4096);
+    for (const line of text.split('\n').filter((l) => l.trim() !== '').slice(0, 10)) p.say(`inject${host !== undefined ? ` on ${host}` : ''}: ${line}`);
+  }
+  const good = allOk(rs);
+  if (!good) p.say(`{${b.role}} block at line ${b.line} failed (${failedHow(rs)})`, 'error');
+  return good;
 }
 
 /** All checks of a kind hold (exit 0). Not recorded: a poll every few seconds would bury the timeline. */
-async function checksHold(blocks: ScenarioBlock[], cfg: GameConfig, p: GamePorts): Promise<boolean> {
+async function checksHold(blocks: ScenarioBlock[], p: GamePorts): Promise<boolean> {
   for (const b of blocks) {
-    const r = await p.executor.run(request(b, cfg, CHECK_TIMEOUT_MS, p.stop), () => undefined);
-    // A check that cannot run (a missing tool: 126, 127) would silently never hold: said once.
-    if ((r.spawnError || r.exitCode === 126 || r.exitCode === 127 || r.timedOut) && !unrunnable.has(b)) {
-      unrunnable.add(b);
-      p.say(`the {${b.role}} check at line ${b.line} cannot run (${r.spawnError ?? (r.timedOut ? 'timed out' : `exit ${r.exitCode}: a command is missing`)}); mark ${b.role} by hand`, 'warn');
+    // On fleet hosts a check holds when it holds on every host.
+    for (const { host, result: r } of await place(p).run(request(b, CHECK_TIMEOUT_MS, p.stop), () => undefined)) {
+      // A check that cannot run (a missing tool: 126, 127; an unreachable host) would silently never hold: said once.
+      if ((r.spawnError || r.hostError !== undefined || r.exitCode === 126 || r.exitCode === 127 || r.timedOut) && !unrunnable.has(b)) {
+        unrunnable.add(b);
+        const why = r.hostError !== undefined ? `${host} is unreachable: ${r.hostError}` : r.spawnError ?? (r.timedOut ? 'timed out' : `exit ${r.exitCode}: a command is missing`);
+        p.say(`the {${b.role}} check at line ${b.line} cannot run${host !== undefined && r.hostError === undefined ? ` on ${host}` : ''} (${why}); mark ${b.role} by hand`, 'warn');
+      }
+      if (!resultOk(r)) return false;
     }
-    if (!ok(r)) return false;
   }
   return true;
 }

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import { holderState } from '../timeline/lock.js';
+import type { RemoteHost } from './where.js';
 
 export interface JournalEntry {
   /** The game's id: its timeline's name. */
@@ -26,6 +27,15 @@ export interface JournalEntry {
   startedAt: string;
   /** Reverts tried and failed so far (by the game or a cleanup). */
   failedReverts: number;
+  /**
+   * A fleet scenario's hosts (how to reach each, and its GAMEDAY_* values): the revert runs there, over ssh.
+   * Its `revert[].shell` is then the block's own shell, or '' for the host's default.
+   */
+  hosts?: RemoteHost[];
+  /** The ssh_config the game used (ssh -F), for the cleanup's connections. */
+  sshConfig?: string;
+  /** The game's ssh control directory: a cleanup ends the master connections a crashed game left there. */
+  sshControlDir?: string;
 }
 
 /** The runtime folder for journals and game work folders. */

@@ -25,14 +25,21 @@ export function lintScenario(p: ParsedScenario, o: ScenarioLintOptions): Problem
   if (s.runbook === '') error('scenario-runbook', 1, "runbook is missing: name the responder's runbook (runbook: disk-full)");
 
   const hostIfs = new Set(o.hostInterfaces);
-  if (s.target === '') error('scenario-target', 1, 'target is missing: local, or netns (network namespaces the scenario makes)');
+  if (s.target === '') error('scenario-target', 1, 'target is missing: local, netns (network namespaces the scenario makes), or hosts (fleet hosts over ssh)');
   else if (hostIfs.has(s.target))
     error('scenario-target', fmLine('target'), `target ${s.target} is a real interface of this host: a game acts only on what it makes (target: netns, with a veth pair inside it)`);
   else if (!(TARGETS as readonly string[]).includes(s.target)) error('scenario-target', fmLine('target'), `target must be ${TARGETS.join(' or ')}, not ${JSON.stringify(s.target)}`);
 
+  // A fleet scenario says how its hosts are named; the blocks run there, not here.
+  if (s.target === 'hosts' && s.hosts === undefined)
+    error('scenario-target', fmLine('target'), 'target: hosts needs a way to name the hosts: hosts: targets (the hosts given with gameday --on) or hosts: GROUP (a group of the --inventory)');
+  if (s.target !== 'hosts' && s.hosts !== undefined) error('scenario-target', fmLine('hosts'), `hosts: is for target: hosts (this scenario's target is ${s.target || 'missing'})`);
+  if (s.hosts !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(s.hosts)) error('scenario-target', fmLine('hosts'), `hosts must be targets or an inventory group name, not ${JSON.stringify(s.hosts)}`);
+
   // `tc … dev eth0`, `ip link set eth0 …` in the fault naming an interface of this host: refused even in a
-  // netns scenario (the name may be the host's when the command forgot its `ip netns exec`).
-  for (const b of [...s.blocks.inject, ...s.blocks.revert])
+  // netns scenario (the name may be the host's when the command forgot its `ip netns exec`). A fleet
+  // scenario's blocks run on its hosts, whose interfaces are theirs.
+  if (s.target !== 'hosts') for (const b of [...s.blocks.inject, ...s.blocks.revert])
     for (const m of b.text.matchAll(/\b(?:dev|link set|link del(?:ete)?)\s+([\w.@-]+)/g)) {
       const name = m[1] as string;
       if (hostIfs.has(name) && name !== 'lo')

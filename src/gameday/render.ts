@@ -6,14 +6,14 @@ import type { Style } from '../ui/style.js';
 import type { Scenario } from './scenario.js';
 import type { GameScore } from './score.js';
 
-export function renderPlan(s: Scenario, o: { durationMs: number; pollMs: number; runbook: string; timeline: string }, style: Style): string {
+export function renderPlan(s: Scenario, o: { durationMs: number; pollMs: number; runbook: string; timeline: string; hosts?: string[] }, style: Style): string {
   const n = (x: string): string => neutralize(x);
   const block = (text: string): string => text.split('\n').map((l) => `    ${neutralize(l)}`).join('\n');
   return [
     '',
     style.bold(`GAME DAY: ${n(s.title)}`) + style.dim(` (${n(s.id)})`),
     `  fault       ${n(s.fault)}`,
-    `  target      ${n(s.target)}${s.target === 'netns' ? ' (network namespaces made for the game; no interface of this host is touched)' : ''}`,
+    `  target      ${n(s.target)}${s.target === 'netns' ? ' (network namespaces made for the game; no interface of this host is touched)' : ''}${o.hosts ? ` over ssh: ${n(o.hosts.join(', '))}` : ''}`,
     `  limits      reverted after ${formatDuration(o.durationMs)} at the latest; checks every ${formatDuration(o.pollMs)}`,
     `  responder   runbook ${n(o.runbook)}`,
     `  timeline    ${n(o.timeline)}`,

@@ -10,8 +10,11 @@ import { parseRunbook } from '../runbook/parse.js';
 export const BLOCK_ROLES = ['inject', 'revert', 'detect', 'mitigated'] as const;
 export type BlockRole = (typeof BLOCK_ROLES)[number];
 
-/** Where a fault acts: this host (processes, a tmpfs made for the game) or network namespaces made for the game. */
-export const TARGETS = ['local', 'netns'] as const;
+/**
+ * Where a fault acts: this host (processes, a tmpfs made for the game), network namespaces made for the game,
+ * or fleet hosts reached over ssh (`hosts:` says which: the operator's `--on`, or a group of `--inventory`).
+ */
+export const TARGETS = ['local', 'netns', 'hosts'] as const;
 export type Target = (typeof TARGETS)[number];
 
 export interface ScenarioBlock {
@@ -37,6 +40,8 @@ export interface Scenario {
   fault: string;
   /** As written; checked by lint (a real host interface is refused). */
   target: string;
+  /** With `target: hosts`: `targets` (the hosts the operator names with --on) or an inventory group. */
+  hosts?: string;
   /** The responder's runbook id. */
   runbook: string;
   /** Values given to the responder's runbook (`--var NAME=VALUE`); `${GAMEDAY_DIR}` and friends are filled in. */
@@ -67,6 +72,7 @@ export function isScenarioSource(text: string): boolean {
 const Fields = v.object({
   fault: v.optional(v.string()),
   target: v.optional(v.string()),
+  hosts: v.optional(v.string()),
   runbook: v.optional(v.string()),
   duration: v.optional(v.union([v.string(), v.number()])),
   poll: v.optional(v.union([v.string(), v.number()])),
@@ -135,6 +141,7 @@ export function parseScenario(input: string, path: string): ParsedScenario {
     sha256: rb.sha256,
   };
   if (rb.description !== undefined) scenario.description = rb.description;
+  if (f.hosts !== undefined && f.hosts.trim() !== '') scenario.hosts = f.hosts.trim();
   if (durationMs !== undefined) scenario.durationMs = durationMs;
   if (pollMs !== undefined) scenario.pollMs = pollMs;
   return { scenario, problems, fatal: parsed.fatal };

@@ -1,13 +1,14 @@
 // `runbook gameday` end to end, as root: each bundled scenario with --yes and a scripted responder (run --yes of
-// its runbook), every way a game ends (mitigated, SIGTERM, SIGHUP, SIGINT, kill -9 then --cleanup or the next
-// game), and a revert that fails. After each game nothing of it may be left: no process, mount, namespace or
+// its runbook), a fleet scenario on two hosts of a test sshd, every way a game ends (mitigated, SIGTERM, SIGHUP,
+// SIGINT, two Ctrl-C on a terminal, kill -9 then --cleanup or the next game), and a revert that fails. After each game nothing of it may be left: no process, mount, namespace or
 // journal entry. The games run side by side (one runtime folder each) to keep the suite's wall time small.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, cliEnv, python3Available, readEvents, runCli as runCliDefault, spawnCli, spawnPty, until, workDir } from '../../helpers/run-cli.js';
+import { startSshd, type SshdFleet } from '../../helpers/sshd.js';
 
 // Games spawn games: on a loaded machine a CLI start alone can take seconds. Deadlines are generous; games end
 // on their own conditions, never on these.
@@ -44,6 +45,9 @@ function leftovers(rt: string, game: string): string[] {
   for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) if (line.split(' ')[1]?.startsWith(join(rt, game))) found.push(`mount ${line}`);
   const ns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
   for (const n of ns.split('\n')) if (n.startsWith(`${netnsOf(game)}-`)) found.push(`netns ${n}`);
+  // A game's packet filter rules live in its namespaces; one on this host would have escaped them.
+  const rules = spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' }).stdout ?? '';
+  if (rules.includes(netnsOf(game))) found.push('nft rule on this host');
   if (existsSync(join(rt, `${game}.json`))) found.push('journal entry');
   if (existsSync(join(rt, game))) found.push('game folder');
   return found;
@@ -63,7 +67,32 @@ async function nothingLeft(rt: string, game: string): Promise<string[]> {
   return left;
 }
 
-afterAll(() => {
+// Two "hosts" (sshd on this machine, aliases web1 and web2; each sets RUNBOOK_TEST_HOST to its name) for the
+// fleet scenarios: started once, by the first test that needs them; stopped after the cleanup below.
+let sshd: Promise<SshdFleet> | undefined;
+const fleetSshd = (): Promise<SshdFleet> => (sshd ??= startSshd(2));
+
+/**
+ * A fleet scenario and its responder's runbook in the work folder: the fault is a file per host
+ * (`fault-<host>`, holding the name the host's sshd gave it) plus a file in that host's own $GAMEDAY_DIR.
+ */
+function fleetScenario(g: ReturnType<typeof gameDir>, id: string): void {
+  const fault = (host: string): string => `"${g.dir}/fault-${host}"`;
+  mkdirSync(join(g.dir, 'runbooks'));
+  g.write(
+    `${id}.md`,
+    `---\nkind: scenario\nid: ${id}\ntitle: A fault on each host\ntarget: hosts\nhosts: targets\nduration: 1m\nrunbook: fleet-fix\n---\n# Fleet\n\n## Fault\n\n\`\`\`bash {inject}\necho "$RUNBOOK_TEST_HOST" > ${fault('$GAMEDAY_HOST')}\ntouch "$GAMEDAY_DIR/state"\necho "fault file on $RUNBOOK_TEST_HOST"\n\`\`\`\n\n## Revert\n\n\`\`\`bash {revert}\nrm -f ${fault('$GAMEDAY_HOST')}\n\`\`\`\n\n## Checks\n\n\`\`\`bash {detect}\n[ -e ${fault('$GAMEDAY_HOST')} ]\n\`\`\`\n\n\`\`\`bash {mitigated}\n[ ! -e ${fault('$GAMEDAY_HOST')} ]\n\`\`\`\n`,
+  );
+  g.write('runbooks/fleet-fix.md', `---\nid: fleet-fix\ntitle: Remove the fault\n---\n# Fix\n\n## Remove\n\n\`\`\`bash {on=targets danger=true}\nrm -f ${fault('$RUNBOOK_TEST_HOST')}\n\`\`\`\n`);
+}
+
+/** What a fleet game left on its "hosts": their fault files and work folders (/tmp/runbook-gameday-<game>-<random>-<host>). */
+function fleetLeftovers(dir: string, game: string): string[] {
+  const folders = readdirSync('/tmp').filter((f) => f.startsWith(`runbook-gameday-${game}-`)).map((f) => `folder of ${f.split('-').at(-1)}`);
+  return [...['web1', 'web2'].filter((h) => existsSync(join(dir, `fault-${h}`))).map((h) => `fault-${h}`), ...folders.sort()];
+}
+
+afterAll(async () => {
   // Whatever a failed test left: revert through the journal, then by hand (processes, mounts, namespaces).
   for (const u of used) {
     const entries = existsSync(u.rt) ? readdirSync(u.rt).filter((f) => f.endsWith('.json')) : [];
@@ -85,6 +114,8 @@ afterAll(() => {
     }
   }
   cleanup();
+  // Last: a fleet game's cleanup above reverts through these hosts.
+  await (await sshd)?.stop();
 }, LONG);
 
 // Fast enough for a short test, slow enough that ten games polling side by side do not load the machine themselves.
@@ -154,20 +185,44 @@ describe.concurrent('gameday, each bundled scenario with a scripted responder', 
     });
   }
 
-  it('packet-loss: netem on a veth pair in namespaces made for the game (or, without sch_netem, a failed inject that still reverts)', async () => {
+  it('packet-loss: 30% loss injected for real in namespaces made for the game (netem, else nftables), detected, mitigated by the responder, reverted, nothing left', async () => {
     const g = gameDir();
     const netem = netemAvailable();
     const r = await runCli(['gameday', 'packet-loss', '--yes', '--auto-respond', ...FAST, '--duration', '150'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    // The scenario says which mechanism it used; this machine's kernel decides which one the test sees.
+    expect(r.stderr).toContain(netem ? 'inject: injected with tc netem' : 'injected with nftables: 30% of the packets leaving gd0 dropped');
+    expect(r.stderr).toContain('mitigated after');
+    expect(r.code, r.stderr).toBe(0);
     const { game, events } = onlyGame(g.dir);
-    if (netem) {
-      expect(r.stderr).toContain('mitigated after');
-      expect(r.code).toBe(0);
-      expect(events.filter((e) => e.type === 'mark').map((e) => e.what)).toEqual(['impact', 'detected', 'mitigated']);
-    } else {
-      expect(r.stderr).toContain('the fault could not be injected: reverting');
-      expect(r.code).toBe(1);
-      expect(events.filter((e) => e.type === 'mark')).toEqual([]);
-    }
+    expect(events.filter((e) => e.type === 'mark').map((e) => e.what)).toEqual(['impact', 'detected', 'mitigated']);
+    // The responder saw the impairment in place (so it was really injected), then its dangerous step removed it.
+    const responder = readEvents(join(g.dir, 'gamedays', `${game}.responder.jsonl`));
+    const output = responder.filter((e) => e.type === 'command.output').map((e) => String(e.data)).join('');
+    expect(output).toContain(netem ? 'netem' : 'numgen random mod 100 < 30');
+    expect(responder.some((e) => e.type === 'command.started' && e.danger === true)).toBe(true);
+    expect(await nothingLeft(g.rt, game)).toEqual([]);
+  });
+
+  it('a fleet scenario (target: hosts) on two hosts over ssh: injected on both, mitigated by the responder there, reverted on both, nothing left', async () => {
+    const g = gameDir();
+    const fleet = await fleetSshd();
+    fleetScenario(g, 'fleet');
+    const r = await runCli(['gameday', 'fleet.md', '--on', 'web1,web2', '--ssh-config', fleet.config, '--yes', '--auto-respond', ...FAST, '--duration', '150'], { cwd: g.dir, env: g.env });
+    // Each host's sshd names itself: the inject ran there, over ssh.
+    expect(r.stderr).toContain('inject on web1: fault file on web1');
+    expect(r.stderr).toContain('inject on web2: fault file on web2');
+    expect(r.stderr).toContain('mitigated after');
+    expect(r.code, r.stderr).toBe(0);
+    const { game, events } = onlyGame(g.dir);
+    expect(events.filter((e) => e.type === 'mark').map((e) => e.what)).toEqual(['impact', 'detected', 'mitigated']);
+    expect(events.find((e) => e.type === 'command.started')).toMatchObject({ hosts: ['web1', 'web2'] });
+    // The revert (the last block) finished on both hosts.
+    const revertId = (events.filter((e) => e.type === 'command.started').at(-1) as Record<string, unknown>).id;
+    expect(events.filter((e) => e.type === 'command.finished' && e.id === revertId).map((e) => [e.host, e.exit_code]).sort()).toEqual([['web1', 0], ['web2', 0]]);
+    // The responder's run acted on the same hosts.
+    const responder = readEvents(join(g.dir, 'gamedays', `${game}.responder.jsonl`));
+    expect(responder.find((e) => e.type === 'targets.confirmed')).toMatchObject({ hosts: ['web1', 'web2'] });
+    expect(fleetLeftovers(g.dir, game)).toEqual([]);
     expect(await nothingLeft(g.rt, game)).toEqual([]);
   });
 });
@@ -207,6 +262,63 @@ describe.concurrent('gameday always reverts', { timeout: LONG }, () => {
     expect(c.code).toBe(0);
     expect(await nothingLeft(g.rt, game)).toEqual([]);
     expect(onlyGame(g.dir).events.some((e) => e.type === 'note' && String(e.text).includes('reverted by gameday --cleanup'))).toBe(true);
+  });
+
+  it('kill -9 of a fleet game: --cleanup reverts on its hosts over ssh, with the ssh_config the game used', async () => {
+    const g = gameDir();
+    const fleet = await fleetSshd();
+    fleetScenario(g, 'fleet-crash');
+    const p = spawnCli(['gameday', 'fleet-crash.md', '--on', 'web1,web2', '--ssh-config', fleet.config, '--yes', '--split', ...FAST, '--duration', '150'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    await until(() => p.stderr().includes('detected after'), LONG, 'detection');
+    p.child.kill('SIGKILL');
+    await p.done;
+    const { game } = onlyGame(g.dir);
+    expect(fleetLeftovers(g.dir, game)).toEqual(['fault-web1', 'fault-web2', 'folder of web1', 'folder of web2']);
+    const entry = JSON.parse(readFileSync(join(g.rt, `${game}.json`), 'utf8')) as { sshControlDir: string };
+    expect(entry).toMatchObject({ hosts: [{ target: { name: 'web1' } }, { target: { name: 'web2' } }], sshConfig: fleet.config });
+    // The crashed game's ssh master connections are still up (ControlPersist).
+    const masters = (): string[] => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry.sshControlDir); } catch { return false; } })());
+    expect(masters()).not.toEqual([]);
+    // No --ssh-config here: the journal says how to reach the hosts.
+    const c = await runCli(['gameday', '--cleanup'], { cwd: g.dir, env: g.env });
+    expect(c.stderr).toContain(`reverting what game ${game} (scenario fleet-crash, pid ${p.child.pid}) left on web1, web2`);
+    expect(c.stderr).toContain('1 game reverted, 0 failed');
+    expect(c.code).toBe(0);
+    expect(fleetLeftovers(g.dir, game)).toEqual([]);
+    await until(() => masters().length === 0, LONG, "the crashed game's ssh masters to end");
+    expect(existsSync(entry.sshControlDir)).toBe(false);
+    expect(await nothingLeft(g.rt, game)).toEqual([]);
+  });
+
+  // On a terminal, in the concurrent block: a pty of its own, nothing shared with the other games.
+  it("Ctrl-C: the first is the responder's (its command stops, the game goes on), a second within 5 s ends the game and reverts (exit 130)", async () => {
+    python3Available();
+    const g = gameDir();
+    // A responder's command that runs until stopped, found by its unique argument.
+    const sleep = `${600 + (process.pid % 100)}.${Date.now() % 1000}`;
+    const sleeping = (): string[] => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${sleep}\0`; } catch { return false; } })());
+    mkdirSync(join(g.dir, 'runbooks'));
+    g.write('runbooks/slow.md', `# Slow\n\n## Wait\n\n\`\`\`sh\nsleep ${sleep}\n\`\`\`\n`);
+    g.write('cc.md', scenario('cc').replace('runbook: getting-started', 'runbook: slow'));
+    const t = spawnPty(['gameday', 'cc.md', '--yes', ...FAST, '--duration', '60'], { cwd: g.dir, env: g.env, timeoutMs: LONG });
+    let at = await t.waitFor('Run 1.1?', { timeoutMs: LONG });
+    t.type('r\r');
+    await until(() => sleeping().length > 0, LONG, "the responder's command to start");
+    t.type('\x03');
+    at = await t.waitFor('Ctrl-C again within 5 s ends the game', { from: at, timeoutMs: LONG });
+    // The responder's run got it: its command stopped, and it asks what now, as any run does.
+    at = await t.waitFor(/1\.1 failed\. What now\?/, { from: at, timeoutMs: LONG });
+    const { game } = onlyGame(g.dir);
+    expect(onlyGame(g.dir).events.some((e) => e.type === 'run.finished')).toBe(false); // the game goes on
+    t.type('\x03');
+    const exit = await t.done;
+    expect(exit.code).toBe(130);
+    expect(t.screen().slice(at)).toContain('reverting');
+    expect(onlyGame(g.dir).events.at(-1)).toMatchObject({ type: 'run.finished', status: 'aborted' });
+    expect(readEvents(join(g.dir, 'gamedays', `${game}.responder.jsonl`)).find((e) => e.type === 'command.finished' && e.id === '1.1')).toMatchObject({ interrupted: true });
+    expect(sleeping()).toEqual([]);
+    expect(readdirSync(g.dir).filter((f) => f.startsWith('fault-'))).toEqual([]);
+    expect(await nothingLeft(g.rt, game)).toEqual([]);
   });
 
   it('a revert that fails is reported loudly, kept in the journal, refused by the next game and retried by --cleanup; once it works, the next game reverts it first', async () => {

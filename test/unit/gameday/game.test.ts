@@ -5,6 +5,8 @@ import { parseScenario } from '../../../src/gameday/scenario.js';
 import type { JournalEntry } from '../../../src/gameday/journal.js';
 import type { EventBody, TimelineEvent } from '../../../src/timeline/events.js';
 import type { ExecRequest, ExecResult } from '../../../src/runner/ports.js';
+import { hostsPlace, remoteHosts, type Place } from '../../../src/gameday/where.js';
+import { parseSshTarget, type Transport } from '../../../src/fleet/targets.js';
 
 const TEXT = [
   '---',
@@ -33,7 +35,7 @@ const TEXT = [
 ].join('\n');
 
 /** Scripts answer by name: a function of how many times each ran so far. */
-function harness(answers: Record<string, (n: number) => number>, opts: { stop?: AbortController; failWritesAfter?: number } = {}) {
+function harness(answers: Record<string, (n: number) => number>, opts: { stop?: AbortController; failWritesAfter?: number; place?: Place } = {}) {
   const ran: string[] = [];
   const counts: Record<string, number> = {};
   const events: EventBody[] = [];
@@ -68,6 +70,7 @@ function harness(answers: Record<string, (n: number) => number>, opts: { stop?: 
       return { done, stop: () => end(null) };
     },
     removeDir: async () => undefined,
+    ...(opts.place ? { place: opts.place } : {}),
     say: () => undefined,
     stop: (opts.stop ?? new AbortController()).signal,
   };
@@ -135,5 +138,31 @@ describe('runGame', () => {
     const once = harness({ revert: (n) => (n === 1 ? 0 : 1) });
     expect(await once.run()).toMatchObject({ reverted: true, revertNotIdempotent: true });
     expect(once.events.some((e) => e.type === 'note' && /not safe to run twice/.test((e as { text: string }).text))).toBe(true);
+  });
+
+  it('on fleet hosts: a folder made on each first, every block run on each (its own GAMEDAY_DIR and GAMEDAY_HOST), checks hold only when they hold on all, recorded per host', async () => {
+    const calls: string[] = [];
+    const counts: Record<string, number> = {};
+    const transport: Transport = {
+      run: async (t, req) => {
+        const script = req.script.split('\n')[0] as string;
+        calls.push(`${t.name} ${script.startsWith('umask') ? 'mkdir' : script.startsWith('[ -d') ? 'rmdir' : script} ${req.env.GAMEDAY_HOST} ${req.env.GAMEDAY_DIR?.endsWith(`-${t.name}`)}`);
+        const n = (counts[`${t.name} ${script}`] = (counts[`${t.name} ${script}`] ?? 0) + 1);
+        // web2 sees the fault one poll later than web1.
+        const exit = script === 'detect' && t.name === 'web2' && n < 2 ? 1 : 0;
+        return { exitCode: exit, signal: null, durationMs: 1, timedOut: false, interrupted: false };
+      },
+      close: async () => undefined,
+    };
+    const place = hostsPlace(transport, remoteHosts([parseSshTarget('web1'), parseSshTarget('web2')], { GAMEDAY_ID: 'g1' }, 'g1'));
+    const h = harness({}, { place });
+    expect(await h.run()).toMatchObject({ end: 'mitigated', reverted: true });
+    expect(h.ran).toEqual(['<responder>']); // nothing ran here
+    const on = (host: string): string[] => calls.filter((c) => c.startsWith(`${host} `)).map((c) => c.split(' ')[1] as string);
+    expect(on('web1')).toEqual(['mkdir', 'inject', 'detect', 'detect', 'mitigated', 'revert', 'revert', 'rmdir']);
+    expect(on('web2')).toEqual(['mkdir', 'inject', 'detect', 'detect', 'mitigated', 'revert', 'revert', 'rmdir']);
+    expect(calls.every((c) => c.endsWith(' true') && c.split(' ')[0] === c.split(' ')[2])).toBe(true);
+    expect(h.events.find((e) => e.type === 'command.started')).toMatchObject({ hosts: ['web1', 'web2'] });
+    expect(h.events.filter((e) => e.type === 'command.finished').map((e) => (e as { host?: string }).host)).toEqual(['web1', 'web2', 'web1', 'web2']);
   });
 });

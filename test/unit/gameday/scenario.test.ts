@@ -74,6 +74,20 @@ describe('lintScenario', () => {
     expect(rules(scenario(FULL, onHost), ['lo'])).toEqual([]);
   });
 
+  it('a fleet scenario (target: hosts) must say how its hosts are named; its blocks act on those hosts, not this one', () => {
+    const fleet = FULL.replace('target: netns', 'target: hosts');
+    expect(rules(scenario(fleet))).toEqual(['scenario-target:5']);
+    expect(rules(scenario(`${fleet}hosts: targets\n`))).toEqual([]);
+    expect(rules(scenario(`${fleet}hosts: webservers\n`))).toEqual([]);
+    expect(parseScenario(scenario(`${fleet}hosts: webservers\n`), 'x.md').scenario).toMatchObject({ target: 'hosts', hosts: 'webservers' });
+    expect(rules(scenario(`${fleet}hosts: -oProxyCommand=x\n`))).toEqual(['scenario-target:11']);
+    // hosts: on a scenario acting on this machine says something that is not so.
+    expect(rules(scenario(`${FULL}hosts: targets\n`))).toEqual(['scenario-target:11']);
+    // eth0 of a fleet host is that host's: the check against this machine's interfaces does not apply.
+    const onHost = BODY.replace('ip netns add "$GAMEDAY_NETNS"', 'tc qdisc add dev eth0 root netem loss 30%');
+    expect(rules(scenario(`${fleet}hosts: targets\n`, onHost))).toEqual([]);
+  });
+
   it('every bundled scenario passes lint against this host', () => {
     const dir = join(ROOT, 'scenarios');
     const files = readdirSync(dir).filter((f) => f.endsWith('.md'));
