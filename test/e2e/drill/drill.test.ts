@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, cliEnv, readEvents, runCli, workDir, ROOT } from '../../helpers/run-cli.js';
+// Some cases in-process (the bundle's main, no Node start each); the others through the binary.
+import { runInProcess } from '../../helpers/in-process.js';
 
 afterEach(() => cleanup());
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'timelines', 'disk-full-completed.jsonl');
@@ -56,10 +58,10 @@ describe('drill', () => {
   it('a drill timeline cannot itself be drilled, and a missing file is exit 2 naming it', async () => {
     const w = workDir();
     await runCli(['drill', FIXTURE, '--yes'], { cwd: w.dir, env: cliEnv(w.dir) });
-    const again = await runCli(['drill', drillTimeline(w.dir), '--yes'], { cwd: w.dir, env: cliEnv(w.dir) });
+    const again = await runInProcess(['drill', drillTimeline(w.dir), '--yes'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/is itself a drill/);
-    const missing = await runCli(['drill', 'nope.jsonl', '--yes'], { cwd: w.dir, env: cliEnv(w.dir) });
+    const missing = await runInProcess(['drill', 'nope.jsonl', '--yes'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.jsonl/);
     expect(readFileSync(FIXTURE, 'utf8')).toContain('"mode":"live"');

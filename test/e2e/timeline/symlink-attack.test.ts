@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, cliEnv, runCli, workDir } from '../../helpers/run-cli.js';
+// Some cases in-process (the bundle's main, no Node start each); the others through the binary.
+import { runInProcess } from '../../helpers/in-process.js';
 
 afterEach(() => cleanup());
 
@@ -70,7 +72,7 @@ describe('planted symbolic links in a shared folder', () => {
     const s = setup();
     writeFileSync(join(s.shared, 'n.jsonl'), TIMELINE);
     s.plant('n.jsonl.lock', s.victim);
-    const r = await runCli(['note', '--timeline', join(s.shared, 'n.jsonl'), 'hello'], { cwd: s.w.dir, env: s.env });
+    const r = await runInProcess(['note', '--timeline', join(s.shared, 'n.jsonl'), 'hello'], { cwd: s.w.dir, env: s.env });
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toMatch(/n\.jsonl\.lock is a symbolic link/);
     s.untouched();
@@ -80,7 +82,7 @@ describe('planted symbolic links in a shared folder', () => {
   it('the timeline itself: note refuses to append through the link', async () => {
     const s = setup();
     s.plant('l.jsonl', s.victim);
-    const r = await runCli(['note', '--timeline', join(s.shared, 'l.jsonl'), 'hello'], { cwd: s.w.dir, env: s.env });
+    const r = await runInProcess(['note', '--timeline', join(s.shared, 'l.jsonl'), 'hello'], { cwd: s.w.dir, env: s.env });
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toMatch(/l\.jsonl: it is a symbolic link/);
     s.untouched();
@@ -103,7 +105,7 @@ describe('planted symbolic links in a shared folder', () => {
     const path = join(s.shared, 'torn.jsonl');
     writeFileSync(path, `${TIMELINE}{"v":1,"seq":1,"ts":"2026`);
     s.plant('torn.jsonl.torn-1', s.victim);
-    const r = await runCli(['note', '--timeline', path, 'after the tear'], { cwd: s.w.dir, env: s.env });
+    const r = await runInProcess(['note', '--timeline', path, 'after the tear'], { cwd: s.w.dir, env: s.env });
     expect(r.code).toBe(0);
     expect(readFileSync(`${path}.torn-2`, 'utf8')).toBe('{"v":1,"seq":1,"ts":"2026');
     expect(statSync(`${path}.torn-2`).mode & 0o777).toBe(0o600);
@@ -115,12 +117,12 @@ describe('planted symbolic links in a shared folder', () => {
     const tl = join(s.shared, 'e.jsonl');
     writeFileSync(tl, TIMELINE + event(1, { type: 'run.finished', status: 'completed', duration_ms: 1 }) + '\n');
     s.plant('pm.md', s.victim);
-    const refused = await runCli(['export', tl, '--format', 'markdown', '-o', join(s.shared, 'pm.md')], { cwd: s.w.dir, env: s.env });
+    const refused = await runInProcess(['export', tl, '--format', 'markdown', '-o', join(s.shared, 'pm.md')], { cwd: s.w.dir, env: s.env });
     expect(refused.code).toBe(2);
     expect(oneLine(refused.stderr)).toMatch(/pm\.md: it is a symbolic link/);
     s.untouched();
 
-    const ok = await runCli(['export', tl, '--format', 'markdown', '-o', join(s.shared, 'ok.md')], { cwd: s.w.dir, env: s.env });
+    const ok = await runInProcess(['export', tl, '--format', 'markdown', '-o', join(s.shared, 'ok.md')], { cwd: s.w.dir, env: s.env });
     expect(ok.code).toBe(0);
     expect(readFileSync(join(s.shared, 'ok.md'), 'utf8')).toMatch(/X/);
     expect(statSync(join(s.shared, 'ok.md')).mode & 0o777).toBe(0o600);
