@@ -173,6 +173,11 @@ describe.concurrent('gameday, each bundled scenario with a scripted responder', 
         runCli(['export', join('gamedays', `${game}.jsonl`), '--format', 'json'], { cwd: g.dir, env: g.env }),
         runCli(['gameday', '--history', 'disk-fill', '--json'], { cwd: g.dir, env: g.env }),
       ]);
+      // And the HTML report: the game's mode beside its status, the inject and revert as commands.
+      const html = await runCli(['export', join('gamedays', `${game}.jsonl`), '--format', 'html'], { cwd: g.dir, env: g.env });
+      expect(html.code, html.stderr).toBe(0);
+      expect(html.stdout).toContain('<span class="tag">gameday</span>');
+      expect(html.stdout).toMatch(/data-id="[^"]+"/);
       expect(replay.code).toBe(0);
       expect(replay.stdout + replay.stderr).toMatch(/gameday/);
       // The inject and revert sections count as steps done.
