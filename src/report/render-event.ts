@@ -240,7 +240,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     const names = (s: string | undefined, mark: string): string[] => (s ?? '').split(' ').filter(Boolean).map((n) => `${mark}${n}`);
     const env = [...names(ev.added, '+'), ...names(ev.changed, '~'), ...names(ev.removed, '-')];
     const parts = [...(env.length ? [`env: ${env.join(', ')}`] : []), ...(ev.cwd ? [`cwd: ${ev.cwd}`] : [])];
-    return style.dim(`  ${parts.join(' · ')}`) + '\n';
+    const host = typeof ev.host === 'string' ? `${ev.host}: ` : '';
+    return style.dim(`  ${host}${parts.join(' · ')}`) + '\n';
   },
   'targets.confirmed': (ev, _ctx, style) => {
     const hosts = Array.isArray(ev.hosts) ? ev.hosts : [];

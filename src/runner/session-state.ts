@@ -59,30 +59,38 @@ export function withVar(state: SessionState, name: string, value: Buffer | undef
 // `"${!A@}" … "${!_@}"`: every variable name, without forking (`compgen -e` would need a subshell to read).
 const ALL_NAMES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'].map((c) => `"\${!${c}@}"`).join(' ');
 
-// The EXIT trap. Silent (xtrace off, errors to /dev/null), immune to the command's `set -eu`, keeps the exit
-// status (a trap that does not call `exit` leaves it as it was), writes only after a success. An exported
-// array is not in a child's environment, so it is not carried either. No single quote: it sits in '…'.
-const DUMP = [
-  '{ __rb_s=$?; set +x; } 2>/dev/null',
-  'set +eu',
-  'if [ "$__rb_s" = 0 ]; then __rb_e=()',
+// Fills __rb_e (NAME=value of each exported variable) and __rb_p (the cwd). Shared by the local EXIT trap and
+// the remote framing (remoteWrapPrefix).
+const COLLECT = [
+  '__rb_e=()',
   // `_` changes with every command (the last argument): left out, so an unchanged state dumps the same bytes.
   `for __rb_n in ${ALL_NAMES}; do case $__rb_n in __rb_*|_) continue;; esac`,
   'builtin declare -n __rb_r="$__rb_n"',
   'case ${__rb_r@a} in *[aA]*) ;; *x*) [ -n "${__rb_r+x}" ] && __rb_e+=("$__rb_n=$__rb_r");; esac',
   'builtin unset -n __rb_r; done',
   '__rb_p=$PWD; [[ $__rb_p == /* && $__rb_p -ef . ]] || __rb_p=$(builtin pwd -P)',
-  `builtin printf "%s\\0" ${MAGIC} "$__rb_p" "\${__rb_e[@]}" "" >&"$__rb_fd"; fi 2>/dev/null`,
+];
+const DUMP_RECORD = `${MAGIC} "$__rb_p" "\${__rb_e[@]}" ""`;
+
+// The EXIT trap. Silent (xtrace off, errors to /dev/null), immune to the command's `set -eu`, keeps the exit
+// status (a trap that does not call `exit` leaves it as it was), writes only after a success. An exported
+// array is not in a child's environment, so it is not carried either. No single quote: it sits in '…'.
+const DUMP = [
+  '{ __rb_s=$?; set +x; } 2>/dev/null',
+  'set +eu',
+  `if [ "$__rb_s" = 0 ]; then ${COLLECT.join('; ')}`,
+  `builtin printf "%s\\0" ${DUMP_RECORD} >&"$__rb_fd"; fi 2>/dev/null`,
 ].join('; ');
 
 // Applies RESTORE_VAR line by line: `@ESC` cd, `-NAME` unset, `NAME=ESC` export; ESC is printf %b text.
 // Names are checked to be identifiers (an array subscript in a name would be evaluated by bash).
 const RESTORE = [
-  `if [ -n "\${${RESTORE_VAR}+x}" ]; then while IFS= read -r __rb_l; do case $__rb_l in`,
+  // Line by line with parameter expansion, not a here-string: bash may put a here-string in a temporary file.
+  `if [ -n "\${${RESTORE_VAR}+x}" ]; then __rb_t=$${RESTORE_VAR}$'\\n'; while [ -n "$__rb_t" ]; do __rb_l=\${__rb_t%%$'\\n'*}; __rb_t=\${__rb_t#*$'\\n'}; case $__rb_l in`,
   '@*) builtin printf -v __rb_v %b "${__rb_l#@}"; builtin cd -- "$__rb_v" || exit 1;;',
   '-*) __rb_k=${__rb_l#-}; case $__rb_k in ""|[0-9]*|*[!A-Za-z0-9_]*) ;; *) builtin unset -v "$__rb_k";; esac;;',
   '*=*) __rb_k=${__rb_l%%=*}; case $__rb_k in ""|[0-9]*|*[!A-Za-z0-9_]*) ;; *) builtin printf -v __rb_v %b "${__rb_l#*=}"; builtin export "$__rb_k=$__rb_v";; esac;;',
-  `esac; done <<<"$${RESTORE_VAR}"; builtin unset -v ${RESTORE_VAR} __rb_l __rb_v __rb_k; fi`,
+  `esac; done; builtin unset -v ${RESTORE_VAR} __rb_t __rb_l __rb_v __rb_k; fi`,
 ].join(' ');
 
 /**
@@ -97,6 +105,31 @@ export function wrapScript(script: string, opts: { dumpFd: number; privateFd?: b
   const privateFd = opts.privateFd ?? fd > 2;
   const takeFd = privateFd ? `exec {__rb_fd}>&${fd} ${fd}>&-; ` : `__rb_fd=${fd}; `;
   return `${takeFd}${RESTORE}; trap '${DUMP}' EXIT; ${script}`;
+}
+
+/**
+ * The prefix bash runs on a remote host before `script` (same first line, so line numbers stay right). The
+ * host's output is one stream, which a background process of the command may keep writing to, so the state
+ * comes back in frames on it: one line per base64 line of a dump, `<nonce><tag><base64>`, each written by one
+ * `printf` (one write(2) of about 110 bytes, never split by another writer). `B`: the state the command starts
+ * in (after the restore); `A`: the state it left, after a success only. The nonce is split in two variables so
+ * that `set` in the command never prints it whole. The frames go to fd 3 (given by the caller; moved to a
+ * private fd). bash older than 4.4 (no `${x@a}`) just runs the command: no state is reported.
+ */
+export function remoteWrapPrefix(nonce: string): string {
+  if (!/^[0-9a-f]{16,64}$/.test(nonce)) throw new Error('the session nonce must be hex (this is a bug)');
+  const half = nonce.length >> 1;
+  const frames = [
+    `__rb_frames() { ${COLLECT.join('; ')}`,
+    // After COLLECT: a local IFS would otherwise hide an exported IFS from the dump.
+    `local IFS=$'\\n' -; set -f; __rb_L=($(builtin printf "%s\\0" ${DUMP_RECORD} | base64))`,
+    'for __rb_l in "${__rb_L[@]}"; do builtin printf "%s%s%s\\n" "$__rb_n1" "$__rb_n2$1" "$__rb_l"; done >&"$__rb_fd"; } 2>/dev/null',
+  ].join('; ');
+  const trap = `{ __rb_s=$?; set +x; } 2>/dev/null; set +eu; if [ "$__rb_s" = 0 ]; then __rb_frames A; fi 2>/dev/null`;
+  return [
+    `__rb_n1=${nonce.slice(0, half)}; __rb_n2=${nonce.slice(half)}; exec {__rb_fd}>&3 3>&-; ${RESTORE}; ${frames}`,
+    `if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404)); then __rb_frames B; trap '${trap}' EXIT; fi; `,
+  ].join('; ');
 }
 
 /** `%b` text holding exactly `bytes`: printable ASCII as is, `\\` and every other byte as `\xHH`. */
