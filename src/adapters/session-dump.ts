@@ -49,7 +49,8 @@ export function createDumpReader(stream: Readable | null | undefined, onChange: 
     if (size > MAX_DUMP_BYTES) {
       gaveUp = true;
       chunks.length = 0;
-    } else {
+    } else if (chunk.includes(0)) {
+      // A dump ends with a NUL; bash writes `export -p` a line at a time, so most chunks hold none.
       const all = Buffer.concat(chunks);
       const end = dumpEnd(all);
       if (end < 0) return;
@@ -57,7 +58,7 @@ export function createDumpReader(stream: Readable | null | undefined, onChange: 
       chunks.length = 0;
       // A background process of the command may keep the pipe open: it must not keep the runner alive.
       (stream as Readable & { unref?: () => void }).unref?.();
-    }
+    } else return;
     onChange();
   });
   return {

@@ -4,6 +4,7 @@
 // another channel for a remote host) and how the process is started are the caller's business: the wrapper
 // only needs "write the dump to fd N" and "the state to restore, as data in the environment".
 import { isUtf8 } from 'node:buffer';
+import { parseExportP } from './session-export-p.js';
 
 /** What carries: exported variables (name → exact bytes) and the working directory (exact bytes). */
 export interface SessionState {
@@ -29,7 +30,10 @@ export const LOCAL_DUMP_FD = 3;
  */
 export const RESTORE_VAR = '__RUNBOOK_SESSION_RESTORE';
 
+/** A dump as NUL-separated `NAME=value` entries (a host's report, remoteWrapPrefix). */
 const MAGIC = 'RBSTATE1';
+/** A dump as `export -p` text after the cwd (the local wrapper's: one builtin instead of a loop). */
+const EXPORT_MAGIC = 'RBSTATE2';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Set by bash itself in every shell: carrying them would change them on every command (SHLVL grows by one). */
 const NOT_CARRIED = new Set(['_', 'SHLVL']);
@@ -59,6 +63,8 @@ export function withVar(state: SessionState, name: string, value: Buffer | undef
 // `"${!A@}" … "${!_@}"`: every variable name, without forking (`compgen -e` would need a subshell to read).
 const ALL_NAMES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'].map((c) => `"\${!${c}@}"`).join(' ');
 
+// The directory, as `pwd` would say it (a fork only when $PWD is stale).
+const COLLECT_CWD = '__rb_p=$PWD; [[ $__rb_p == /* && $__rb_p -ef . ]] || __rb_p=$(builtin pwd -P)';
 // Fills __rb_e (NAME=value of each exported variable) and __rb_p (the cwd). Shared by the local EXIT trap and
 // the remote framing (remoteWrapPrefix).
 const COLLECT = [
@@ -68,7 +74,7 @@ const COLLECT = [
   'builtin declare -n __rb_r="$__rb_n"',
   'case ${__rb_r@a} in *[aA]*) ;; *x*) [ -n "${__rb_r+x}" ] && __rb_e+=("$__rb_n=$__rb_r");; esac',
   'builtin unset -n __rb_r; done',
-  '__rb_p=$PWD; [[ $__rb_p == /* && $__rb_p -ef . ]] || __rb_p=$(builtin pwd -P)',
+  COLLECT_CWD,
 ];
 const DUMP_RECORD = `${MAGIC} "$__rb_p" "\${__rb_e[@]}" ""`;
 
@@ -78,8 +84,9 @@ const DUMP_RECORD = `${MAGIC} "$__rb_p" "\${__rb_e[@]}" ""`;
 const DUMP = [
   '{ __rb_s=$?; set +x; } 2>/dev/null',
   'set +eu',
-  `if [ "$__rb_s" = 0 ]; then ${COLLECT.join('; ')}`,
-  `builtin printf "%s\\0" ${DUMP_RECORD} >&"$__rb_fd"; fi 2>/dev/null`,
+  `if [ "$__rb_s" = 0 ]; then ${COLLECT_CWD}`,
+  // `export -p`: one builtin for the whole environment (session-export-p.ts reads it; it holds no NUL).
+  `{ builtin printf "%s\\0%s\\0" ${EXPORT_MAGIC} "$__rb_p"; builtin export -p; builtin printf "\\0"; } >&"$__rb_fd"; fi 2>/dev/null`,
 ].join('; ');
 
 // Applies RESTORE_VAR line by line: `@ESC` cd, `-NAME` unset, `NAME=ESC` export; ESC is printf %b text.
@@ -167,7 +174,15 @@ export function launchFor(state: SessionState): { env: Record<string, string>; c
 
 /** Where a complete dump ends (just past its terminating empty entry), or -1 while it is incomplete. */
 export function dumpEnd(bytes: Buffer): number {
-  if (bytes.length < MAGIC.length + 1 || bytes.toString('latin1', 0, MAGIC.length + 1) !== `${MAGIC}\0`) return -1;
+  if (bytes.length < MAGIC.length + 1) return -1;
+  const head = bytes.toString('latin1', 0, MAGIC.length + 1);
+  if (head === `${EXPORT_MAGIC}\0`) {
+    // MAGIC, cwd, then the export -p text, each ended by a NUL (none inside: bash values hold no NUL).
+    const cwdEnd = bytes.indexOf(0, MAGIC.length + 1);
+    const end = cwdEnd < 0 ? -1 : bytes.indexOf(0, cwdEnd + 1);
+    return end < 0 ? -1 : end + 1;
+  }
+  if (head !== `${MAGIC}\0`) return -1;
   const at = bytes.indexOf('\0\0', MAGIC.length + 1, 'latin1');
   return at < 0 ? -1 : at + 2;
 }
@@ -176,6 +191,12 @@ export function dumpEnd(bytes: Buffer): number {
 export function parseDump(bytes: Buffer): SessionState | undefined {
   const end = dumpEnd(bytes);
   if (end < 0) return undefined;
+  if (bytes.toString('latin1', 0, EXPORT_MAGIC.length) === EXPORT_MAGIC) {
+    const cwdEnd = bytes.indexOf(0, MAGIC.length + 1);
+    const cwd = bytes.subarray(MAGIC.length + 1, cwdEnd);
+    const env = parseExportP(bytes.subarray(cwdEnd + 1, end - 1));
+    return cwd.length === 0 || env === undefined ? undefined : { env, cwd };
+  }
   const parts: Buffer[] = [];
   let i = MAGIC.length + 1;
   while (i < end - 1) {
