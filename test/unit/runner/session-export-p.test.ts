@@ -27,12 +27,13 @@ describe('export -p, as bash prints it', () => {
 
   it('a real bash, also in POSIX mode and with an exported array, reports exactly what it exported', () => {
     const v = "it's \"q\" $(x) `y` \\ =\n\t\u00e9";
-    const script = `export V=$(printf '%s' "$RAW"); export ODD=$'\\xff\\xfe'; declare -ax ARR=(1 2); set -o posix`;
-    const r = spawnSync(defaultShell(), ['-c', wrapScript(script, { dumpFd: 3 })], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', RAW: v }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const script = `export V=$(printf '%s' "$RAW"); export ODD=$'\\xff\\xfe\\xc3\\xa9'; declare -ax ARR=(1 2); set -o posix`;
+    // In a UTF-8 locale bash prints valid characters raw and invalid bytes as octal escapes.
+    const r = spawnSync(defaultShell(), ['-c', wrapScript(script, { dumpFd: 3 })], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', RAW: v, LC_ALL: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     const dump = (r.output as unknown as Buffer[])[3] as Buffer;
     const state = parseDump(dump);
     expect(state?.env.get('V')?.toString('utf8')).toBe(v);
-    expect(state?.env.get('ODD')).toEqual(Buffer.from([0xff, 0xfe]));
+    expect(state?.env.get('ODD')).toEqual(Buffer.from([0xff, 0xfe, 0xc3, 0xa9]));
     expect(state?.env.has('ARR')).toBe(false);
   });
 });
