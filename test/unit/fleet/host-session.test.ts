@@ -11,6 +11,7 @@ import { buildRemoteProgram } from '../../../src/fleet/remote-script.js';
 import { createFrameFilter, sessionNonce } from '../../../src/fleet/session-frames.js';
 import { HostSessions } from '../../../src/runner/host-sessions.js';
 import { parseDump, RESTORE_VAR } from '../../../src/runner/session-state.js';
+import { emptyRecordedSession, recordSessionEvent } from '../../../src/runner/session.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'runbook-host-session-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -129,5 +130,24 @@ describe('the remote program with a session', () => {
     const r = await runProgram(buildRemoteProgram({ script: 'export X=1; echo hi', shell: 'sh', env: {}, timeoutMs: 10_000, session: { restore: '' } }, 2, nonce), tmp);
     expect(r.stdout.toString()).toBe('hi\n');
     expect(h.restoreFor('h', false)).toBe('');
+  });
+});
+
+describe('--resume', () => {
+  it("folds each host's recorded changes apart from the local session, and restores them per host", () => {
+    const r = emptyRecordedSession();
+    const ev = (host: string | undefined, added: string, values: Record<string, string>, cwd = ''): Parameters<typeof recordSessionEvent>[1] =>
+      ({ type: 'session.changed', id: '1.1', added, changed: '', removed: '', cwd, values: JSON.stringify(values), ...(host ? { host } : {}) });
+    recordSessionEvent(r, ev(undefined, 'LOCAL', { LOCAL: 'here' }));
+    recordSessionEvent(r, ev('web1', 'POD TOKEN', { POD: 'a\nb' }, '/srv'));
+    recordSessionEvent(r, ev('web2', 'POD', { POD: 'other' }));
+    expect([...r.set]).toEqual([['LOCAL', 'here']]);
+    const h = new HostSessions();
+    expect(h.restore('web1', r.hosts?.get('web1') ?? emptyRecordedSession())).toEqual(['TOKEN']);
+    h.restore('web2', r.hosts?.get('web2') ?? emptyRecordedSession());
+    expect(h.restoreFor('web1', false)).toBe('@/srv\nPOD=a\\x0ab');
+    expect(h.restoreFor('web1', true)).toBe('POD=a\\x0ab');
+    expect(h.restoreFor('web2', false)).toBe('POD=other');
+    expect(h.has('web1', 'POD') && !h.has('web1', 'TOKEN')).toBe(true);
   });
 });
