@@ -30,10 +30,8 @@ export const LOCAL_DUMP_FD = 3;
  */
 export const RESTORE_VAR = '__RUNBOOK_SESSION_RESTORE';
 
-/** A dump as NUL-separated `NAME=value` entries (a host's report, remoteWrapPrefix). */
-const MAGIC = 'RBSTATE1';
-/** A dump as `export -p` text after the cwd (the local wrapper's: one builtin instead of a loop). */
-const EXPORT_MAGIC = 'RBSTATE2';
+/** A dump: MAGIC, the cwd, `export -p`'s text, each ended by a NUL (DUMP_BYTES). */
+const MAGIC = 'RBSTATE2';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Set by bash itself in every shell: carrying them would change them on every command (SHLVL grows by one). */
 const NOT_CARRIED = new Set(['_', 'SHLVL']);
@@ -60,23 +58,11 @@ export function withVar(state: SessionState, name: string, value: Buffer | undef
   return { env, cwd: state.cwd };
 }
 
-// `"${!A@}" … "${!_@}"`: every variable name, without forking (`compgen -e` would need a subshell to read).
-const ALL_NAMES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'].map((c) => `"\${!${c}@}"`).join(' ');
-
 // The directory, as `pwd` would say it (a fork only when $PWD is stale).
 const COLLECT_CWD = '__rb_p=$PWD; [[ $__rb_p == /* && $__rb_p -ef . ]] || __rb_p=$(builtin pwd -P)';
-// Fills __rb_e (NAME=value of each exported variable) and __rb_p (the cwd). Shared by the local EXIT trap and
-// the remote framing (remoteWrapPrefix).
-const COLLECT = [
-  '__rb_e=()',
-  // `_` changes with every command (the last argument): left out, so an unchanged state dumps the same bytes.
-  `for __rb_n in ${ALL_NAMES}; do case $__rb_n in __rb_*|_) continue;; esac`,
-  'builtin declare -n __rb_r="$__rb_n"',
-  'case ${__rb_r@a} in *[aA]*) ;; *x*) [ -n "${__rb_r+x}" ] && __rb_e+=("$__rb_n=$__rb_r");; esac',
-  'builtin unset -n __rb_r; done',
-  COLLECT_CWD,
-];
-const DUMP_RECORD = `${MAGIC} "$__rb_p" "\${__rb_e[@]}" ""`;
+// The state as bytes: MAGIC, the cwd, then `export -p` (one builtin for the whole environment, read by
+// session-export-p.ts; it holds no NUL), each ended by a NUL. bash writes it a line at a time.
+const DUMP_BYTES = `{ builtin printf "%s\\0%s\\0" ${MAGIC} "$__rb_p"; builtin export -p; builtin printf "\\0"; }`;
 
 // The EXIT trap. Silent (xtrace off, errors to /dev/null), immune to the command's `set -eu`, keeps the exit
 // status (a trap that does not call `exit` leaves it as it was), writes only after a success. An exported
@@ -85,8 +71,7 @@ const DUMP = [
   '{ __rb_s=$?; set +x; } 2>/dev/null',
   'set +eu',
   `if [ "$__rb_s" = 0 ]; then ${COLLECT_CWD}`,
-  // `export -p`: one builtin for the whole environment (session-export-p.ts reads it; it holds no NUL).
-  `{ builtin printf "%s\\0%s\\0" ${EXPORT_MAGIC} "$__rb_p"; builtin export -p; builtin printf "\\0"; } >&"$__rb_fd"; fi 2>/dev/null`,
+  `${DUMP_BYTES} >&"$__rb_fd"; fi 2>/dev/null`,
 ].join('; ');
 
 // Applies RESTORE_VAR line by line: `@ESC` cd, `-NAME` unset, `NAME=ESC` export; ESC is printf %b text.
@@ -102,7 +87,7 @@ const RESTORE = [
 
 /**
  * The script a bash runs so that, at its end, it writes its exported environment and cwd to fd `dumpFd`
- * (NUL-separated, see parseDump). The prefix sits on the script's first line, so bash's "line N" in error
+ * (DUMP_BYTES, see parseDump). The prefix sits on the script's first line, so bash's "line N" in error
  * messages stays right. `privateFd` (default: dumpFd > 2): the fd is moved out of the command's way (to one
  * bash picks, 10 or above) so that `exec 3>…` in the command does not touch it. The trap is lost when the
  * command `exec`s another program or sets its own EXIT trap: then nothing is written (state unchanged).
@@ -127,9 +112,9 @@ export function remoteWrapPrefix(nonce: string): string {
   if (!/^[0-9a-f]{16,64}$/.test(nonce)) throw new Error('the session nonce must be hex (this is a bug)');
   const half = nonce.length >> 1;
   const frames = [
-    `__rb_frames() { ${COLLECT.join('; ')}`,
-    // After COLLECT: a local IFS would otherwise hide an exported IFS from the dump.
-    `local IFS=$'\\n' -; set -f; __rb_L=($(builtin printf "%s\\0" ${DUMP_RECORD} | base64))`,
+    `__rb_frames() { ${COLLECT_CWD}`,
+    // Captured before IFS is made local (an exported IFS would be hidden from `export -p` otherwise).
+    `__rb_x=$(${DUMP_BYTES} | base64); local IFS=$'\\n' -; set -f; __rb_L=($__rb_x)`,
     'for __rb_l in "${__rb_L[@]}"; do builtin printf "%s%s%s\\n" "$__rb_n1" "$__rb_n2$1" "$__rb_l"; done >&"$__rb_fd"; } 2>/dev/null',
   ].join('; ');
   const trap = `{ __rb_s=$?; set +x; } 2>/dev/null; set +eu; if [ "$__rb_s" = 0 ]; then __rb_frames A; fi 2>/dev/null`;
@@ -172,48 +157,23 @@ export function launchFor(state: SessionState): { env: Record<string, string>; c
   return { env, cwd: cwdOk ? state.cwd.toString('utf8') : '/' };
 }
 
-/** Where a complete dump ends (just past its terminating empty entry), or -1 while it is incomplete. */
+/** Where a complete dump ends (just past its third NUL), or -1 while it is incomplete. */
 export function dumpEnd(bytes: Buffer): number {
-  if (bytes.length < MAGIC.length + 1) return -1;
-  const head = bytes.toString('latin1', 0, MAGIC.length + 1);
-  if (head === `${EXPORT_MAGIC}\0`) {
-    // MAGIC, cwd, then the export -p text, each ended by a NUL (none inside: bash values hold no NUL).
-    const cwdEnd = bytes.indexOf(0, MAGIC.length + 1);
-    const end = cwdEnd < 0 ? -1 : bytes.indexOf(0, cwdEnd + 1);
-    return end < 0 ? -1 : end + 1;
-  }
-  if (head !== `${MAGIC}\0`) return -1;
-  const at = bytes.indexOf('\0\0', MAGIC.length + 1, 'latin1');
-  return at < 0 ? -1 : at + 2;
+  if (bytes.length < MAGIC.length + 1 || bytes.toString('latin1', 0, MAGIC.length + 1) !== `${MAGIC}\0`) return -1;
+  // MAGIC, cwd, then the export -p text, each ended by a NUL (none inside: bash values hold no NUL).
+  const cwdEnd = bytes.indexOf(0, MAGIC.length + 1);
+  const end = cwdEnd < 0 ? -1 : bytes.indexOf(0, cwdEnd + 1);
+  return end < 0 ? -1 : end + 1;
 }
 
-/** The state a dump reports, or undefined when `bytes` is not one complete dump. */
+/** The state a dump reports, or undefined when `bytes` is not one complete, readable dump. */
 export function parseDump(bytes: Buffer): SessionState | undefined {
   const end = dumpEnd(bytes);
   if (end < 0) return undefined;
-  if (bytes.toString('latin1', 0, EXPORT_MAGIC.length) === EXPORT_MAGIC) {
-    const cwdEnd = bytes.indexOf(0, MAGIC.length + 1);
-    const cwd = bytes.subarray(MAGIC.length + 1, cwdEnd);
-    const env = parseExportP(bytes.subarray(cwdEnd + 1, end - 1));
-    return cwd.length === 0 || env === undefined ? undefined : { env, cwd };
-  }
-  const parts: Buffer[] = [];
-  let i = MAGIC.length + 1;
-  while (i < end - 1) {
-    const j = bytes.indexOf(0, i);
-    parts.push(bytes.subarray(i, j));
-    i = j + 1;
-  }
-  const [cwd, ...entries] = parts;
-  if (cwd === undefined || cwd.length === 0) return undefined;
-  const env = new Map<string, Buffer>();
-  for (const e of entries) {
-    const eq = e.indexOf(0x3d);
-    if (eq <= 0) return undefined;
-    // Views into `bytes`, not copies: a dump is small and is kept only as long as its state.
-    env.set(e.toString('latin1', 0, eq), e.subarray(eq + 1));
-  }
-  return { env, cwd };
+  const cwdEnd = bytes.indexOf(0, MAGIC.length + 1);
+  const cwd = bytes.subarray(MAGIC.length + 1, cwdEnd);
+  const env = parseExportP(bytes.subarray(cwdEnd + 1, end - 1));
+  return cwd.length === 0 || env === undefined ? undefined : { env, cwd };
 }
 
 /**
