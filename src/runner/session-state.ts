@@ -106,7 +106,7 @@ export function wrapScript(script: string, opts: { dumpFd: number; privateFd?: b
  * `printf` (one write(2) of about 110 bytes, never split by another writer). `B`: the state the command starts
  * in (after the restore); `A`: the state it left, after a success only. The nonce is split in two variables so
  * that `set` in the command never prints it whole. The frames go to fd 3 (given by the caller; moved to a
- * private fd). bash older than 4.4 (no `${x@a}`) just runs the command: no state is reported.
+ * private fd). bash older than 4.4 (no `local -`) just runs the command: no state is reported.
  */
 export function remoteWrapPrefix(nonce: string): string {
   if (!/^[0-9a-f]{16,64}$/.test(nonce)) throw new Error('the session nonce must be hex (this is a bug)');
