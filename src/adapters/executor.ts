@@ -258,6 +258,7 @@ function runChild(
   child.once('exit', (code, signal) => {
     exit = { code, signal, at: performance.now() };
     child.stdin?.destroy();
+    dump?.exited();
     if (pipesDone()) return tryFinish();
     armQuiet();
     armCap();

@@ -24,14 +24,24 @@ export interface DumpReader {
   bytes(): Buffer | undefined;
   /** Stop waiting (a background process holds the pipe): keep draining it without keeping the runner alive. */
   detach(): void;
+  /** The command's shell exited: its whole dump is in the pipe, read it now. */
+  exited(): void;
 }
+
+/**
+ * bash writes `export -p` a line at a time: read as it comes, each line would wake the runner (some forty
+ * wake-ups per command). The pipe is left unread until the shell exits, then read in one go. A command still
+ * running after HOLD_MS is read as it writes: a dump larger than the pipe (64 KiB) must never wait for an
+ * exit that waits for it.
+ */
+const HOLD_MS = 200;
 
 /**
  * Reads fd 3 until a complete dump or EOF. The pipe is inherited by everything the command starts, so a
  * background process may hold it open for ever: completion is the dump's own terminator, not EOF.
  */
 export function createDumpReader(stream: Readable | null | undefined, onChange: () => void): DumpReader {
-  if (!stream) return { done: () => true, bytes: () => undefined, detach: () => undefined };
+  if (!stream) return { done: () => true, bytes: () => undefined, detach: () => undefined, exited: () => undefined };
   const chunks: Buffer[] = [];
   let size = 0;
   let complete: Buffer | undefined;
@@ -49,7 +59,8 @@ export function createDumpReader(stream: Readable | null | undefined, onChange: 
     if (size > MAX_DUMP_BYTES) {
       gaveUp = true;
       chunks.length = 0;
-    } else {
+    } else if (chunk.includes(0)) {
+      // A dump ends with a NUL; bash writes `export -p` a line at a time, so most chunks hold none.
       const all = Buffer.concat(chunks);
       const end = dumpEnd(all);
       if (end < 0) return;
@@ -57,13 +68,22 @@ export function createDumpReader(stream: Readable | null | undefined, onChange: 
       chunks.length = 0;
       // A background process of the command may keep the pipe open: it must not keep the runner alive.
       (stream as Readable & { unref?: () => void }).unref?.();
-    }
+    } else return;
     onChange();
   });
+  stream.pause();
+  const hold = setTimeout(() => stream.resume(), HOLD_MS);
+  hold.unref();
   return {
+    exited() {
+      clearTimeout(hold);
+      stream.resume();
+    },
     done: () => closed || gaveUp || complete !== undefined,
     bytes: () => complete,
     detach() {
+      clearTimeout(hold);
+      stream.resume();
       gaveUp = gaveUp || complete === undefined;
       (stream as Readable & { unref?: () => void }).unref?.();
     },

@@ -131,7 +131,7 @@ export async function replay(given: string | undefined, options: ReplayOptions, 
   const style = await loadStyle(io.color && !options.json);
   // The header says whether the record verifies (JSON Lines have no header; a followed run is still being written).
   const integrity = options.json || options.follow ? null : await p.verify(timeline, io.env);
-  const renderer = createRenderer(style, { timelinePath: timeline, width: columnsOf(io.env, io.stdout) ?? 80, ...(integrity !== null ? { integrity } : {}) });
+  const renderer = createRenderer(style, { timelinePath: timeline, width: columnsOf(io.env, io.stdout) ?? 80, sessionValues: true, ...(integrity !== null ? { integrity } : {}) });
   const fold = initialFoldState();
   const abort = new AbortController();
   const batches = options.follow ? asBatches(p.follow(timeline, { signal: abort.signal })) : p.read(timeline);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Executor } from '../runner/ports.js';
 import { REMOTE_BOOTSTRAP, remoteStdin } from './remote-script.js';
+import { createFrameFilter, sessionNonce } from './session-frames.js';
 import type { SshTarget, Target, TargetRequest, TargetResult, Transport } from './targets.js';
 
 export interface SshOptions {
@@ -64,12 +65,15 @@ export function createSshTransport(executor: Executor, opts: SshOptions = {}): T
       const t = target as SshTarget;
       used.set(t.name, t);
       let stderrTail = '';
+      // With a shell session the host reports its state in frames on stdout: taken out before anyone sees it.
+      const nonce = req.session ? sessionNonce() : undefined;
+      const frames = nonce === undefined ? undefined : createFrameFilter(nonce, (chunk) => onOutput('stdout', chunk));
       const result: TargetResult = await executor.run(
         {
           script: '',
           shell: ssh,
           argv: [ssh, ...base(t), REMOTE_BOOTSTRAP],
-          stdin: remoteStdin(req),
+          stdin: remoteStdin(req, nonce),
           cwd: process.cwd(),
           env: process.env as Record<string, string>,
           timeoutMs: req.timeoutMs,
@@ -78,9 +82,17 @@ export function createSshTransport(executor: Executor, opts: SshOptions = {}): T
         },
         (stream, chunk) => {
           if (stream === 'stderr') stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000);
-          onOutput(stream, chunk);
+          if (frames && stream === 'stdout') frames.push(chunk);
+          else onOutput(stream, chunk);
         },
       );
+      if (frames) {
+        frames.end();
+        const before = frames.payload('B');
+        const after = frames.payload('A');
+        if (before !== undefined) result.sessionBefore = before;
+        if (after !== undefined) result.sessionDump = after;
+      }
       if (result.exitCode === 255 && !result.timedOut && !result.interrupted) result.hostError = hostErrorOf(stderrTail);
       if (result.spawnError !== undefined && /not found/.test(result.spawnError)) result.spawnError = `ssh not found: ${ssh}`;
       return result;

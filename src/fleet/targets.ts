@@ -30,11 +30,18 @@ export interface TargetRequest {
   timeoutMs: number;
   /** Aborting stops the command on the target with its children ('interrupt' for Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * The host's shell session (runner/host-sessions.ts): `restore` is encodeRestore's text (what earlier commands
+   * left on this host), applied as data before the command; the result then carries the states before and after.
+   */
+  session?: { restore: string };
 }
 
 export interface TargetResult extends ExecResult {
   /** The target itself failed (unreachable, authentication refused), not the command: the transport's message. */
   hostError?: string;
+  /** With `session`: the state the command started in on the host (a dump, runner/session-state.ts). */
+  sessionBefore?: Buffer;
 }
 
 /** Runs commands on targets of one kind; `close` ends what it keeps open (ssh master connections). */

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ExportProblem } from './export-json.js';
 import { describeCommandResult, timeRows } from './export-markdown.js';
+import { describeSessionChange } from './session-change.js';
 import { escapeHtml as esc, jsonForScript, plainOutput, renderProse } from './export-html-escape.js';
 import { renderChart, RESULT_CLASS } from './export-html-chart.js';
 import { resultOf, runDurationMs, runResult, type CommandRun, type HeadTail, type HtmlModel, type StepView } from './export-html-model.js';
@@ -116,6 +117,8 @@ function runHtml(r: CommandRun): string {
     });
     body.push(`<ul class="hosts">${items.join('')}</ul>`);
   }
+  // What it left in the shell session, as replay shows it (names, recorded values, the new directory).
+  if (c.session && c.session.length > 0) body.push(`<ul class="session">${c.session.map((ch) => `<li class="mono">${esc(describeSessionChange(ch))}</li>`).join('')}</ul>`);
   for (const [host, ht] of r.output) {
     const notRecorded = host !== '' ? (r.perHost.get(host)?.omittedBytes ?? 0) : c.omittedBytes;
     body.push(outputBlock(ht, host !== '' ? `Output on ${host}` : 'Output', notRecorded));

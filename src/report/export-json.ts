@@ -55,6 +55,8 @@ export interface JsonExport {
       omitted_bytes: number;
       /** Run on hosts: each host's result. */
       hosts?: { host: string; exit_code: number | null; duration_ms: number; timed_out: boolean; interrupted: boolean; host_error?: string }[];
+      /** What it left in the shell session (per host on hosts): names, the new cwd, the values recorded. */
+      session?: { host?: string; added: string[]; changed: string[]; removed: string[]; cwd?: string; values: Record<string, string> }[];
     }[];
   }[];
   notes: { ts: string; offset_ms: number; actor: string; text: string }[];
@@ -107,6 +109,7 @@ export function toJsonExport(s: IncidentSummary, problems: readonly ExportProble
         timed_out: c.timedOut,
         interrupted: c.interrupted,
         omitted_bytes: c.omittedBytes,
+        ...(c.session ? { session: c.session.map((ch) => ({ ...ch, values: { ...ch.values } })) } : {}),
         ...(c.hosts ? { hosts: c.hosts.map((h) => ({ host: h.host, exit_code: h.exitCode, duration_ms: h.durationMs, timed_out: h.timedOut, interrupted: h.interrupted, ...(h.hostError !== undefined ? { host_error: h.hostError } : {}) })) } : {}),
       })),
     })),

@@ -1,4 +1,5 @@
 // `export --format markdown`: a postmortem draft in the Google SRE layout, facts and Timeline filled from the events.
+import { describeSessionChange } from './session-change.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import type { ExportProblem } from './export-json.js';
 import { commandFailed, failedHosts, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary } from './fold.js';
@@ -39,6 +40,11 @@ function utc(ts: string | null): string {
   const d = new Date(ts);
   if (Number.isNaN(d.getTime())) return ts;
   return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** What the command left in the shell session, after its result: `; env: +POD=api · cwd: /var/log/app`. */
+function sessionText(c: CommandSummary): string {
+  return (c.session ?? []).map((ch) => `; ${code(describeSessionChange(ch))}`).join('');
 }
 
 export function describeCommandResult(c: CommandSummary): string {
@@ -229,7 +235,7 @@ function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string,
     const when = utc(r.ts);
     const time = when.slice(0, 10) === day ? when.slice(11) : when;
     const what = r.command
-      ? `${r.command.danger ? '⚠ ' : ''}Ran ${r.command.id} ${code(r.command.command)}${r.command.edited ? ' (edited)' : ''}: ${describeCommandResult(r.command)}`
+      ? `${r.command.danger ? '⚠ ' : ''}Ran ${r.command.id} ${code(r.command.command)}${r.command.edited ? ' (edited)' : ''}: ${describeCommandResult(r.command)}${sessionText(r.command)}`
       : r.what;
     out.push(`| ${time} | ${formatOffset(r.atMs)} | ${text(r.who || '—')} | ${what} |`);
   }

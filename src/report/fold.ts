@@ -2,6 +2,7 @@
 import { outlineRunbook } from '../timeline/outline.js';
 import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
 import { incidentTimes, type TimesFrom } from '../timeline/milestones.js';
+import { sessionChangeOf, type SessionChange } from './session-change.js';
 
 export type IncidentStatus = RunStatus | 'interrupted';
 export type StepStatus = 'done' | 'skipped' | 'partial' | 'not reached';
@@ -29,6 +30,8 @@ export interface CommandSummary {
   ts: string;
   /** Run on hosts: each host's result, in the order they finished (the fields above: the first failed host's). */
   hosts?: HostSummary[];
+  /** What it left in the shell session (one per host on hosts), from `session.changed`. */
+  session?: SessionChange[];
 }
 
 export interface HostSummary {
@@ -262,6 +265,11 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       stepAt(s, ev.step).commands.push(newCommand(state, ev, at, { danger: false, edited: false, skipped: true }));
       s.counts.commandsSkipped++;
       break;
+    case 'session.changed': {
+      const c = state.open.get(ev.id);
+      if (c !== undefined) (c.session ??= []).push(sessionChangeOf(ev));
+      break;
+    }
     case 'note':
       s.notes.push({ ts: ev.ts, atMs: at, actor: ev.actor, text: ev.text });
       break;

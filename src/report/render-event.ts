@@ -1,4 +1,5 @@
 // The one look of a run, shared by the live runner, replay and the cast export: pure functions from events to text.
+import { describeSessionChange, sessionChangeOf } from './session-change.js';
 import type { EventOf, EventType, TimelineEvent } from '../timeline/events.js';
 import type { IncidentSummary } from './fold.js';
 import { outlineRunbook } from '../timeline/outline.js';
@@ -38,6 +39,8 @@ export interface RenderContext {
   failing?: Set<string>;
   /** Terminal columns: result lines are cut to fit (80 when unknown). */
   width?: number;
+  /** Show the recorded values of a shell session's changes (replay); the live run shows names only. */
+  sessionValues?: boolean;
 }
 
 export function createRenderContext(init: Partial<Omit<RenderContext, 'commands' | 'output'>> = {}): RenderContext {
@@ -235,13 +238,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   'run.resumed': (ev, _ctx, style) => `\n${style.bold(`▶ run resumed at step ${ev.step}`)}${style.dim(` (${ev.actor}@${ev.host})`)}\n`,
   handover: (ev, _ctx, style) =>
     `${style.cyan(style.bold(`⇄ handed over to ${ev.to}`))}${ev.text !== '' ? style.cyan(`: ${indentRest(ev.text, '  ')}`) : ''}${style.dim(` (by ${ev.actor})`)}\n`,
-  // What a command left in the shell session: `env: +POD, ~PATH, -OLD · cwd: /var/log/app`.
-  'session.changed': (ev, _ctx, style) => {
-    const names = (s: string | undefined, mark: string): string[] => (s ?? '').split(' ').filter(Boolean).map((n) => `${mark}${n}`);
-    const env = [...names(ev.added, '+'), ...names(ev.changed, '~'), ...names(ev.removed, '-')];
-    const parts = [...(env.length ? [`env: ${env.join(', ')}`] : []), ...(ev.cwd ? [`cwd: ${ev.cwd}`] : [])];
-    return style.dim(`  ${parts.join(' · ')}`) + '\n';
-  },
+  // What a command left in the shell session: `env: +POD=api-7d9f, ~PATH, -OLD · cwd: /var/log/app`.
+  'session.changed': (ev, ctx, style) => style.dim(`  ${describeSessionChange(sessionChangeOf(ev), { values: ctx.sessionValues === true })}`) + '\n',
   'targets.confirmed': (ev, _ctx, style) => {
     const hosts = Array.isArray(ev.hosts) ? ev.hosts : [];
     return `${style.cyan(`⌖ ${hosts.length} target${hosts.length === 1 ? '' : 's'}:`)} ${hosts.join(', ')}${style.dim(ev.confirmed_by === 'operator' ? ' (confirmed)' : ' (--yes)')}\n`;

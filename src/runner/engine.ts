@@ -367,7 +367,7 @@ class Run {
     const { cfg, p } = this;
     this.checkStop();
     let script = '';
-    let unsafe: string | undefined = await this.shell.askDeferred(c, p, (b) => this.emit(b));
+    let unsafe: string | undefined = await this.shell.askDeferred(c, p, (b) => this.emit(b), this.hostsOf(c, only));
     if (unsafe === undefined) try {
       script = renderForShell(template, this.values);
     } catch (err) {
@@ -381,7 +381,7 @@ class Run {
     const interrupt = new AbortController();
     if (hosts && unsafe === undefined && p.transport) {
       const request = { script, ...(c.shell ? { shell: c.shell } : {}), ...(c.cwd ? { cwd: c.cwd } : {}), env: fleetEnv(cfg.vars), timeoutMs: c.timeoutMs ?? cfg.runbook.timeoutMs ?? cfg.defaultTimeoutMs };
-      const result = await runCommandOnHosts(p, cfg.fleet as FleetConfig, { id: c.id, on: runsOn(c), hosts, request, emit: (b) => this.emit(b), interrupt });
+      const result = await runCommandOnHosts(p, cfg.fleet as FleetConfig, { id: c.id, on: runsOn(c), hosts, request, emit: (b) => this.emit(b), interrupt, session: this.shell.fleetSession() });
       this.lastResult.set(c.id, { result, allowFailure: c.allowFailure });
       this.checkStop();
       return result;

@@ -59,6 +59,14 @@ export function hostHow(r: TargetResult): string {
   return `exit ${r.exitCode}`;
 }
 
+/** The hosts' shell sessions (runner/host-sessions.ts through SessionRun): absent with --no-session. */
+export interface FleetSession {
+  /** encodeRestore's text for the host's next command; `blockCwd`: the block has its own `cwd=`. */
+  restoreFor(host: string, blockCwd: boolean): string;
+  /** After a command succeeded on `host`: carry its state, and record a change as `session.changed` with `host`. */
+  settle(id: string, host: string, result: TargetResult, emit: (body: EventBody) => Promise<unknown>): Promise<void>;
+}
+
 export interface FleetRun {
   id: string;
   targets: Target[];
@@ -70,6 +78,7 @@ export interface FleetRun {
   view: View;
   hostView?: HostView;
   interrupt: AbortController;
+  session?: FleetSession;
 }
 
 export async function runOnTargets(f: FleetRun): Promise<FleetResult> {
@@ -93,7 +102,7 @@ export async function runOnTargets(f: FleetRun): Promise<FleetResult> {
     });
     const result = f.interrupt.signal.aborted
       ? { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: f.interrupt.signal.reason === 'interrupt', spawnError: 'not started: stopped before it began' }
-      : await f.transport.run(t, { ...f.request, signal: f.interrupt.signal }, (stream, chunk) => {
+      : await f.transport.run(t, { ...f.request, signal: f.interrupt.signal, ...(f.session ? { session: { restore: f.session.restoreFor(t.name, f.request.cwd !== undefined) } } : {}) }, (stream, chunk) => {
           capture.push(stream, chunk);
           f.hostView?.output(t.name, stream, chunk);
         });
@@ -112,6 +121,8 @@ export async function runOnTargets(f: FleetRun): Promise<FleetResult> {
       host: t.name,
       ...(result.hostError !== undefined ? { host_error: result.hostError } : {}),
     });
+    // A failed or killed command leaves the host's state as it was.
+    if (f.session && !hostFailed(result)) await f.session.settle(f.id, t.name, result, f.emit);
     outcomes.push({ host: t.name, result, output: text });
   };
   const workers = Array.from({ length: Math.max(1, Math.min(f.parallel, queue.length)) }, async () => {
@@ -172,7 +183,7 @@ export function fleetEnv(vars: Iterable<ResolvedVar>): Record<string, string> {
 export async function runCommandOnHosts(
   p: Pick<EnginePorts, 'stop' | 'onCommand' | 'view' | 'sink' | 'transport' | 'hostView'>,
   fleet: FleetConfig,
-  c: { id: string; on: string; hosts: string[]; request: FleetRun['request']; emit: FleetRun['emit']; interrupt: AbortController },
+  c: { id: string; on: string; hosts: string[]; request: FleetRun['request']; emit: FleetRun['emit']; interrupt: AbortController; session?: FleetSession | undefined },
 ): Promise<FleetResult> {
   const onStop = (): void => c.interrupt.abort('terminate');
   p.stop?.addEventListener('abort', onStop, { once: true });
@@ -190,6 +201,7 @@ export async function runCommandOnHosts(
       view: p.view,
       ...(p.hostView ? { hostView: p.hostView } : {}),
       interrupt: c.interrupt,
+      ...(c.session ? { session: c.session } : {}),
     });
   } finally {
     p.view.running(null);

@@ -8,6 +8,8 @@ import type { EnginePorts, RunConfig } from './engine.js';
 import type { ExecResult, View } from './ports.js';
 import { reparsedUses, valueProblem } from './value-rules.js';
 import { sessionChangedEvent, type ShellSession } from './session.js';
+import { HostSessions } from './host-sessions.js';
+import type { FleetSession } from './fleet-run.js';
 import { varEnvName, type ResolvedVar } from './vars.js';
 
 /** The most a capture holds: the issue's limit, so a value stays something an operator can read. */
@@ -22,6 +24,8 @@ export interface StdoutCapture {
 
 export class SessionRun {
   private secretLooks: Redactor | undefined;
+  /** Each host's session, for blocks run on hosts (created with the first of them). */
+  private hosts: HostSessions | undefined;
 
   constructor(
     private readonly cfg: RunConfig,
@@ -36,23 +40,29 @@ export class SessionRun {
   restore(view: View): void {
     if (!this.session || !this.cfg.restoreSession) return;
     const lost = this.session.restore(this.cfg.restoreSession);
+    for (const [host, r] of this.cfg.restoreSession.hosts ?? []) {
+      this.hosts ??= new HostSessions();
+      lost.push(...this.hosts.restore(host, r).map((n) => `${n} (on ${host})`));
+    }
     if (lost.length > 0) view.message(`shell session restored without ${lost.join(', ')} (values not recorded: secret or secret-looking); a command that needs one takes it from --var or the environment, or asks`, 'warn');
   }
 
-  /** Whether `name` has a value for the next command. */
-  private isSet(name: string): boolean {
-    return this.values.has(name) || (this.session ? this.session.has(name) : Object.prototype.hasOwnProperty.call(this.env, name));
+  /** Whether `name` has a value for the next command (run on `hosts`: in every one's session). */
+  private isSet(name: string, hosts?: string[]): boolean {
+    if (this.values.has(name)) return true;
+    if (hosts) return hosts.length > 0 && hosts.every((h) => this.hosts?.has(h, name) === true);
+    return this.session ? this.session.has(name) : Object.prototype.hasOwnProperty.call(this.env, name);
   }
 
   /**
    * Deferred names the command needs that nothing has set yet: asked for now. Returns why the command cannot
    * start (no way to ask), or undefined.
    */
-  async askDeferred(c: Command, p: EnginePorts, emit: Emit): Promise<string | undefined> {
+  async askDeferred(c: Command, p: EnginePorts, emit: Emit, hosts?: string[]): Promise<string | undefined> {
     const deferred = this.cfg.deferred;
     if (!deferred || deferred.size === 0) return undefined;
     for (const name of new Set([...c.placeholders, ...c.envRefs])) {
-      if (!deferred.has(name) || this.isSet(name)) continue;
+      if (!deferred.has(name) || this.isSet(name, hosts)) continue;
       if (!p.askVar) return `${name} has no value: the command that was to set it did not run or did not set it (pass --var ${name}=VALUE)`;
       let v: ResolvedVar;
       try {
@@ -75,6 +85,19 @@ export class SessionRun {
       this.env[v.name] = v.value;
       this.env[varEnvName(v.name)] = v.value;
     }
+  }
+
+  /** The hosts' sessions for a block run on hosts; undefined with --no-session. */
+  fleetSession(): FleetSession | undefined {
+    if (!this.session) return undefined;
+    const hosts = (this.hosts ??= new HostSessions());
+    return {
+      restoreFor: (host, blockCwd) => hosts.restoreFor(host, blockCwd),
+      settle: async (id, host, result, emit) => {
+        const change = hosts.settle(host, result.sessionBefore, result.sessionDump);
+        if (change) await emit(sessionChangedEvent(id, change.diff, change.state, (n, v) => this.showValue(n, v), host));
+      },
+    };
   }
 
   /** Where the next command starts, with a session; `blockCwd`, a block's own `cwd=`, wins. */

@@ -4,6 +4,7 @@
 // another channel for a remote host) and how the process is started are the caller's business: the wrapper
 // only needs "write the dump to fd N" and "the state to restore, as data in the environment".
 import { isUtf8 } from 'node:buffer';
+import { parseExportP } from './session-export-p.js';
 
 /** What carries: exported variables (name → exact bytes) and the working directory (exact bytes). */
 export interface SessionState {
@@ -29,7 +30,8 @@ export const LOCAL_DUMP_FD = 3;
  */
 export const RESTORE_VAR = '__RUNBOOK_SESSION_RESTORE';
 
-const MAGIC = 'RBSTATE1';
+/** A dump: MAGIC, the cwd, `export -p`'s text, each ended by a NUL (DUMP_BYTES). */
+const MAGIC = 'RBSTATE2';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Set by bash itself in every shell: carrying them would change them on every command (SHLVL grows by one). */
 const NOT_CARRIED = new Set(['_', 'SHLVL']);
@@ -56,8 +58,11 @@ export function withVar(state: SessionState, name: string, value: Buffer | undef
   return { env, cwd: state.cwd };
 }
 
-// `"${!A@}" … "${!_@}"`: every variable name, without forking (`compgen -e` would need a subshell to read).
-const ALL_NAMES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'].map((c) => `"\${!${c}@}"`).join(' ');
+// The directory, as `pwd` would say it (a fork only when $PWD is stale).
+const COLLECT_CWD = '__rb_p=$PWD; [[ $__rb_p == /* && $__rb_p -ef . ]] || __rb_p=$(builtin pwd -P)';
+// The state as bytes: MAGIC, the cwd, then `export -p` (one builtin for the whole environment, read by
+// session-export-p.ts; it holds no NUL), each ended by a NUL. bash writes it a line at a time.
+const DUMP_BYTES = `{ builtin printf "%s\\0%s\\0" ${MAGIC} "$__rb_p"; builtin export -p; builtin printf "\\0"; }`;
 
 // The EXIT trap. Silent (xtrace off, errors to /dev/null), immune to the command's `set -eu`, keeps the exit
 // status (a trap that does not call `exit` leaves it as it was), writes only after a success. An exported
@@ -65,29 +70,24 @@ const ALL_NAMES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'].m
 const DUMP = [
   '{ __rb_s=$?; set +x; } 2>/dev/null',
   'set +eu',
-  'if [ "$__rb_s" = 0 ]; then __rb_e=()',
-  // `_` changes with every command (the last argument): left out, so an unchanged state dumps the same bytes.
-  `for __rb_n in ${ALL_NAMES}; do case $__rb_n in __rb_*|_) continue;; esac`,
-  'builtin declare -n __rb_r="$__rb_n"',
-  'case ${__rb_r@a} in *[aA]*) ;; *x*) [ -n "${__rb_r+x}" ] && __rb_e+=("$__rb_n=$__rb_r");; esac',
-  'builtin unset -n __rb_r; done',
-  '__rb_p=$PWD; [[ $__rb_p == /* && $__rb_p -ef . ]] || __rb_p=$(builtin pwd -P)',
-  `builtin printf "%s\\0" ${MAGIC} "$__rb_p" "\${__rb_e[@]}" "" >&"$__rb_fd"; fi 2>/dev/null`,
+  `if [ "$__rb_s" = 0 ]; then ${COLLECT_CWD}`,
+  `${DUMP_BYTES} >&"$__rb_fd"; fi 2>/dev/null`,
 ].join('; ');
 
 // Applies RESTORE_VAR line by line: `@ESC` cd, `-NAME` unset, `NAME=ESC` export; ESC is printf %b text.
 // Names are checked to be identifiers (an array subscript in a name would be evaluated by bash).
 const RESTORE = [
-  `if [ -n "\${${RESTORE_VAR}+x}" ]; then while IFS= read -r __rb_l; do case $__rb_l in`,
+  // Line by line with parameter expansion, not a here-string: bash may put a here-string in a temporary file.
+  `if [ -n "\${${RESTORE_VAR}+x}" ]; then __rb_t=$${RESTORE_VAR}$'\\n'; while [ -n "$__rb_t" ]; do __rb_l=\${__rb_t%%$'\\n'*}; __rb_t=\${__rb_t#*$'\\n'}; case $__rb_l in`,
   '@*) builtin printf -v __rb_v %b "${__rb_l#@}"; builtin cd -- "$__rb_v" || exit 1;;',
   '-*) __rb_k=${__rb_l#-}; case $__rb_k in ""|[0-9]*|*[!A-Za-z0-9_]*) ;; *) builtin unset -v "$__rb_k";; esac;;',
   '*=*) __rb_k=${__rb_l%%=*}; case $__rb_k in ""|[0-9]*|*[!A-Za-z0-9_]*) ;; *) builtin printf -v __rb_v %b "${__rb_l#*=}"; builtin export "$__rb_k=$__rb_v";; esac;;',
-  `esac; done <<<"$${RESTORE_VAR}"; builtin unset -v ${RESTORE_VAR} __rb_l __rb_v __rb_k; fi`,
+  `esac; done; builtin unset -v ${RESTORE_VAR} __rb_t __rb_l __rb_v __rb_k; fi`,
 ].join(' ');
 
 /**
  * The script a bash runs so that, at its end, it writes its exported environment and cwd to fd `dumpFd`
- * (NUL-separated, see parseDump). The prefix sits on the script's first line, so bash's "line N" in error
+ * (DUMP_BYTES, see parseDump). The prefix sits on the script's first line, so bash's "line N" in error
  * messages stays right. `privateFd` (default: dumpFd > 2): the fd is moved out of the command's way (to one
  * bash picks, 10 or above) so that `exec 3>…` in the command does not touch it. The trap is lost when the
  * command `exec`s another program or sets its own EXIT trap: then nothing is written (state unchanged).
@@ -97,6 +97,31 @@ export function wrapScript(script: string, opts: { dumpFd: number; privateFd?: b
   const privateFd = opts.privateFd ?? fd > 2;
   const takeFd = privateFd ? `exec {__rb_fd}>&${fd} ${fd}>&-; ` : `__rb_fd=${fd}; `;
   return `${takeFd}${RESTORE}; trap '${DUMP}' EXIT; ${script}`;
+}
+
+/**
+ * The prefix bash runs on a remote host before `script` (same first line, so line numbers stay right). The
+ * host's output is one stream, which a background process of the command may keep writing to, so the state
+ * comes back in frames on it: one line per base64 line of a dump, `<nonce><tag><base64>`, each written by one
+ * `printf` (one write(2) of about 110 bytes, never split by another writer). `B`: the state the command starts
+ * in (after the restore); `A`: the state it left, after a success only. The nonce is split in two variables so
+ * that `set` in the command never prints it whole. The frames go to fd 3 (given by the caller; moved to a
+ * private fd). bash older than 4.4 (no `local -`) just runs the command: no state is reported.
+ */
+export function remoteWrapPrefix(nonce: string): string {
+  if (!/^[0-9a-f]{16,64}$/.test(nonce)) throw new Error('the session nonce must be hex (this is a bug)');
+  const half = nonce.length >> 1;
+  const frames = [
+    `__rb_frames() { ${COLLECT_CWD}`,
+    // Captured before IFS is made local (an exported IFS would be hidden from `export -p` otherwise).
+    `__rb_x=$(${DUMP_BYTES} | base64); local IFS=$'\\n' -; set -f; __rb_L=($__rb_x)`,
+    'for __rb_l in "${__rb_L[@]}"; do builtin printf "%s%s%s\\n" "$__rb_n1" "$__rb_n2$1" "$__rb_l"; done >&"$__rb_fd"; } 2>/dev/null',
+  ].join('; ');
+  const trap = `{ __rb_s=$?; set +x; } 2>/dev/null; set +eu; if [ "$__rb_s" = 0 ]; then __rb_frames A; fi 2>/dev/null`;
+  return [
+    `__rb_n1=${nonce.slice(0, half)}; __rb_n2=${nonce.slice(half)}; exec {__rb_fd}>&3 3>&-; ${RESTORE}; ${frames}`,
+    `if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404)); then __rb_frames B; trap '${trap}' EXIT; fi; `,
+  ].join('; ');
 }
 
 /** `%b` text holding exactly `bytes`: printable ASCII as is, `\\` and every other byte as `\xHH`. */
@@ -132,34 +157,23 @@ export function launchFor(state: SessionState): { env: Record<string, string>; c
   return { env, cwd: cwdOk ? state.cwd.toString('utf8') : '/' };
 }
 
-/** Where a complete dump ends (just past its terminating empty entry), or -1 while it is incomplete. */
+/** Where a complete dump ends (just past its third NUL), or -1 while it is incomplete. */
 export function dumpEnd(bytes: Buffer): number {
   if (bytes.length < MAGIC.length + 1 || bytes.toString('latin1', 0, MAGIC.length + 1) !== `${MAGIC}\0`) return -1;
-  const at = bytes.indexOf('\0\0', MAGIC.length + 1, 'latin1');
-  return at < 0 ? -1 : at + 2;
+  // MAGIC, cwd, then the export -p text, each ended by a NUL (none inside: bash values hold no NUL).
+  const cwdEnd = bytes.indexOf(0, MAGIC.length + 1);
+  const end = cwdEnd < 0 ? -1 : bytes.indexOf(0, cwdEnd + 1);
+  return end < 0 ? -1 : end + 1;
 }
 
-/** The state a dump reports, or undefined when `bytes` is not one complete dump. */
+/** The state a dump reports, or undefined when `bytes` is not one complete, readable dump. */
 export function parseDump(bytes: Buffer): SessionState | undefined {
   const end = dumpEnd(bytes);
   if (end < 0) return undefined;
-  const parts: Buffer[] = [];
-  let i = MAGIC.length + 1;
-  while (i < end - 1) {
-    const j = bytes.indexOf(0, i);
-    parts.push(bytes.subarray(i, j));
-    i = j + 1;
-  }
-  const [cwd, ...entries] = parts;
-  if (cwd === undefined || cwd.length === 0) return undefined;
-  const env = new Map<string, Buffer>();
-  for (const e of entries) {
-    const eq = e.indexOf(0x3d);
-    if (eq <= 0) return undefined;
-    // Views into `bytes`, not copies: a dump is small and is kept only as long as its state.
-    env.set(e.toString('latin1', 0, eq), e.subarray(eq + 1));
-  }
-  return { env, cwd };
+  const cwdEnd = bytes.indexOf(0, MAGIC.length + 1);
+  const cwd = bytes.subarray(MAGIC.length + 1, cwdEnd);
+  const env = parseExportP(bytes.subarray(cwdEnd + 1, end - 1));
+  return cwd.length === 0 || env === undefined ? undefined : { env, cwd };
 }
 
 /**

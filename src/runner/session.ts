@@ -12,6 +12,8 @@ export interface RecordedSession {
   /** Name → the last value recorded, or null when it was set but its value not recorded (secret). */
   set: Map<string, string | null>;
   removed: Set<string>;
+  /** Each host's session (events with `host`), for blocks run on hosts. */
+  hosts?: Map<string, RecordedSession>;
 }
 
 export function emptyRecordedSession(): RecordedSession {
@@ -20,6 +22,12 @@ export function emptyRecordedSession(): RecordedSession {
 
 /** Folds one `session.changed` event into `r`. */
 export function recordSessionEvent(r: RecordedSession, e: Extract<EventBody, { type: 'session.changed' }>): void {
+  if (typeof e.host === 'string') {
+    r.hosts ??= new Map();
+    let h = r.hosts.get(e.host);
+    if (!h) r.hosts.set(e.host, (h = emptyRecordedSession()));
+    r = h;
+  }
   let values: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(e.values);
@@ -105,7 +113,7 @@ export class ShellSession {
 }
 
 /** The event for a change; a value is recorded only when `showValue` allows it and it is UTF-8. */
-export function sessionChangedEvent(id: string, diff: SessionDiff, state: SessionState, showValue: (name: string, value: string) => boolean): EventBody {
+export function sessionChangedEvent(id: string, diff: SessionDiff, state: SessionState, showValue: (name: string, value: string) => boolean, host?: string): EventBody {
   const values: Record<string, string> = {};
   for (const n of [...diff.added, ...diff.changed]) {
     const v = state.env.get(n);
@@ -121,5 +129,6 @@ export function sessionChangedEvent(id: string, diff: SessionDiff, state: Sessio
     removed: diff.removed.join(' '),
     cwd: diff.cwd === undefined ? '' : diff.cwd.toString('utf8'),
     values: JSON.stringify(values),
+    ...(host !== undefined ? { host } : {}),
   };
 }

@@ -105,6 +105,8 @@ export const OPTIONAL_FIELDS = {
   'run.started': {
     game: { kind: 'object', fields: { scenario: str, target: text, duration_ms: num, responder_runbook: str, responder_timeline: text } },
   },
+  // What a command left in the shell session of one host (a block run on hosts); without it, the local session.
+  'session.changed': { host: str },
 } as const satisfies Partial<Record<EventType, Readonly<Record<string, FieldSpec>>>>;
 
 type FieldType<F> = F extends { kind: 'text' | 'string' }

@@ -131,4 +131,41 @@ describe.concurrent('run --on', () => {
     expect(c.code).toBe(ExitCode.aborted);
     expect(await waitFor(() => processesWith(m1).length + processesWith(m2).length === 0, 30_000)).toBe(true);
   }, 300_000);
+  it('each host keeps its own shell session: exports and cd carry per host, a failure leaves the host as it was, a value arrives exactly; --no-session carries nothing', async () => {
+    const w = workDir();
+    // A value with a newline, both quotes, `=`, `$(…)` and a backslash; a background process printing 3000
+    // bytes without a newline while the host reports its state: none of the report may reach the output.
+    const set = [
+      `mkdir -p "${w.dir}/$RUNBOOK_TEST_HOST" && cd "${w.dir}/$RUNBOOK_TEST_HOST"`,
+      `export POD="pod-$RUNBOOK_TEST_HOST" ODD="$(printf 'a=1\\n"b" \\x27c\\x27 $(x) \\\\ ')" GONE=1`,
+      `(i=0; while [ $i -lt 3000 ]; do printf x; i=$((i+1)); done) &`,
+    ].join('\n');
+    const fail = 'export POD=moved; unset GONE; cd /; [ "$RUNBOOK_TEST_HOST" != web2 ]';
+    const show = 'wait; echo; printf \'%s|%s|%s|\' "$POD" "$(env | grep -c ^GONE=)" "$PWD"; printf %s "$ODD" | base64 -w0; echo';
+    w.write('s.md', `# S\n\n## Set\n\n${f}sh {on=targets}\n${set}\n${f}\n\n## Fail on web2\n\n${f}sh {on=targets allow_failure=true}\n${fail}\n${f}\n\n## Show\n\n${f}sh {on=targets}\n${show}\n${f}\n`);
+    const args = (t: string, ...more: string[]): string[] => ['run', 's.md', '--yes', '--on', 'web1,web2', '--ssh-config', fleet.config, '--timeline', t, ...more];
+    const [r, off] = await Promise.all([runCli(args('s.jsonl'), { cwd: w.dir, timeoutMs: 180_000 }), runCli(args('off.jsonl', '--no-session', '--var', 'POD=none', '--var', 'ODD=none'), { cwd: w.dir, timeoutMs: 180_000 })]);
+    expect(r.code, r.stderr).toBe(0);
+    const odd = Buffer.from('a=1\n"b" \'c\' $(x) \\ ').toString('base64');
+    const out = plain(r.stdout);
+    expect(out).toMatch(new RegExp(`^web1 \\| moved\\|0\\|/\\|${odd}$`, 'm'));
+    expect(out).toContain(`web2 | pod-web2|1|${w.dir}/web2|${odd}\n`);
+    const events = readEvents(w.path('s.jsonl')) as Ev[];
+    const output = (id: string, host: string): string => of(events, 'command.output').filter((e) => e.id === id && e.host === host).map((e) => String(e.data)).join('');
+    for (const host of ['web1', 'web2']) expect(output('1.1', host)).toBe('x'.repeat(3000));
+    expect(of(events, 'session.changed').map((e) => [e.id, e.host, e.added, e.changed, e.removed, e.cwd])).toEqual(
+      expect.arrayContaining([
+        ['1.1', 'web1', 'GONE ODD POD', '', '', `${w.dir}/web1`],
+        ['1.1', 'web2', 'GONE ODD POD', '', '', `${w.dir}/web2`],
+        ['2.1', 'web1', '', 'POD', 'GONE', '/'],
+      ]),
+    );
+    expect(of(events, 'session.changed')).toHaveLength(3);
+    expect(plain(r.stderr + r.stdout)).toMatch(/web1: env: ~POD, -GONE · cwd: \//);
+
+    expect(off.code, off.stderr).toBe(0);
+    // The hosts' login directory, the values given: nothing of the commands before carried.
+    expect(plain(off.stdout)).toMatch(new RegExp(`^web1 \\| none\\|0\\|(?!${w.dir})[^|]+\\|${Buffer.from('none').toString('base64')}$`, 'm'));
+    expect(of(readEvents(w.path('off.jsonl')) as Ev[], 'session.changed')).toEqual([]);
+  }, 300_000);
 });

@@ -18,6 +18,12 @@ describe('session dump', () => {
     expect(st?.cwd.toString()).toBe('/');
   });
 
+  it('a dump larger than the pipe holds (the pipe is read only after the exit, or once the command has run a while) still comes back whole', async () => {
+    const r = await exec.run(request('export BIG=$(head -c 100000 /dev/zero | tr "\\0" x)', { sessionDump: true }), capture().listener);
+    expect(r.exitCode).toBe(0);
+    expect(parseDump(r.sessionDump as Buffer)?.env.get('BIG')?.length).toBe(100000);
+  });
+
   it('returns none for a failure, and none unless asked', async () => {
     const failed = await exec.run(request('export POD=x; exit 3', { sessionDump: true }), capture().listener);
     expect([failed.exitCode, failed.sessionDump]).toEqual([3, undefined]);

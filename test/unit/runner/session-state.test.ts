@@ -129,9 +129,11 @@ describe('wrapper → dump → parse', () => {
   });
 
   it('rejects what is not one complete dump', () => {
-    expect(parseDump(Buffer.from('RBSTATE1\0/tmp\0A=1\0'))).toBeUndefined();
-    expect(parseDump(Buffer.from('garbage\0\0'))).toBeUndefined();
-    expect(parseDump(Buffer.from('RBSTATE1\0/tmp\0noequals\0\0'))).toBeUndefined();
-    expect(parseDump(Buffer.from('RBSTATE1\0/tmp\0\0'))?.cwd.toString()).toBe('/tmp');
+    expect(parseDump(Buffer.from('RBSTATE2\0/tmp\0declare -x A="1"\n'))).toBeUndefined();
+    expect(parseDump(Buffer.from('garbage\0\0\0'))).toBeUndefined();
+    expect(parseDump(Buffer.from('RBSTATE2\0/tmp\0noequals\n\0'))).toBeUndefined();
+    expect(parseDump(Buffer.from('RBSTATE2\0\0\0'))).toBeUndefined();
+    expect(parseDump(Buffer.from('RBSTATE2\0/tmp\0declare -x A="1"\n\0'))?.env.get('A')?.toString()).toBe('1');
+    expect(parseDump(Buffer.from('RBSTATE2\0/tmp\0\0'))?.cwd.toString()).toBe('/tmp');
   });
 });
