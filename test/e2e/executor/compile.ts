@@ -1,25 +1,25 @@
-// Compiles the executor adapter to plain ESM in a temp dir, so fixtures can run it in a child node process.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// Bundles the executor adapter (and whatever it imports from src/) to one plain ESM file, so fixtures can run
+// it in a child node process. esbuild follows the imports: no hand-kept list of files to go stale.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
+import { buildSync } from 'esbuild';
 
-// The executor and what it imports at run time, under src/ as laid out there.
-const FILES = ['adapters/executor', 'adapters/shell', 'adapters/process-group', 'adapters/session-dump', 'runner/session-state'];
-
-/** Returns the path of the compiled executor module. Type-only imports (the ports) vanish; package imports resolve from the project. */
+/** Returns the path of the bundled executor module. Packages (execa) stay imports, resolved from the project. */
 export function compileExecutor(): string {
-  // Inside the project, so that the adapter's runtime imports (execa) resolve from its node_modules.
+  // Inside the project, so that the adapter's package imports resolve from its node_modules.
   const cache = new URL('../../../node_modules/.cache/', import.meta.url).pathname;
   mkdirSync(cache, { recursive: true });
   const out = mkdtempSync(join(cache, 'runbook-executor-'));
-  for (const name of FILES) {
-    const source = readFileSync(new URL(`../../../src/${name}.ts`, import.meta.url), 'utf8');
-    mkdirSync(join(out, name, '..'), { recursive: true });
-    const { outputText } = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-    });
-    writeFileSync(join(out, `${name}.js`), outputText);
-  }
+  buildSync({
+    entryPoints: [new URL('../../../src/adapters/executor.ts', import.meta.url).pathname],
+    outfile: join(out, 'adapters', 'executor.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
   writeFileSync(join(out, 'package.json'), '{"type":"module"}');
   return join(out, 'adapters', 'executor.js');
 }
