@@ -111,6 +111,18 @@ describe('loadListing (list with its cache)', () => {
     expect((await listed(dir, notADir))[0]?.title).toBe('Still');
   });
 
+  it('a game-day scenario beside the runbooks is not listed, cold or from the cache (as loadLibrary leaves it out)', async () => {
+    const dir = tmp();
+    const cache = tmp();
+    writeFileSync(join(dir, 'a.md'), rb('Runbook'));
+    writeFileSync(join(dir, 'game.md'), '---\nkind: scenario\nid: game\ntitle: A game\n---\n## Break it\n\n```sh\ntrue\n```\n');
+    old(join(dir, 'a.md'));
+    old(join(dir, 'game.md'));
+    expect((await loadLibrary([dir])).runbooks.map((p) => p.runbook.id)).toEqual(['a']);
+    for (let i = 0; i < 2; i++) expect((await listed(dir, cache)).map((e) => e.id)).toEqual(['a']);
+    expect(Object.keys(JSON.parse(readFileSync(join(cache, 'runbook', 'list-cache.json'), 'utf8')).entries)).toHaveLength(2);
+  });
+
   it('a broken file is left out with its problem, from the cache too', async () => {
     const dir = tmp();
     const cache = tmp();
