@@ -132,8 +132,12 @@ function readForListing(file: string, { parseRunbook }: Parser): Read {
   return { ...parsed, problems: problems.length ? [...problems, ...parsed.problems] : parsed.problems, scenario: !parsed.fatal && looksLikeScenario(text) };
 }
 
-/** loadLibrary for list: the same Library, from the cache where a file has not changed. */
-export async function loadListing(dirs: string[], keep: (p: ParsedFile) => ParsedFile, env: NodeJS.ProcessEnv = process.env): Promise<Library> {
+/**
+ * loadLibrary for list: the same Library, from the cache where a file has not changed. Every runbook comes back
+ * cut down to what list shows and filters on (its metadata, and per step only its runnable commands, as
+ * placeholders), read or cached alike: a library of thousands is never held in memory whole.
+ */
+export async function loadListing(dirs: string[], env: NodeJS.ProcessEnv = process.env): Promise<Library> {
   const files = await findRunbookFiles(dirs);
   const useCache = env.RUNBOOK_NO_CACHE !== '1';
   const cacheFile = join(cacheRoot(env), 'list-cache.json');
@@ -157,16 +161,16 @@ export async function loadListing(dirs: string[], keep: (p: ParsedFile) => Parse
     const hit = st && old[f]?.key === key ? old[f] : undefined;
     if (hit) {
       seen[f] = hit;
-      if (!hit.scenario) parsed.push(fromEntry(hit, f)); // already cut down: what `keep` would keep
+      if (!hit.scenario) parsed.push(fromEntry(hit, f));
       continue;
     }
-    const p = readForListing(f, (parser ??= await import('./parse.js')));
+    const entry = toEntry(readForListing(f, (parser ??= await import('./parse.js'))), key);
     if (st && st.mtimeMs < recent) {
-      seen[f] = toEntry(p, key);
+      seen[f] = entry;
       changed = true;
     }
-    // Scenarios are left out here: `keep` may drop the text assembleLibrary would recognise them by.
-    if (!p.scenario) parsed.push(keep(p));
+    // Scenarios are left out here: the cut-down runbook has no text for assembleLibrary to recognise them by.
+    if (!entry.scenario) parsed.push(fromEntry(entry, f));
   }
   if (useCache && changed) {
     // Entries of other folders stay (list of team A, then of team B), up to a bound.
