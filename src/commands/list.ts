@@ -4,11 +4,10 @@ import type { Io } from '../io.js';
 import type { Runbook } from '../runbook/model.js';
 import { isBundled, searchPath } from '../runbook/load.js';
 import { loadListing } from '../runbook/listing.js';
-import { isStale } from '../runbook/lint.js';
+import { isStale } from '../runbook/stale.js';
 import { loadStyle } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { columnsOf } from '../ui/wrap.js';
-import { renderProblem } from '../ui/render-runbook.js';
 import { neutralizeDeep } from '../ui/neutralize.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
 
@@ -76,13 +75,17 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
   const { sp, lib, shown, entry } = await listedRunbooks(o, io.env, io.cwd);
   const errStyle = await loadStyle(io.colorErr);
   const rel = relativeTo(io.cwd);
-  for (const b of lib.broken) {
-    const first = b.problems.find((p) => p.severity === 'error');
-    if (first) io.stderr.write(`${renderProblem(first, errStyle, rel)} (left out)\n`);
+  // The problem renderer (with the text wrapping it brings) is loaded only when there is a problem to show.
+  if (lib.broken.length > 0 || lib.problems.length > 0) {
+    const { renderProblem } = await import('../ui/render-runbook.js');
+    for (const b of lib.broken) {
+      const first = b.problems.find((p) => p.severity === 'error');
+      if (first) io.stderr.write(`${renderProblem(first, errStyle, rel)} (left out)\n`);
+    }
+    // A shared id is only worth a warning where no `folder/id` name tells the runbooks apart.
+    for (const p of lib.problems.filter((x) => x.rule !== 'duplicate-id' || !lib.names.get(x.file)?.includes('/')))
+      io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
   }
-  // A shared id is only worth a warning where no `folder/id` name tells the runbooks apart.
-  for (const p of lib.problems.filter((x) => x.rule !== 'duplicate-id' || !lib.names.get(x.file)?.includes('/')))
-    io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
 
   if (o.json) {
     writeJson(io, shown.map(entry));
