@@ -34,7 +34,8 @@ export function listEntry(rb: Runbook, name: string = rb.id, source = '') {
   // Counted in place (list --json over 5,000 runbooks: one filtered array per step was most of this function).
   let commands = 0;
   for (const s of rb.steps) for (const c of s.commands) if (c.runnable) commands++;
-  return { ...metaJson(rb), name, source, steps: rb.steps.length, commands };
+  // Added to metaJson's object rather than spread into a new one (one object per runbook, not two).
+  return Object.assign(metaJson(rb), { name, source, steps: rb.steps.length, commands });
 }
 
 export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'service' | 'severity' | 'search'>): boolean {
