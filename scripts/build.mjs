@@ -35,6 +35,23 @@ module.exports = { safeLoad: no, safeDump: no, load: no, dump: no, parse: no };`
 };
 
 /**
+ * commander requires node:child_process at load, for executable subcommands (`git-foo` style), which runbook
+ * has none of: loading Node's child_process (and the net and stream internals it pulls in) cost every command
+ * ~10 ms of a ~100 ms start. Commander gets an object whose spawn loads it on first call.
+ */
+const LAZY = 'runbook-lazy-child-process';
+const lazyChildProcess = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY } : undefined));
+    b.onLoad({ filter: /.*/, namespace: LAZY }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * asciinema-player's bundle, inlined into every HTML report (src/report/export-html-assets.ts lists the same
  * two files): defined as strings here so dist/ and the single executable need no node_modules at run time.
  */
@@ -51,7 +68,7 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  plugins: [noOldYaml],
+  plugins: [noOldYaml, lazyChildProcess],
   define: {
     __RUNBOOK_VERSION__: JSON.stringify(pkg.version),
     __RUNBOOK_PLAYER_JS__: playerFile('asciinema-player.min.js'),

@@ -26,7 +26,9 @@ export interface FrontMatter {
 
 /** Strip a UTF-8 BOM and normalise CRLF / CR line endings. */
 export function normalizeText(text: string): string {
-  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Most files have no CR at all: a search is cheaper than a replace that copies the text.
+  return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
 }
 
 class EngineError extends Error {
@@ -155,8 +157,12 @@ function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
   return path ? `${path}: ${i.message}` : i.message;
 }
 
-/** Pure: YAML text → metadata plus problems, each with a file line. */
-export function readMeta(fm: FrontMatter, file: string): MetaResult {
+/**
+ * Pure: YAML text → metadata plus problems, each with a file line. `listing`: only what `list` shows and filters
+ * on (id, title, description, owner, severity, tags, services, last_reviewed); the other fields are not read,
+ * so their problems are not reported (list reports only an unreadable front-matter).
+ */
+export function readMeta(fm: FrontMatter, file: string, { listing = false } = {}): MetaResult {
   const meta: Meta = { tags: [], services: [], vars: [], redact: [] };
   const problems: Problem[] = [];
   const yamlLines = fm.yaml.split('\n');
@@ -217,6 +223,7 @@ export function readMeta(fm: FrontMatter, file: string): MetaResult {
     if (valid) meta.lastReviewed = iso;
     else err('bad-date', 'last_reviewed', `last_reviewed must be a date like 2026-10-01, not ${JSON.stringify(lr)}`);
   }
+  if (listing) return { meta, problems, fatal: false };
 
   if (d.timeout !== undefined && d.timeout !== null) {
     const ms = typeof d.timeout === 'string' || typeof d.timeout === 'number' ? parseDuration(d.timeout) : undefined;

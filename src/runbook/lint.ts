@@ -3,6 +3,7 @@ import type { Problem } from './model.js';
 import type { ParsedFile } from './parse.js';
 import { findAngleArgs, placeholderNames } from './shell-scan.js';
 import { captureName } from './attributes.js';
+import { daysBetween } from './stale.js';
 
 export interface LintOptions {
   maxAgeDays: number;
@@ -68,14 +69,6 @@ function varLine(source: string, name: string): number {
   const re = new RegExp(`^\\s*(?:-\\s+)?(?:name\\s*:\\s*["']?${esc}["']?\\s*$|${esc}\\s*:)`);
   const i = source.split('\n').findIndex((l) => re.test(l));
   return i < 0 ? 1 : i + 1;
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.floor((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-export function isStale(lastReviewed: string | undefined, today: string, maxAgeDays = 180): boolean {
-  return lastReviewed === undefined || daysBetween(lastReviewed, today) > maxAgeDays;
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stat
 import { join } from 'node:path';
 import { describeSystemError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { looksLikeScenario } from '../gameday/kind.js';
 import { cacheRoot } from './bundled.js';
 import { assembleLibrary, decode, findRunbookFiles, type Library } from './load.js';
 import type { Problem, Runbook } from './model.js';
@@ -24,6 +25,8 @@ interface Entry {
   runnable: number[];
   /** Set for a fatal file only. */
   broken?: Problem[];
+  /** A game-day scenario (`kind: scenario`): not a runbook, never listed (load.ts's assembleLibrary). */
+  scenario?: true;
 }
 interface CacheFile {
   version: string;
@@ -31,29 +34,61 @@ interface CacheFile {
 }
 
 // Bumped when Entry or what feeds it changes; the CLI version is part of the key too.
-const FORMAT = `2:${VERSION}`;
+const FORMAT = `3:${VERSION}`;
 const MAX_ENTRIES = 50_000;
 
 const keyOf = (s: Stats): string => `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
 
-function toEntry(p: ParsedFile, key: string): Entry {
+function toEntry(p: Read, key: string): Entry {
   const { steps, vars: _v, redact: _r, intro: _i, source: _s, path: _p, sha256: _h, ...meta } = p.runbook;
   const e: Entry = { key, meta, runnable: steps.map((s) => s.commands.filter((c) => c.runnable).length) };
   if (p.fatal) e.broken = p.problems;
+  if (p.scenario) e.scenario = true;
   return e;
 }
 
-// What list counts of a command: that it runs. One shared object for every cached command, and one shared
-// (frozen) step for each number of runnable commands: list reads no more of a cached step than that number.
+// What list counts of a command: that it runs. One shared object for every cached command, one shared (frozen)
+// step for each number of runnable commands, and one shared steps array for each list of those numbers: list
+// reads no more of a cached runbook than that. A cached list of 5,000 runbooks spent most of its time in the
+// garbage collector copying the objects it made per entry; now it makes one per entry (the Runbook).
 const RUNNABLE = Object.freeze({ runnable: true }) as unknown as Runbook['steps'][number]['commands'][number];
 const stepsByCount: Runbook['steps'][number][] = [];
 const stepWith = (n: number): Runbook['steps'][number] =>
   (stepsByCount[n] ??= Object.freeze({ index: 0, title: '', prose: '', proseBlocks: [], checks: [], line: 0, commands: Object.freeze(new Array(n).fill(RUNNABLE)) }) as unknown as Runbook['steps'][number]);
+const stepsBySignature = new Map<string, Runbook['steps']>();
+const stepsOf = (runnable: number[]): Runbook['steps'] => {
+  const sig = runnable.join(',');
+  let steps = stepsBySignature.get(sig);
+  if (!steps) stepsBySignature.set(sig, (steps = Object.freeze(runnable.map(stepWith)) as Runbook['steps']));
+  return steps;
+};
+const NONE = Object.freeze([]) as unknown as never[];
+const NO_PROBLEMS = Object.freeze([]) as unknown as Problem[];
 
 /** An entry back as the cut-down ParsedFile list keeps: runnable commands as placeholders, nothing else. */
 function fromEntry(e: Entry, path: string): ParsedFile {
-  const runbook: Runbook = { ...e.meta, path, vars: [], redact: [], intro: '', source: '', sha256: '', steps: e.runnable.map(stepWith) };
-  return { runbook, problems: e.broken ?? [], fatal: e.broken !== undefined };
+  const m = e.meta;
+  // One shape for every entry (absent fields are undefined, as list reads them): no per-entry object spread.
+  const runbook = {
+    id: m.id,
+    title: m.title,
+    path,
+    description: m.description,
+    severity: m.severity,
+    tags: m.tags,
+    services: m.services,
+    owner: m.owner,
+    lastReviewed: m.lastReviewed,
+    timeoutMs: m.timeoutMs,
+    targetsRequired: m.targetsRequired,
+    vars: NONE,
+    redact: NONE,
+    intro: '',
+    steps: stepsOf(e.runnable),
+    source: '',
+    sha256: '',
+  } as Runbook;
+  return { runbook, problems: e.broken ?? NO_PROBLEMS, fatal: e.broken !== undefined };
 }
 
 function readCache(file: string): Record<string, Entry> {
@@ -76,57 +111,80 @@ function writeCache(file: string, entries: Record<string, Entry>): void {
   }
 }
 
+/** A file as read for list: its parse, and whether it is a game-day scenario rather than a runbook. */
+interface Read extends ParsedFile {
+  scenario: boolean;
+}
+
+type Parser = typeof import('./parse.js');
+
 /** Read one file the way list needs it: blocks-only parse, problems of decoding included. */
-async function readForListing(file: string): Promise<ParsedFile> {
-  // The parser is loaded only when a file is not in the cache (it is most of list's start-up).
-  const { parseRunbook } = await import('./parse.js');
+function readForListing(file: string, { parseRunbook }: Parser): Read {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (err) {
     const parsed = parseRunbook('', file, { listing: true });
-    return { ...parsed, fatal: true, problems: [{ file, line: 1, severity: 'error', rule: 'unreadable', message: `cannot read ${file}: ${describeSystemError(err)}` }] };
+    return { ...parsed, fatal: true, scenario: false, problems: [{ file, line: 1, severity: 'error', rule: 'unreadable', message: `cannot read ${file}: ${describeSystemError(err)}` }] };
   }
   const { text, problems } = decode(bytes, file);
   const parsed = parseRunbook(text, file, { listing: true });
-  return { ...parsed, problems: [...problems, ...parsed.problems] };
+  return { ...parsed, problems: problems.length ? [...problems, ...parsed.problems] : parsed.problems, scenario: !parsed.fatal && looksLikeScenario(text) };
 }
 
-/** loadLibrary for list: the same Library, from the cache where a file has not changed. */
-export async function loadListing(dirs: string[], keep: (p: ParsedFile) => ParsedFile, env: NodeJS.ProcessEnv = process.env): Promise<Library> {
+/**
+ * loadLibrary for list: the same Library, from the cache where a file has not changed. Every runbook comes back
+ * cut down to what list shows and filters on (its metadata, and per step only its runnable commands, as
+ * placeholders), read or cached alike: a library of thousands is never held in memory whole.
+ */
+export async function loadListing(dirs: string[], env: NodeJS.ProcessEnv = process.env): Promise<Library> {
   const files = await findRunbookFiles(dirs);
   const useCache = env.RUNBOOK_NO_CACHE !== '1';
   const cacheFile = join(cacheRoot(env), 'list-cache.json');
   const old = useCache ? readCache(cacheFile) : {};
-  const seen: Record<string, Entry> = {};
+  // Only what was read again is collected (a hit is in `old` already): 5,000 inserts less for a cached list.
+  const fresh: Record<string, Entry> = {};
   let changed = false;
   const recent = Date.now() - 2000;
   const parsed: ParsedFile[] = [];
+  // The parser is loaded only when a file is not in the cache (it is most of list's start-up), and once.
+  let parser: Parser | undefined;
   for (const f of files) {
     let st: Stats | undefined;
-    try {
-      st = statSync(f);
-    } catch {
-      // gone or unreadable: readForListing reports it
-    }
+    // Without the cache the key is not needed: no stat (reading the file is the check that it is there).
+    if (useCache)
+      try {
+        st = statSync(f, { throwIfNoEntry: false });
+      } catch {
+        // unreadable: readForListing reports it
+      }
     const key = st ? keyOf(st) : '';
-    const hit = st && old[f]?.key === key ? old[f] : undefined;
-    if (hit) {
-      seen[f] = hit;
-      parsed.push(fromEntry(hit, f)); // already cut down: what `keep` would keep
+    const cached = st ? old[f] : undefined;
+    if (cached?.key === key) {
+      if (!cached.scenario) parsed.push(fromEntry(cached, f));
       continue;
     }
-    const p = await readForListing(f);
+    const entry = toEntry(readForListing(f, (parser ??= await import('./parse.js'))), key);
     if (st && st.mtimeMs < recent) {
-      seen[f] = toEntry(p, key);
+      fresh[f] = entry;
       changed = true;
     }
-    parsed.push(keep(p));
+    // Scenarios are left out here: the cut-down runbook has no text for assembleLibrary to recognise them by.
+    if (!entry.scenario) parsed.push(fromEntry(entry, f));
   }
   if (useCache && changed) {
     // Entries of other folders stay (list of team A, then of team B), up to a bound.
-    const merged = { ...old, ...seen };
-    writeCache(cacheFile, Object.keys(merged).length > MAX_ENTRIES ? seen : merged);
+    const merged = { ...old, ...fresh };
+    if (Object.keys(merged).length <= MAX_ENTRIES) writeCache(cacheFile, merged);
+    else {
+      // Over the bound: this list's files only (an entry whose key no longer matches is never used).
+      const mine: Record<string, Entry> = {};
+      for (const f of files) {
+        const e = fresh[f] ?? old[f];
+        if (e) mine[f] = e;
+      }
+      writeCache(cacheFile, mine);
+    }
   }
   return assembleLibrary(parsed);
 }

@@ -11,19 +11,31 @@ import { angleNames, findEnvRefs, placeholderNames } from './shell-scan.js';
 
 // A static import: the bundle (scripts/build.mjs) makes markdown-it part of one chunk.
 let md: MarkdownIt | undefined;
-const parser = (): MarkdownIt => (md ??= new MarkdownIt('commonmark'));
+const parser = (): MarkdownIt => (md ??= withQuickNormalize(new MarkdownIt('commonmark')));
 // Blocks only (no inline parse of every paragraph): for `list`, which needs front-matter, headings, fences and
 // checklists. Nothing but inlineText reads inline children, and it parses a heading's inline itself.
 let blockMd: MarkdownIt | undefined;
-const blockParser = (): MarkdownIt => (blockMd ??= new MarkdownIt('commonmark').disable(['inline', 'text_join']));
+const blockParser = (): MarkdownIt => (blockMd ??= withQuickNormalize(new MarkdownIt('commonmark').disable(['inline', 'text_join'])));
+
+/**
+ * markdown-it's first rule (`normalize`) copies the text twice to replace CRs and NULs; our text has LF line
+ * ends already (normalizeText), so this one does its two replaces only when there is something to replace.
+ */
+function withQuickNormalize(m: MarkdownIt): MarkdownIt {
+  m.core.ruler.at('normalize', (state) => {
+    if (/[\r\0]/.test(state.src)) state.src = state.src.replace(/\r\n?|\n/g, '\n').replace(/\0/g, '\uFFFD');
+  });
+  return m;
+}
 
 export interface ParseOptions {
   /** Skip the inline parse of paragraphs (the model is the same: only headings' text is inline-parsed). */
   blocksOnly?: boolean;
   /**
    * Only what `list` shows (implies blocksOnly): metadata, steps and which commands run. Commands are not
-   * judged for danger nor scanned for placeholders (so their problems are not reported), prose and intro are
-   * '' and sha256 is '' (list over 5,000 runbooks spent 1.8 s of 4 s of CPU on those).
+   * judged for danger nor scanned for placeholders, vars, redact, timeout and targets are not read (so their
+   * problems are not reported), prose and intro are '' and sha256 is '' (list over 5,000 runbooks spent 1.8 s
+   * of 4 s of CPU on those).
    */
   listing?: boolean;
 }
@@ -56,7 +68,7 @@ export function parseRunbook(input: string, path: string, options: ParseOptions 
   const text = normalizeText(source);
   const problems: Problem[] = [];
   const fm = splitFrontMatter(text);
-  const metaResult = readMeta(fm, path);
+  const metaResult = readMeta(fm, path, { listing: options.listing === true });
   problems.push(...metaResult.problems);
   const meta = metaResult.meta;
 

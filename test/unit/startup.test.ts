@@ -138,6 +138,8 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(inputs).toContain('node_modules/js-yaml/dist/js-yaml.mjs');
     expect(JSON.parse(readFileSync(join(ROOT, 'node_modules/js-yaml/package.json'), 'utf8')).version).toMatch(/^4\./);
     expect(inputs.filter((i) => /esprima|gray-matter\/node_modules|execa|@inquirer|@modelcontextprotocol|node_modules\/zod/.test(i))).toEqual([]);
+    // commander's child_process is loaded on its first spawn only (scripts/build.mjs): never, for list.
+    expect(r.loaded.filter((u) => u.includes('child_process'))).toEqual([]);
   });
 
   it('the bundle of runbook mcp: the chunks it loads before answering initialize hold no SDK and no zod', () => {

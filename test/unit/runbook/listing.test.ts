@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseRunbook } from '../../../src/runbook/parse.js';
 import { findRunbookFiles, loadLibrary } from '../../../src/runbook/load.js';
 import { loadListing } from '../../../src/runbook/listing.js';
-import { forListing, listEntry } from '../../../src/commands/list.js';
+import { listEntry } from '../../../src/commands/list.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const dirs: string[] = [];
@@ -22,7 +22,7 @@ afterEach(() => {
 const rb = (title: string) => `---\ntitle: ${title}\ntags: [a]\n---\n# Ignored\n\n## One\n\n\`\`\`sh\necho one\n\`\`\`\n\n## Two\n\n- [ ] check\n`;
 const old = (file: string) => utimesSync(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
 const listed = async (dir: string, cache: string) =>
-  (await loadListing([dir], forListing, { XDG_CACHE_HOME: cache })).runbooks.map((p) => listEntry(p.runbook));
+  (await loadListing([dir], { XDG_CACHE_HOME: cache })).runbooks.map((p) => listEntry(p.runbook));
 
 describe('blocks-only parse', () => {
   it('gives the same runbook model as the full parse, for every bundled and real-world runbook', async () => {
@@ -42,7 +42,7 @@ describe('blocks-only parse', () => {
       const fast = parseRunbook(text, f, { listing: true });
       expect(fast.fatal, f).toBe(full.fatal);
       expect(fast.problems.filter((p) => p.severity === 'error')[0], f).toEqual(full.problems.filter((p) => p.severity === 'error')[0]);
-      expect(listEntry(forListing(fast).runbook), f).toEqual(listEntry(forListing(full).runbook));
+      expect(listEntry(fast.runbook), f).toEqual(listEntry(full.runbook));
     }
   });
 
@@ -58,7 +58,7 @@ describe('loadListing (list with its cache)', () => {
   it('lists exactly what the full load lists, cold and then from the cache', async () => {
     const cache = tmp();
     const lib = join(ROOT, 'runbooks');
-    const full = (await loadLibrary([lib], forListing)).runbooks.map((p) => listEntry(p.runbook));
+    const full = (await loadLibrary([lib])).runbooks.map((p) => listEntry(p.runbook));
     expect(await listed(lib, cache)).toEqual(full);
     expect(readdirSync(join(cache, 'runbook'))).toContain('list-cache.json');
     expect(await listed(lib, cache)).toEqual(full);
@@ -111,13 +111,25 @@ describe('loadListing (list with its cache)', () => {
     expect((await listed(dir, notADir))[0]?.title).toBe('Still');
   });
 
+  it('a game-day scenario beside the runbooks is not listed, cold or from the cache (as loadLibrary leaves it out)', async () => {
+    const dir = tmp();
+    const cache = tmp();
+    writeFileSync(join(dir, 'a.md'), rb('Runbook'));
+    writeFileSync(join(dir, 'game.md'), '---\nkind: scenario\nid: game\ntitle: A game\n---\n## Break it\n\n```sh\ntrue\n```\n');
+    old(join(dir, 'a.md'));
+    old(join(dir, 'game.md'));
+    expect((await loadLibrary([dir])).runbooks.map((p) => p.runbook.id)).toEqual(['a']);
+    for (let i = 0; i < 2; i++) expect((await listed(dir, cache)).map((e) => e.id)).toEqual(['a']);
+    expect(Object.keys(JSON.parse(readFileSync(join(cache, 'runbook', 'list-cache.json'), 'utf8')).entries)).toHaveLength(2);
+  });
+
   it('a broken file is left out with its problem, from the cache too', async () => {
     const dir = tmp();
     const cache = tmp();
     writeFileSync(join(dir, 'bad.md'), '---\ntags: [a\n---\n## S\n');
     old(join(dir, 'bad.md'));
     for (let i = 0; i < 2; i++) {
-      const lib = await loadListing([dir], forListing, { XDG_CACHE_HOME: cache });
+      const lib = await loadListing([dir], { XDG_CACHE_HOME: cache });
       expect(lib.runbooks).toEqual([]);
       expect(lib.broken[0]?.problems[0]).toMatchObject({ rule: 'invalid-yaml', line: 3 });
     }
