@@ -1,6 +1,7 @@
 // list, show, lint, new, completion and the global flags, in temp dirs: each command through the real binary at
 // least once (runCli), the other cases in-process through the same composition root (inProc: no Node start each).
 import { afterAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, cliEnv as baseEnv, runCli as spawnRun, workDir } from '../../helpers/run-cli.js';
@@ -18,6 +19,13 @@ const today = new Date().toISOString().slice(0, 10);
 const f = '```';
 const good = (id: string, extra = '') => `---\nid: ${id}\ntitle: ${id} title\nseverity: sev2\ntags: [linux, ${id}]\nservices: [api]\nowner: team\nlast_reviewed: ${today}\n${extra}---\n# ${id}\n\n## Check\n${f}sh\necho ${id}\n${f}\n`;
 const ESC = /\u001b\[/;
+
+/**
+ * A program run without blocking: the in-process cases of this file share its event loop, and a spawnSync of a
+ * bash that starts the CLI a dozen times froze them past their deadline on a loaded machine.
+ */
+const exec = (cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ stdout: string; stderr: string }> =>
+  new Promise((resolve) => execFile(cmd, args, { ...opts, encoding: 'utf8', timeout: 60_000 }, (_err, stdout, stderr) => resolve({ stdout, stderr })));
 
 function lib() {
   const w = workDir();
@@ -278,11 +286,10 @@ describe.concurrent('help, version, completion', () => {
 
   it('hints name the command as it was invoked: node bin/runbook.js from a clone, runbook from PATH', async () => {
     const root = join(__dirname, '..', '..', '..');
-    const { spawnSync } = await import('node:child_process');
     const env = { ...cliEnv(root), PATH: process.env.PATH, npm_command: undefined, npm_lifecycle_event: undefined };
-    const asCloned = spawnSync(process.execPath, ['bin/runbook.js', 'show', 'no-such-runbook-here'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    const asCloned = await exec(process.execPath, ['bin/runbook.js', 'show', 'no-such-runbook-here'], { cwd: root, env });
     expect(asCloned.stderr).toMatch(/\(run `node bin\/runbook\.js list` to see/);
-    const help = spawnSync(process.execPath, ['bin/runbook.js', 'note', '--help'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    const help = await exec(process.execPath, ['bin/runbook.js', 'note', '--help'], { cwd: root, env });
     expect(help.stdout).toMatch(/^Usage: node bin\/runbook\.js note /);
     expect(help.stdout).toContain('$ node bin/runbook.js note "rolled back deploy 4812"');
     // Installed: a `runbook` link in a folder on PATH.
@@ -290,7 +297,7 @@ describe.concurrent('help, version, completion', () => {
     mkdirSync(join(w.dir, 'bin'));
     const { symlinkSync } = await import('node:fs');
     symlinkSync(join(root, 'bin', 'runbook.js'), join(w.dir, 'bin', 'runbook'));
-    const installed = spawnSync('runbook', ['new', 'x'], { cwd: w.dir, env: { ...env, PATH: `${join(w.dir, 'bin')}:${process.env.PATH}` }, encoding: 'utf8', timeout: 60_000 });
+    const installed = await exec('runbook', ['new', 'x'], { cwd: w.dir, env: { ...env, PATH: `${join(w.dir, 'bin')}:${process.env.PATH}` } });
     expect(installed.stderr).toBe('wrote a new runbook; edit it, then check it with: runbook lint runbooks/x.md\n');
   });
 
@@ -298,29 +305,28 @@ describe.concurrent('help, version, completion', () => {
     const w = lib();
     const script = (await runCli(['completion', 'bash'], { cwd: w.dir, env: cliEnv(w.dir) })).stdout;
     w.write('c.sh', script);
-    const { spawnSync } = await import('node:child_process');
     const bin = join(__dirname, '..', '..', '..', 'bin', 'runbook.js');
     const probe = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(runbook li); COMP_CWORD=1; _runbook; echo "\${COMPREPLY[@]}"\nCOMP_WORDS=(runbook run al); COMP_CWORD=2; _runbook; echo "\${COMPREPLY[@]}"\nmkdir -p other && cp runbooks/alpha.md other/omega.md && sed -i s/id:.alpha/id:\\ omega/ other/omega.md\nCOMP_WORDS=(runbook --dir other run o); COMP_CWORD=4; _runbook; echo "\${COMPREPLY[@]}"\n`;
-    const r = spawnSync('bash', ['-c', probe], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 60_000 });
+    const r = await exec('bash', ['-c', probe], { cwd: w.dir, env: cliEnv(w.dir) });
     // Folders are offered too, to reach a .md file by path.
     expect(r.stdout.split('\n').slice(0, 3)).toEqual(['list lint', 'alpha', 'omega other']);
     // Each command's flags, option choices, and timeline files where a timeline is expected.
     mkdirSync(join(w.dir, 'incidents'));
     w.write('incidents/20261128-030000-alpha.jsonl', '');
     w.write('incidents/notes.txt', '');
-    const complete = (words: string[]): string => {
+    const complete = async (words: string[]): Promise<string> => {
       const p = `runbook() { node ${bin} "$@"; }\nsource ./c.sh\nCOMP_WORDS=(${words.map((x) => `'${x}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _runbook; echo "\${COMPREPLY[@]}"\n`;
-      return spawnSync('bash', ['-c', p], { cwd: w.dir, env: cliEnv(w.dir), encoding: 'utf8', timeout: 60_000 }).stdout.trim();
+      return (await exec('bash', ['-c', p], { cwd: w.dir, env: cliEnv(w.dir) })).stdout.trim();
     };
-    expect(complete(['runbook', 'mark', '--'])).toBe('--timeline --at --force --help');
-    expect(complete(['runbook', 'mark', ''])).toBe('impact detected mitigated resolved');
-    expect(complete(['runbook', 'incidents', '--'])).toBe('--all --json --help');
-    expect(complete(['runbook', 'replay', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
-    expect(complete(['runbook', 'export', 'incidents/20261128-030000-alpha.jsonl', '--format', ''])).toBe('markdown cast json html');
-    expect(complete(['runbook', 'drill', 'incidents/2'])).toBe('incidents/20261128-030000-alpha.jsonl');
-    expect(complete(['runbook', 'run', '--resume', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
-    expect(complete(['runbook', 'note', '--timeline', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
-    expect(complete(['runbook', 'run', '--var', ''])).toBe('');
+    expect(await complete(['runbook', 'mark', '--'])).toBe('--timeline --at --force --help');
+    expect(await complete(['runbook', 'mark', ''])).toBe('impact detected mitigated resolved');
+    expect(await complete(['runbook', 'incidents', '--'])).toBe('--all --json --help');
+    expect(await complete(['runbook', 'replay', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(await complete(['runbook', 'export', 'incidents/20261128-030000-alpha.jsonl', '--format', ''])).toBe('markdown cast json html');
+    expect(await complete(['runbook', 'drill', 'incidents/2'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(await complete(['runbook', 'run', '--resume', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(await complete(['runbook', 'note', '--timeline', 'incidents/'])).toBe('incidents/20261128-030000-alpha.jsonl');
+    expect(await complete(['runbook', 'run', '--var', ''])).toBe('');
     const zsh = await inProc(['completion', 'zsh'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(zsh.stdout).toMatch(/^#compdef runbook/);
     const bad = await inProc(['completion', 'fish'], { cwd: w.dir, env: cliEnv(w.dir) });
