@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, cliEnv, python3Available, runCli, spawnPty, workDir, type Exit } from '../../helpers/run-cli.js';
+import { runInProcess } from '../../helpers/in-process.js';
 
 const ESC = '\u001b';
 /** Every class of trap, once each: CSI cursor moves, OSC 0 (BEL) and 52 (ST), DCS, C1 (8-bit CSI, OSC, NEL), lone CR, backspace, BEL. */
@@ -110,7 +111,9 @@ const lib = join(w.dir, 'lib');
 const incidents = join(w.dir, 'incidents');
 // A file name is whatever is on disk: a shared incidents folder may hold a hostile one.
 const tl = join(incidents, `evil${ESC}]0;file-title\u0007.jsonl`);
-const cli = (args: string[]): Promise<Exit> => runCli(args, { cwd: w.dir, env, timeoutMs: 20_000 });
+// The first case through the binary; the others call the bundle's main() in-process (the same bytes out, no Node start each).
+const spawned = (args: string[]): Promise<Exit> => runCli(args, { cwd: w.dir, env, timeoutMs: 60_000 });
+const cli = (args: string[]): Promise<Exit> => runInProcess(args, { cwd: w.dir, env });
 
 beforeAll(() => {
   mkdirSync(lib);
@@ -122,7 +125,7 @@ afterAll(() => cleanup());
 
 describe('terminal traps from a runbook', () => {
   it('show prints every field visibly: the approved command reads as what it is', async () => {
-    const r = await cli(['show', join(lib, 'hostile.md')]);
+    const r = await spawned(['show', join(lib, 'hostile.md')]);
     expect(r.code).toBe(0);
     expectClean(r, 'show');
     expect(r.stdout).toContain('touch X # ␛[3G␛[K$ uptime');
