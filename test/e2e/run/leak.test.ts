@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HEAD_BYTES } from '../../../src/runner/capture.js';
 import { cleanup, cliEnv, onlyTimeline, runCli, workDir } from '../../helpers/run-cli.js';
+// The run and the note through the binary; the exports and replays of its timeline in-process (the bundle's main).
+import { runInProcess } from '../../helpers/in-process.js';
 import { SHAPES } from '../../helpers/secret-corpus.js';
 
 afterEach(() => cleanup());
@@ -117,12 +119,12 @@ describe('no secret reaches the record', () => {
     const outputs: Record<string, string> = { timeline: readFileSync(timeline, 'utf8') };
     for (const f of torn) outputs[f] = readFileSync(join(dirname(timeline), f), 'utf8');
     for (const format of ['markdown', 'cast', 'json']) {
-      const x = await runCli(['export', timeline, '--format', format], { cwd: w.dir, env });
+      const x = await runInProcess(['export', timeline, '--format', format], { cwd: w.dir, env });
       expect(x.code, x.stderr).toBe(0);
       outputs[`export ${format}`] = x.stdout + x.stderr;
     }
     for (const flags of [['--instant'], ['--json']]) {
-      const x = await runCli(['replay', timeline, ...flags], { cwd: w.dir, env });
+      const x = await runInProcess(['replay', timeline, ...flags], { cwd: w.dir, env });
       expect(x.code, x.stderr).toBe(0);
       outputs[`replay ${flags.join(' ')}`] = x.stdout + x.stderr;
     }
