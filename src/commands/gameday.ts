@@ -2,7 +2,7 @@
 // game: show the plan, ask for the scenario id, then src/gameday/game.ts with the real adapters.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { GamedayOptions } from '../cli.js';
@@ -115,8 +115,18 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
   }
 
   const redactor = createRedactor({ patterns: loadUserRedactPatterns(io.env) });
-  const sink = await openTimeline(timeline, { clock: systemClock, redactor, create: true, owner: true });
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The game's folder is its claim on this machine: a game of the same scenario started in the same second
+  // from another project folder has the same id, and must not share the folder and the revert journal.
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    throw new UserError(`another game of ${s.id} started this same second on this machine (${dir} exists): start again in a moment`, ExitCode.failed);
+  }
+  const sink = await openTimeline(timeline, { clock: systemClock, redactor, create: true, owner: true }).catch((err: unknown) => {
+    rmdirSync(dir);
+    throw err;
+  });
   const hosts = fleet ? remoteHosts(fleet.targets, gameEnv, game) : undefined;
   const sshControlDir = hosts ? controlDir() : undefined;
   const entry: JournalEntry = {

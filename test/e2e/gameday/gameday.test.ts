@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { timelineFileName } from '../../../src/timeline/locate.js';
 import { cleanup, cliEnv, python3Available, readEvents, runCli as runCliDefault, spawnCli, spawnPty, until, workDir } from '../../helpers/run-cli.js';
 import { startSshd, type SshdFleet } from '../../helpers/sshd.js';
 
@@ -353,6 +354,22 @@ describe.concurrent('gameday always reverts', { timeout: LONG }, () => {
     expect(next.code).toBe(1); // this game itself: not mitigated in its half second
     expect(readdirSync(g.dir).filter((f) => f.startsWith('fault-'))).toEqual([]);
     for (const game of games(g.dir)) expect(await nothingLeft(g.rt, game)).toEqual([]);
+  });
+});
+
+describe('two games with one id', { timeout: LONG }, () => {
+  it('a game whose folder is already taken on this machine (same scenario, same second, another project) is refused before anything is injected', async () => {
+    const g = gameDir();
+    g.write('file.md', scenario('file'));
+    mkdirSync(g.rt, { recursive: true, mode: 0o700 });
+    // The folders the game could be given in the next minute: each as if another project's game had it.
+    const now = Date.now();
+    for (let k = 0; k < 60; k++) mkdirSync(join(g.rt, timelineFileName(new Date(now + k * 1000), 'file').replace(/\.jsonl$/, '')));
+    const r = await runCli(['gameday', 'file.md', '--yes', '--split', ...FAST, '--duration', '30'], { cwd: g.dir, env: g.env });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/another game of file started this same second on this machine/);
+    expect(games(g.dir)).toEqual([]);
+    expect(readdirSync(g.dir).filter((f) => f.startsWith('fault-'))).toEqual([]);
   });
 });
 
