@@ -1,8 +1,11 @@
 // Issue 15 end to end: one shell session across the commands of a run (exports, unset, cd, capture), what
 // does not carry (a failure, `exec`, set -e), --no-session, and --resume restoring the recorded session.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { onlyTimeline, plain, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup, onlyTimeline, plain, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
+
+// Whatever a failed test left running, and the temp folders, go with the file (workers are shared).
+afterAll(() => cleanup());
 
 const fence = (body: string, attrs = ''): string => `\`\`\`sh${attrs ? ` {${attrs}}` : ''}\n${body}\n\`\`\`\n`;
 
