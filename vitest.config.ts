@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Every Node process the suite starts (workers, the CLI, fixtures) inherits this environment. A machine-wide
@@ -21,7 +22,8 @@ export default defineConfig({
     maxWorkers: 3,
     // The bundle (test/helpers/in-process.ts imports dist/app.js) is loaded by Node as the binary loads it: not
     // transformed again by vite (which cost seconds per test file).
-    server: { deps: { external: [/\/dist\//] } },
+    // Only this project's dist/: a checkout under a folder named dist must not make vite leave src/ to Node.
+    server: { deps: { external: [new RegExp(`^${fileURLToPath(new URL('./dist/', import.meta.url)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)] } },
     // Files run longest first (vitest's default order, from the durations of the previous run), so the two
     // workers end together.
     projects: [
