@@ -187,7 +187,7 @@ export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.Proce
         const t = setTimeout(() => {
           cleanup();
           reject(new Error(`timed out waiting for ${String(pattern)}; screen:\n${screen().slice(-3000)}`));
-        }, o.timeoutMs ?? 15_000);
+        }, o.timeoutMs ?? 60_000);
         const cleanup = (): void => {
           clearTimeout(t);
           waiters.delete(check);

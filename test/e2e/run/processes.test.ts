@@ -6,7 +6,7 @@ import { cleanup, onlyTimeline, processesWith, readEvents, spawnCli, uniqueSleep
 const markers: string[] = [];
 afterEach(() => cleanup(markers.splice(0)));
 
-describe('commands as processes', () => {
+describe('commands as processes', { timeout: 120_000 }, () => {
   it('a command reading stdin does not hang a runner whose own stdin stays open', async () => {
     const w = workDir();
     w.write(
@@ -29,7 +29,7 @@ head -c 10 > from-stdin.out
 `,
     );
     // stdin is a pipe that is never written to nor ended: a command that inherited it would wait forever.
-    const s = spawnCli(['run', 'stdin.md', '--yes'], { cwd: w.dir, stdin: 'pipe', timeoutMs: 25_000 });
+    const s = spawnCli(['run', 'stdin.md', '--yes'], { cwd: w.dir, stdin: 'pipe', timeoutMs: 90_000 });
     s.child.stdin?.write('typed-by-nobody\n');
     const r = await s.done;
     expect(r.signal).toBeNull();
@@ -47,8 +47,8 @@ head -c 10 > from-stdin.out
     const b = uniqueSleep(31);
     markers.push(a, b);
     w.write('timeout.md', `# Timeout\n\n## Wait\n\n\`\`\`sh {timeout=2s}\nsleep ${a} & sleep ${b}\n\`\`\`\n`);
-    const s = spawnCli(['run', 'timeout.md', '--yes'], { cwd: w.dir, timeoutMs: 25_000 });
-    await until(() => processesWith(a).length > 0 && processesWith(b).length > 0, 10_000, 'both sleeps to start');
+    const s = spawnCli(['run', 'timeout.md', '--yes'], { cwd: w.dir, timeoutMs: 90_000 });
+    await until(() => processesWith(a).length > 0 && processesWith(b).length > 0, 60_000, 'both sleeps to start');
     const t0 = Date.now();
     const r = await s.done;
     // 2 s timeout + 3 s grace + slack for a loaded 2-core machine; far below the 30 s the sleeps would take.
@@ -67,8 +67,8 @@ head -c 10 > from-stdin.out
     const b = uniqueSleep(32);
     markers.push(a, b);
     w.write('term.md', `# Term\n\n## Wait\n\n\`\`\`sh\nsleep ${b} & sleep ${a}\n\`\`\`\n\n## After\n\n\`\`\`sh\ntouch after\n\`\`\`\n`);
-    const s = spawnCli(['run', 'term.md', '--yes'], { cwd: w.dir, timeoutMs: 25_000 });
-    await until(() => processesWith(a).length > 0 && processesWith(b).length > 0, 10_000, 'the sleeps to start');
+    const s = spawnCli(['run', 'term.md', '--yes'], { cwd: w.dir, timeoutMs: 90_000 });
+    await until(() => processesWith(a).length > 0 && processesWith(b).length > 0, 60_000, 'the sleeps to start');
     s.child.kill(sig);
     const r = await s.done;
     expect(r.code).toBe(130);

@@ -9,7 +9,7 @@ afterEach(() => cleanup(markers.splice(0)));
 
 const hasPty = python3Available();
 
-describe.skipIf(!hasPty)('run on a terminal (needs python3 with the pty module)', () => {
+describe.skipIf(!hasPty)('run on a terminal (needs python3 with the pty module)', { timeout: 120_000 }, () => {
   it('skip, run, Ctrl-C a running command back to the failure prompt, stop there: aborted, exit 130', async () => {
     const w = workDir();
     const sleep = uniqueSleep(30);
