@@ -2,6 +2,7 @@
 // always revert. Ports only (executor, clock, timeline sink, responder, journal): src/commands/gameday.ts
 // composes the real ones.
 import { createCapture } from '../runner/capture.js';
+import { commandFinished } from '../runner/finished.js';
 import { formatDuration } from '../report/render-event.js';
 import type { Clock, EventSink, Executor } from '../runner/ports.js';
 import type { RunStatus } from '../timeline/events.js';
@@ -282,7 +283,7 @@ async function recordBlock(b: ScenarioBlock, p: GamePorts, signal?: AbortSignal)
     if (r.spawnError) c.push('stderr', Buffer.from(`runbook: could not start the command: ${r.spawnError}\n`));
     const omitted = c.finish();
     await pending;
-    await p.sink.append({ type: 'command.finished', id: b.id, exit_code: r.exitCode, signal: r.signal, duration_ms: r.durationMs, timed_out: r.timedOut, interrupted: r.interrupted, omitted_bytes: omitted, ...(host !== undefined ? { host, ...(r.hostError !== undefined ? { host_error: r.hostError } : {}) } : {}) });
+    await p.sink.append(commandFinished(b.id, r, omitted, host));
     const text = (said.get(host) ?? '').slice(0, 4096);
     for (const line of text.split('\n').filter((l) => l.trim() !== '').slice(0, 10)) p.say(`inject${host !== undefined ? ` on ${host}` : ''}: ${line}`);
   }

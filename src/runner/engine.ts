@@ -2,6 +2,7 @@
 // and record everything as events. All I/O comes through ports, so tests drive it with fakes.
 import type { Command, Runbook, Step } from '../runbook/model.js';
 import type { EventBody, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
+import { commandFinished } from './finished.js';
 import { AbortedError, TimelineWriteError } from '../errors.js';
 import type { Clock, EventSink, ExecResult, Executor, Prompter, View } from './ports.js';
 import { createCapture } from './capture.js';
@@ -437,16 +438,7 @@ class Run {
     const omitted = capture.finish();
     await pending;
     if (writeFailure) throw writeFailure instanceof TimelineWriteError ? writeFailure : new TimelineWriteError(p.sink.path, String(writeFailure));
-    await this.emit({
-      type: 'command.finished',
-      id: c.id,
-      exit_code: result.exitCode,
-      signal: result.signal,
-      duration_ms: Math.round(result.durationMs),
-      timed_out: result.timedOut,
-      interrupted: result.interrupted,
-      omitted_bytes: omitted,
-    });
+    await this.emit(commandFinished(c.id, result, omitted));
     if (!failed(result)) await this.shell.settle(c, result, launch?.startCwd, captured?.value, (b) => this.emit(b), p.addSecret);
     this.lastResult.set(c.id, { result, allowFailure: c.allowFailure });
     if (failed(result) && result.spawnError) p.view.message(`could not start: ${result.spawnError}`, 'error');

@@ -5,6 +5,7 @@ import type { EventBody } from '../timeline/events.js';
 import type { Target, TargetResult, Transport } from '../fleet/targets.js';
 import type { EventSink, ExecResult, View } from './ports.js';
 import { createCapture } from './capture.js';
+import { commandFinished } from './finished.js';
 import { AbortedError, TimelineWriteError } from '../errors.js';
 import type { EnginePorts } from './engine.js';
 import { varEnvName, type ResolvedVar } from './vars.js';
@@ -109,18 +110,7 @@ export async function runOnTargets(f: FleetRun): Promise<FleetResult> {
     const omitted = capture.finish();
     await pending;
     if (writeFailure) return;
-    await f.emit({
-      type: 'command.finished',
-      id: f.id,
-      exit_code: result.exitCode,
-      signal: result.signal,
-      duration_ms: Math.round(result.durationMs),
-      timed_out: result.timedOut,
-      interrupted: result.interrupted,
-      omitted_bytes: omitted,
-      host: t.name,
-      ...(result.hostError !== undefined ? { host_error: result.hostError } : {}),
-    });
+    await f.emit(commandFinished(f.id, result, omitted, t.name));
     // A failed or killed command leaves the host's state as it was.
     if (f.session && !hostFailed(result)) await f.session.settle(f.id, t.name, result, f.emit);
     outcomes.push({ host: t.name, result, output: text });
