@@ -58,3 +58,18 @@ function onSignal(sig: NodeJS.Signals): void {
   removeHooks();
   process.kill(process.pid, sig);
 }
+
+/**
+ * The runner's own stop signals: Ctrl-C to `onInt`, SIGTERM and SIGHUP (terminal closed) to `onTerm`, until the
+ * returned function removes them. Installing them replaces Node's default (exit at once): the caller decides.
+ */
+export function onStopSignals(onInt: () => void, onTerm: () => void): () => void {
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onTerm);
+  };
+}

@@ -32,6 +32,7 @@ import { controlDir, createSshTransport } from '../fleet/ssh.js';
 import { resolveGameHosts } from './gameday-hosts.js';
 import { gameHistory, gamedayDir, scoreGame } from '../gameday/score.js';
 import { renderHistory, renderPlan, renderScore, shellWords } from '../gameday/render.js';
+import { onStopSignals } from '../adapters/process-group.js';
 
 const DEFAULT_POLL_MS = 5000;
 // Long enough to span the polls between commands; short, so that the connections of a crashed game end soon.
@@ -271,12 +272,5 @@ function gameSignals(io: Io, stop: AbortController, responderRunning: () => bool
     if (stop.signal.aborted) return say('reverting, please wait', 'warn');
     stop.abort('signal');
   };
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  process.on('SIGHUP', onTerm);
-  return () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onTerm);
-  };
+  return onStopSignals(onInt, onTerm);
 }

@@ -11,6 +11,7 @@ import { drillDir, timelineDir, timelineFileName } from '../timeline/locate.js';
 import { openTimeline, type TimelineWriter } from '../timeline/writer.js';
 import type { Redactor } from '../timeline/redact.js';
 import type { Sealer } from '../timeline/chain.js';
+import { onStopSignals } from '../adapters/process-group.js';
 
 /**
  * A new timeline `<stamp>-<name>.jsonl` in the timeline folder (a drill's in `drills/` beside it). Two runs
@@ -63,14 +64,7 @@ export function handleSignals(
     opts.current()?.abort('terminate');
     stop.abort('signal');
   };
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  process.on('SIGHUP', onTerm);
-  return () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onTerm);
-  };
+  return onStopSignals(onInt, onTerm);
 }
 
 /**
