@@ -54,14 +54,17 @@ export interface Spawned {
   stderr(): string;
 }
 
-/** Spawn `node bin/runbook.js ...args`; SIGKILLed after timeoutMs. */
-export function spawnCli(
+/**
+ * Spawn `node ...args` (the CLI's bin, or a helper script of a test); SIGKILLed after timeoutMs. The one
+ * spawner of the e2e suite: spawnCli and the timeline tests' runNode go through it.
+ */
+export function spawnNode(
   args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean },
+  opts: { cwd: string; env: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean },
 ): Spawned {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: opts.cwd,
-    env: opts.env ?? cliEnv(opts.cwd),
+    env: opts.env,
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -79,6 +82,14 @@ export function spawnCli(
     });
   });
   return { child, done, stdout: () => out, stderr: () => err };
+}
+
+/** Spawn `node bin/runbook.js ...args` with the suite's CLI environment (cliEnv) unless one is given. */
+export function spawnCli(
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean },
+): Spawned {
+  return spawnNode([BIN, ...args], { ...opts, env: opts.env ?? cliEnv(opts.cwd) });
 }
 
 export const runCli = (args: string[], opts: Parameters<typeof spawnCli>[1]): Promise<Exit> => spawnCli(args, opts).done;

@@ -1,36 +1,19 @@
 // End to end: spawn bin/runbook.js (which runs dist/: build first, `npm test` does) in a temp dir.
 import { spawn, spawnSync } from 'node:child_process';
+import { runCli, type Exit } from '../../helpers/run-cli.js';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const BIN = join(ROOT, 'bin/runbook.js');
 const FIX = 'test/fixtures/timelines';
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd: string, timeoutMs = 20_000): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', RUNBOOK_CONFIG: join(cwd, 'no-config.json') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`runbook ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+/** The CLI with the machine's environment (no colour, no config file), refusing to hang past timeoutMs. */
+async function run(args: string[], cwd: string, timeoutMs = 20_000): Promise<Exit> {
+  const r = await runCli(args, { cwd, env: { ...process.env, NO_COLOR: '1', RUNBOOK_CONFIG: join(cwd, 'no-config.json') }, timeoutMs });
+  if (r.signal === 'SIGKILL') throw new Error(`runbook ${args.join(' ')} did not exit within ${timeoutMs} ms\n${r.stdout}\n${r.stderr}`);
+  return r;
 }
 
 let dir: string;
