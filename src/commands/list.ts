@@ -5,6 +5,7 @@ import type { Runbook } from '../runbook/model.js';
 import { isBundled, searchPath } from '../runbook/load.js';
 import { loadListing } from '../runbook/listing.js';
 import { isStale } from '../runbook/stale.js';
+import { sortIds } from '../runbook/id-order.js';
 import { loadStyle } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { columnsOf } from '../ui/wrap.js';
@@ -51,9 +52,6 @@ export function matchesFilters(rb: Runbook, o: Pick<ListOptions, 'tag' | 'servic
   return true;
 }
 
-// localeCompare's order, from one collator (localeCompare sets one up per call: 5,000 runbooks sort in ~60,000).
-const byId = new Intl.Collator();
-
 /** The runbooks `list` shows, filtered and sorted by id, with their `list --json` entries (`runbook mcp` returns the same). */
 export async function listedRunbooks(o: Pick<ListOptions, 'dirs' | 'tag' | 'service' | 'severity' | 'search'>, env: NodeJS.ProcessEnv, cwd: string) {
   const sp = searchPath(o.dirs, env, cwd);
@@ -67,7 +65,10 @@ export async function listedRunbooks(o: Pick<ListOptions, 'dirs' | 'tag' | 'serv
     return name;
   };
   // By id, whatever folder each came from (RUNBOOK_PATH=team:shared reads as one library).
-  const shown = lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)).sort((a, b) => byId.compare(a.id, b.id));
+  const shown = sortIds(
+    lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)),
+    (rb) => rb.id,
+  );
   const entry = (rb: Runbook) => listEntry(rb, lib.names.get(rb.path) ?? rb.id, sourceOf(rb.path, sp.library, rel));
   return { sp, lib, shown, entry };
 }
