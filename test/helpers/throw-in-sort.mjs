@@ -1,8 +1,9 @@
-// Preload (node --import) that makes string comparison throw (String.prototype.localeCompare and
-// Intl.Collator's compare): a stand-in for a bug inside runbook's own code (list sorts with a collator), to see
-// what an internal error reports.
-const bug = () => {
-  throw new Error('simulated bug');
+// Preload (node --import) that makes sorting runbooks throw (Array.prototype.sort of an array of objects with
+// an id and steps, which only list's sort of runbooks is): a stand-in for a bug inside runbook's own code, to
+// see what an internal error reports.
+const sort = Array.prototype.sort;
+Array.prototype.sort = function (compare) {
+  const first = this[0];
+  if (first !== null && typeof first === 'object' && 'id' in first && 'steps' in first) throw new Error('simulated bug');
+  return sort.call(this, compare);
 };
-String.prototype.localeCompare = bug;
-Object.defineProperty(Intl.Collator.prototype, 'compare', { get: () => bug, configurable: true });
