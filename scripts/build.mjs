@@ -52,6 +52,27 @@ const lazyChildProcess = {
 };
 
 /**
+ * markdown-it imports entities' HTML decoder, whose top level builds its tables (a 40,000-character string
+ * split and mapped into a Uint16Array): ~8 ms and much of the GC of every `run` start-up, for `&name;`
+ * references that runbooks almost never hold. markdown-it gets functions that load the decoder on first
+ * call (esbuild wraps a bundled require() in an initialiser run then).
+ */
+const LAZY_ENTITIES = 'runbook-lazy-entities';
+const lazyEntities = {
+  name: 'lazy-entities-for-markdown-it',
+  setup(b) {
+    b.onResolve({ filter: /^entities$/ }, (args) => (/[\\/]markdown-it[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY_ENTITIES } : undefined));
+    b.onLoad({ filter: /.*/, namespace: LAZY_ENTITIES }, () => ({
+      contents: `let d; const get = () => (d ??= require('entities/lib/decode.js'));
+export const decodeHTML = (s, mode) => get().decodeHTML(s, mode);
+export const decodeHTMLStrict = (s) => get().decodeHTMLStrict(s);`,
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
+  },
+};
+
+/**
  * asciinema-player's bundle, inlined into every HTML report (src/report/export-html-assets.ts lists the same
  * two files): defined as strings here so dist/ and the single executable need no node_modules at run time.
  */
@@ -68,7 +89,7 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  plugins: [noOldYaml, lazyChildProcess],
+  plugins: [noOldYaml, lazyChildProcess, lazyEntities],
   define: {
     __RUNBOOK_VERSION__: JSON.stringify(pkg.version),
     __RUNBOOK_PLAYER_JS__: playerFile('asciinema-player.min.js'),
