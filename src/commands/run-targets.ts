@@ -10,7 +10,8 @@ import type { Runbook } from '../runbook/model.js';
 import { findOnPath } from '../adapters/shell.js';
 import { parseInventory, resolveWithInventory, type Inventory } from '../fleet/inventory.js';
 import { parseSshTarget, splitOn, TargetError, type Target } from '../fleet/targets.js';
-import { runsOn, type FleetConfig } from '../runner/fleet-run.js';
+import { runsOn } from '../runner/fleet-run.js';
+import type { FleetConfig } from '../runner/run-config.js';
 
 export const DEFAULT_PARALLEL = 10;
 

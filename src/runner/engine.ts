@@ -1,70 +1,22 @@
 // The runner's decisions: walk the steps, ask before every command, execute through the Executor port,
 // and record everything as events. All I/O comes through ports, so tests drive it with fakes.
-import type { Command, Runbook, Step } from '../runbook/model.js';
-import type { EventBody, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
+import type { Command, Step } from '../runbook/model.js';
+import type { EventBody, RunStatus, TimelineEvent } from '../timeline/events.js';
 import { commandFinished } from './finished.js';
 import { AbortedError, TimelineWriteError } from '../errors.js';
-import type { Clock, EventSink, ExecResult, Executor, Prompter, View } from './ports.js';
+import type { ExecResult } from './ports.js';
 import { createCapture } from './capture.js';
 import { noteTooLong } from '../timeline/limits.js';
 import { placeholderNames } from '../runbook/shell-scan.js';
 import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
-import { ShellSession, type RecordedSession } from './session.js';
+import { ShellSession } from './session.js';
 import { SessionRun } from './session-run.js';
-import { confirmTargets, fleetEnv, hostHow, runCommandOnHosts, runsOn, type FleetConfig, type FleetResult, type HostView } from './fleet-run.js';
-import type { Transport } from '../fleet/targets.js';
-import { suggestedCommand, type Suggestion, type SuggestionSource } from './suggestions.js';
+import { confirmTargets, fleetEnv, hostHow, runCommandOnHosts, runsOn, type FleetResult } from './fleet-run.js';
+import type { EnginePorts, FleetConfig, RunConfig } from './run-config.js';
+import { suggestedCommand, type Suggestion } from './suggestions.js';
 
-export interface RunConfig {
-  runbook: Runbook;
-  mode: RunMode;
-  /** --yes: run every non-dangerous command without asking; stop at the first failure. */
-  yes: boolean;
-  allowDangerous: boolean;
-  fromStep: number;
-  vars: ResolvedVar[];
-  /** The operator's environment (the base of each command's). */
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  shell: string;
-  defaultTimeoutMs: number;
-  incident: string;
-  actor: string;
-  host: string;
-  cliVersion: string;
-  /** Continue an unfinished run: no run.started, steps before fromStep are not touched. */
-  resumed?: { originMonoMs: number };
-  /** Carry exported variables and the directory from command to command (runner/session.ts). */
-  session?: boolean;
-  /** Names an earlier command sets (runner/session-names.ts): asked for only if unset when a command needs them. */
-  deferred?: ReadonlySet<string>;
-  /** With `resumed`: the session the timeline recorded. */
-  restoreSession?: RecordedSession;
-  /** Hosts that `on=` blocks run on (src/runner/fleet-run.ts); without it every block runs here. */
-  fleet?: FleetConfig;
-}
 
-export interface EnginePorts {
-  prompter: Prompter;
-  executor: Executor;
-  clock: Clock;
-  sink: EventSink;
-  view: View;
-  /** Aborted when the runner itself must stop (SIGTERM, SIGHUP): the running command is killed. */
-  stop?: AbortSignal;
-  /** Called with a controller for the running command, so Ctrl-C can be forwarded to it; null after. */
-  onCommand?: (interrupt: AbortController | null) => void;
-  /** Ask for a deferred variable's value when a command needs it; throws (a UserError) when it cannot. */
-  askVar?: (name: string) => Promise<ResolvedVar>;
-  /** A value that must from now on be kept out of the timeline (a secret-looking capture). */
-  addSecret?: (value: string) => void;
-  /** Reaches the hosts of cfg.fleet (the OpenSSH transport), and shows their output. */
-  transport?: Transport;
-  hostView?: HostView;
-  /** Commands suggested by others (runbook mcp), offered at each command prompt; never run without the operator. */
-  suggestions?: SuggestionSource;
-}
 
 export interface RunOutcome {
   status: RunStatus;

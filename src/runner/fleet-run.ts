@@ -7,31 +7,11 @@ import type { EventSink, ExecResult, View } from './ports.js';
 import { createCapture } from './capture.js';
 import { commandFinished } from './finished.js';
 import { AbortedError, TimelineWriteError } from '../errors.js';
-import type { EnginePorts } from './engine.js';
+import type { EnginePorts, FleetConfig, FleetSession, HostOutcome, HostView } from './run-config.js';
 import { varEnvName, type ResolvedVar } from './vars.js';
 
-export interface FleetConfig {
-  /** The targets of each `on=` value: `targets` → the operator's `--on`; a group name → its inventory hosts. */
-  byOn: ReadonlyMap<string, Target[]>;
-  /** Every target of the run, in order: what the operator confirms once. */
-  all: Target[];
-  /** Hosts running at once (--parallel). */
-  parallel: number;
-}
 
-/** What the operator's screen does with a command run on hosts (src/ui/host-view.ts on a terminal). */
-export interface HostView {
-  start(id: string, hosts: string[]): void;
-  output(host: string, stream: 'stdout' | 'stderr', chunk: Buffer): void;
-  finish(id: string, results: HostOutcome[]): void;
-}
 
-export interface HostOutcome {
-  host: string;
-  result: TargetResult;
-  /** What was recorded of its output (stdout and stderr in order), for grouping identical outputs. */
-  output: string;
-}
 
 /** A fleet command's result: ExecResult as the engine reads it, plus which hosts failed. */
 export interface FleetResult extends ExecResult {
@@ -60,13 +40,6 @@ export function hostHow(r: TargetResult): string {
   return `exit ${r.exitCode}`;
 }
 
-/** The hosts' shell sessions (runner/host-sessions.ts through SessionRun): absent with --no-session. */
-export interface FleetSession {
-  /** encodeRestore's text for the host's next command; `blockCwd`: the block has its own `cwd=`. */
-  restoreFor(host: string, blockCwd: boolean): string;
-  /** After a command succeeded on `host`: carry its state, and record a change as `session.changed` with `host`. */
-  settle(id: string, host: string, result: TargetResult, emit: (body: EventBody) => Promise<unknown>): Promise<void>;
-}
 
 export interface FleetRun {
   id: string;

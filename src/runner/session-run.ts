@@ -4,12 +4,11 @@ import type { Command } from '../runbook/model.js';
 import type { EventBody, TimelineEvent } from '../timeline/events.js';
 import { captureName } from '../runbook/attributes.js';
 import { createRedactor, type Redactor } from '../timeline/redact.js';
-import type { EnginePorts, RunConfig } from './engine.js';
+import type { EnginePorts, FleetSession, RunConfig } from './run-config.js';
 import type { ExecResult, View } from './ports.js';
 import { reparsedUses, valueProblem } from './value-rules.js';
 import { sessionChangedEvent, type ShellSession } from './session.js';
 import { HostSessions } from './host-sessions.js';
-import type { FleetSession } from './fleet-run.js';
 import { varEnvName, type ResolvedVar } from './vars.js';
 
 /** The most a capture holds: the limit, so a value stays something an operator can read. */

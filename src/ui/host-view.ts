@@ -2,7 +2,7 @@
 // a summary that groups hosts whose output was identical (like ClusterShell's clubak) and each host's exit.
 // One host: output passes through as for a local command (the command box names the host).
 import { StringDecoder } from 'node:string_decoder';
-import type { HostOutcome, HostView } from '../runner/fleet-run.js';
+import type { HostOutcome, HostView } from '../runner/run-config.js';
 import { hostFailed, hostHow } from '../runner/fleet-run.js';
 import { neutralize } from './neutralize.js';
 import type { Style } from './style.js';

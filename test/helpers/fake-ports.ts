@@ -1,5 +1,5 @@
 // Fake ports for the engine: scripted answers in, recorded events and executions out.
-import type { EnginePorts, RunConfig } from '../../src/runner/engine.js';
+import type { EnginePorts, RunConfig } from '../../src/runner/run-config.js';
 import type { EventSink, ExecRequest, ExecResult, OutputListener, Prompter, View } from '../../src/runner/ports.js';
 import type { EventBody, TimelineEvent } from '../../src/timeline/events.js';
 

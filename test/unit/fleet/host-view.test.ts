@@ -1,6 +1,7 @@
 // The pure parts of a command on hosts: one result for the engine, the clubak-style summary, the fold.
 import { describe, expect, it } from 'vitest';
-import { combine, type HostOutcome } from '../../../src/runner/fleet-run.js';
+import { combine } from '../../../src/runner/fleet-run.js';
+import type { HostOutcome } from '../../../src/runner/run-config.js';
 import { renderHostSummary } from '../../../src/ui/host-view.js';
 import { plainStyle } from '../../../src/ui/style.js';
 import { failedHosts, foldEvents } from '../../../src/report/fold.js';

@@ -1,7 +1,8 @@
 // The runner judges danger on what will run: values filled in, after every edit, through the danger table.
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../src/runbook/parse.js';
-import { runRunbook, type RunConfig } from '../../../src/runner/engine.js';
+import { runRunbook } from '../../../src/runner/engine.js';
+import type { RunConfig } from '../../../src/runner/run-config.js';
 import type { ResolvedVar } from '../../../src/runner/vars.js';
 import { fakePorts, types } from '../../helpers/fake-ports.js';
 

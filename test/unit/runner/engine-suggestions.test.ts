@@ -2,7 +2,8 @@
 // with `u` (through the usual danger confirmation), recorded with who suggested and who approved; never under --yes.
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../src/runbook/parse.js';
-import { runRunbook, type RunConfig } from '../../../src/runner/engine.js';
+import { runRunbook } from '../../../src/runner/engine.js';
+import type { RunConfig } from '../../../src/runner/run-config.js';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../src/runbook/parse.js';
-import { confirmationWord, runRunbook, type RunConfig } from '../../../src/runner/engine.js';
+import { confirmationWord, runRunbook } from '../../../src/runner/engine.js';
+import type { RunConfig } from '../../../src/runner/run-config.js';
 import type { ResolvedVar } from '../../../src/runner/vars.js';
 import { fakePorts, testRunConfig, types, type Fakes } from '../../helpers/fake-ports.js';
 

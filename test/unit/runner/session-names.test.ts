@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../src/runbook/parse.js';
 import { lintRunbook } from '../../../src/runbook/lint.js';
-import { runRunbook, type RunConfig } from '../../../src/runner/engine.js';
+import { runRunbook } from '../../../src/runner/engine.js';
+import type { RunConfig } from '../../../src/runner/run-config.js';
 import { assignedNames, namesSetEarlier } from '../../../src/runner/session-names.js';
 import { fakePorts } from '../../helpers/fake-ports.js';
 
