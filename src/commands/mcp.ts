@@ -6,17 +6,9 @@ import type { GlobalOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode } from '../errors.js';
 import { asInitialize, initializeResponse } from '../mcp/hello.js';
-import { LineSplitter, MAX_MESSAGE_BYTES, type LineItem } from '../mcp/lines.js';
+import { LineSplitter, MAX_MESSAGE_BYTES, type LineItem, type Wire } from '../mcp/lines.js';
 
 export type McpOptions = GlobalOptions;
-
-/** What the front hands the server once it is loaded. */
-export interface Wire {
-  /** Write one JSON-RPC message (a line on stdout). */
-  write(message: unknown): void;
-  /** The id of the initialize request the front answered already: the server's own answer to it is dropped. */
-  answered: string | number | undefined;
-}
 
 export async function mcp(o: McpOptions, io: Io): Promise<number> {
   const splitter = new LineSplitter();

@@ -4,6 +4,14 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export type LineItem = { kind: 'line'; text: string } | { kind: 'oversized'; bytes: number };
 
+/** What the front hands the server once it is loaded. */
+export interface Wire {
+  /** Write one JSON-RPC message (a line on stdout). */
+  write(message: unknown): void;
+  /** The id of the initialize request the front answered already: the server's own answer to it is dropped. */
+  answered: string | number | undefined;
+}
+
 export class LineSplitter {
   private parts: Buffer[] = [];
   private size = 0;

@@ -3,9 +3,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, JSONRPCMessageSchema, McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Wire } from '../commands/mcp.js';
 import { CAPABILITIES, INSTRUCTIONS, SERVER_INFO } from './hello.js';
-import type { LineItem } from './lines.js';
+import type { LineItem, Wire } from './lines.js';
 import { aiActor, type McpContext, type Spawner } from './context.js';
 import { registerAll } from './tools.js';
 

@@ -10,7 +10,7 @@ import { LineSplitter } from '../../../src/mcp/lines.js';
 import { aiActor, type Spawner } from '../../../src/mcp/context.js';
 import { SNAPSHOT_COMMANDS } from '../../../src/mcp/snapshot.js';
 import { startServer } from '../../../src/mcp/server.js';
-import type { Wire } from '../../../src/commands/mcp.js';
+import type { Wire } from '../../../src/mcp/lines.js';
 
 const f = '```';
 let dir: string;
