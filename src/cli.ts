@@ -180,6 +180,19 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l.replace(/^runbook /, `${self} `).replace(/<\(runbook /, `<(${self} `)}`).join('\n')}\n`;
 }
 
+/**
+ * A usage error from commander as one line, like every other error a user can cause:
+ * `runbook: unknown option '--sevrity' (did you mean --severity?); run with --help for usage`.
+ * Commander writes the error on one line and its suggestion in parentheses on the next.
+ */
+export function usageLine(message: string): string {
+  const [first = '', ...rest] = message.trim().split('\n');
+  const hints = rest.map((l) => l.trim().replace(/^\((.*)\)$/, '$1')).filter((l) => l !== '');
+  const said = first.replace(/^error: /, '').replace(/\.$/, '');
+  const hint = hints.map((h) => h.charAt(0).toLowerCase() + h.slice(1)).join('; ');
+  return `runbook: ${said}${hint ? ` (${hint})` : ''}; run with --help for usage\n`;
+}
+
 /** Parse argv (without node and script) into a Route. Throws UserError on bad usage; returns null after --help/--version. */
 export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfName = 'runbook'): Route | null {
   let result: Route | null = null;
@@ -191,11 +204,11 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .description('Incident-response runbooks from Markdown: find them, run them step by step, keep a timeline.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks; the bundled library is searched last)', collect)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(usageLine(s)),
     })
     .addHelpText(
       'after',

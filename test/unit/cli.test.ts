@@ -59,10 +59,16 @@ describe('routing: argv → the options a command receives', () => {
     [['replay', 't', '--speed', '-1']],
     [['frobnicate']],
     [['list', '--bogus']],
-  ])('%j is a usage error (exit 2) with a message on stderr', (argv) => {
+  ])('%j is a usage error (exit 2) with one line on stderr', (argv) => {
     const r = parse(argv);
     expect(r.error).toBeInstanceOf(UserError);
     expect(r.error?.exitCode).toBe(2);
-    expect(r.err).toMatch(/error/);
+    expect(r.err).toMatch(/^runbook: [^\n]+; run with --help for usage\n$/);
+  });
+
+  it('says a suggestion on the same line', () => {
+    expect(parse(['list', '--sevrity', 'sev1']).err).toBe("runbook: unknown option '--sevrity' (did you mean --severity?); run with --help for usage\n");
+    expect(parse(['lsit']).err).toBe("runbook: unknown command 'lsit' (did you mean list?); run with --help for usage\n");
+    expect(parse(['list', 'extra']).err).toBe("runbook: too many arguments for 'list'. Expected 0 arguments but got 1; run with --help for usage\n");
   });
 });
