@@ -139,11 +139,13 @@ function parse(bytes: Buffer): Record<string, unknown> | null {
  * the cost on a million lines), until it returns false. `torn`: the last line had no '\n'.
  */
 async function eachLine(path: string, take: (bytes: Buffer, n: number, torn: boolean) => boolean): Promise<void> {
-  let fh: fsp.FileHandle;
+  let fh: fsp.FileHandle | undefined;
   try {
     fh = await fsp.open(path, 'r');
     if ((await fh.stat()).isDirectory()) throw Object.assign(new Error('illegal operation on a directory'), { code: 'EISDIR' });
   } catch (err) {
+    // Closed here: a handle left to the garbage collector makes Node print two warnings after our one line.
+    await fh?.close().catch(() => undefined);
     throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
   }
   try {
