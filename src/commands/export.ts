@@ -153,7 +153,9 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     throw new UserError(`-o ${options.output} is the timeline itself: choose another file`);
   }
   const read = ports.read ?? ((path: string) => readTimeline(path));
-  const integrity = await (ports.verify ?? ((path, env) => import('../report/integrity.js').then((m) => m.integrityOf(path, env))))(timeline, io.env);
+  // Read where the command was run from (as verify and drill do); shown as typed.
+  const path = resolve(io.cwd, timeline);
+  const integrity = await (ports.verify ?? ((file, env) => import('../report/integrity.js').then((m) => m.integrityOf(file, env))))(path, io.env);
   const problems: ExportProblem[] = [];
   const reporter = problemReporter(io.stderr, 'exported');
   const report = (p: ExportProblem): void => {
@@ -161,7 +163,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     reporter.report({ kind: 'problem', ...p });
   };
   const events = (output: 'redacted' | 'raw' | 'none', quiet = false): AsyncGenerator<TimelineEvent> =>
-    redactedEvents(read(timeline), io.env, quiet ? () => {} : report, output);
+    redactedEvents(read(path), io.env, quiet ? () => {} : report, output);
 
   let document: string | null = null;
   const fold = initialFoldState();

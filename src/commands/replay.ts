@@ -10,6 +10,7 @@ import { loadStyle } from '../ui/style.js';
 import { neutralize, terminalJson } from '../ui/neutralize.js';
 import { hint } from '../self-name.js';
 import { followTimeline, readTimelineBatches, type ReadItem } from '../timeline/reader.js';
+import { resolve } from 'node:path';
 
 /** What replay needs from the outside world besides Io; tests pass a fake clock and sleep. */
 export interface ReplayPorts {
@@ -127,14 +128,16 @@ async function* asBatches(items: AsyncIterable<ReadItem>): AsyncGenerator<readon
 export async function replay(given: string | undefined, options: ReplayOptions, io: Io, ports: Partial<ReplayPorts> = {}): Promise<number> {
   const p: ReplayPorts = { ...realPorts, ...ports };
   const timeline = given ?? (await liveTimeline(io));
+  // Read where the command was run from (as verify and drill do); shown as typed.
+  const path = resolve(io.cwd, timeline);
   const out = new BatchWriter(io.stdout);
   const style = await loadStyle(io.color && !options.json);
   // The header says whether the record verifies (JSON Lines have no header; a followed run is still being written).
-  const integrity = options.json || options.follow ? null : await p.verify(timeline, io.env);
+  const integrity = options.json || options.follow ? null : await p.verify(path, io.env);
   const renderer = createRenderer(style, { timelinePath: timeline, width: columnsOf(io.env, io.stdout) ?? 80, sessionValues: true, ...(integrity !== null ? { integrity } : {}) });
   const fold = initialFoldState();
   const abort = new AbortController();
-  const batches = options.follow ? asBatches(p.follow(timeline, { signal: abort.signal })) : p.read(timeline);
+  const batches = options.follow ? asBatches(p.follow(path, { signal: abort.signal })) : p.read(path);
   // Pacing is for people: JSON Lines and --follow print as soon as events are there.
   const paced = !options.instant && !options.json && !options.follow;
   const maxIdleMs = options.maxIdle * 1000;
