@@ -38,7 +38,7 @@ function compareAsciiIds(a: string, b: string): number {
 
 let collator: Intl.Collator | undefined;
 
-/** `ids` sorted in root collation order (a new array). */
+/** `items` sorted by `idOf(item)` in root collation order (a new array). */
 export function sortIds<T>(items: readonly T[], idOf: (item: T) => string): T[] {
   const out = [...items];
   if (out.every((x) => ASCII_ID.test(idOf(x)))) return out.sort((x, y) => compareAsciiIds(idOf(x), idOf(y)));

@@ -1,10 +1,8 @@
 // Spawning the real binary (bin/runbook.js, which imports dist/) with a time limit.
-import { spawnNode } from '../../helpers/run-cli.js';
+import { BIN, ROOT, spawnNode } from '../../helpers/run-cli.js';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const BIN = join(ROOT, 'bin', 'runbook.js');
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 export interface Result {
