@@ -58,10 +58,14 @@ const CHUNK = 1024 * 1024;
 const HEAD = Buffer.from('{"v":1,"seq":');
 const PREV = Buffer.from(',"prev":"');
 const TYPE = Buffer.from('","type":"');
+const UNCHAINED_TYPE = Buffer.from(',"type":"');
 
 interface Line {
   n: number;
+  /** The line's hash, or '' until hashOf asks (a line before the chain is hashed only if something needs it). */
   hash: string;
+  /** The line's bytes while its hash is not yet taken. */
+  bytes: Buffer | null;
   /** null: not an event. */
   seq: number | null;
   /** undefined: an event without prev (written before the chain). */
@@ -70,8 +74,17 @@ interface Line {
   value: Record<string, unknown> | null;
 }
 
+/** A line's hash: taken once, when first needed. */
+function hashOf(line: Line): string {
+  if (line.hash === '' && line.bytes) {
+    line.hash = lineHash(line.bytes);
+    line.bytes = null;
+  }
+  return line.hash;
+}
+
 function readLine(bytes: Buffer, n: number, torn: boolean): Line {
-  const hash = lineHash(bytes);
+  const hash = '';
   // A line cut off (no '\n') may still start like an event: only a whole JSON object counts.
   if (!torn && bytes.length > 120 && bytes.compare(HEAD, 0, HEAD.length, 0, HEAD.length) === 0 && bytes[bytes.length - 1] === 0x7d) {
     let seq = 0;
@@ -82,14 +95,14 @@ function readLine(bytes: Buffer, n: number, torn: boolean): Line {
       const t = p + PREV.length + 64 + TYPE.length;
       const type = bytes.toString('latin1', t, bytes.indexOf(0x22, t));
       const value = type === 'seal' ? parse(bytes) : null;
-      return { n, hash, seq, prev: bytes.toString('latin1', p + PREV.length, p + PREV.length + 64), type, value };
+      return { n, hash, bytes, seq, prev: bytes.toString('latin1', p + PREV.length, p + PREV.length + 64), type, value };
     }
   }
   const value = parse(bytes);
   if (!value || value.v !== SCHEMA_VERSION || typeof value.seq !== 'number' || !Number.isInteger(value.seq) || typeof value.type !== 'string') {
-    return { n, hash, seq: null, prev: undefined, type: '', value: null };
+    return { n, hash, bytes, seq: null, prev: undefined, type: '', value: null };
   }
-  return { n, hash, seq: value.seq, prev: typeof value.prev === 'string' ? value.prev : undefined, type: value.type, value };
+  return { n, hash, bytes, seq: value.seq, prev: typeof value.prev === 'string' ? value.prev : undefined, type: value.type, value };
 }
 
 /**
@@ -120,6 +133,35 @@ function fastSeq(bytes: Buffer, expect: string): number {
   const t = h + 64;
   for (let j = 0; j < TYPE.length; j++) if (bytes[t + j] !== TYPE[j]) return -1;
   const ty = t + TYPE.length;
+  if (bytes[ty] === 0x73 && bytes[ty + 1] === 0x65 && bytes[ty + 2] === 0x61) return -1; // "seal"
+  if (bytes[ty] === 0x72 && bytes[ty + 4] === 0x66) return -1; // "run.finished"
+  return seq;
+}
+
+/**
+ * The seq of a line before the chain, written as the writer writes (`{"v":1,"seq":N,"ts":…,"mono_ms":…,"type":"`,
+ * no prev), read in place; -1 for anything else (a seal, run.finished, a line with prev), which takes the slow
+ * path. Its content is not parsed: without a chain there is nothing to check it against.
+ */
+function fastUnchainedSeq(bytes: Buffer): number {
+  const len = bytes.length;
+  if (len < 60 || bytes[len - 1] !== 0x7d) return -1;
+  for (let j = 0; j < HEAD.length; j++) if (bytes[j] !== HEAD[j]) return -1;
+  let i = HEAD.length;
+  let seq = 0;
+  for (let c = bytes[i] as number; c >= 0x30 && c <= 0x39; c = bytes[++i] as number) seq = seq * 10 + (c - 0x30);
+  if (i === HEAD.length || i > 30) return -1;
+  // ts and mono_ms hold no `,"`: the third `,"` after seq starts type (or prev: the chain starts here).
+  let p = -1;
+  for (let j = i, k = 0; j < 110; j++) {
+    if (bytes[j] === 0x2c && bytes[j + 1] === 0x22 && ++k === 3) {
+      p = j;
+      break;
+    }
+  }
+  if (p < 0) return -1;
+  for (let j = 0; j < UNCHAINED_TYPE.length; j++) if (bytes[p + j] !== UNCHAINED_TYPE[j]) return -1;
+  const ty = p + UNCHAINED_TYPE.length;
   if (bytes[ty] === 0x73 && bytes[ty + 1] === 0x65 && bytes[ty + 2] === 0x61) return -1; // "seal"
   if (bytes[ty] === 0x72 && bytes[ty + 4] === 0x66) return -1; // "run.finished"
   return seq;
@@ -197,7 +239,9 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
   // After the first mismatch: what the lines after it say about why.
   let suspect = null as Suspect | null;
   let total = 0;
-  const pool: Line[] = [0, 1, 2].map(() => ({ n: 0, hash: '', seq: 0, prev: undefined, type: '', value: null }));
+  const pool: Line[] = [0, 1, 2].map(() => ({ n: 0, hash: '', bytes: null, seq: 0, prev: undefined, type: '', value: null }));
+  // Three records in turn, one of them free (neither prev nor prevPrev): no allocation per line.
+  const freeRecord = (): Line => pool.find((l) => l !== prev && l !== prevPrev) as Line;
 
   const take = (bytes: Buffer, n: number, torn: boolean): boolean => {
     total = n;
@@ -206,18 +250,35 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
       return true;
     }
     if (!suspect && !torn && prev !== null && unchained === 0) {
-      const seq = fastSeq(bytes, prev.hash);
+      const seq = fastSeq(bytes, hashOf(prev));
       if (seq === (prev.seq as number) + 1) {
-        // Three records in turn, one of them free (neither prev nor prevPrev): no allocation per line.
-        const line = pool.find((l) => l !== prev && l !== prevPrev) as Line;
+        const line = freeRecord();
         line.n = n;
         line.prev = prev.hash;
         line.hash = lineHash(bytes);
+        line.bytes = null;
         line.seq = seq;
         report.events++;
         prevPrev = prev;
         prev = line;
-        report.head = line.hash;
+        return true;
+      }
+    }
+    // Before the chain starts, the writer's envelope is read from the bytes too; the line is hashed only if the
+    // chain starts after it (or it is the last).
+    if (!suspect && !torn && prev !== null && unchained > 0 && unchained === report.events) {
+      const seq = fastUnchainedSeq(bytes);
+      if (seq === (prev.seq as number) + 1) {
+        const line = freeRecord();
+        line.n = n;
+        line.prev = undefined;
+        line.hash = '';
+        line.bytes = bytes;
+        line.seq = seq;
+        report.events++;
+        unchained++;
+        prevPrev = prev;
+        prev = line;
         return true;
       }
     }
@@ -254,7 +315,7 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
       report.chain = 'none';
     }
     const expectedSeq = prev === null ? 0 : (prev.seq as number) + 1;
-    const chainOk = line.prev === undefined || line.prev === (prev?.hash ?? EMPTY_HASH);
+    const chainOk = line.prev === undefined || line.prev === (prev ? hashOf(prev) : EMPTY_HASH);
     if (!chainOk || line.seq !== expectedSeq) {
       suspect = { k: line, before: prev, beforeBefore: prevPrev, next: null, laterExpected: null };
       report.chain = 'broken';
@@ -272,10 +333,10 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
     }
     prevPrev = prev;
     prev = line;
-    report.head = line.hash;
     return true;
   };
   await eachLine(path, take);
+  report.head = prev ? hashOf(prev) : EMPTY_HASH;
 
   if (suspect) diagnose(suspect, fail);
   if (report.events === 0 && !report.problem) fail(0, 'empty', `${path} holds no events`);
@@ -331,10 +392,10 @@ function diagnose(s: Suspect, fail: (line: number, kind: ProblemKind, message: s
   const { k, before, beforeBefore, next } = s;
   const e = before ? (before.seq as number) + 1 : 0;
   const seq = k.seq as number;
-  const beforeHash = before?.hash ?? EMPTY_HASH;
+  const beforeHash = before ? hashOf(before) : EMPTY_HASH;
   const chainOk = k.prev === beforeHash;
   if (chainOk) {
-    if (next && next.prev !== k.hash) fail(k.n, 'changed', `line ${k.n} was changed: its seq is ${seq} where ${e} was expected, and line ${next.n} does not chain to it`);
+    if (next && next.prev !== hashOf(k)) fail(k.n, 'changed', `line ${k.n} was changed: its seq is ${seq} where ${e} was expected, and line ${next.n} does not chain to it`);
     else fail(k.n, 'reordered', `line ${k.n} has seq ${seq} where ${e} was expected`);
     return;
   }
@@ -342,7 +403,7 @@ function diagnose(s: Suspect, fail: (line: number, kind: ProblemKind, message: s
     fail(k.n, 'reordered', `line ${k.n} is out of order: it holds seq ${seq} where ${e} was expected; seq ${e} is on line ${s.laterExpected}`);
   } else if (next && next.prev === beforeHash) {
     fail(k.n, 'inserted', `line ${k.n} was inserted: line ${next.n} chains directly to line ${before?.n ?? 'start'}`);
-  } else if (before && k.prev === (beforeBefore?.hash ?? EMPTY_HASH)) {
+  } else if (before && k.prev === (beforeBefore ? hashOf(beforeBefore) : EMPTY_HASH)) {
     fail(before.n, 'inserted', `line ${before.n} was inserted: line ${k.n} chains directly to ${beforeBefore ? `line ${beforeBefore.n}` : 'the start'}`);
   } else if (seq === e && before) {
     fail(before.n, 'changed', `line ${before.n} was changed: its bytes no longer hash to the prev that line ${k.n} recorded`);

@@ -144,6 +144,41 @@ describe('verify names the first line that does not match, and why', () => {
     rewrite(path, base.slice(0, 10).map((l) => l.replace(/,"prev":"[0-9a-f]{64}"/, '')));
     expect(await verifyTimeline(path, { env })).toMatchObject({ ok: false, chain: 'none', problem: { kind: 'no-chain' } });
   });
+
+  // Lines before the chain are read from their envelope and hashed only when something needs their hash.
+  const unchained = (): string[] => base.slice(0, 10).map((l) => l.replace(/,"prev":"[0-9a-f]{64}"/, ''));
+
+  it('before the chain: events are counted, and the head is the hash of the last line', async () => {
+    const path = join(tempDir(), 'old.jsonl');
+    const lines = unchained();
+    rewrite(path, lines);
+    expect(await verifyTimeline(path, { env })).toMatchObject({ events: 10, head: sha(lines[9] as string), chain: 'none' });
+  });
+
+  it('before the chain: a missing seq is still named', async () => {
+    const path = join(tempDir(), 'old.jsonl');
+    const lines = unchained();
+    rewrite(path, [...lines.slice(0, 4), ...lines.slice(5)]);
+    expect(await verifyTimeline(path, { env })).toMatchObject({ ok: false, problem: { kind: 'removed', line: 5 } });
+  });
+
+  it('a chain that starts after old lines must start from the hash of the last old line', async () => {
+    const old = unchained().slice(0, 5);
+    // The chained part as a resumed run writes it: its first prev is the hash of the last old line.
+    let prev = sha(old[4] as string);
+    const rest = base.slice(5, 10).map((l) => {
+      const out = l.replace(/"prev":"[0-9a-f]{64}"/, `"prev":"${prev}"`);
+      prev = sha(out);
+      return out;
+    });
+    const path = join(tempDir(), 'resumed.jsonl');
+    rewrite(path, [...old, ...rest]);
+    expect(await verifyTimeline(path, { env })).toMatchObject({ chain: 'none', events: 10, head: prev, problem: { kind: 'no-chain', message: expect.stringContaining('it starts at line 6') } });
+    // An old line changed just before the chain starts breaks it.
+    rewrite(path, [...old.slice(0, 4), (old[4] as string).replace('"mono_ms":', '"x":1,"mono_ms":'), ...rest]);
+    const r = await verifyTimeline(path, { env });
+    expect(r.chain).toBe('broken');
+  });
 });
 
 const hasSshKeygen = spawnSync('ssh-keygen', ['-?'], { stdio: 'ignore' }).error === undefined;

@@ -20,6 +20,17 @@ describe('readTimeline', () => {
     expect(items.map((i) => (i.kind === 'event' ? [i.event.seq, i.line] : null))).toEqual([[0, 1], [1, 2], [2, 3]]);
   });
 
+  it('reads a chunk of many lines in pieces without losing or cutting one: multi-byte text, and a line longer than a piece', async () => {
+    // The reader decodes a read chunk (256 KiB) in pieces of under 64 KiB cut at newlines.
+    const texts = Array.from({ length: 3000 }, (_, i) => `n${i} héllo wörld ✓ ${'x'.repeat(i % 97)}`);
+    texts[1500] = `long ${'ü'.repeat(100_000)}`;
+    const path = file(texts.map((text, seq) => line(seq, 'note', { text, actor: 'a' })).join(''));
+    const items = await readAll(path);
+    expect(items.every((i) => i.kind === 'event')).toBe(true);
+    expect(items.map((i) => (i.kind === 'event' ? (i.event as { text: string }).text : ''))).toEqual(texts);
+    expect(items.map((i) => i.line)).toEqual(texts.map((_, k) => k + 1));
+  });
+
   it('reports a damaged middle line by its line number and reads on', async () => {
     const items = await readAll(file(line(0) + '{"v":1,"seq":1,"ts\n' + line(2)));
     expect(items).toHaveLength(3);
