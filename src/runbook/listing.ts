@@ -1,10 +1,12 @@
 // `list`'s way to read a library: a blocks-only parse (no inline parse of every paragraph), and a cache of what
-// list shows, keyed by path, size, mtime, ctime and inode, under $XDG_CACHE_HOME/runbook. The cache is invisible:
+// list shows, keyed by path, size, mtime, ctime and inode, under $XDG_CACHE_HOME/runbook, one file per searched
+// folder (listing a small folder never reads the cache of a big one). The cache is invisible:
 // a changed file is always re-read, a file changed in the last two seconds is never cached (a later change
 // within the same mtime tick would otherwise go unseen), and a cache that cannot be read, parsed or written
 // is ignored. RUNBOOK_NO_CACHE=1 turns it off.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, resolve, sep } from 'node:path';
 import { describeSystemError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { looksLikeScenario } from '../gameday/kind.js';
@@ -138,17 +140,43 @@ function readForListing(file: string, { parseRunbook }: Parser): Read {
  * placeholders), read or cached alike: a library of thousands is never held in memory whole.
  */
 export async function loadListing(dirs: string[], env: NodeJS.ProcessEnv = process.env): Promise<Library> {
-  const files = await findRunbookFiles(dirs);
+  const parsed: ParsedFile[] = [];
+  // The parser is loaded only when a file is not in the cache (it is most of list's start-up), and once.
+  let parser: Parser | undefined;
   const useCache = env.RUNBOOK_NO_CACHE !== '1';
-  const cacheFile = join(cacheRoot(env), 'list-cache.json');
-  const old = useCache ? readCache(cacheFile) : {};
+  // Each folder with its own cache file.
+  for (const dir of dirs) {
+    const files = await findRunbookFiles([dir]);
+    const cacheFile = join(cacheRoot(env), `list-cache-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 16)}.json`);
+    const old = useCache ? readCache(cacheFile) : {};
+    const { fresh, changed } = await listFolder(files, old, useCache, parsed, async () => (parser ??= await import('./parse.js')));
+    if (!useCache) continue;
+    // Written when a file was read again, or when the cache holds files that are gone: this folder's files only.
+    if (changed || Object.keys(old).length > files.length) {
+      const mine: Record<string, Entry> = {};
+      for (const f of files) {
+        const e = fresh[f] ?? old[f];
+        if (e) mine[f] = e;
+      }
+      if (files.length <= MAX_ENTRIES) writeCache(cacheFile, mine);
+    }
+  }
+  // In path order, as one walk of all the folders gives them (loadLibrary's order).
+  return assembleLibrary(parsed.sort((a, b) => (a.runbook.path < b.runbook.path ? -1 : a.runbook.path > b.runbook.path ? 1 : 0)));
+}
+
+/** The files of one folder, from `old` where their key still matches, else read again (and collected in fresh). */
+async function listFolder(
+  files: string[],
+  old: Record<string, Entry>,
+  useCache: boolean,
+  parsed: ParsedFile[],
+  loadParser: () => Promise<Parser>,
+): Promise<{ fresh: Record<string, Entry>; changed: boolean }> {
   // Only what was read again is collected (a hit is in `old` already): 5,000 inserts less for a cached list.
   const fresh: Record<string, Entry> = {};
   let changed = false;
   const recent = Date.now() - 2000;
-  const parsed: ParsedFile[] = [];
-  // The parser is loaded only when a file is not in the cache (it is most of list's start-up), and once.
-  let parser: Parser | undefined;
   for (const f of files) {
     let st: Stats | undefined;
     // Without the cache the key is not needed: no stat (reading the file is the check that it is there).
@@ -164,7 +192,7 @@ export async function loadListing(dirs: string[], env: NodeJS.ProcessEnv = proce
       if (!cached.scenario) parsed.push(fromEntry(cached, f));
       continue;
     }
-    const entry = toEntry(readForListing(f, (parser ??= await import('./parse.js'))), key);
+    const entry = toEntry(readForListing(f, await loadParser()), key);
     if (st && st.mtimeMs < recent) {
       fresh[f] = entry;
       changed = true;
@@ -172,19 +200,5 @@ export async function loadListing(dirs: string[], env: NodeJS.ProcessEnv = proce
     // Scenarios are left out here: the cut-down runbook has no text for assembleLibrary to recognise them by.
     if (!entry.scenario) parsed.push(fromEntry(entry, f));
   }
-  if (useCache && changed) {
-    // Entries of other folders stay (list of team A, then of team B), up to a bound.
-    const merged = { ...old, ...fresh };
-    if (Object.keys(merged).length <= MAX_ENTRIES) writeCache(cacheFile, merged);
-    else {
-      // Over the bound: this list's files only (an entry whose key no longer matches is never used).
-      const mine: Record<string, Entry> = {};
-      for (const f of files) {
-        const e = fresh[f] ?? old[f];
-        if (e) mine[f] = e;
-      }
-      writeCache(cacheFile, mine);
-    }
-  }
-  return assembleLibrary(parsed);
+  return { fresh, changed };
 }

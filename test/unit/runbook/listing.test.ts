@@ -54,13 +54,20 @@ describe('blocks-only parse', () => {
   });
 });
 
+/** The one cache file list wrote under `cache` (one per folder listed). */
+function cacheFileOf(cache: string): string {
+  const files = readdirSync(join(cache, 'runbook')).filter((f) => /^list-cache-[0-9a-f]{16}\.json$/.test(f));
+  expect(files).toHaveLength(1);
+  return join(cache, 'runbook', files[0] as string);
+}
+
 describe('loadListing (list with its cache)', () => {
   it('lists exactly what the full load lists, cold and then from the cache', async () => {
     const cache = tmp();
     const lib = join(ROOT, 'runbooks');
     const full = (await loadLibrary([lib])).runbooks.map((p) => listEntry(p.runbook));
     expect(await listed(lib, cache)).toEqual(full);
-    expect(readdirSync(join(cache, 'runbook'))).toContain('list-cache.json');
+    expect(readdirSync(join(cache, 'runbook')).filter((f) => f.startsWith('list-cache-'))).toHaveLength(1);
     expect(await listed(lib, cache)).toEqual(full);
   });
 
@@ -83,10 +90,10 @@ describe('loadListing (list with its cache)', () => {
     const cache = tmp();
     writeFileSync(join(dir, 'a.md'), rb('Fresh'));
     await listed(dir, cache);
-    expect(existsSync(join(cache, 'runbook', 'list-cache.json'))).toBe(false);
+    expect(existsSync(join(cache, 'runbook')) && readdirSync(join(cache, 'runbook')).some((f) => f.startsWith('list-cache'))).toBe(false);
     old(join(dir, 'a.md'));
     await listed(dir, cache);
-    expect(Object.keys(JSON.parse(readFileSync(join(cache, 'runbook', 'list-cache.json'), 'utf8')).entries)).toEqual([join(dir, 'a.md')]);
+    expect(Object.keys(JSON.parse(readFileSync(cacheFileOf(cache), 'utf8')).entries)).toEqual([join(dir, 'a.md')]);
   });
 
   it('a corrupt cache is ignored and replaced', async () => {
@@ -95,11 +102,11 @@ describe('loadListing (list with its cache)', () => {
     writeFileSync(join(dir, 'a.md'), rb('Fine'));
     old(join(dir, 'a.md'));
     await listed(dir, cache);
-    writeFileSync(join(cache, 'runbook', 'list-cache.json'), '{"version": "1:0.1.0", "entries": {"' + join(dir, 'a.md') + '": 42');
+    writeFileSync(cacheFileOf(cache), '{"version": "1:0.1.0", "entries": {"' + join(dir, 'a.md') + '": 42');
     expect((await listed(dir, cache))[0]?.title).toBe('Fine');
-    writeFileSync(join(cache, 'runbook', 'list-cache.json'), '\0\0garbage');
+    writeFileSync(cacheFileOf(cache), '\0\0garbage');
     expect((await listed(dir, cache))[0]?.title).toBe('Fine');
-    expect(JSON.parse(readFileSync(join(cache, 'runbook', 'list-cache.json'), 'utf8')).entries).toBeTypeOf('object');
+    expect(JSON.parse(readFileSync(cacheFileOf(cache), 'utf8')).entries).toBeTypeOf('object');
   });
 
   it('a cache folder that cannot be written changes nothing', async () => {
@@ -120,7 +127,36 @@ describe('loadListing (list with its cache)', () => {
     old(join(dir, 'game.md'));
     expect((await loadLibrary([dir])).runbooks.map((p) => p.runbook.id)).toEqual(['a']);
     for (let i = 0; i < 2; i++) expect((await listed(dir, cache)).map((e) => e.id)).toEqual(['a']);
-    expect(Object.keys(JSON.parse(readFileSync(join(cache, 'runbook', 'list-cache.json'), 'utf8')).entries)).toHaveLength(2);
+    expect(Object.keys(JSON.parse(readFileSync(cacheFileOf(cache), 'utf8')).entries)).toHaveLength(2);
+  });
+
+  it("one cache file per folder: a list of one folder reads and writes only that folder's; a file removed leaves its cache", async () => {
+    const big = tmp();
+    const small = tmp();
+    const cache = tmp();
+    for (let i = 0; i < 30; i++) writeFileSync(join(big, `b${i}.md`), rb(`Big ${i}`));
+    writeFileSync(join(small, 'a.md'), rb('Small'));
+    for (const f of [...readdirSync(big).map((f) => join(big, f)), join(small, 'a.md')]) old(f);
+    const env = { XDG_CACHE_HOME: cache };
+    expect((await loadListing([big, small], env)).runbooks).toHaveLength(31);
+    const files = readdirSync(join(cache, 'runbook')).filter((f) => f.startsWith('list-cache-'));
+    expect(files).toHaveLength(2);
+    const sizes = files.map((f) => Object.keys(JSON.parse(readFileSync(join(cache, 'runbook', f), 'utf8')).entries).length).sort((a, b) => a - b);
+    expect(sizes).toEqual([1, 30]);
+    // The small folder's cache is the one with its file; a damaged big one does not matter to it.
+    const bigCache = files.find((f) => readFileSync(join(cache, 'runbook', f), 'utf8').includes('b0.md')) as string;
+    writeFileSync(join(cache, 'runbook', bigCache), 'garbage');
+    expect((await loadListing([small], env)).runbooks.map((p) => p.runbook.title)).toEqual(['Small']);
+    expect(readFileSync(join(cache, 'runbook', bigCache), 'utf8')).toBe('garbage');
+    // Both folders, in path order whichever order they are given in.
+    const a = (await loadListing([big, small], env)).runbooks.map((p) => p.runbook.path);
+    const b = (await loadListing([small, big], env)).runbooks.map((p) => p.runbook.path);
+    expect(b).toEqual(a);
+    expect([...a].sort()).toEqual(a);
+    // A removed file's entry goes from its folder's cache.
+    rmSync(join(big, 'b0.md'));
+    expect((await loadListing([big], env)).runbooks).toHaveLength(29);
+    expect(Object.keys(JSON.parse(readFileSync(join(cache, 'runbook', bigCache), 'utf8')).entries)).toHaveLength(29);
   });
 
   it('a broken file is left out with its problem, from the cache too', async () => {
