@@ -1,11 +1,17 @@
 // Composition root: parse argv, run one command, and map its outcome to an exit code. Importable (in-process
 // tests call main() with an Io of their own); src/main.ts is the process entry and the only process.exit.
 import type { Io } from './io.js';
+import type { ListOptions } from './cli.js';
 import { ExitCode, UserError, AbortedError } from './errors.js';
+
+/** The options commander gives a bare `runbook list` (test/unit/cli.test.ts holds the two equal). */
+export const BARE_LIST: ListOptions = { dirs: [], tag: [], service: undefined, severity: undefined, search: undefined, json: false };
 
 async function dispatch(argv: string[], io: Io): Promise<number> {
   // An MCP client waits for `initialize` as the server starts: plain `runbook mcp` skips commander (~20 ms).
   if (argv.length === 1 && argv[0] === 'mcp') return (await import('./commands/mcp.js')).mcp({ dirs: [] }, io);
+  // Plain `runbook list`, the command typed most, skips commander too: what it would have parsed is fixed.
+  if (argv.length === 1 && argv[0] === 'list') return (await import('./commands/list.js')).list(BARE_LIST, io);
   const { route } = await import('./cli.js');
   const r = route(argv, io, (await import('./self-name.js')).selfName(io));
   if (r === null) return ExitCode.ok;

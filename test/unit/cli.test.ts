@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { route } from '../../src/cli.js';
+import { BARE_LIST } from '../../src/app.js';
 import { UserError } from '../../src/errors.js';
 
 function parse(argv: string[]) {
@@ -16,6 +17,10 @@ function parse(argv: string[]) {
 }
 
 describe('routing: argv → the options a command receives', () => {
+  it('a bare `runbook list` skips commander with exactly the options commander gives it', () => {
+    expect(parse(['list']).route).toStrictEqual({ command: 'list', options: BARE_LIST });
+  });
+
   it.each([
     [['list'], { command: 'list', options: { dirs: [], tag: [], json: false } }],
     [['list', '--tag', 'a', '--tag', 'b', '--severity', 'sev1', '--json'], { command: 'list', options: { tag: ['a', 'b'], severity: 'sev1', json: true } }],

@@ -142,6 +142,16 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(r.loaded.filter((u) => u.includes('child_process'))).toEqual([]);
   });
 
+  it('a bare `runbook list` loads neither commander nor the command line module; with an option it does', () => {
+    const bare = traced(['list']);
+    expect(bare.status).toBe(0);
+    expect(bare.stdout).toContain('getting-started');
+    expect(inputsOf(bare.loaded).filter((i) => i.includes('node_modules/commander') || i === 'src/cli.ts')).toEqual([]);
+    const withOption = traced(['list', '--tag', 'linux']);
+    expect(withOption.status).toBe(0);
+    expect(inputsOf(withOption.loaded)).toContain('src/cli.ts');
+  });
+
   it('the bundle of runbook mcp: the chunks it loads before answering initialize hold no SDK and no zod', () => {
     const m = JSON.parse(readFileSync(join(DIST, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string }[]; entryPoint?: string }> };
     const chunkOf = (src: string): string => Object.keys(m.outputs).find((o) => !o.endsWith('.map') && src in m.outputs[o]!.inputs) as string;
