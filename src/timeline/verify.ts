@@ -105,22 +105,37 @@ function readLine(bytes: Buffer, n: number, torn: boolean): Line {
   return { n, hash, bytes, seq: value.seq, prev: typeof value.prev === 'string' ? value.prev : undefined, type: value.type, value };
 }
 
+/** Where the digits of the last readSeq ended (a variable of the module: the hot paths allocate nothing per line). */
+let seqEnd = 0;
+
+/** The seq of a line that starts as the writer writes (`{"v":1,"seq":N`) and is a whole object; -1 if not. */
+function readSeq(bytes: Buffer, minLength: number): number {
+  const len = bytes.length;
+  if (len < minLength || bytes[len - 1] !== 0x7d) return -1;
+  for (let j = 0; j < HEAD.length; j++) if (bytes[j] !== HEAD[j]) return -1;
+  let i = HEAD.length;
+  let seq = 0;
+  for (let c = bytes[i] as number; c >= 0x30 && c <= 0x39; c = bytes[++i] as number) seq = seq * 10 + (c - 0x30);
+  if (i === HEAD.length || i > 30) return -1;
+  seqEnd = i;
+  return seq;
+}
+
+/** A seal or run.finished (its type starts at `ty`): these always take the slow path. */
+const slowType = (bytes: Buffer, ty: number): boolean =>
+  (bytes[ty] === 0x73 && bytes[ty + 1] === 0x65 && bytes[ty + 2] === 0x61) || (bytes[ty] === 0x72 && bytes[ty + 4] === 0x66);
+
 /**
  * The hot path, for the writer's own lines: the seq of a line whose prev is `expect`, read and compared in place
  * (no string, no search object: a million lines feel every allocation); -1 for anything else, a seal or
  * run.finished included, which then take the slow path.
  */
 function fastSeq(bytes: Buffer, expect: string): number {
-  const len = bytes.length;
-  if (len < 140 || bytes[len - 1] !== 0x7d) return -1;
-  for (let j = 0; j < HEAD.length; j++) if (bytes[j] !== HEAD[j]) return -1;
-  let i = HEAD.length;
-  let seq = 0;
-  for (let c = bytes[i] as number; c >= 0x30 && c <= 0x39; c = bytes[++i] as number) seq = seq * 10 + (c - 0x30);
-  if (i === HEAD.length || i > 30) return -1;
+  const seq = readSeq(bytes, 140);
+  if (seq < 0) return -1;
   // ts and mono_ms hold no `,"`: the third `,"` after seq starts prev.
   let p = -1;
-  for (let j = i; j < 110; j++) {
+  for (let j = seqEnd; j < 110; j++) {
     if (bytes[j] === 0x2c && bytes[j + 1] === 0x22 && bytes[j + 2] === 0x70) {
       p = j;
       break;
@@ -132,10 +147,7 @@ function fastSeq(bytes: Buffer, expect: string): number {
   for (let j = 0; j < 64; j++) if (bytes[h + j] !== expect.charCodeAt(j)) return -1;
   const t = h + 64;
   for (let j = 0; j < TYPE.length; j++) if (bytes[t + j] !== TYPE[j]) return -1;
-  const ty = t + TYPE.length;
-  if (bytes[ty] === 0x73 && bytes[ty + 1] === 0x65 && bytes[ty + 2] === 0x61) return -1; // "seal"
-  if (bytes[ty] === 0x72 && bytes[ty + 4] === 0x66) return -1; // "run.finished"
-  return seq;
+  return slowType(bytes, t + TYPE.length) ? -1 : seq;
 }
 
 /**
@@ -144,16 +156,11 @@ function fastSeq(bytes: Buffer, expect: string): number {
  * path. Its content is not parsed: without a chain there is nothing to check it against.
  */
 function fastUnchainedSeq(bytes: Buffer): number {
-  const len = bytes.length;
-  if (len < 60 || bytes[len - 1] !== 0x7d) return -1;
-  for (let j = 0; j < HEAD.length; j++) if (bytes[j] !== HEAD[j]) return -1;
-  let i = HEAD.length;
-  let seq = 0;
-  for (let c = bytes[i] as number; c >= 0x30 && c <= 0x39; c = bytes[++i] as number) seq = seq * 10 + (c - 0x30);
-  if (i === HEAD.length || i > 30) return -1;
+  const seq = readSeq(bytes, 60);
+  if (seq < 0) return -1;
   // ts and mono_ms hold no `,"`: the third `,"` after seq starts type (or prev: the chain starts here).
   let p = -1;
-  for (let j = i, k = 0; j < 110; j++) {
+  for (let j = seqEnd, k = 0; j < 110; j++) {
     if (bytes[j] === 0x2c && bytes[j + 1] === 0x22 && ++k === 3) {
       p = j;
       break;
@@ -161,10 +168,7 @@ function fastUnchainedSeq(bytes: Buffer): number {
   }
   if (p < 0) return -1;
   for (let j = 0; j < UNCHAINED_TYPE.length; j++) if (bytes[p + j] !== UNCHAINED_TYPE[j]) return -1;
-  const ty = p + UNCHAINED_TYPE.length;
-  if (bytes[ty] === 0x73 && bytes[ty + 1] === 0x65 && bytes[ty + 2] === 0x61) return -1; // "seal"
-  if (bytes[ty] === 0x72 && bytes[ty + 4] === 0x66) return -1; // "run.finished"
-  return seq;
+  return slowType(bytes, p + UNCHAINED_TYPE.length) ? -1 : seq;
 }
 
 function parse(bytes: Buffer): Record<string, unknown> | null {
