@@ -17,10 +17,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // e2e tests spawn real processes and mostly wait on them (1.6 of 2 cores busy with two workers): more
-    // workers fill the gaps (idle suite 3m25s -> 3m05s here with three; with four, 181 s against 191-198 s
-    // for three in five runs on 2026-12-02).
-    maxWorkers: 4,
+    // e2e tests spawn real processes and mostly wait on them (1.6 of 2 cores busy with two workers): a third
+    // worker fills the gaps (idle suite 3m25s -> 3m05s here).
+    maxWorkers: 3,
     // The bundle (test/helpers/in-process.ts imports dist/app.js) is loaded by Node as the binary loads it: not
     // transformed again by vite (which cost seconds per test file).
     // Only this project's dist/: a checkout under a folder named dist must not make vite leave src/ to Node.
