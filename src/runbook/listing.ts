@@ -6,7 +6,7 @@
 // is ignored. RUNBOOK_NO_CACHE=1 turns it off.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describeSystemError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { looksLikeScenario } from '../gameday/kind.js';

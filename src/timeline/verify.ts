@@ -83,8 +83,8 @@ function hashOf(line: Line): string {
   return line.hash;
 }
 
+/** A line read in full; its hash is left to hashOf. */
 function readLine(bytes: Buffer, n: number, torn: boolean): Line {
-  const hash = '';
   // A line cut off (no '\n') may still start like an event: only a whole JSON object counts.
   if (!torn && bytes.length > 120 && bytes.compare(HEAD, 0, HEAD.length, 0, HEAD.length) === 0 && bytes[bytes.length - 1] === 0x7d) {
     let seq = 0;
@@ -95,14 +95,14 @@ function readLine(bytes: Buffer, n: number, torn: boolean): Line {
       const t = p + PREV.length + 64 + TYPE.length;
       const type = bytes.toString('latin1', t, bytes.indexOf(0x22, t));
       const value = type === 'seal' ? parse(bytes) : null;
-      return { n, hash, bytes, seq, prev: bytes.toString('latin1', p + PREV.length, p + PREV.length + 64), type, value };
+      return { n, hash: '', bytes, seq, prev: bytes.toString('latin1', p + PREV.length, p + PREV.length + 64), type, value };
     }
   }
   const value = parse(bytes);
   if (!value || value.v !== SCHEMA_VERSION || typeof value.seq !== 'number' || !Number.isInteger(value.seq) || typeof value.type !== 'string') {
-    return { n, hash, bytes, seq: null, prev: undefined, type: '', value: null };
+    return { n, hash: '', bytes, seq: null, prev: undefined, type: '', value: null };
   }
-  return { n, hash, bytes, seq: value.seq, prev: typeof value.prev === 'string' ? value.prev : undefined, type: value.type, value };
+  return { n, hash: '', bytes, seq: value.seq, prev: typeof value.prev === 'string' ? value.prev : undefined, type: value.type, value };
 }
 
 /** Where the digits of the last readSeq ended (a variable of the module: the hot paths allocate nothing per line). */
@@ -254,11 +254,12 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
       return true;
     }
     if (!suspect && !torn && prev !== null && unchained === 0) {
-      const seq = fastSeq(bytes, hashOf(prev));
+      const prevHash = hashOf(prev);
+      const seq = fastSeq(bytes, prevHash);
       if (seq === (prev.seq as number) + 1) {
         const line = freeRecord();
         line.n = n;
-        line.prev = prev.hash;
+        line.prev = prevHash;
         line.hash = lineHash(bytes);
         line.bytes = null;
         line.seq = seq;
