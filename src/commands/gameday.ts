@@ -10,7 +10,7 @@ import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { systemClock } from '../adapters/clock.js';
 import { defaultShell } from '../adapters/shell.js';
-import { resolveRunbook } from '../runbook/load.js';
+import { resolveRunbook } from '../runbook/resolve.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { timelineFileName } from '../timeline/locate.js';
 import { openTimeline } from '../timeline/writer.js';

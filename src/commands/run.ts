@@ -5,7 +5,7 @@ import { basename, resolve } from 'node:path';
 import type { RunOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
-import { resolveRunbook } from '../runbook/load.js';
+import { resolveRunbook } from '../runbook/resolve.js';
 import type { Runbook } from '../runbook/model.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook, type RunOutcome } from '../runner/engine.js';
 import type { RunConfig } from '../runner/run-config.js';

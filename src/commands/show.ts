@@ -2,7 +2,7 @@
 import type { ShowOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Runbook } from '../runbook/model.js';
-import { resolveRunbook } from '../runbook/load.js';
+import { resolveRunbook } from '../runbook/resolve.js';
 import { loadStyle } from '../ui/style.js';
 import { renderRunbook } from '../ui/render-runbook.js';
 import { columnsOf } from '../ui/wrap.js';

@@ -1,13 +1,12 @@
-// The only file-system code for runbooks: where they are found, reading and decoding them, resolving `<runbook>`.
-import { readdir, stat } from 'node:fs/promises';
+// The only file-system code for runbooks: where they are found, reading and decoding them (resolve.ts turns a
+// `<runbook>` into one of them).
+import { readdir } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import type { Problem } from './model.js';
 import type { ParsedFile } from './parse.js';
 import { bundledDir } from './bundled.js';
-import { editDistance } from './edit-distance.js';
-import { hint as selfHint } from '../self-name.js';
 import { looksLikeScenario } from '../gameday/kind.js';
 
 export interface SearchPath {
@@ -178,51 +177,4 @@ export function duplicateIds(runbooks: ParsedFile[]): Problem[] {
     }
   }
   return problems;
-}
-
-function looksLikePath(ref: string): boolean {
-  return /\.(md|markdown)$/i.test(ref) || ref.includes('/') || isAbsolute(ref);
-}
-
-/** `<runbook>` as an id, a `folder/id`, or a path → the parsed runbook. Unknown, ambiguous or unreadable: UserError (exit 2). */
-export async function resolveRunbook(ref: string, dirs: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ParsedFile> {
-  if (looksLikePath(ref)) {
-    const file = resolve(cwd, ref);
-    const s = await stat(file).catch(() => null);
-    if (s?.isFile()) return explicit(await readRunbookFile(file));
-    if (s?.isDirectory()) throw new UserError(`${ref} is a folder, not a runbook file (to use the runbooks in it: --dir ${ref})`);
-    // Not a file: it may still be a `folder/id` name.
-    if (!/^[\w.-]+(\/[\w.-]+)*$/.test(ref) || /\.(md|markdown)$/i.test(ref)) throw new UserError(`no runbook file ${ref}`);
-  }
-  const sp = searchPath(dirs, env, cwd);
-  const lib = await loadLibrary(sp.library);
-  const named = lib.runbooks.filter((r) => lib.names.get(r.runbook.path) === ref);
-  if (named.length === 1) return named[0] as ParsedFile;
-  const matches = lib.runbooks.filter((r) => r.runbook.id === ref);
-  if (matches.length === 1) return matches[0] as ParsedFile;
-  if (matches.length > 1) {
-    const how = matches.map((m) => lib.names.get(m.runbook.path) ?? m.runbook.id);
-    const useNames = new Set(how).size === how.length && !how.includes(ref);
-    throw new UserError(
-      useNames
-        ? `runbook id "${ref}" is used by ${matches.length} runbooks: name one as ${how.join(' or ')}`
-        : `runbook id "${ref}" is ambiguous: ${matches.map((m) => relative(cwd, m.runbook.path) || m.runbook.path).join(', ')} (give the path)`,
-    );
-  }
-  const broken = lib.broken.find((b) => b.runbook.id === ref);
-  if (broken) return explicit(broken);
-  if (ref.includes('/')) throw new UserError(`no runbook file or runbook named ${ref} (run \`${selfHint({ env, cwd }, 'list')}\` to see the names)`);
-  const ids = lib.runbooks.map((r) => r.runbook.id);
-  const close = ids.filter((id) => id.includes(ref) || ref.includes(id) || editDistance(id, ref) <= 2).slice(0, 3);
-  const hint = close.length ? ` (did you mean ${close.join(', ')}?)` : ` (run \`${selfHint({ env, cwd }, 'list')}\` to see the ${ids.length} runbooks in ${sp.library.join(':')})`;
-  throw new UserError(`unknown runbook "${ref}"${hint}`);
-}
-
-/** A runbook named explicitly must be readable: its first error is the message. */
-function explicit(p: ParsedFile): ParsedFile {
-  if (p.fatal) {
-    const e = p.problems.find((x) => x.severity === 'error');
-    throw new UserError(e ? `${e.file}:${e.line}: ${e.message}` : `cannot read ${p.runbook.path}`);
-  }
-  return p;
 }

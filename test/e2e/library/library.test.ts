@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchDanger } from '../../../src/runbook/danger.js';
-import { resolveRunbook } from '../../../src/runbook/load.js';
+import { resolveRunbook } from '../../../src/runbook/resolve.js';
 import { showJson } from '../../../src/commands/show.js';
 import { cleanup, cliEnv, readEvents, runCli, workDir, ROOT } from '../../helpers/run-cli.js';
 
