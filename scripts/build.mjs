@@ -73,6 +73,37 @@ export const decodeHTMLStrict = (s) => get().decodeHTMLStrict(s);`,
 };
 
 /**
+ * Two more modules that run's start-up compiled and ran for nothing (each ~3-5 ms of `run --yes`, measured by
+ * importing them alone): execa imports node:v8 (and with it Node's heap utilities) for `serialize`, used only
+ * for its `ipcInput` option, which runbook never passes; markdown-it builds a LinkifyIt (its regular
+ * expressions made from uc.micro's Unicode tables) in every constructor, used only with `linkify: true`, which
+ * runbook never sets. Each gets a stand-in that loads the real module on first use.
+ */
+const LAZY_V8 = 'runbook-lazy-v8';
+const LAZY_LINKIFY = 'runbook-lazy-linkify';
+const lazyUnused = {
+  name: 'lazy-v8-for-execa-and-linkify-for-markdown-it',
+  setup(b) {
+    b.onResolve({ filter: /^node:v8$/ }, (args) => (/[\\/]execa[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY_V8 } : undefined));
+    b.onLoad({ filter: /.*/, namespace: LAZY_V8 }, () => ({
+      contents: "export const serialize = (...args) => require('node:v8').serialize(...args);",
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^linkify-it$/ }, (args) => (/[\\/]markdown-it[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY_LINKIFY } : undefined));
+    b.onLoad({ filter: /.*/, namespace: LAZY_LINKIFY }, () => ({
+      // An object that becomes a real LinkifyIt on the first property markdown-it reads or sets on it.
+      contents: `export default function LinkifyIt() {
+  let real;
+  const get = () => (real ??= new (require('linkify-it'))());
+  return new Proxy({}, { get: (_t, k) => { const v = get()[k]; return typeof v === 'function' ? v.bind(get()) : v; }, set: (_t, k, v) => { get()[k] = v; return true; } });
+}`,
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
+  },
+};
+
+/**
  * asciinema-player's bundle, inlined into every HTML report (src/report/export-html-assets.ts lists the same
  * two files): defined as strings here so dist/ and the single executable need no node_modules at run time.
  */
@@ -89,7 +120,7 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  plugins: [noOldYaml, lazyChildProcess, lazyEntities],
+  plugins: [noOldYaml, lazyChildProcess, lazyEntities, lazyUnused],
   define: {
     __RUNBOOK_VERSION__: JSON.stringify(pkg.version),
     __RUNBOOK_PLAYER_JS__: playerFile('asciinema-player.min.js'),

@@ -178,6 +178,8 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('traced-hello');
     expect(inputsOf(r.loaded).some((i) => i.startsWith('node_modules/execa/'))).toBe(true);
+    // execa's node:v8 (only for its ipcInput option) is loaded on first use (scripts/build.mjs): never, for run.
+    expect(r.loaded.filter((u) => /^(require:)?(node:)?v8$/.test(u))).toEqual([]);
   });
 
   it('the bundle require()s only Node built-ins (the banner makes its require lazily, without node_modules paths)', () => {
