@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, onlyTimeline, plain, processesWith, python3Available, readEvents, runCli, spawnCli, spawnPty, workDir } from '../../helpers/run-cli.js';
 import { startSshd, type SshdFleet } from '../../helpers/sshd.js';
+import { runInProcess } from '../../helpers/in-process.js';
 import { ExitCode } from '../../../src/errors.js';
 
 let fleet: SshdFleet;
@@ -67,7 +68,7 @@ describe.concurrent('run --on', () => {
     expect(finished.filter((e) => e.host !== 'down').every((e) => e.exit_code === 0)).toBe(true);
     expect(of(events, 'command.started')).toHaveLength(1);
 
-    const replay = await runCli(['replay', 'many.jsonl', '--instant'], { cwd: w.dir });
+    const replay = await runInProcess(['replay', 'many.jsonl', '--instant'], { cwd: w.dir });
     expect(replay.code).toBe(0);
     const shown = plain(replay.stdout + replay.stderr);
     expect(shown).toMatch(/⌖ 21 targets: web1, web2/);
@@ -75,9 +76,9 @@ describe.concurrent('run --on', () => {
     expect(shown).toMatch(/down ✘ unreachable · ./);
     expect(shown).toMatch(/web20 ✔ exit 0/);
 
-    const md = await runCli(['export', 'many.jsonl', '--format', 'markdown'], { cwd: w.dir });
+    const md = await runInProcess(['export', 'many.jsonl', '--format', 'markdown'], { cwd: w.dir });
     expect(md.stdout).toMatch(/Ran 1\.1 .*on 21 hosts, failed on down \(unreachable\)/);
-    const json = JSON.parse((await runCli(['export', 'many.jsonl', '--format', 'json'], { cwd: w.dir })).stdout) as { host_count: number; steps: { commands: { hosts?: { host: string; exit_code: number; host_error?: string }[] }[] }[] };
+    const json = JSON.parse((await runInProcess(['export', 'many.jsonl', '--format', 'json'], { cwd: w.dir })).stdout) as { host_count: number; steps: { commands: { hosts?: { host: string; exit_code: number; host_error?: string }[] }[] }[] };
     expect(json.host_count).toBe(21);
     const hosts = json.steps[0]?.commands[0]?.hosts ?? [];
     expect(hosts).toHaveLength(21);
@@ -87,7 +88,7 @@ describe.concurrent('run --on', () => {
     expect(plain(drill.stdout + drill.stderr)).toMatch(/web7 \| odd-one/);
     expect(plain(drill.stdout + drill.stderr)).toMatch(/\[drill\] on 21 hosts: .*down unreachable/);
 
-    const list = await runCli(['incidents', '--all'], { cwd: w.dir, env: { ...process.env, NO_COLOR: '1', RUNBOOK_TIMELINE_DIR: w.dir } });
+    const list = await runInProcess(['incidents', '--all'], { cwd: w.dir, env: { ...process.env, NO_COLOR: '1', RUNBOOK_TIMELINE_DIR: w.dir } });
     expect(plain(list.stdout)).toMatch(/HOSTS[\s\S]*many\s+\d+\s+21\s+many\.jsonl/);
   }, 300_000);
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { timelineFileName } from '../../../src/timeline/locate.js';
 import { cleanup, cliEnv, python3Available, readEvents, runCli as runCliDefault, spawnCli, spawnPty, until, workDir } from '../../helpers/run-cli.js';
 import { startSshd, type SshdFleet } from '../../helpers/sshd.js';
+import { runInProcess } from '../../helpers/in-process.js';
 
 // Games spawn games: on a loaded machine a CLI start alone can take seconds. Deadlines are generous; games end
 // on their own conditions, never on these.
@@ -169,13 +170,12 @@ describe.concurrent('gameday, each bundled scenario with a scripted responder', 
       expect(await nothingLeft(g.rt, game)).toEqual([]);
       if (scenario !== 'disk-fill') return;
       // The game's timeline reads like any other: replay, export, and the history of the scenario.
-      const [replay, json, history] = await Promise.all([
-        runCli(['replay', '--instant', join('gamedays', `${game}.jsonl`)], { cwd: g.dir, env: g.env }),
-        runCli(['export', join('gamedays', `${game}.jsonl`), '--format', 'json'], { cwd: g.dir, env: g.env }),
-        runCli(['gameday', '--history', 'disk-fill', '--json'], { cwd: g.dir, env: g.env }),
-      ]);
+      // (In-process: these commands only read files; each is spawned in tests of its own.)
+      const replay = await runInProcess(['replay', '--instant', join('gamedays', `${game}.jsonl`)], { cwd: g.dir, env: g.env });
+      const json = await runInProcess(['export', join('gamedays', `${game}.jsonl`), '--format', 'json'], { cwd: g.dir, env: g.env });
+      const history = await runInProcess(['gameday', '--history', 'disk-fill', '--json'], { cwd: g.dir, env: g.env });
       // And the HTML report: the game's mode beside its status, the inject and revert as commands.
-      const html = await runCli(['export', join('gamedays', `${game}.jsonl`), '--format', 'html'], { cwd: g.dir, env: g.env });
+      const html = await runInProcess(['export', join('gamedays', `${game}.jsonl`), '--format', 'html'], { cwd: g.dir, env: g.env });
       expect(html.code, html.stderr).toBe(0);
       expect(html.stdout).toContain('<span class="tag">gameday</span>');
       expect(html.stdout).toMatch(/data-id="[^"]+"/);

@@ -1,7 +1,8 @@
 // Injection, attacked through the real CLI (`run --yes`, spawned): each payload arrives as --var, through the
 // environment and as the runbook's default. Either the value arrives byte for byte (written with printf '%s'
 // and compared) or the run is refused with exit 2 before any command runs. No canary (`pwned*`) may appear.
-// The data cases share one runbook, one variable each, so three runs cover them all.
+// The data cases share one runbook, one variable each: one run covers them all as --var, and a sample of them
+// from each other source (whose resolution is checked for all of them in-process).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../src/runbook/parse.js';
@@ -62,16 +63,22 @@ const DATA: DataCase[] = [
 const names = DATA.map(([, t], k) => (t.includes('PAYLOAD') ? `PAYLOAD${k}` : `v${k}`));
 const commands = DATA.map(([, t], k) => t.replaceAll('{{v}}', `{{${names[k]}}}`).replaceAll('PAYLOAD', `PAYLOAD${k}`).replace(/ F(?=\n|$| |;)/, ` ${k}.out`));
 
-function dataRunbook(withDefaults: boolean): string {
-  const vars = DATA.map(([, , payload], k) => {
+const ALL = DATA.map((_, k) => k);
+/** Every fourth case, for the sources whose resolution is checked for all cases in-process (below). */
+const SAMPLE = ALL.filter((k) => k % 4 === 0);
+
+function dataRunbook(withDefaults: boolean, cases = ALL): string {
+  const vars = cases.map((k) => {
+    const payload = (DATA[k] as DataCase)[2];
     const integer = /^-?\d+$/.test(payload);
     return `  - name: ${names[k]}\n    type: ${integer ? 'integer' : 'text'}${withDefaults ? `\n    default: ${JSON.stringify(payload)}` : ''}`;
   });
-  return `---\nvars:\n${vars.join('\n')}\n---\n# Injection\n\n## Cases\n\n${commands.map((c) => '```sh\n' + c + '\n```\n').join('\n')}`;
+  return `---\nvars:\n${vars.join('\n')}\n---\n# Injection\n\n## Cases\n\n${cases.map((k) => '```sh\n' + commands[k] + '\n```\n').join('\n')}`;
 }
 
-function expectData(dir: string, how: string): void {
+function expectData(dir: string, how: string, cases = ALL): void {
   DATA.forEach(([what, , payload, expected], k) => {
+    if (!cases.includes(k)) return;
     expect(existsSync(`${dir}/${k}.out`), `${how}: ${what}`).toBe(true);
     expect(readFileSync(`${dir}/${k}.out`).toString('utf8'), `${how}: ${what}`).toBe((expected ?? ((v: string) => v))(payload));
   });
@@ -90,21 +97,38 @@ describe('injection: values arrive as data', () => {
     expectData(w.dir, '--var');
   }, 120_000);
 
-  it('through the environment', async () => {
+  // The environment and the runbook's default are other sources of the same values: every payload from each
+  // source resolves to itself byte for byte, checked in-process by the resolution the CLI runs; the binary runs
+  // a sample of the cases from each (41 commands a run, three times, were most of this file's time).
+  it('every payload resolves byte for byte from --var, the environment and the default', async () => {
+    const flagsRb = parseRunbook(dataRunbook(false), '/rb/rb.md').runbook;
+    const defaultsRb = parseRunbook(dataRunbook(true), '/rb/rb.md').runbook;
+    const payloads = new Map(DATA.map(([, , payload], k) => [names[k] as string, payload]));
+    for (const [how, runbook, flags, env] of [
+      ['--var', flagsRb, payloads, {}],
+      ['environment', flagsRb, new Map<string, string>(), Object.fromEntries(payloads)],
+      ['default', defaultsRb, new Map<string, string>(), {}],
+    ] as const) {
+      const resolved = await resolveVars({ runbook, fromStep: 1, flags, freeText: [], env, interactive: false, dryRun: false, prompter: () => Promise.reject(new Error('no prompt expected')) });
+      expect(new Map(resolved.map((v) => [v.name, v.value])), how).toEqual(payloads);
+    }
+  });
+
+  it('through the environment (a sample of the cases)', async () => {
     const w = workDir();
-    w.write('rb.md', dataRunbook(false));
-    const env = cliEnv(w.dir, Object.fromEntries(DATA.map(([, , payload], k) => [names[k] as string, payload])));
+    w.write('rb.md', dataRunbook(false, SAMPLE));
+    const env = cliEnv(w.dir, Object.fromEntries(SAMPLE.map((k) => [names[k] as string, (DATA[k] as DataCase)[2]])));
     const r = await runCli(['run', 'rb.md', '--yes'], { cwd: w.dir, env, timeoutMs: 90_000 });
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expectData(w.dir, 'environment');
+    expectData(w.dir, 'environment', SAMPLE);
   }, 120_000);
 
-  it('as the runbook default', async () => {
+  it('as the runbook default (a sample of the cases)', async () => {
     const w = workDir();
-    w.write('rb.md', dataRunbook(true));
+    w.write('rb.md', dataRunbook(true, SAMPLE));
     const r = await runCli(['run', 'rb.md', '--yes'], { cwd: w.dir, timeoutMs: 90_000 });
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expectData(w.dir, 'default');
+    expectData(w.dir, 'default', SAMPLE);
   }, 120_000);
 });
 

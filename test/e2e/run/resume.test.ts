@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, onlyTimeline, processesWith, python3Available, readEvents, runCli, spawnCli, spawnPty, uniqueSleep, until, workDir } from '../../helpers/run-cli.js';
+import { runInProcess } from '../../helpers/in-process.js';
 
 const markers: string[] = [];
 afterEach(() => cleanup(markers.splice(0)));
@@ -119,12 +120,13 @@ touch three-ran
     expect(events[before.length]).toMatchObject({ type: 'run.resumed', step: 2 });
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
 
-    const replay = await runCli(['replay', 't.jsonl', '--instant'], { cwd: w.dir });
+    // Read back in-process: replay and export only read the file (each is spawned in tests of its own).
+    const replay = await runInProcess(['replay', 't.jsonl', '--instant'], { cwd: w.dir });
     expect(replay.code, replay.stderr).toBe(0);
     expect(replay.stdout).toContain('run resumed at step 2');
-    const json = await runCli(['export', 't.jsonl', '--format', 'json'], { cwd: w.dir });
+    const json = await runInProcess(['export', 't.jsonl', '--format', 'json'], { cwd: w.dir });
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'completed' });
-    const postmortem = await runCli(['export', 't.jsonl', '--format', 'markdown'], { cwd: w.dir });
+    const postmortem = await runInProcess(['export', 't.jsonl', '--format', 'markdown'], { cwd: w.dir });
     expect(postmortem.stdout).toMatch(/Run aborted after[\s\S]*Run resumed at step 2[\s\S]*Run completed after/);
   });
 
