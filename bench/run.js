@@ -145,6 +145,26 @@ const measurements = [
     },
   },
   {
+    key: 'run-id',
+    async run() {
+      // The README's way to run a runbook: by id. The id is looked up the way list reads the library (its cache
+      // included) and only that runbook is read in full, so naming it costs about what its path does.
+      log('run <id> --yes vs run <path> --yes (a folder of one runbook, searched with the bundled library)');
+      const lib = join(work, 'by-id');
+      mkdirSync(lib, { recursive: true });
+      const file = join(lib, 'one.md');
+      writeFileSync(file, oneCommandRunbook('echo hello'));
+      const env = () => ({ ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() });
+      const byId = (opts = {}) => runbook(['--dir', lib, 'run', 'one', '--yes'], { env: env(), ...opts });
+      const byPath = (opts = {}) => runbook(['run', file, '--yes'], { env: env(), ...opts });
+      const r = check('run by id', await byId({ stdout: 'capture' }));
+      if (!r.stdout.includes('hello')) throw new Error(`run one --yes did not print hello: ${r.stdout}`);
+      const [a, b, ac, bc] = await interleave([byId, byPath, () => byId({ cpu: true }), () => byPath({ cpu: true })], { runs: STARTUP_RUNS, label: 'run by id' });
+      a.forEach((x) => check('run by id', x));
+      ratioRow('`run <id> --yes` vs `run <path> --yes` (one command; its folder and the bundled library searched)', 'run-id', a, b, 1.1, STARTUP_RUNS, {}, [ac, bc]);
+    },
+  },
+  {
     key: 'list-5000',
     async run() {
       log('list --json over 5,000 and 10,000 runbooks, without and with the cache (generating them)');

@@ -286,7 +286,8 @@ describe.concurrent('help, version, completion', () => {
 
   it('hints name the command as it was invoked: node bin/runbook.js from a clone, runbook from PATH', async () => {
     const root = join(__dirname, '..', '..', '..');
-    const env = { ...cliEnv(root), PATH: process.env.PATH, npm_command: undefined, npm_lifecycle_event: undefined };
+    // Run from the clone, but with list's cache (which looking up an id writes) in a folder of the test's own.
+    const env = { ...cliEnv(root), XDG_CACHE_HOME: join(workDir().dir, '.cache'), PATH: process.env.PATH, npm_command: undefined, npm_lifecycle_event: undefined };
     const asCloned = await exec(process.execPath, ['bin/runbook.js', 'show', 'no-such-runbook-here'], { cwd: root, env });
     expect(asCloned.stderr).toMatch(/\(run `node bin\/runbook\.js list` to see/);
     const help = await exec(process.execPath, ['bin/runbook.js', 'note', '--help'], { cwd: root, env });
