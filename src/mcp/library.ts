@@ -6,6 +6,7 @@ import { showJson } from '../commands/show.js';
 import { findRunbookFiles, loadLibrary, searchPath, type Library } from '../runbook/load.js';
 import type { Runbook } from '../runbook/model.js';
 import { editDistance } from '../runbook/edit-distance.js';
+import { named } from '../runbook/resolve.js';
 import { ToolError, type McpContext } from './context.js';
 
 export interface ListFilters {
@@ -45,12 +46,9 @@ async function fullLibrary(ctx: McpContext): Promise<Library> {
 /** A runbook by its list name or id; unknown or ambiguous is a ToolError naming close ids. */
 export async function findRunbook(ctx: McpContext, ref: string): Promise<{ runbook: Runbook; name: string }> {
   const lib = await fullLibrary(ctx);
-  const named = lib.runbooks.filter((r) => lib.names.get(r.runbook.path) === ref);
-  const byId = named.length ? named : lib.runbooks.filter((r) => r.runbook.id === ref);
-  if (byId.length === 1) {
-    const rb = (byId[0] as (typeof byId)[number]).runbook;
-    return { runbook: rb, name: lib.names.get(rb.path) ?? rb.id };
-  }
+  const found = named(lib, ref);
+  if (found) return { runbook: found.runbook, name: lib.names.get(found.runbook.path) ?? found.runbook.id };
+  const byId = lib.runbooks.filter((r) => r.runbook.id === ref);
   if (byId.length > 1) throw new ToolError(`runbook id "${ref}" is used by ${byId.length} runbooks: name one as ${byId.map((r) => lib.names.get(r.runbook.path)).join(' or ')}`);
   const close = lib.runbooks.map((r) => r.runbook.id).filter((id) => editDistance(id, ref) <= 2 || id.includes(ref)).slice(0, 3);
   throw new ToolError(`unknown runbook "${ref.slice(0, 200)}"${close.length ? ` (did you mean ${close.join(', ')}?)` : ' (list_runbooks names them)'}`);

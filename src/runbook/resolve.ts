@@ -46,7 +46,7 @@ export async function resolveRunbook(ref: string, dirs: string[], env: NodeJS.Pr
 }
 
 /** The one runbook `ref` names in the library (by its command-line name, else by id), if exactly one. */
-function named(lib: Library, ref: string): ParsedFile | undefined {
+export function named(lib: Library, ref: string): ParsedFile | undefined {
   const byName = lib.runbooks.filter((r) => lib.names.get(r.runbook.path) === ref);
   if (byName.length === 1) return byName[0];
   const byId = lib.runbooks.filter((r) => r.runbook.id === ref);
