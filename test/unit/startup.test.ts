@@ -142,6 +142,20 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(r.loaded.filter((u) => u.includes('child_process'))).toEqual([]);
   });
 
+  it('a cached `runbook list` loads neither the parser nor node:crypto (its cache files are named by a plain hash)', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'runbook-trace-cache-'));
+    try {
+      expect(traced(['list'], { XDG_CACHE_HOME: cache }).status).toBe(0);
+      const r = traced(['list'], { XDG_CACHE_HOME: cache });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('getting-started');
+      expect(inputsOf(r.loaded).filter((i) => /markdown-it|js-yaml|gray-matter|src\/runbook\/parse\.ts/.test(i))).toEqual([]);
+      expect(r.loaded.filter((u) => /^(require:)?(node:)?crypto$/.test(u))).toEqual([]);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it('a bare `runbook list` loads neither commander nor the command line module; with an option it does', () => {
     const bare = traced(['list']);
     expect(bare.status).toBe(0);

@@ -2,12 +2,11 @@
 // read in full; whatever the lookup cannot settle alone goes to the full read of the library, so every outcome
 // (runbook, or error message) is the one the full read gives.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleLibrary, loadLibrary, readRunbookFile } from '../../../src/runbook/load.js';
-import { loadListing } from '../../../src/runbook/listing.js';
+import { listCacheFile, loadListing } from '../../../src/runbook/listing.js';
 import { resolveRunbook, type LibraryReader } from '../../../src/runbook/resolve.js';
 
 const dirs: string[] = [];
@@ -107,7 +106,7 @@ describe('resolveRunbook', () => {
     write(dir, 'b.md', rb('beta'));
     await resolveRunbook('alpha', [dir], env, dir); // the cache now holds both files
     // This folder's cache (the bundled library has one of its own).
-    const path = join(dir, '.cache', 'runbook', `list-cache-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.json`);
+    const path = listCacheFile(dir, env);
     const cache = JSON.parse(readFileSync(path, 'utf8')) as { entries: Record<string, { meta: { id: string } }> };
     // The listing now says a.md is "ghost"; the file itself still says alpha.
     (cache.entries[join(dir, 'a.md')] as { meta: { id: string } }).meta.id = 'ghost';
