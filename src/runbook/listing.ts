@@ -92,6 +92,26 @@ function fromEntry(e: Entry, path: string): ParsedFile {
   return { runbook, problems: e.broken ?? NO_PROBLEMS, fatal: e.broken !== undefined };
 }
 
+const strings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const optional = (v: unknown, type: 'string' | 'number' | 'boolean'): boolean => v === undefined || typeof v === type;
+/**
+ * An entry as this version writes it. The cache is only a file in the user's cache folder, and `run <id>`
+ * reads it too (resolve.ts): an entry of any other shape is read again from its file, never trusted.
+ */
+function wellFormed(e: unknown): e is Entry {
+  if (typeof e !== 'object' || e === null) return false;
+  const { meta, runnable, broken, scenario } = e as Partial<Entry>;
+  if (typeof meta !== 'object' || meta === null || !Array.isArray(runnable) || !runnable.every((n) => Number.isInteger(n) && n >= 0)) return false;
+  if (broken !== undefined && !(Array.isArray(broken) && broken.every((p) => typeof p === 'object' && p !== null && typeof p.message === 'string'))) return false;
+  if (scenario !== undefined && scenario !== true) return false;
+  const m = meta as Partial<Entry['meta']>;
+  return (
+    typeof m.id === 'string' && typeof m.title === 'string' && strings(m.tags) && strings(m.services) &&
+    optional(m.description, 'string') && optional(m.severity, 'string') && optional(m.owner, 'string') &&
+    optional(m.lastReviewed, 'string') && optional(m.timeoutMs, 'number') && optional(m.targetsRequired, 'boolean')
+  );
+}
+
 function readCache(file: string): Record<string, Entry> {
   try {
     const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
@@ -201,7 +221,7 @@ async function listFolder(
       }
     const key = st ? keyOf(st) : '';
     const cached = st ? old[f] : undefined;
-    if (cached?.key === key) {
+    if (cached?.key === key && wellFormed(cached)) {
       if (!cached.scenario) parsed.push(fromEntry(cached, f));
       continue;
     }

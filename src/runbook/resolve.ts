@@ -3,6 +3,9 @@
 // changed), and only the runbook it names is then read in full: `run <id>` costs about what `run <path>` does,
 // whether the library holds 16 runbooks or 5,000. Every other outcome (unknown, ambiguous, broken, or a file
 // that reads differently in full) is settled by the full read of the whole library, with its messages.
+// The runbook returned always has the id asked for (its full read says so); the other files are taken as list's
+// cache has them, as `list` takes them (an entry is trusted only while its file's size, times and inode are
+// unchanged, and only in the shape this version writes: listing.ts).
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';

@@ -170,10 +170,10 @@ describe.concurrent('gameday, each bundled scenario with a scripted responder', 
       expect(await nothingLeft(g.rt, game)).toEqual([]);
       if (scenario !== 'disk-fill') return;
       // The game's timeline reads like any other: replay, export, and the history of the scenario.
-      // (In-process: these commands only read files; each is spawned in tests of its own.)
+      // (replay and export in-process: they only read the file, and each is spawned in tests of its own.)
       const replay = await runInProcess(['replay', '--instant', join('gamedays', `${game}.jsonl`)], { cwd: g.dir, env: g.env });
       const json = await runInProcess(['export', join('gamedays', `${game}.jsonl`), '--format', 'json'], { cwd: g.dir, env: g.env });
-      const history = await runInProcess(['gameday', '--history', 'disk-fill', '--json'], { cwd: g.dir, env: g.env });
+      const history = await runCli(['gameday', '--history', 'disk-fill', '--json'], { cwd: g.dir, env: g.env });
       // And the HTML report: the game's mode beside its status, the inject and revert as commands.
       const html = await runInProcess(['export', join('gamedays', `${game}.jsonl`), '--format', 'html'], { cwd: g.dir, env: g.env });
       expect(html.code, html.stderr).toBe(0);

@@ -116,4 +116,24 @@ describe('resolveRunbook', () => {
     expect(read.libraries).toBe(1);
     expect((await resolveRunbook('beta', [dir], env, dir)).runbook.path).toBe(join(dir, 'b.md'));
   });
+
+  it('a cache entry of the wrong shape is read again from its file: the lookup neither fails nor trusts it', async () => {
+    const dir = tmp();
+    const env = { XDG_CACHE_HOME: join(dir, '.cache') };
+    const team = join(dir, 'team');
+    write(team, 'x.md', rb('x'));
+    write(dir, 'y.md', rb('y'));
+    await resolveRunbook('y', [dir], env, dir);
+    const path = listCacheFile(dir, env);
+    const good = readFileSync(path, 'utf8');
+    const x = join(team, 'x.md');
+    for (const bad of [null, 7, { meta: null }, { meta: { id: 5 } }, { meta: { id: 'x', title: 'x', tags: 'a', services: [] } }, { meta: { id: 'x', title: 'x', tags: [], services: [] }, runnable: ['1'] }]) {
+      const cache = JSON.parse(good) as { entries: Record<string, Record<string, unknown>> };
+      cache.entries[x] = bad === null || typeof bad !== 'object' ? (bad as never) : { ...bad, key: cache.entries[x]?.key };
+      writeFileSync(path, JSON.stringify(cache));
+      const found = await resolveRunbook('x', [dir], env, dir);
+      expect(found.runbook.path, JSON.stringify(bad)).toBe(x);
+      expect((await loadListing([dir], env)).runbooks.map((r) => r.runbook.id).sort(), JSON.stringify(bad)).toEqual(['x', 'y']);
+    }
+  });
 });
