@@ -35,73 +35,55 @@ module.exports = { safeLoad: no, safeDump: no, load: no, dump: no, parse: no };`
 };
 
 /**
- * commander requires node:child_process at load, for executable subcommands (`git-foo` style), which runbook
- * has none of: loading Node's child_process (and the net and stream internals it pulls in) cost every command
- * ~10 ms of a ~100 ms start. Commander gets an object whose spawn loads it on first call.
+ * A stand-in for `module` where a file of `pkg` imports it (and only there): `contents`, which loads the real
+ * module on first use (esbuild wraps a bundled require() in an initialiser run then). For modules whose top
+ * level costs start-up time and that runbook uses rarely or never.
  */
-const LAZY = 'runbook-lazy-child-process';
-const lazyChildProcess = {
-  name: 'lazy-child-process-for-commander',
-  setup(b) {
-    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY } : undefined));
-    b.onLoad({ filter: /.*/, namespace: LAZY }, () => ({
-      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
-      loader: 'js',
-    }));
-  },
-};
+function standIn(name, module, pkg, contents) {
+  const namespace = `runbook-lazy-${name}`;
+  const importer = new RegExp(`[\\\\/]${pkg}[\\\\/]`);
+  return {
+    name: `lazy-${name}-for-${pkg}`,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${module}$`) }, (args) => (importer.test(args.importer) ? { path: args.path, namespace } : undefined));
+      b.onLoad({ filter: /.*/, namespace }, () => ({ contents, loader: 'js', resolveDir: ROOT }));
+    },
+  };
+}
 
-/**
- * markdown-it imports entities' HTML decoder, whose top level builds its tables (a 40,000-character string
- * split and mapped into a Uint16Array): ~8 ms and much of the GC of every `run` start-up, for `&name;`
- * references that runbooks almost never hold. markdown-it gets functions that load the decoder on first
- * call (esbuild wraps a bundled require() in an initialiser run then).
- */
-const LAZY_ENTITIES = 'runbook-lazy-entities';
-const lazyEntities = {
-  name: 'lazy-entities-for-markdown-it',
-  setup(b) {
-    b.onResolve({ filter: /^entities$/ }, (args) => (/[\\/]markdown-it[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY_ENTITIES } : undefined));
-    b.onLoad({ filter: /.*/, namespace: LAZY_ENTITIES }, () => ({
-      contents: `let d; const get = () => (d ??= require('entities/lib/decode.js'));
+const lazyModules = [
+  // commander requires node:child_process at load, for executable subcommands (`git-foo` style), which runbook
+  // has none of: loading Node's child_process (and the net and stream internals it pulls in) cost every command
+  // ~10 ms of a ~100 ms start. Commander gets an object whose spawn loads it on first call.
+  standIn('child-process', 'node:child_process', 'commander', "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };"),
+  // markdown-it imports entities' HTML decoder, whose top level builds its tables (a 40,000-character string
+  // split and mapped into a Uint16Array): ~8 ms and much of the GC of every `run` start-up, for `&name;`
+  // references that runbooks almost never hold. markdown-it gets functions that load the decoder on first call.
+  standIn(
+    'entities',
+    'entities',
+    'markdown-it',
+    `let d; const get = () => (d ??= require('entities/lib/decode.js'));
 export const decodeHTML = (s, mode) => get().decodeHTML(s, mode);
 export const decodeHTMLStrict = (s) => get().decodeHTMLStrict(s);`,
-      loader: 'js',
-      resolveDir: ROOT,
-    }));
-  },
-};
-
-/**
- * Two more modules that run's start-up compiled and ran for nothing (each ~3-5 ms of `run --yes`, measured by
- * importing them alone): execa imports node:v8 (and with it Node's heap utilities) for `serialize`, used only
- * for its `ipcInput` option, which runbook never passes; markdown-it builds a LinkifyIt (its regular
- * expressions made from uc.micro's Unicode tables) in every constructor, used only with `linkify: true`, which
- * runbook never sets. Each gets a stand-in that loads the real module on first use.
- */
-const LAZY_V8 = 'runbook-lazy-v8';
-const LAZY_LINKIFY = 'runbook-lazy-linkify';
-const lazyUnused = {
-  name: 'lazy-v8-for-execa-and-linkify-for-markdown-it',
-  setup(b) {
-    b.onResolve({ filter: /^node:v8$/ }, (args) => (/[\\/]execa[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY_V8 } : undefined));
-    b.onLoad({ filter: /.*/, namespace: LAZY_V8 }, () => ({
-      contents: "export const serialize = (...args) => require('node:v8').serialize(...args);",
-      loader: 'js',
-    }));
-    b.onResolve({ filter: /^linkify-it$/ }, (args) => (/[\\/]markdown-it[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY_LINKIFY } : undefined));
-    b.onLoad({ filter: /.*/, namespace: LAZY_LINKIFY }, () => ({
-      // An object that becomes a real LinkifyIt on the first property markdown-it reads or sets on it.
-      contents: `export default function LinkifyIt() {
+  ),
+  // execa imports node:v8 (and with it Node's heap utilities) for `serialize`, used only for its `ipcInput`
+  // option, which runbook never passes: 4-5 ms of `run --yes`, measured by importing it alone.
+  standIn('v8', 'node:v8', 'execa', "export const serialize = (...args) => require('node:v8').serialize(...args);"),
+  // markdown-it builds a LinkifyIt (its regular expressions made from uc.micro's Unicode tables) in every
+  // constructor, used only with `linkify: true`, which runbook never sets: 1.5-3 ms. An object that becomes a
+  // real LinkifyIt on the first property markdown-it reads or sets on it.
+  standIn(
+    'linkify',
+    'linkify-it',
+    'markdown-it',
+    `export default function LinkifyIt() {
   let real;
   const get = () => (real ??= new (require('linkify-it'))());
   return new Proxy({}, { get: (_t, k) => { const v = get()[k]; return typeof v === 'function' ? v.bind(get()) : v; }, set: (_t, k, v) => { get()[k] = v; return true; } });
 }`,
-      loader: 'js',
-      resolveDir: ROOT,
-    }));
-  },
-};
+  ),
+];
 
 /**
  * asciinema-player's bundle, inlined into every HTML report (src/report/export-html-assets.ts lists the same
@@ -120,7 +102,7 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  plugins: [noOldYaml, lazyChildProcess, lazyEntities, lazyUnused],
+  plugins: [noOldYaml, ...lazyModules],
   define: {
     __RUNBOOK_VERSION__: JSON.stringify(pkg.version),
     __RUNBOOK_PLAYER_JS__: playerFile('asciinema-player.min.js'),
