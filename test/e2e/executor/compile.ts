@@ -1,7 +1,7 @@
 // Bundles the executor adapter (and whatever it imports from src/) to one plain ESM file, so fixtures can run
 // it in a child node process. esbuild follows the imports: no hand-kept list of files to go stale.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 
 /** Returns the path of the bundled executor module. Packages (execa) stay imports, resolved from the project. */
@@ -22,6 +22,11 @@ export function compileExecutor(): string {
   });
   writeFileSync(join(out, 'package.json'), '{"type":"module"}');
   return join(out, 'adapters', 'executor.js');
+}
+
+/** Removes what compileExecutor made (call it in afterAll: node_modules/.cache must not gather one per run). */
+export function removeExecutor(modulePath: string): void {
+  if (modulePath) rmSync(dirname(dirname(modulePath)), { recursive: true, force: true });
 }
 
 export const fixture = (name: string): string =>

@@ -3,8 +3,8 @@
 // pushes the bench's 300 MB through the whole CLI).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { compileExecutor, fixture } from './compile.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileExecutor, fixture, removeExecutor } from './compile.js';
 
 const run = promisify(execFile);
 const BYTES = 200_000_000;
@@ -14,6 +14,7 @@ let executorModule = '';
 beforeAll(() => {
   executorModule = compileExecutor();
 });
+afterAll(() => removeExecutor(executorModule));
 
 async function flood(mode: 'pipe' | 'slow'): Promise<Record<string, unknown>> {
   const { stdout } = await run(process.execPath, [fixture('flood.mjs'), executorModule, mode, String(BYTES)], {

@@ -1,15 +1,16 @@
 // When the runner goes away, a running command goes with it; a finished command's background job does not
 // keep the runner alive.
 import { spawn } from 'node:child_process';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { groupMembers, isRunning, killGroupQuietly, sleep } from '../../unit/executor/helpers.js';
-import { compileExecutor, fixture } from './compile.js';
+import { compileExecutor, fixture, removeExecutor } from './compile.js';
 
 let executorModule = '';
 const leftovers: number[] = [];
 beforeAll(() => {
   executorModule = compileExecutor();
 });
+afterAll(() => removeExecutor(executorModule));
 afterEach(() => {
   for (const pgid of leftovers.splice(0)) killGroupQuietly(pgid);
 });
