@@ -1,12 +1,14 @@
 // Commands as processes (§4): stdin from /dev/null, a timeout that takes the whole process group down, and a
 // runner killed with SIGTERM that kills the running command's group and records the run as aborted.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, onlyTimeline, processesWith, readEvents, spawnCli, uniqueSleep, until, workDir } from '../../helpers/run-cli.js';
 
 const markers: string[] = [];
-afterEach(() => cleanup(markers.splice(0)));
+// Once at the end: the tests run side by side (each mostly waits on a timeout or a signal), and cleanup() kills
+// every CLI this file started.
+afterAll(() => cleanup(markers.splice(0)));
 
-describe('commands as processes', { timeout: 120_000 }, () => {
+describe.concurrent('commands as processes', { timeout: 120_000 }, () => {
   it('a command reading stdin does not hang a runner whose own stdin stays open', async () => {
     const w = workDir();
     w.write(

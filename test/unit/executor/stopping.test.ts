@@ -1,6 +1,6 @@
 // Stopping commands: timeouts and aborts reach the whole process group; background processes do not hang us.
 import { performance } from 'node:perf_hooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createExecutor } from '../../../src/adapters/executor.js';
 import { capture, groupMembers, isRunning, killGroupQuietly, request, sleep } from './helpers.js';
 
@@ -10,7 +10,8 @@ const SLACK = 5000;
 const executor = createExecutor({ graceMs: GRACE });
 
 const leftovers: number[] = [];
-afterEach(() => {
+// Once at the end: the tests run side by side (each mostly waits on a timeout or a grace period).
+afterAll(() => {
   for (const pgid of leftovers.splice(0)) killGroupQuietly(pgid);
 });
 
@@ -27,7 +28,7 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
-describe('timeout', () => {
+describe.concurrent('timeout', () => {
   it('kills the whole group, background children included, and settles within timeout + grace', async () => {
     const out = capture();
     const t0 = performance.now();
@@ -58,7 +59,7 @@ describe('timeout', () => {
   });
 });
 
-describe('abort', () => {
+describe.concurrent('abort', () => {
   it("with reason 'interrupt' sends SIGINT to grandchildren, then kills what ignores it", async () => {
     const out = capture();
     const ac = new AbortController();
@@ -100,7 +101,7 @@ describe('abort', () => {
   });
 });
 
-describe('background processes of a command that exits normally', () => {
+describe.concurrent('background processes of a command that exits normally', () => {
   it('do not hold the result: `sleep 100 & echo hi` settles quickly with its output', async () => {
     const out = capture();
     const t0 = performance.now();
