@@ -17,6 +17,9 @@ import { ownerAlive, ownerPathOf } from '../timeline/lock.js';
 import type { TimelineEvent, VarSource } from '../timeline/events.js';
 import { relativeTo, todayUtc } from './shared.js';
 import { emptyRecordedSession, recordSessionEvent, type RecordedSession } from '../runner/session.js';
+import { combine, hostHow } from '../runner/fleet-run.js';
+import type { EarlierPart } from '../runner/run-config.js';
+import { commandFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type FoldState } from '../report/fold.js';
 
 /**
  * Show the runbook's lint errors before anything is asked or run. Those that change what would run refuse the
@@ -60,6 +63,8 @@ export interface ResumeState {
   startedAtMs: number;
   /** The shell session its commands left (session.changed events). */
   session: RecordedSession;
+  /** What the run had done before it stopped: the resumed run's summary counts the whole run. */
+  earlier: EarlierPart;
 }
 
 /**
@@ -75,9 +80,14 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   const redacted = new Map<string, VarSource>();
   const finishedSteps = new Set<number>();
   const session = emptyRecordedSession();
+  // The fold replay uses: the resumed run's summary counts what it did before as replay counts it.
+  const fold = initialFoldState();
+  let checksConfirmed = 0;
   for await (const item of readTimeline(path)) {
     if (item.kind !== 'event') continue;
     const e = item.event;
+    foldEvent(fold, e);
+    if (e.type === 'check.confirmed') checksConfirmed++;
     if (e.type === 'run.started') started ??= e;
     else if (e.type === 'var.set' && (e.value === '[secret]' || e.value.includes(REDACTED))) redacted.set(e.name, e.source);
     else if (e.type === 'var.set') vars.set(e.name, { value: e.value, source: e.source });
@@ -107,7 +117,34 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   if (masked) {
     throw new UserError(`${shown}: step ${masked.index} of the recorded runbook had a credential redacted; restore ${started.runbook.path} as it was when the run started (sha256 ${started.runbook.sha256.slice(0, 12)}…) to resume`);
   }
-  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts), session };
+  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts), session, earlier: earlierPart(fold, checksConfirmed) };
+}
+
+/**
+ * A run's counts and the last attempt of each command, from its timeline so far, in the runner's terms. Checks
+ * the operator skipped are not recorded, so only confirmed ones are counted.
+ */
+export function earlierPart(fold: FoldState, checksConfirmed: number): EarlierPart {
+  const s = summarize(fold);
+  const latest = new Map<string, CommandSummary>();
+  for (const st of s.steps) for (const c of st.commands) if (!c.skipped) latest.set(c.id, c);
+  return {
+    counts: { stepsDone: s.counts.stepsDone, stepsSkipped: s.counts.stepsSkipped, commandsSkipped: s.counts.commandsSkipped, checksConfirmed, checksSkipped: 0 },
+    commands: [...latest.values()].map((c) => ({ id: c.id, failed: commandFailed(c), how: howItEnded(c) })),
+  };
+}
+
+/** How a recorded attempt ended, in the words of the runner's summary ("exit 1", "timed out on web3"). */
+function howItEnded(c: CommandSummary): string {
+  const result = (r: { exitCode: number | null; timedOut: boolean; interrupted: boolean; durationMs: number | null }, signal: string | null = null) => ({
+    exitCode: r.exitCode,
+    signal,
+    durationMs: r.durationMs ?? 0,
+    timedOut: r.timedOut,
+    interrupted: r.interrupted,
+  });
+  if (c.hosts === undefined) return hostHow(result(c, c.signal));
+  return combine(c.hosts.map((h) => ({ host: h.host, output: '', result: { ...result(h), ...(h.hostError !== undefined ? { hostError: h.hostError } : {}) } }))).how;
 }
 
 /**

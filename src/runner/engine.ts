@@ -58,8 +58,11 @@ function howItEnded(r: ExecResult): string {
 
 class Run {
   private readonly counts = { stepsDone: 0, stepsSkipped: 0, commandsSkipped: 0, checksConfirmed: 0, checksSkipped: 0 };
-  /** The last attempt of each command that ran, by id (a retry replaces it): the summary counts commands, not attempts. */
-  private readonly lastResult = new Map<string, { result: ExecResult; allowFailure: boolean }>();
+  /**
+   * The last attempt of each command that ran, by id (a retry replaces it): the summary counts commands, not
+   * attempts. A resumed run starts with what the run did before it stopped.
+   */
+  private readonly lastResult = new Map<string, { failed: boolean; how: string }>();
   private readonly values: Map<string, string>;
   private readonly byName: Map<string, ResolvedVar>;
   private readonly origin: number;
@@ -77,6 +80,11 @@ class Run {
     this.origin = cfg.resumed?.originMonoMs ?? p.clock.monoMs();
     this.env = commandEnv(cfg.env, cfg.vars);
     this.shell = new SessionRun(cfg, this.env, this.values, this.byName, cfg.session ? new ShellSession(this.env, cfg.cwd) : undefined);
+    const earlier = cfg.resumed?.earlier;
+    if (earlier) {
+      Object.assign(this.counts, earlier.counts);
+      for (const c of earlier.commands) this.lastResult.set(c.id, { failed: c.failed, how: c.how });
+    }
   }
 
   /** The shell session and captures (runner/session-run.ts). */
@@ -335,7 +343,7 @@ class Run {
     if (hosts && unsafe === undefined && p.transport) {
       const request = { script, ...(c.shell ? { shell: c.shell } : {}), ...(c.cwd ? { cwd: c.cwd } : {}), env: fleetEnv(cfg.vars), timeoutMs: c.timeoutMs ?? cfg.runbook.timeoutMs ?? cfg.defaultTimeoutMs };
       const result = await runCommandOnHosts(p, cfg.fleet as FleetConfig, { id: c.id, on: runsOn(c), hosts, request, emit: (b) => this.emit(b), interrupt, session: this.shell.fleetSession() });
-      this.lastResult.set(c.id, { result, allowFailure: c.allowFailure });
+      this.lastResult.set(c.id, { failed: failed(result) && !c.allowFailure, how: howItEnded(result) });
       this.checkStop();
       return result;
     }
@@ -392,7 +400,7 @@ class Run {
     if (writeFailure) throw writeFailure instanceof TimelineWriteError ? writeFailure : new TimelineWriteError(p.sink.path, String(writeFailure));
     await this.emit(commandFinished(c.id, result, omitted));
     if (!failed(result)) await this.shell.settle(c, result, launch?.startCwd, captured?.value, (b) => this.emit(b), p.addSecret);
-    this.lastResult.set(c.id, { result, allowFailure: c.allowFailure });
+    this.lastResult.set(c.id, { failed: failed(result) && !c.allowFailure, how: howItEnded(result) });
     if (failed(result) && result.spawnError) p.view.message(`could not start: ${result.spawnError}`, 'error');
     this.checkStop();
     return result;
@@ -401,9 +409,7 @@ class Run {
   async finish(status: RunStatus): Promise<RunOutcome> {
     const durationMs = this.elapsed();
     await this.emit({ type: 'run.finished', status, duration_ms: durationMs });
-    const failures = [...this.lastResult]
-      .filter(([, r]) => failed(r.result) && !r.allowFailure)
-      .map(([id, r]) => ({ id, how: howItEnded(r.result) }));
+    const failures = [...this.lastResult].filter(([, r]) => r.failed).map(([id, r]) => ({ id, how: r.how }));
     const counts = { ...this.counts, commandsRun: this.lastResult.size, commandsFailed: failures.length };
     return { status, counts, failures, durationMs };
   }

@@ -26,8 +26,11 @@ export interface RunConfig {
   actor: string;
   host: string;
   cliVersion: string;
-  /** Continue an unfinished run: no run.started, steps before fromStep are not touched. */
-  resumed?: { originMonoMs: number };
+  /**
+   * Continue an unfinished run: no run.started, steps before fromStep are not touched. `earlier`: what the run
+   * had done before (from its timeline), so that the summary counts the whole run, as replay does.
+   */
+  resumed?: { originMonoMs: number; earlier?: EarlierPart };
   /** Carry exported variables and the directory from command to command (runner/session.ts). */
   session?: boolean;
   /** Names an earlier command sets (runner/session-names.ts): asked for only if unset when a command needs them. */
@@ -88,4 +91,11 @@ export interface FleetSession {
   restoreFor(host: string, blockCwd: boolean): string;
   /** After a command succeeded on `host`: carry its state, and record a change as `session.changed` with `host`. */
   settle(id: string, host: string, result: TargetResult, emit: (body: EventBody) => Promise<unknown>): Promise<void>;
+}
+
+/** What a resumed run had done before it stopped: its counts, and the last attempt of each command that ran. */
+export interface EarlierPart {
+  counts: { stepsDone: number; stepsSkipped: number; commandsSkipped: number; checksConfirmed: number; checksSkipped: number };
+  /** In the order they first ran; `how` as the summary names a failure ("exit 1", "timed out"). */
+  commands: Array<{ id: string; failed: boolean; how: string }>;
 }

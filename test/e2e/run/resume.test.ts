@@ -2,7 +2,7 @@
 // be recorded on the way out) in the same file, from the first step not completed.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, onlyTimeline, processesWith, python3Available, readEvents, runCli, spawnCli, spawnPty, uniqueSleep, until, workDir } from '../../helpers/run-cli.js';
+import { cleanup, onlyTimeline, plain, processesWith, python3Available, readEvents, runCli, spawnCli, spawnPty, uniqueSleep, until, workDir } from '../../helpers/run-cli.js';
 import { runInProcess } from '../../helpers/in-process.js';
 
 const markers: string[] = [];
@@ -93,12 +93,16 @@ touch three-ran
     expect(finished.duration_ms).toBeGreaterThan(1500);
   });
 
-  it.skipIf(!python3Available())('an aborted run resumes with only --resume FILE: run.resumed recorded, the rest runs, replay shows it', async () => {
+  it.skipIf(!python3Available())('an aborted run resumes with only --resume FILE: run.resumed recorded, the rest runs, the summary counts the whole run, replay shows it', async () => {
     const w = workDir();
-    w.write('ab.md', '# Ab\n\n## One\n\n```sh\necho one >> one.count\n```\n\n## Two\n\n```sh\ntouch two-ran\n```\n');
+    w.write('ab.md', '# Ab\n\n## One\n\n```sh\necho one >> one.count\n```\n\n```sh\nexit 3\n```\n\n## Two\n\n```sh\ntouch two-ran\n```\n');
     const t = spawnPty(['run', 'ab.md', '--timeline', 't.jsonl'], { cwd: w.dir });
     let at = await t.waitFor('Run 1.1?');
     t.type('r\r');
+    at = await t.waitFor('Run 1.2?', { from: at });
+    t.type('r\r');
+    at = await t.waitFor('1.2 failed. What now?', { from: at });
+    t.type('c\r');
     at = await t.waitFor('Run 2.1?', { from: at });
     t.type('q\r');
     const stopped = await t.done;
@@ -111,6 +115,9 @@ touch three-ran
 
     const r = await runCli(['run', '--resume', 't.jsonl', '--yes'], { cwd: w.dir });
     expect(r.code, r.stderr).toBe(0);
+    // The whole run, as replay counts it: step one and its failure were before the resume.
+    expect(plain(r.stderr)).toContain('Run completed with 1 failed command in');
+    expect(plain(r.stderr)).toMatch(/steps {4}2 done, 0 skipped, of 2\n {2}commands 3 run, 1 failed \(1\.2 exit 3\), 0 skipped/);
     expect(readFileSync(w.path('one.count'), 'utf8')).toBe('one\n');
     expect(existsSync(w.path('two-ran'))).toBe(true);
     const events = readEvents(w.path('t.jsonl'));
@@ -124,6 +131,7 @@ touch three-ran
     const replay = await runInProcess(['replay', 't.jsonl', '--instant'], { cwd: w.dir });
     expect(replay.code, replay.stderr).toBe(0);
     expect(replay.stdout).toContain('run resumed at step 2');
+    expect(plain(replay.stdout)).toMatch(/steps +2 done · 0 skipped · of 2\n +commands +3 run · 1 failed · 0 skipped/);
     const json = await runInProcess(['export', 't.jsonl', '--format', 'json'], { cwd: w.dir });
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'completed' });
     const postmortem = await runInProcess(['export', 't.jsonl', '--format', 'markdown'], { cwd: w.dir });

@@ -1,0 +1,74 @@
+// A resumed run's summary counts the whole run: what it had done before it stopped comes from its timeline, in
+// the runner's terms (run-checks.ts earlierPart), counted as replay counts it.
+import { describe, expect, it } from 'vitest';
+import { earlierPart } from '../../../src/commands/run-checks.js';
+import { foldEvent, initialFoldState } from '../../../src/report/fold.js';
+import type { EventBody } from '../../../src/timeline/events.js';
+import { runStarted, timeline } from '../replay/helpers.js';
+
+const fin = (id: string, exit: number | null, extra: Partial<EventBody & { type: 'command.finished' }> = {}): EventBody => ({
+  type: 'command.finished',
+  id,
+  exit_code: exit,
+  signal: null,
+  duration_ms: 5,
+  timed_out: false,
+  interrupted: false,
+  omitted_bytes: 0,
+  ...extra,
+});
+const started = (step: number, id: string): EventBody => ({ type: 'command.started', step, id, command: 'x', edited: false, danger: false });
+
+function earlier(events: [number, EventBody][], checks = 0) {
+  const fold = initialFoldState();
+  for (const e of timeline(events)) foldEvent(fold, e);
+  return earlierPart(fold, checks);
+}
+
+describe('earlierPart', () => {
+  it('counts steps and commands as replay does: the last attempt of each, allow_failure not a failure, a skip counted', () => {
+    const src = '## One\n```sh\na\n```\n```sh {allow_failure=true}\nb\n```\n```sh\nc\n```\n## Two\n```sh\nd\n```\n```sh\ne\n```\n';
+    const e = earlier(
+      [
+        [0, runStarted(src)],
+        [1, { type: 'step.started', step: 1, title: 'One' }],
+        [2, started(1, '1.1')],
+        [3, fin('1.1', 1)],
+        [4, started(1, '1.1')],
+        [5, fin('1.1', 0)], // retried until it worked
+        [6, started(1, '1.2')],
+        [7, fin('1.2', 1)], // allowed to fail
+        [8, started(1, '1.3')],
+        [9, fin('1.3', null, { timed_out: true })],
+        [10, { type: 'step.completed', step: 1, title: 'One' }],
+        [11, { type: 'step.started', step: 2, title: 'Two' }],
+        [12, { type: 'command.skipped', step: 2, id: '2.1', command: 'd' }],
+        [13, started(2, '2.2')],
+        [14, { type: 'run.finished', status: 'aborted', duration_ms: 15 }],
+      ],
+      1,
+    );
+    expect(e.counts).toEqual({ stepsDone: 1, stepsSkipped: 0, commandsSkipped: 1, checksConfirmed: 1, checksSkipped: 0 });
+    expect(e.commands).toEqual([
+      { id: '1.1', failed: false, how: 'exit 0' },
+      { id: '1.2', failed: false, how: 'exit 1' },
+      { id: '1.3', failed: true, how: 'timed out' },
+      // Started, never finished (the run stopped in it): run, not failed, as replay counts it.
+      { id: '2.2', failed: false, how: 'did not start' },
+    ]);
+  });
+
+  it('names the failed hosts of a block run on hosts as the runner does', () => {
+    const src = '## One\n```sh {on=targets}\nuptime\n```\n';
+    const e = earlier([
+      [0, runStarted(src)],
+      [1, { type: 'step.started', step: 1, title: 'One' }],
+      [2, started(1, '1.1')],
+      [3, fin('1.1', 0, { host: 'web1' })],
+      [4, fin('1.1', 2, { host: 'web2' })],
+      [5, fin('1.1', 255, { host: 'web3', host_error: 'ssh: connect to host web3: Connection refused' })],
+      [6, fin('1.1', 2, { host: 'web4' })],
+    ]);
+    expect(e.commands).toEqual([{ id: '1.1', failed: true, how: 'exit 2 on web2,web4; unreachable on web3' }]);
+  });
+});
