@@ -44,7 +44,8 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   if (o.resume !== undefined && o.dryRun) throw new UserError('--dry-run previews a new run and cannot continue one: leave out --resume, and add --from-step N');
   const flags = parseVarFlags(o.vars);
   if (flags.errors.length) throw new UserError(flags.errors[0] as string);
-  const streams = tolerantStreams(io);
+  // At the terminal, output whose stdout reader went away (`| tee` stopped by a Ctrl-C) is shown on stderr.
+  const streams = tolerantStreams(io, { stdoutToStderr: io.interactive && !o.yes && !o.dryRun && Boolean((io.stderr as NodeJS.WriteStream).isTTY) });
   // execa is the heaviest module of a run (~130 ES modules): start loading it now, so it loads while the
   // runbook is read, values are asked for and the operator reads the first prompt.
   const executorModule = o.dryRun ? Promise.resolve(null as never) : import('../adapters/executor.js');

@@ -69,10 +69,13 @@ export function handleSignals(
 
 /**
  * The runner's stdout and stderr, made safe to write to after the reader went away (`run … | head`): an EPIPE
- * no longer crashes the run, later writes are dropped, and the run goes on recording its timeline.
+ * no longer crashes the run, and the run goes on recording its timeline. Later writes to stdout are dropped,
+ * or, with `stdoutToStderr` (an operator at the terminal, deciding from what commands print), shown on stderr
+ * after one line that says so: a Ctrl-C at the terminal also stops a `| tee run.log`, and the output of every
+ * later command would otherwise vanish from the screen.
  */
-export function tolerantStreams(io: Pick<Io, 'stdout' | 'stderr'>): { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } {
-  const tolerant = (target: NodeJS.WritableStream): NodeJS.WritableStream => {
+export function tolerantStreams(io: Pick<Io, 'stdout' | 'stderr'>, opts: { stdoutToStderr?: boolean } = {}): { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } {
+  const tolerant = (target: NodeJS.WritableStream, fallback?: (chunk: unknown, rest: unknown[]) => boolean): NodeJS.WritableStream => {
     let gone = false;
     target.on('error', () => {
       gone = true;
@@ -82,18 +85,36 @@ export function tolerantStreams(io: Pick<Io, 'stdout' | 'stderr'>): { stdout: No
         if (prop === 'write')
           return (chunk: unknown, ...rest: unknown[]): boolean => {
             if (gone || (t as { destroyed?: boolean }).destroyed) {
+              if (fallback) return fallback(chunk, rest);
               const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
               cb?.();
               return true;
             }
-            return (t.write as (...a: unknown[]) => boolean).call(t, chunk, ...rest);
+            if (!fallback) return (t.write as (...a: unknown[]) => boolean).call(t, chunk, ...rest);
+            // The write that meets the closed pipe (EPIPE) fails later, in its callback: that chunk (and any
+            // written before the stream knew) goes to the fallback then, in order.
+            const cb = rest.find((r) => typeof r === 'function') as ((err?: Error | null) => void) | undefined;
+            const args = rest.filter((r) => typeof r !== 'function');
+            return (t.write as (...a: unknown[]) => boolean).call(t, chunk, ...args, (err?: Error | null) => {
+              if (err) fallback(chunk, args);
+              cb?.(err);
+            });
           };
         const v = Reflect.get(t, prop, receiver) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
       },
     });
   };
-  return { stdout: tolerant(io.stdout), stderr: tolerant(io.stderr) };
+  const stderr = tolerant(io.stderr);
+  let told = false;
+  const toStderr = (chunk: unknown, rest: unknown[]): boolean => {
+    if (!told) {
+      told = true;
+      stderr.write('\nrunbook: standard output was closed (what read it has ended; a Ctrl-C ends `tee` too, unless it runs as `tee -i`): command output is shown here from now on, and the timeline keeps all of it\n');
+    }
+    return (stderr.write as (...a: unknown[]) => boolean).call(stderr, chunk, ...rest);
+  };
+  return { stdout: tolerant(io.stdout, opts.stdoutToStderr ? toStderr : undefined), stderr };
 }
 
 /** With --yes or --dry-run nothing is asked; reaching a prompt would be a bug. */

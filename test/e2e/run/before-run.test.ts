@@ -2,7 +2,7 @@
 // would run), a --timeline file already in use (advising only what works), and where the terminal must be.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
+import { cleanup, python3Available, readEvents, runCli, spawnPty, until, workDir } from '../../helpers/run-cli.js';
 // Cases refused or previewed before anything runs: in-process (the bundle's main); the others through the binary.
 import { runInProcess } from '../../helpers/in-process.js';
 
@@ -98,5 +98,37 @@ describe.skipIf(!python3Available())('a terminal on stdin and stderr is enough (
     expect(exit.code).toBe(0);
     expect(readFileSync(w.path('run.log'), 'utf8')).toContain('said-through-the-pipe');
     expect(readEvents(w.path('t.jsonl')).at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+  });
+
+  it('when what reads stdout ends (a Ctrl-C stops `| tee` too), later output is shown on the terminal after one line saying so', async () => {
+    const w = workDir();
+    // printf: the box shows the command, so only the output holds the word whole.
+    w.write('gone.md', "# Gone\n\n## One\n\n```sh\nprintf '%s-output\\n' first\n```\n\n## Two\n\n```sh\nprintf '%s-output\\n' second\n```\n\n```sh\nprintf '%s-output\\n' third\n```\n");
+    const t = spawnPty(['run', 'gone.md', '--timeline', 't.jsonl'], {
+      cwd: w.dir,
+      // The reader takes one byte and ends, as tee does on the Ctrl-C that reaches the whole foreground group;
+      // reader-gone says the pipe's read end is closed.
+      wrap: (cli) => ['sh', '-c', '"$@" | { head -c 1 >/dev/null; exec 0<&-; touch reader-gone; }', 'sh', ...cli],
+    });
+    let at = await t.waitFor('Run 1.1?');
+    t.type('r\r');
+    at = await t.waitFor('Run 2.1?', { from: at });
+    await until(() => existsSync(w.path('reader-gone')), 60_000, 'the reader to end');
+    t.type('r\r');
+    at = await t.waitFor('Run 2.2?', { from: at });
+    t.type('r\r');
+    const exit = await t.done;
+    expect(exit.code).toBe(0);
+    const screen = t.screen();
+    expect(screen).not.toContain('first-output'); // it went down the pipe
+    const notice = screen.indexOf('runbook: standard output was closed');
+    expect(notice).toBeGreaterThan(0);
+    expect(screen.split('runbook: standard output was closed')).toHaveLength(2); // said once
+    // The first write after the reader left is not lost either.
+    expect(screen.indexOf('second-output', notice)).toBeGreaterThan(notice);
+    expect(screen.indexOf('third-output', notice)).toBeGreaterThan(notice);
+    expect(screen).not.toMatch(/EPIPE|\n\s+at /);
+    const outputs = readEvents(w.path('t.jsonl')).filter((e) => e.type === 'command.output').map((e) => e['data']);
+    expect(outputs.join('')).toContain('second-output');
   });
 });
