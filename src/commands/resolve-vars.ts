@@ -91,6 +91,8 @@ export async function resolveVars(i: VarInputs): Promise<ResolvedVar[]> {
   };
 
   const vars: ResolvedVar[] = [];
+  // Without a terminal, every variable that has no value is named in one error, not one per attempt.
+  const missing: string[] = [];
   for (const need0 of needs) {
     const previous = i.previous?.get(need0.name);
     // A value recorded only as [secret]/[redacted] is asked for again; its default stands only if it was used.
@@ -113,8 +115,10 @@ export async function resolveVars(i: VarInputs): Promise<ResolvedVar[]> {
     if (!i.interactive) {
       // Nobody chose "" here: refuse when a command to run uses the name, or "" is not a valid value.
       const used = rb.steps.some((s) => s.index >= i.fromStep && s.commands.some((c) => c.runnable && (c.placeholders.includes(need.name) || c.envRefs.includes(need.name))));
-      if (need.implicit || need.decl?.required || used || validateVar(need, '') !== null)
-        throw new UserError(`variable ${need.name} has no value and there is no terminal to ask on: pass --var ${need.name}=VALUE`);
+      if (need.implicit || need.decl?.required || used || validateVar(need, '') !== null) {
+        missing.push(need.name);
+        continue;
+      }
       vars.push({ name: need.name, value: '', source: 'default', secret });
       continue;
     }
@@ -136,6 +140,9 @@ export async function resolveVars(i: VarInputs): Promise<ResolvedVar[]> {
       break;
     }
   }
+  if (missing.length === 1) throw new UserError(`variable ${missing[0]} has no value and there is no terminal to ask on: pass --var ${missing[0]}=VALUE`);
+  if (missing.length > 1)
+    throw new UserError(`variables ${missing.join(', ')} have no value and there is no terminal to ask on: pass ${missing.map((n) => `--var ${n}=VALUE`).join(' ')}`);
   // --var for a name no step from here on needs (a later resume may): still checked, still recorded.
   for (const [name, value] of i.only === undefined ? i.flags : [])
     if (!vars.some((v) => v.name === name)) {

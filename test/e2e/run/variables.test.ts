@@ -78,6 +78,15 @@ describe('--var names are checked', () => {
     expect(existsSync(w.path('ran'))).toBe(false);
   });
 
+  it('without a terminal every variable that has no value is named in one line', async () => {
+    const w = workDir();
+    w.write('rb.md', '---\nvars:\n  - name: DEPLOYMENT\n    required: true\n---\n# V\n\n## S\n\n```sh\ntouch ran; kubectl -n $NAMESPACE logs $POD\n```\n');
+    const r = await runInProcess(['run', 'rb.md', '--yes'], { cwd: w.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('runbook: variables DEPLOYMENT, NAMESPACE, POD have no value and there is no terminal to ask on: pass --var DEPLOYMENT=VALUE --var NAMESPACE=VALUE --var POD=VALUE\n');
+    expect(existsSync(w.path('ran'))).toBe(false);
+  });
+
   it('a $NAME after a here-string is asked for', async () => {
     const w = workDir();
     w.write('rb.md', "# V\n\n## S\n\n```sh\ngrep x <<<'EOF'\necho $NAMESPACE\n```\n");
