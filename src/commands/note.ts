@@ -12,7 +12,7 @@ import { summarizeTimeline } from '../timeline/status.js';
 import { outOfOrder, parseWhen, type Milestone } from '../timeline/milestones.js';
 import { readTimeline } from '../timeline/reader.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
-import { readFirstLine, tryParse } from '../timeline/tail.js';
+import { envelopeOf, linesBackward, readFirstLine, tryParse } from '../timeline/tail.js';
 import { openTimeline } from '../timeline/writer.js';
 import { noteTooLong } from '../timeline/limits.js';
 import { systemClock } from '../adapters/clock.js';
@@ -27,7 +27,34 @@ export async function note(text: string, options: TimelineTarget, io: Io): Promi
   if (tooLong) throw new UserError(tooLong);
   const event = await record({ type: 'note', text, actor: actorName(io.env) }, options, io);
   io.stderr.write(`note recorded in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
+  await warnIfAfterSeal(event, 'note', io);
   return ExitCode.ok;
+}
+
+/** After the seal (a finished run), `verify` reports what was added as appended: say how to seal it in. */
+async function warnIfAfterSeal(event: { path: string; seq: number }, what: string, io: Io): Promise<void> {
+  if (await sealedBefore(event.path, event.seq))
+    io.stderr.write(`runbook: the run was sealed; until it is sealed again (${hint(io, 'seal', neutralize(relativeTo(io.cwd)(event.path)))}), verify reports this ${what} as appended after the seal\n`);
+}
+
+/** Whether the event before `seq` is a seal (read from the end of the file; false when it cannot be read). */
+async function sealedBefore(path: string, seq: number): Promise<boolean> {
+  try {
+    const fh = await fsp.open(path, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      for await (const line of linesBackward(fh, size)) {
+        const e = envelopeOf(tryParse(line.bytes.toString('utf8')));
+        if (e === null || e.seq >= seq) continue;
+        return e.seq === seq - 1 && e.type === 'seal';
+      }
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // unreadable now: no hint
+  }
+  return false;
 }
 
 export async function mark(what: string, text: string, options: MarkOptions, io: Io, now = new Date()): Promise<number> {
@@ -49,6 +76,7 @@ export async function mark(what: string, text: string, options: MarkOptions, io:
     if (problem) throw new UserError(`${problem}: check the order (or --at TIME), or pass --force to record it anyway`);
   });
   io.stderr.write(`marked ${what}${at ? ` at ${localTime(at.getTime())}` : ''} in ${neutralize(relativeTo(io.cwd)(event.path))} (seq ${event.seq})\n`);
+  await warnIfAfterSeal(event, 'mark', io);
   return ExitCode.ok;
 }
 

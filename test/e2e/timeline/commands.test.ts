@@ -143,6 +143,22 @@ describe.concurrent('runbook note / mark', () => {
     expect(lastLine(target)).toMatchObject({ seq: 3, text: 'see [redacted], password=[redacted]' });
   });
 
+  it('a note or mark after the seal of a finished run says how to seal it in; seal, and verify is ok again', async () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'rb.md'), '# Done\n\n## One\n\n```sh\ntrue\n```\n');
+    const env = { ...process.env, NO_COLOR: '1', RUNBOOK_ACTOR: 'alice', XDG_RUNTIME_DIR: join(root, '.run'), XDG_CACHE_HOME: join(root, '.cache') };
+    expect((await runInProcess(['run', 'rb.md', '--yes', '--timeline', 't.jsonl'], { cwd: root, env })).code).toBe(0);
+    const late = await runInProcess(['note', '--timeline', 't.jsonl', 'late note'], { cwd: root, env });
+    expect(late.code).toBe(0);
+    expect(late.stderr).toMatch(/^note recorded in t\.jsonl \(seq \d+\)\nrunbook: the run was sealed; until it is sealed again \(.+ seal t\.jsonl\), verify reports this note as appended after the seal\n$/);
+    // A second one follows a note, not the seal: nothing more to say.
+    const again = await runInProcess(['mark', '--timeline', 't.jsonl', 'detected'], { cwd: root, env });
+    expect(again.stderr).toMatch(/^marked detected in t\.jsonl \(seq \d+\)\n$/);
+    expect((await runInProcess(['verify', 't.jsonl'], { cwd: root, env })).code).toBe(1);
+    expect((await runInProcess(['seal', 't.jsonl'], { cwd: root, env })).code).toBe(0);
+    expect((await runInProcess(['verify', 't.jsonl'], { cwd: root, env })).code).toBe(0);
+  });
+
   it('usage errors exit 2 with one line', async () => {
     const { root, env } = setup(false);
     const bad = await runbook(['mark', 'fixed', 'x'], { cwd: root, env });
