@@ -105,7 +105,10 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
         return { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: false, spawnError: 'not run during the incident' };
       }
       if (meta) reviewed.add(rec.id);
-      emit('stderr', `[drill] output recorded during the incident for ${rec.id}${rec.command !== meta?.command ? ` (${rec.command})` : ''}:\n`);
+      // An edit (or a runbook changed since) runs nothing either: the trainee is told what plays instead.
+      const differs = meta !== undefined && rec.command !== meta.command;
+      if (differs) emit('stderr', '[drill] a drill runs nothing: the command as it was run during the incident is played, not this text\n');
+      emit('stderr', `[drill] output recorded during the incident for ${rec.id}${differs ? ` (${rec.command})` : ''}:\n`);
       for (const o of rec.output) emit(o.stream, o.data);
       const f = rec.finished;
       if (rec.hosts) emit('stderr', `[drill] on ${rec.hosts.length} host${rec.hosts.length === 1 ? '' : 's'}: ${rec.hosts.map((h) => `${h.host} ${typeof h.host_error === 'string' ? 'unreachable' : h.timed_out ? 'timed out' : h.interrupted ? 'interrupted' : `exit ${h.exit_code}`}`).join(', ')}\n`);

@@ -1,0 +1,46 @@
+// A drill runs nothing: an edited command plays what was recorded, and the trainee is told so.
+import { describe, expect, it } from 'vitest';
+import { createDrillExecutor, type IncidentRecord } from '../../../src/runner/drill.js';
+
+const record: IncidentRecord = {
+  started: { type: 'run.started' } as IncidentRecord['started'],
+  vars: new Map(),
+  commands: new Map([
+    [
+      '2.1',
+      {
+        id: '2.1',
+        step: 2,
+        command: 'df -h /var',
+        danger: false,
+        output: [{ stream: 'stdout', data: 'recorded df output\n' }],
+        finished: { type: 'command.finished', id: '2.1', exit_code: 0, signal: null, duration_ms: 3, timed_out: false, interrupted: false, omitted_bytes: 0 } as NonNullable<IncidentRecord['commands'] extends Map<string, infer C> ? C : never>['finished'],
+      },
+    ],
+  ]),
+  durationMs: 10,
+  problems: [],
+};
+
+async function play(command: string): Promise<string> {
+  let text = '';
+  const result = await createDrillExecutor(record).run(
+    { script: command, shell: '/bin/sh', cwd: '/', env: {}, timeoutMs: 1000, interactive: false, meta: { id: '2.1', step: 2, command } },
+    (_stream, chunk) => (text += chunk.toString()),
+  );
+  expect(result.exitCode).toBe(0);
+  return text;
+}
+
+describe('the drill executor', () => {
+  it('plays the recorded output of the command as it was, and says nothing more', async () => {
+    expect(await play('df -h /var')).toBe('[drill] output recorded during the incident for 2.1:\nrecorded df output\n');
+  });
+
+  it('an edited command: says it runs nothing, names the command that was run, plays its recording', async () => {
+    expect(await play('df -h /var; rm -rf /var/log/old')).toBe(
+      '[drill] a drill runs nothing: the command as it was run during the incident is played, not this text\n' +
+        '[drill] output recorded during the incident for 2.1 (df -h /var):\nrecorded df output\n',
+    );
+  });
+});
