@@ -7,6 +7,7 @@ import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { ownerAlive, ownerPathOf } from '../timeline/lock.js';
 import { verifyTimeline } from '../timeline/verify.js';
+import { lineHash } from '../timeline/chain.js';
 import { chooseSigningKey, sshSealer } from '../timeline/ssh-sign.js';
 import { createRedactor, loadUserRedactPatterns } from '../timeline/redact.js';
 import { openTimeline } from '../timeline/writer.js';
@@ -47,7 +48,11 @@ export async function seal(timeline: string, options: SealOptions, io: Io): Prom
   try {
     const ev = await writer.seal(sealer);
     if (ev.type === 'seal') {
-      io.stderr.write(`sealed ${shown}: ${ev.events} events, head ${ev.head}, ${ev.signature ? `signed with key ${ev.key ?? '?'}` : 'unsigned'} (seq ${ev.seq})\n`);
+      // The head `verify` prints and the incident record keeps: the hash of the last line, this seal's (the
+      // seal's own `head` field is that of the line before it).
+      io.stderr.write(
+        `sealed ${shown} over the ${ev.events} events before the seal (seq ${ev.seq}), ${ev.signature ? `signed with key ${ev.key ?? '?'}` : 'unsigned'}\nhead ${lineHash(JSON.stringify(ev))}\n`,
+      );
     }
   } finally {
     await writer.close().catch(() => undefined);

@@ -251,7 +251,9 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     return `\n${paint(style.bold(`■ run ${ev.status} · ${formatDuration(ev.duration_ms)}`))}\n`;
   },
   seal: (ev, _ctx, style) =>
-    style.dim(`  sealed by ${ev.signer ?? ev.actor}${ev.signature ? ` (signed, key ${ev.key ?? '?'})` : ' (unsigned)'} · ${ev.events} events · head ${String(ev.head).slice(0, 12)}…`) + '\n',
+    // The events it covers, not its `head` field (the hash of the line before it): the head to keep is the
+    // one `verify` prints, the hash of the last line.
+    style.dim(`  sealed by ${ev.signer ?? ev.actor}${ev.signature ? ` (signed, key ${ev.key ?? '?'})` : ' (unsigned)'} · over the ${ev.events} events before it`) + '\n',
 };
 
 /**

@@ -209,3 +209,13 @@ describe('result lines fit the terminal', () => {
     expect(resultLine(undefined)).toBe(resultLine(80));
   });
 });
+
+describe('a seal', () => {
+  it('says how many events it covers and who sealed it, not its head field (verify prints the head to keep)', () => {
+    const head = 'ab'.repeat(32);
+    const [ev] = timeline([[5, { type: 'seal', head, events: 42, actor: 'alice', signature: null, key: null, signer: null }]]);
+    const text = renderEvent(ev as TimelineEvent, createRenderContext(), plain);
+    expect(text).toBe('  sealed by alice (unsigned) · over the 42 events before it\n');
+    expect(text).not.toContain('abab');
+  });
+});
