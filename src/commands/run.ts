@@ -38,9 +38,6 @@ function shortPath(io: Io, p: string): string {
 }
 
 export async function run(ref: string | undefined, o: RunOptions, io: Io): Promise<number> {
-  if (!io.interactive && !o.yes && !o.dryRun) {
-    throw new UserError('run asks before every command and needs a terminal on stdin and stderr; use --yes to run without asking, or --dry-run to preview');
-  }
   if (o.resume !== undefined && o.dryRun) throw new UserError('--dry-run previews a new run and cannot continue one: leave out --resume, and add --from-step N');
   const flags = parseVarFlags(o.vars);
   if (flags.errors.length) throw new UserError(flags.errors[0] as string);
@@ -55,6 +52,10 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   const runbook = resume?.runbook ?? (await resolveChecked(ref ?? '', o, io));
   if (resume && ref !== undefined && ref !== runbook.id && resolve(io.cwd, ref) !== runbook.path) {
     throw new UserError(`${o.resume} is a run of "${runbook.id}", not "${ref}" (with --resume the runbook can be left out)`);
+  }
+  // After the runbook is found: a misspelt id is the first thing to hear about, with or without a terminal.
+  if (!io.interactive && !o.yes && !o.dryRun) {
+    throw new UserError('run asks before every command and needs a terminal on stdin and stderr; use --yes to run without asking, or --dry-run to preview');
   }
   // One run per timeline: a second run.started in a file would make its replay and postmortem wrong. Checked
   // before any value is asked for, so the operator is not asked and then refused.

@@ -31,6 +31,15 @@ describe.concurrent('run with no TTY', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a misspelt runbook id is reported before the missing terminal', async () => {
+    const w = workDir();
+    w.write('touch.md', touching);
+    const r = await runInProcess(['--dir', w.dir, 'run', 'tuoch'], { cwd: w.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^runbook: unknown runbook "tuoch" \(did you mean touch\?\)/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('with --yes, a required variable without a value exits 2 naming it, and nothing runs', async () => {
     const w = workDir();
     w.write(
