@@ -100,6 +100,9 @@ export function tolerantStreams(io: Pick<Io, 'stdout' | 'stderr'>, opts: { stdou
               cb?.(err);
             });
           };
+        // With a fallback the stream stays writable to its users (the executor writes live output only to a
+        // stream that is neither destroyed nor ended).
+        if (fallback && (prop === 'destroyed' || prop === 'writableEnded')) return false;
         const v = Reflect.get(t, prop, receiver) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
       },
@@ -112,7 +115,9 @@ export function tolerantStreams(io: Pick<Io, 'stdout' | 'stderr'>, opts: { stdou
       told = true;
       stderr.write('\nrunbook: standard output was closed (what read it has ended; a Ctrl-C ends `tee` too, unless it runs as `tee -i`): command output is shown here from now on, and the timeline keeps all of it\n');
     }
-    return (stderr.write as (...a: unknown[]) => boolean).call(stderr, chunk, ...rest);
+    (stderr.write as (...a: unknown[]) => boolean).call(stderr, chunk, ...rest);
+    // Never backpressure: a writer waiting for 'drain' would wait on the stdout that is gone.
+    return true;
   };
   return { stdout: tolerant(io.stdout, opts.stdoutToStderr ? toStderr : undefined), stderr };
 }

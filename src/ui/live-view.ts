@@ -204,7 +204,8 @@ export function renderRunSummary(o: RunOutcome, style: Style, info: { stepCount:
   const c = o.counts;
   const failed = c.commandsFailed > 0 ? ` with ${c.commandsFailed} failed command${c.commandsFailed === 1 ? '' : 's'}` : '';
   const paint = o.status === 'failed' ? style.red : o.status === 'completed' && !failed ? style.green : style.yellow;
-  const named = o.failures.length > 0 ? ` (${o.failures.map((f) => `${f.id} ${f.how}`).join(', ')})` : '';
+  // Ids and host names may come from a resumed run's timeline: shown neutralised, as everything read is.
+  const named = o.failures.length > 0 ? ` (${o.failures.map((f) => neutralize(`${f.id} ${f.how}`)).join(', ')})` : '';
   const lines = [
     '',
     paint(style.bold(`Run ${o.status}${o.status === 'completed' ? failed : ''} in ${formatDuration(o.durationMs)}`)),
