@@ -63,8 +63,8 @@ export interface ResumeState {
   startedAtMs: number;
   /** The shell session its commands left (session.changed events). */
   session: RecordedSession;
-  /** What the run had done before it stopped: the resumed run's summary counts the whole run. */
-  earlier: EarlierPart;
+  /** What the run had done before the step it resumes at: the resumed run's summary counts the whole run. */
+  earlier(fromStep: number): EarlierPart;
 }
 
 /**
@@ -82,12 +82,12 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   const session = emptyRecordedSession();
   // The fold replay uses: the resumed run's summary counts what it did before as replay counts it.
   const fold = initialFoldState();
-  let checksConfirmed = 0;
+  const checkSteps: number[] = [];
   for await (const item of readTimeline(path)) {
     if (item.kind !== 'event') continue;
     const e = item.event;
     foldEvent(fold, e);
-    if (e.type === 'check.confirmed') checksConfirmed++;
+    if (e.type === 'check.confirmed') checkSteps.push(e.step);
     if (e.type === 'run.started') started ??= e;
     else if (e.type === 'var.set' && (e.value === '[secret]' || e.value.includes(REDACTED))) redacted.set(e.name, e.source);
     else if (e.type === 'var.set') vars.set(e.name, { value: e.value, source: e.source });
@@ -117,19 +117,28 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   if (masked) {
     throw new UserError(`${shown}: step ${masked.index} of the recorded runbook had a credential redacted; restore ${started.runbook.path} as it was when the run started (sha256 ${started.runbook.sha256.slice(0, 12)}…) to resume`);
   }
-  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts), session, earlier: earlierPart(fold, checksConfirmed) };
+  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts), session, earlier: (from) => earlierPart(fold, checkSteps, from) };
 }
 
 /**
- * A run's counts and the last attempt of each command, from its timeline so far, in the runner's terms. Checks
- * the operator skipped are not recorded, so only confirmed ones are counted.
+ * A run's counts before step `fromStep` (where the resumed run starts walking: its steps are counted by the
+ * resumed run) and the last attempt of each command, from its timeline, in the runner's terms. A command run
+ * again by the resumed run replaces its earlier attempt there. Checks the operator skipped are not recorded,
+ * so only confirmed ones are counted.
  */
-export function earlierPart(fold: FoldState, checksConfirmed: number): EarlierPart {
+export function earlierPart(fold: FoldState, checkSteps: number[], fromStep: number): EarlierPart {
   const s = summarize(fold);
+  const before = s.steps.filter((st) => st.index < fromStep);
   const latest = new Map<string, CommandSummary>();
   for (const st of s.steps) for (const c of st.commands) if (!c.skipped) latest.set(c.id, c);
   return {
-    counts: { stepsDone: s.counts.stepsDone, stepsSkipped: s.counts.stepsSkipped, commandsSkipped: s.counts.commandsSkipped, checksConfirmed, checksSkipped: 0 },
+    counts: {
+      stepsDone: before.filter((st) => st.status === 'done').length,
+      stepsSkipped: before.filter((st) => st.status === 'skipped').length,
+      commandsSkipped: before.reduce((n, st) => n + st.commands.filter((c) => c.skipped).length, 0),
+      checksConfirmed: checkSteps.filter((step) => step < fromStep).length,
+      checksSkipped: 0,
+    },
     commands: [...latest.values()].map((c) => ({ id: c.id, failed: commandFailed(c), how: howItEnded(c) })),
   };
 }

@@ -157,7 +157,7 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   };
   if (resume) {
     // The run's clock started with its run.started, before the crash: its duration includes the gap.
-    cfg.resumed = { originMonoMs: systemClock.monoMs() - Math.max(0, systemClock.now().getTime() - resume.startedAtMs), earlier: resume.earlier };
+    cfg.resumed = { originMonoMs: systemClock.monoMs() - Math.max(0, systemClock.now().getTime() - resume.startedAtMs), earlier: resume.earlier(fromStep) };
     view.message(`resuming ${shortPath(io, path)} at step ${fromStep}`);
   }
 

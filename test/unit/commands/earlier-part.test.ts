@@ -19,43 +19,64 @@ const fin = (id: string, exit: number | null, extra: Partial<EventBody & { type:
 });
 const started = (step: number, id: string): EventBody => ({ type: 'command.started', step, id, command: 'x', edited: false, danger: false });
 
-function earlier(events: [number, EventBody][], checks = 0) {
+function earlier(events: [number, EventBody][], checkSteps: number[] = [], fromStep = 2) {
   const fold = initialFoldState();
   for (const e of timeline(events)) foldEvent(fold, e);
-  return earlierPart(fold, checks);
+  return earlierPart(fold, checkSteps, fromStep);
 }
 
 describe('earlierPart', () => {
-  it('counts steps and commands as replay does: the last attempt of each, allow_failure not a failure, a skip counted', () => {
-    const src = '## One\n```sh\na\n```\n```sh {allow_failure=true}\nb\n```\n```sh\nc\n```\n## Two\n```sh\nd\n```\n```sh\ne\n```\n';
-    const e = earlier(
-      [
-        [0, runStarted(src)],
-        [1, { type: 'step.started', step: 1, title: 'One' }],
-        [2, started(1, '1.1')],
-        [3, fin('1.1', 1)],
-        [4, started(1, '1.1')],
-        [5, fin('1.1', 0)], // retried until it worked
-        [6, started(1, '1.2')],
-        [7, fin('1.2', 1)], // allowed to fail
-        [8, started(1, '1.3')],
-        [9, fin('1.3', null, { timed_out: true })],
-        [10, { type: 'step.completed', step: 1, title: 'One' }],
-        [11, { type: 'step.started', step: 2, title: 'Two' }],
-        [12, { type: 'command.skipped', step: 2, id: '2.1', command: 'd' }],
-        [13, started(2, '2.2')],
-        [14, { type: 'run.finished', status: 'aborted', duration_ms: 15 }],
-      ],
-      1,
-    );
-    expect(e.counts).toEqual({ stepsDone: 1, stepsSkipped: 0, commandsSkipped: 1, checksConfirmed: 1, checksSkipped: 0 });
+  const src = '## One\n```sh\na\n```\n```sh {allow_failure=true}\nb\n```\n```sh\nc\n```\n## Two\n```sh\nd\n```\n```sh\ne\n```\n';
+  const stoppedInStepTwo: [number, EventBody][] = [
+    [0, runStarted(src)],
+    [1, { type: 'step.started', step: 1, title: 'One' }],
+    [2, started(1, '1.1')],
+    [3, fin('1.1', 1)],
+    [4, started(1, '1.1')],
+    [5, fin('1.1', 0)], // retried until it worked
+    [6, started(1, '1.2')],
+    [7, fin('1.2', 1)], // allowed to fail
+    [8, started(1, '1.3')],
+    [9, fin('1.3', null, { timed_out: true })],
+    [10, { type: 'step.completed', step: 1, title: 'One' }],
+    [11, { type: 'step.started', step: 2, title: 'Two' }],
+    [12, { type: 'command.skipped', step: 2, id: '2.1', command: 'd' }],
+    [13, started(2, '2.2')],
+    [14, { type: 'run.finished', status: 'aborted', duration_ms: 15 }],
+  ];
+
+  it('counts the steps before the one it resumes at; the last attempt of each command, allow_failure not a failure', () => {
+    // Step 2 is walked again by the resumed run, which counts it (its skip and check too).
+    const e = earlier(stoppedInStepTwo, [1, 2], 2);
+    expect(e.counts).toEqual({ stepsDone: 1, stepsSkipped: 0, commandsSkipped: 0, checksConfirmed: 1, checksSkipped: 0 });
     expect(e.commands).toEqual([
       { id: '1.1', failed: false, how: 'exit 0' },
       { id: '1.2', failed: false, how: 'exit 1' },
       { id: '1.3', failed: true, how: 'timed out' },
-      // Started, never finished (the run stopped in it): run, not failed, as replay counts it.
+      // Started, never finished (the run stopped in it): run, not failed, as replay counts it; the resumed run
+      // runs it again and replaces it.
       { id: '2.2', failed: false, how: 'did not start' },
     ]);
+  });
+
+  it('--resume --from-step 1 walks every step again: no step, skip or check of before is counted twice', () => {
+    const e = earlier(stoppedInStepTwo, [1, 2], 1);
+    expect(e.counts).toEqual({ stepsDone: 0, stepsSkipped: 0, commandsSkipped: 0, checksConfirmed: 0, checksSkipped: 0 });
+  });
+
+  it('a step skipped before is counted as skipped, with its commands', () => {
+    const e = earlier(
+      [
+        [0, runStarted(src)],
+        [1, { type: 'step.skipped', step: 1, title: 'One' }],
+        [2, { type: 'step.started', step: 2, title: 'Two' }],
+        [3, { type: 'command.skipped', step: 2, id: '2.1', command: 'd' }],
+      ],
+      [],
+      2,
+    );
+    expect(e.counts).toMatchObject({ stepsDone: 0, stepsSkipped: 1, commandsSkipped: 0 });
+    expect(e.commands).toEqual([]);
   });
 
   it('names the failed hosts of a block run on hosts as the runner does', () => {
