@@ -37,16 +37,27 @@ async function warnIfAfterSeal(event: { path: string; seq: number }, what: strin
     io.stderr.write(`runbook: the run was sealed; until it is sealed again (${hint(io, 'seal', neutralize(relativeTo(io.cwd)(event.path)))}), verify reports this ${what} as appended after the seal\n`);
 }
 
-/** Whether the event before `seq` is a seal (read from the end of the file; false when it cannot be read). */
+/**
+ * Whether the event before `seq` is the seal of a run that ended completed or failed (read from the end of the
+ * file; false when it cannot be read). An aborted or interrupted run is sealed again when it is resumed.
+ */
 async function sealedBefore(path: string, seq: number): Promise<boolean> {
   try {
     const fh = await fsp.open(path, 'r');
     try {
       const size = (await fh.stat()).size;
+      let sealSeen = false;
       for await (const line of linesBackward(fh, size)) {
-        const e = envelopeOf(tryParse(line.bytes.toString('utf8')));
+        const value = tryParse(line.bytes.toString('utf8'));
+        const e = envelopeOf(value);
         if (e === null || e.seq >= seq) continue;
-        return e.seq === seq - 1 && e.type === 'seal';
+        if (!sealSeen) {
+          if (e.seq !== seq - 1 || e.type !== 'seal') return false;
+          sealSeen = true;
+          continue;
+        }
+        const status = (value as { status?: unknown }).status;
+        return e.seq === seq - 2 && e.type === 'run.finished' && (status === 'completed' || status === 'failed');
       }
     } finally {
       await fh.close();

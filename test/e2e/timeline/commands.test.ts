@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runbook as spawned } from './cli.js';
 import { runInProcess } from '../../helpers/in-process.js';
@@ -157,6 +158,19 @@ describe.concurrent('runbook note / mark', () => {
     expect((await runInProcess(['verify', 't.jsonl'], { cwd: root, env })).code).toBe(1);
     expect((await runInProcess(['seal', 't.jsonl'], { cwd: root, env })).code).toBe(0);
     expect((await runInProcess(['verify', 't.jsonl'], { cwd: root, env })).code).toBe(0);
+  });
+
+  it('no such hint after the seal of an aborted run: resuming it seals it again', async () => {
+    const root = tempDir();
+    const env = { ...process.env, NO_COLOR: '1', RUNBOOK_ACTOR: 'alice', XDG_RUNTIME_DIR: join(root, '.run') };
+    const fixture = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'timelines', 'disk-full-completed.jsonl'), 'utf8').trimEnd();
+    const seal = '{"v":1,"seq":33,"ts":"2026-11-28T03:06:12.100Z","mono_ms":372100,"type":"seal","head":"00","events":33,"actor":"alice","signature":null,"key":null,"signer":null}';
+    for (const [status, hinted] of [['aborted', false], ['failed', true]] as const) {
+      writeFileSync(join(root, `${status}.jsonl`), `${fixture.replace('"status":"completed"', `"status":"${status}"`)}\n${seal}\n`);
+      const r = await runInProcess(['note', '--timeline', `${status}.jsonl`, 'late'], { cwd: root, env });
+      expect(r.code).toBe(0);
+      expect(r.stderr.includes('the run was sealed'), status).toBe(hinted);
+    }
   });
 
   it('usage errors exit 2 with one line', async () => {
