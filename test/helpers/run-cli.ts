@@ -248,7 +248,8 @@ export function processesWith(marker: string): number[] {
 
 /** A marker that makes a test's own `sleep` findable: `sleep 30.<n>` sleeps 30 s and is unique. */
 export function uniqueSleep(seconds: number): string {
-  return `${seconds}.${String(process.pid).slice(-4)}${Math.floor(Math.random() * 1e5)}`;
+  // Fixed width: processesWith() matches substrings, and one marker must never be the start of another.
+  return `${seconds}.${String(process.pid).slice(-4).padStart(4, '0')}${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
 }
 
 /** Kill every process a test started (and their leftovers by marker), remove the temp dirs. */
