@@ -41,8 +41,10 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   if (o.resume !== undefined && o.dryRun) throw new UserError('--dry-run previews a new run and cannot continue one: leave out --resume, and add --from-step N');
   const flags = parseVarFlags(o.vars);
   if (flags.errors.length) throw new UserError(flags.errors[0] as string);
+  // The operator is asked at the terminal before each command (not --yes, not a preview).
+  const asking = io.interactive && !o.yes && !o.dryRun;
   // At the terminal, output whose stdout reader went away (`| tee` stopped by a Ctrl-C) is shown on stderr.
-  const streams = tolerantStreams(io, { stdoutToStderr: io.interactive && !o.yes && !o.dryRun && Boolean((io.stderr as NodeJS.WriteStream).isTTY) });
+  const streams = tolerantStreams(io, { stdoutToStderr: asking && Boolean((io.stderr as NodeJS.WriteStream).isTTY) });
   // execa is the heaviest module of a run (~130 ES modules): start loading it now, so it loads while the
   // runbook is read, values are asked for and the operator reads the first prompt.
   const executorModule = o.dryRun ? Promise.resolve(null as never) : import('../adapters/executor.js');
@@ -88,7 +90,7 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
   for (const [name, v] of resume?.vars ?? []) if (v.source === 'capture' && !vars.some((x) => x.name === name)) vars.push({ name, value: v.value, source: 'capture', secret: false });
 
   // Hosts for on= blocks (--on, --inventory): refused here, before anything is recorded or run.
-  const askHosts = io.interactive && !o.yes && !o.dryRun
+  const askHosts = asking
     ? async () => (prompter ??= await terminalPrompter(io, stop.signal)).askVar({ name: 'hosts', description: 'hosts to run on (web1,web2 or an inventory group)', secret: false, validate: (v) => (v.trim() ? null : 'name at least one host') })
     : undefined;
   const fleet = await prepareFleet(o, runbook, fromStep, io, askHosts);
@@ -130,7 +132,7 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     ? createSshTransport((await executorModule).createExecutor({ pipeQuietMs: 10_000, pipeCapMs: 60_000 }), fleet.sshConfig !== undefined ? { configFile: fleet.sshConfig } : {})
     : undefined;
   if (fleet?.notice) view.message(fleet.notice, 'warn');
-  const activePrompter = prompter ?? (io.interactive && !o.yes && !o.dryRun ? await terminalPrompter(io, stop.signal) : refusingPrompter());
+  const activePrompter = prompter ?? (asking ? await terminalPrompter(io, stop.signal) : refusingPrompter());
 
   let current: AbortController | null = null;
   const removeSignals = handleSignals(io, stop, { unattended: o.yes, current: () => current });
