@@ -42,30 +42,26 @@ async function warnIfAfterSeal(event: { path: string; seq: number }, what: strin
  * file; false when it cannot be read). An aborted or interrupted run is sealed again when it is resumed.
  */
 async function sealedBefore(path: string, seq: number): Promise<boolean> {
+  // The two events before ours, last first.
+  const before: { seq: number; type: string; status?: unknown }[] = [];
   try {
     const fh = await fsp.open(path, 'r');
     try {
-      const size = (await fh.stat()).size;
-      let sealSeen = false;
-      for await (const line of linesBackward(fh, size)) {
+      for await (const line of linesBackward(fh, (await fh.stat()).size)) {
         const value = tryParse(line.bytes.toString('utf8'));
         const e = envelopeOf(value);
         if (e === null || e.seq >= seq) continue;
-        if (!sealSeen) {
-          if (e.seq !== seq - 1 || e.type !== 'seal') return false;
-          sealSeen = true;
-          continue;
-        }
-        const status = (value as { status?: unknown }).status;
-        return e.seq === seq - 2 && e.type === 'run.finished' && (status === 'completed' || status === 'failed');
+        before.push({ seq: e.seq, type: e.type, status: (value as { status?: unknown }).status });
+        if (before.length === 2) break;
       }
     } finally {
       await fh.close();
     }
   } catch {
-    // unreadable now: no hint
+    return false; // unreadable now: no hint
   }
-  return false;
+  const [seal, finished] = before;
+  return seal?.seq === seq - 1 && seal.type === 'seal' && finished?.seq === seq - 2 && finished.type === 'run.finished' && (finished.status === 'completed' || finished.status === 'failed');
 }
 
 export async function mark(what: string, text: string, options: MarkOptions, io: Io, now = new Date()): Promise<number> {
