@@ -14,10 +14,11 @@ import { problemsBeforeRun } from '../runbook/blocking.js';
 import { readTimeline } from '../timeline/reader.js';
 import { summarizeTimeline } from '../timeline/status.js';
 import { ownerAlive, ownerPathOf } from '../timeline/lock.js';
-import type { TimelineEvent, VarSource } from '../timeline/events.js';
+import { endedBadly, type TimelineEvent, type VarSource } from '../timeline/events.js';
 import { relativeTo, todayUtc } from './shared.js';
 import { emptyRecordedSession, recordSessionEvent, type RecordedSession } from '../runner/session.js';
-import { combine, hostHow } from '../runner/fleet-run.js';
+import { combine } from '../runner/fleet-run.js';
+import { howItEnded as runnerHow } from '../runner/engine.js';
 import type { EarlierPart } from '../runner/run-config.js';
 import { commandFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type FoldState } from '../report/fold.js';
 
@@ -93,7 +94,7 @@ export async function readResume(path: string, shown: string, cwd: string, self 
     else if (e.type === 'var.set') vars.set(e.name, { value: e.value, source: e.source });
     else if (e.type === 'step.completed' || e.type === 'step.skipped') finishedSteps.add(e.step);
     else if (e.type === 'command.finished') {
-      if (e.exit_code !== 0 || e.timed_out || e.interrupted) lastFailed = e.id;
+      if (endedBadly(e)) lastFailed = e.id;
       else if (lastFailed === e.id) lastFailed = undefined; // retried until it worked
     }
     else if (e.type === 'run.finished') finished = e;
@@ -152,7 +153,7 @@ function howItEnded(c: CommandSummary): string {
     timedOut: r.timedOut,
     interrupted: r.interrupted,
   });
-  if (c.hosts === undefined) return hostHow(result(c, c.signal));
+  if (c.hosts === undefined) return runnerHow({ ...result(c, c.signal), ...(c.captureError !== undefined ? { captureError: c.captureError } : {}) });
   return combine(c.hosts.map((h) => ({ host: h.host, output: '', result: { ...result(h), ...(h.hostError !== undefined ? { hostError: h.hostError } : {}) } }))).how;
 }
 

@@ -144,12 +144,12 @@ function stringField(ev: object, key: string): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-export function resultOf(c: Pick<CommandSummary, 'skipped' | 'finished' | 'timedOut' | 'interrupted' | 'exitCode' | 'allowFailure'>): CommandResult {
+export function resultOf(c: Pick<CommandSummary, 'skipped' | 'finished' | 'timedOut' | 'interrupted' | 'exitCode' | 'allowFailure' | 'captureError'>): CommandResult {
   if (c.skipped) return 'skipped';
   if (!c.finished) return 'unfinished';
   if (c.timedOut) return 'timed out';
   if (c.interrupted) return 'interrupted';
-  if (c.exitCode === 0 || (c.allowFailure && c.exitCode !== null)) return 'ok';
+  if ((c.exitCode === 0 && c.captureError === undefined) || (c.allowFailure && c.exitCode !== null)) return 'ok';
   return 'failed';
 }
 

@@ -48,6 +48,7 @@ export interface JsonExport {
       started: string;
       offset_ms: number;
       exit_code: number | null;
+      capture_error?: string;
       signal: string | null;
       duration_ms: number | null;
       timed_out: boolean;
@@ -109,6 +110,7 @@ export function toJsonExport(s: IncidentSummary, problems: readonly ExportProble
         timed_out: c.timedOut,
         interrupted: c.interrupted,
         omitted_bytes: c.omittedBytes,
+        ...(c.captureError !== undefined ? { capture_error: c.captureError } : {}),
         ...(c.session ? { session: c.session.map((ch) => ({ ...ch, values: { ...ch.values } })) } : {}),
         ...(c.hosts ? { hosts: c.hosts.map((h) => ({ host: h.host, exit_code: h.exitCode, duration_ms: h.durationMs, timed_out: h.timedOut, interrupted: h.interrupted, ...(h.hostError !== undefined ? { host_error: h.hostError } : {}) })) } : {}),
       })),

@@ -1,6 +1,6 @@
 // Fold timeline events into an incident summary: pure, incremental, and never holding command output.
 import { outlineRunbook } from '../timeline/outline.js';
-import type { MarkWhat, RunMode, RunStatus, TimelineEvent } from '../timeline/events.js';
+import { endedBadly, type MarkWhat, type RunMode, type RunStatus, type TimelineEvent } from '../timeline/events.js';
 import { incidentTimes, type TimesFrom } from '../timeline/milestones.js';
 import { sessionChangeOf, type SessionChange } from './session-change.js';
 
@@ -20,6 +20,8 @@ export interface CommandSummary {
   timedOut: boolean;
   interrupted: boolean;
   omittedBytes: number;
+  /** It exited 0 but its `capture=NAME` could not be stored: the runner's message. */
+  captureError?: string;
   skipped: boolean;
   /** Whether a command.finished was seen. */
   finished: boolean;
@@ -44,9 +46,14 @@ export interface HostSummary {
   hostError?: string;
 }
 
+/** A folded attempt (a command's, or one host's) that did not end well, by the timeline's own test. */
+export function attemptFailed(a: Pick<CommandSummary, 'exitCode' | 'timedOut' | 'interrupted' | 'captureError'>): boolean {
+  return endedBadly({ exit_code: a.exitCode, timed_out: a.timedOut, interrupted: a.interrupted, capture_error: a.captureError });
+}
+
 /** The hosts of a command whose attempt failed (empty for a command run here). */
 export function failedHosts(c: CommandSummary): string[] {
-  return (c.hosts ?? []).filter((h) => h.exitCode !== 0 || h.timedOut || h.interrupted).map((h) => h.host);
+  return (c.hosts ?? []).filter(attemptFailed).map((h) => h.host);
 }
 
 export interface StepSummary {
@@ -175,9 +182,9 @@ function newCommand(
   };
 }
 
-/** A command attempt that did not end well: non-zero exit, killed, timed out or interrupted. */
+/** A command attempt that did not end well (attemptFailed), unless the runbook allows it to fail. */
 export function commandFailed(c: CommandSummary): boolean {
-  return c.finished && !c.allowFailure && (c.exitCode !== 0 || c.timedOut || c.interrupted);
+  return c.finished && !c.allowFailure && attemptFailed(c);
 }
 
 /** One host's command.finished: listed, and the command's own result is its first failed host's. */
@@ -185,8 +192,8 @@ function foldHost(c: CommandSummary, ev: Extract<TimelineEvent, { type: 'command
   const h: HostSummary = { host: ev.host as string, exitCode: ev.exit_code, durationMs: ev.duration_ms, timedOut: ev.timed_out, interrupted: ev.interrupted };
   if (typeof ev.host_error === 'string') h.hostError = ev.host_error;
   (c.hosts ??= []).push(h);
-  const bad = h.exitCode !== 0 || h.timedOut || h.interrupted;
-  const wasBad = c.finished && (c.exitCode !== 0 || c.timedOut || c.interrupted);
+  const bad = attemptFailed(h);
+  const wasBad = c.finished && attemptFailed(c);
   if (!c.finished || (bad && !wasBad)) {
     c.exitCode = ev.exit_code;
     c.signal = ev.signal;
@@ -259,6 +266,7 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       c.timedOut = ev.timed_out;
       c.interrupted = ev.interrupted;
       c.omittedBytes = ev.omitted_bytes;
+      if (typeof ev.capture_error === 'string') c.captureError = ev.capture_error;
       break;
     }
     case 'command.skipped':

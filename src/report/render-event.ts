@@ -1,6 +1,6 @@
 // The one look of a run, shared by the live runner, replay and the cast export: pure functions from events to text.
 import { describeSessionChange, sessionChangeOf } from './session-change.js';
-import type { EventOf, EventType, TimelineEvent } from '../timeline/events.js';
+import { endedBadly, type EventOf, type EventType, type TimelineEvent } from '../timeline/events.js';
 import type { IncidentSummary } from './fold.js';
 import { outlineRunbook } from '../timeline/outline.js';
 import type { Style } from '../ui/style.js';
@@ -75,7 +75,7 @@ export function advanceContext(ctx: RenderContext, raw: TimelineEvent): void {
   }
   if (ev.type === 'command.finished') {
     // The same test as the run's summary: a retry that succeeds clears the failure.
-    const bad = !ctx.allowFailure?.has(ev.id) && (ev.exit_code !== 0 || ev.timed_out || ev.interrupted);
+    const bad = !ctx.allowFailure?.has(ev.id) && endedBadly(ev);
     ctx.failing ??= new Set();
     // On hosts, a command fails while any host's latest attempt failed (a retry runs on the failed ones only).
     const key = typeof ev.host === 'string' ? `${ev.id}\0${ev.host}` : ev.id;
@@ -211,6 +211,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     let line: string;
     if (ev.timed_out) line = style.yellow(`⏱ timed out · ${dur}`);
     else if (ev.interrupted) line = style.yellow(`⚡ interrupted · ${dur}`);
+    // It ran and exited 0; its output (above) ends with the runner's reason.
+    else if (typeof ev.capture_error === 'string') line = style.red(`✘ exit 0, capture failed · ${dur}`);
     else if (ev.exit_code === 0) line = style.green(`✔ exit 0 · ${dur}`);
     else if (ev.exit_code === null && ev.signal) line = style.red(`✘ killed by ${ev.signal} · ${dur}`);
     // No exit code and no signal: the command never started (missing shell or cwd, a refused value).

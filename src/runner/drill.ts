@@ -1,6 +1,6 @@
 // Drills: the engine walks a past incident's runbook with an Executor that plays back what was recorded
 // and never starts a process.
-import type { TimelineEvent } from '../timeline/events.js';
+import { endedBadly, type TimelineEvent } from '../timeline/events.js';
 import { readTimeline } from '../timeline/reader.js';
 import { UserError } from '../errors.js';
 import type { ExecResult, Executor } from './ports.js';
@@ -61,8 +61,7 @@ export async function readIncident(path: string): Promise<IncidentRecord> {
         const c = commands.get(e.id);
         if (c && typeof e.host === 'string') {
           (c.hosts ??= []).push(e);
-          const bad = (f: typeof e): boolean => f.exit_code !== 0 || f.timed_out || f.interrupted;
-          if (!c.finished || !bad(c.finished)) c.finished = e;
+          if (!c.finished || !endedBadly(c.finished)) c.finished = e;
         } else if (c) c.finished = e;
         break;
       }
@@ -116,7 +115,7 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
         emit('stderr', '[drill] the command never finished during the incident (the run was interrupted)\n');
         return { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: true };
       }
-      return { exitCode: f.exit_code, signal: f.signal, durationMs: f.duration_ms, timedOut: f.timed_out, interrupted: f.interrupted };
+      return { exitCode: f.exit_code, signal: f.signal, durationMs: f.duration_ms, timedOut: f.timed_out, interrupted: f.interrupted, ...(typeof f.capture_error === 'string' ? { captureError: f.capture_error } : {}) };
     },
   };
 }

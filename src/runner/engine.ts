@@ -49,7 +49,7 @@ function failed(r: ExecResult): boolean {
 }
 
 /** How an attempt ended, as the summary names it: "exit 1", "interrupted", "timed out". */
-function howItEnded(r: ExecResult): string {
+export function howItEnded(r: ExecResult): string {
   if ('how' in r) return (r as FleetResult).how;
   // A failed capture names a command that ran; every other ending is worded as one host's (fleet-run.ts).
   if (r.spawnError === undefined && r.captureError !== undefined) return 'capture failed';

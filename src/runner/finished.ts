@@ -15,5 +15,6 @@ export function commandFinished(id: string, r: ExecResult & { hostError?: string
     interrupted: r.interrupted,
     omitted_bytes: omittedBytes,
     ...(host !== undefined ? { host, ...(r.hostError !== undefined ? { host_error: r.hostError } : {}) } : {}),
+    ...(r.captureError !== undefined ? { capture_error: r.captureError } : {}),
   };
 }

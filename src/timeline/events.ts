@@ -99,8 +99,10 @@ export const OPTIONAL_FIELDS = {
   'run.finished': { actor: text },
   // A block run on hosts (on=targets): output and one finished event per host. `host_error`: ssh's own
   // message when the host itself failed (unreachable, authentication; exit 255), not the command.
+  // `capture_error`: the command exited 0 but its `capture=NAME` could not be stored (too large, not text):
+  // the runner's message. The attempt failed, as the live run said.
   'command.output': { host: str },
-  'command.finished': { host: str, host_error: text },
+  'command.finished': { host: str, host_error: text, capture_error: text },
   // A game day's own timeline (mode gameday): its scenario, and the responder's run it is linked to.
   'run.started': {
     game: { kind: 'object', fields: { scenario: str, target: text, duration_ms: num, responder_runbook: str, responder_timeline: text } },
@@ -154,6 +156,16 @@ export type TimelineEvent = EventEnvelope & EventBody;
 
 /** Narrow a TimelineEvent by its type. */
 export type EventOf<T extends EventType> = EventEnvelope & Extract<EventBody, { type: T }>;
+
+/**
+ * Whether a command.finished records an attempt that did not end well: a non-zero exit, no exit at all (killed,
+ * never started), a timeout, an interruption, or a capture that could not be stored. The one test behind
+ * replay, the exports, drill and `run --resume`, as the runner's summary judged it live (a command marked
+ * allow_failure=true is the caller's to excuse).
+ */
+export function endedBadly(f: Pick<EventOf<'command.finished'>, 'exit_code' | 'timed_out' | 'interrupted' | 'capture_error'>): boolean {
+  return f.exit_code !== 0 || f.timed_out || f.interrupted || f.capture_error !== undefined;
+}
 
 export const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENTS));
 

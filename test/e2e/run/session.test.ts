@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, onlyTimeline, plain, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
+import { runInProcess } from '../../helpers/in-process.js';
 
 // Whatever a failed test left running, and the temp folders, go with the file (workers are shared).
 afterAll(() => cleanup());
@@ -87,7 +88,20 @@ describe('shell session under run --yes', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('never');
     expect(plain(r.stderr)).toContain('capture=BIG: the command printed more than 64 KiB, more than a capture holds');
-    expect(readEvents(onlyTimeline(w.dir)).some((e) => e.type === 'var.set' && e['name'] === 'BIG')).toBe(false);
+    const events = readEvents(onlyTimeline(w.dir));
+    expect(events.some((e) => e.type === 'var.set' && e['name'] === 'BIG')).toBe(false);
+    // The black box says what the run said: the command exited 0, and it failed (the capture's reason beside it).
+    expect(events.find((e) => e.type === 'command.finished')).toMatchObject({ exit_code: 0, capture_error: expect.stringContaining('more than a capture holds') });
+    expect(plain(r.stderr + r.stdout)).toMatch(/1 failed/);
+    // So do replay, the exports and a resume (in-process: they only read the timeline; each is spawned elsewhere).
+    const replay = await runInProcess(['replay', '--instant', onlyTimeline(w.dir)], { cwd: w.dir });
+    expect(plain(replay.stdout + replay.stderr)).toContain('✘ exit 0, capture failed');
+    expect(plain(replay.stdout + replay.stderr)).toMatch(/1 run · 1 failed/);
+    const json = JSON.parse((await runInProcess(['export', onlyTimeline(w.dir), '--format', 'json'], { cwd: w.dir })).stdout) as { counts: { commands_failed: number }; steps: { commands: { capture_error?: string }[] }[] };
+    expect(json.counts.commands_failed).toBe(1);
+    expect(json.steps[0]?.commands[0]?.capture_error).toContain('more than a capture holds');
+    const md = await runInProcess(['export', onlyTimeline(w.dir), '--format', 'markdown'], { cwd: w.dir });
+    expect(md.stdout).toMatch(/Command 1\.1 .*: exit 0, capture failed/);
   });
 });
 

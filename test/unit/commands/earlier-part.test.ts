@@ -79,6 +79,17 @@ describe('earlierPart', () => {
     expect(e.commands).toEqual([]);
   });
 
+  it('a capture that could not be stored failed its command, as the runner said (it exited 0)', () => {
+    const src = '## One\n```sh {capture=BIG}\nseq 100000\n```\n## Two\n```sh\necho $BIG\n```\n';
+    const e = earlier([
+      [0, runStarted(src)],
+      [1, { type: 'step.started', step: 1, title: 'One' }],
+      [2, started(1, '1.1')],
+      [3, fin('1.1', 0, { capture_error: 'capture=BIG: the command printed more than 64 KiB, more than a capture holds' })],
+    ]);
+    expect(e.commands).toEqual([{ id: '1.1', failed: true, how: 'capture failed' }]);
+  });
+
   it('names the failed hosts of a block run on hosts as the runner does', () => {
     const src = '## One\n```sh {on=targets}\nuptime\n```\n';
     const e = earlier([

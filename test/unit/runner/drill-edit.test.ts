@@ -44,3 +44,15 @@ describe('the drill executor', () => {
     );
   });
 });
+
+describe('the drill executor and a capture that failed during the incident', () => {
+  it('plays it as the failure it was (exit 0, the capture not stored)', async () => {
+    const finished = { ...record.commands.get('2.1')!.finished!, capture_error: 'capture=BIG: the command printed more than 64 KiB, more than a capture holds' };
+    const failing: IncidentRecord = { ...record, commands: new Map([['2.1', { ...record.commands.get('2.1')!, finished }]]) };
+    const result = await createDrillExecutor(failing).run(
+      { script: 'df -h /var', shell: '/bin/sh', cwd: '/', env: {}, timeoutMs: 1000, interactive: false, meta: { id: '2.1', step: 2, command: 'df -h /var' } },
+      () => undefined,
+    );
+    expect(result).toMatchObject({ exitCode: 0, captureError: finished.capture_error });
+  });
+});
