@@ -70,7 +70,16 @@ export interface ReplayOptions {
   follow: boolean;
   json: boolean;
 }
-export type ExportFormat = 'markdown' | 'cast' | 'json' | 'html';
+const EXPORT_FORMATS = ['markdown', 'cast', 'json', 'html'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+const FORMAT_OF_EXTENSION: Readonly<Record<string, ExportFormat>> = { md: 'markdown', markdown: 'markdown', cast: 'cast', json: 'json', html: 'html', htm: 'html' };
+
+/** --format as given; else what the -o file's extension names (report.html: html); else the postmortem draft. */
+export function exportFormat(given: string | undefined, output: string | undefined): ExportFormat {
+  if (given !== undefined) return given as ExportFormat;
+  const ext = /\.([A-Za-z]+)$/.exec(output ?? '')?.[1]?.toLowerCase();
+  return (ext !== undefined ? FORMAT_OF_EXTENSION[ext] : undefined) ?? 'markdown';
+}
 export interface ExportOptions {
   format: ExportFormat;
   output?: string;
@@ -390,14 +399,14 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
     .command('export')
     .description('turn a timeline into a postmortem draft, an asciinema recording, a JSON summary or an HTML report')
     .argument('<timeline>', 'a timeline file')
-    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'cast', 'json', 'html']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'output format (default: from the -o file name, else markdown)').choices(EXPORT_FORMATS))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .addHelpText(
       'after',
-      examples('runbook export incidents/x.jsonl --format markdown -o postmortem.md', 'runbook export incidents/x.jsonl --format cast -o incident.cast', 'runbook export incidents/x.jsonl --format html -o report.html'),
+      examples('runbook export incidents/x.jsonl > postmortem.md', 'runbook export incidents/x.jsonl -o report.html', 'runbook export incidents/x.jsonl --format cast -o incident.cast'),
     )
     .action((timeline: string, o) => {
-      result = { command: 'export', timeline, options: { format: o.format as ExportFormat, output: o.output } };
+      result = { command: 'export', timeline, options: { format: exportFormat(o.format, o.output), output: o.output } };
     });
 
   program

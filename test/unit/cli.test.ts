@@ -43,6 +43,13 @@ describe('routing: argv → the options a command receives', () => {
     [['incidents', '--all'], { command: 'incidents', options: { json: false, all: true } }],
     [['replay', 't.jsonl', '--speed', '4', '--max-idle', '0.5', '--instant'], { command: 'replay', timeline: 't.jsonl', options: { speed: 4, maxIdle: 0.5, instant: true, follow: false } }],
     [['export', 't.jsonl', '--format', 'cast', '-o', 'x.cast'], { command: 'export', options: { format: 'cast', output: 'x.cast' } }],
+    // Without --format: the postmortem draft, or what the -o file's name says; --format wins over the name.
+    [['export', 't.jsonl'], { command: 'export', timeline: 't.jsonl', options: { format: 'markdown' } }],
+    [['export', 't.jsonl', '-o', 'Report.HTML'], { command: 'export', options: { format: 'html', output: 'Report.HTML' } }],
+    [['export', 't.jsonl', '-o', 'x.cast'], { command: 'export', options: { format: 'cast' } }],
+    [['export', 't.jsonl', '-o', 'summary.json'], { command: 'export', options: { format: 'json' } }],
+    [['export', 't.jsonl', '-o', 'notes.txt'], { command: 'export', options: { format: 'markdown' } }],
+    [['export', 't.jsonl', '-o', 'x.html', '--format', 'json'], { command: 'export', options: { format: 'json' } }],
     [['drill', 't.jsonl', '--yes'], { command: 'drill', timeline: 't.jsonl', options: { yes: true } }],
     [['completion', 'zsh'], { command: 'completion', shell: 'zsh' }],
   ])('%j', (argv, expected) => {
@@ -59,7 +66,7 @@ describe('routing: argv → the options a command receives', () => {
     [['run']],
     [['run', 'x', '--from-step', '0']],
     [['lint', '--max-age', 'old']],
-    [['export', 't.jsonl']],
+    [['export']],
     [['export', 't.jsonl', '--format', 'pdf']],
     [['replay', 't', '--speed', '-1']],
     [['frobnicate']],
