@@ -1,10 +1,10 @@
 // Small helpers shared by the runbook commands.
 import { isAbsolute, relative } from 'node:path';
 import type { Io } from '../io.js';
-import { terminalJson } from '../ui/neutralize.js';
+import { terminalJsonLine } from '../ui/neutralize.js';
 
 export function writeJson(io: Io, value: unknown): void {
-  io.stdout.write(`${terminalJson(value, 2)}\n`);
+  io.stdout.write(terminalJsonLine(value, 2));
 }
 
 /** Paths under cwd shown relative to it; anything else as given. */

@@ -71,6 +71,22 @@ describe('loadListing (list with its cache)', () => {
     expect(await listed(lib, cache)).toEqual(full);
   });
 
+  it('the cache is written as ASCII; titles beyond it (accents, dashes, emoji) read back the same', async () => {
+    const dir = tmp();
+    const cache = tmp();
+    const title = 'Disque plein — ça déborde 🔥 (Größe ≥ 95 %)';
+    writeFileSync(join(dir, 'a.md'), rb(title));
+    old(join(dir, 'a.md'));
+    expect((await listed(dir, cache))[0]?.title).toBe(title);
+    const bytes = readFileSync(cacheFileOf(cache));
+    expect(bytes.every((b) => b < 0x80)).toBe(true);
+    expect((await listed(dir, cache))[0]?.title).toBe(title);
+    // A cache with UTF-8 in it (as written before) is still read as UTF-8.
+    writeFileSync(cacheFileOf(cache), bytes.toString('latin1').replace(/\\u([0-9a-f]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
+    expect(readFileSync(cacheFileOf(cache)).every((b) => b < 0x80)).toBe(false);
+    expect((await listed(dir, cache))[0]?.title).toBe(title);
+  });
+
   it('a changed file is re-read even with the same size and the same mtime', async () => {
     const dir = tmp();
     const cache = tmp();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOutputFilter, neutralize, neutralizeDeep, neutralizeOutput, terminalJson } from '../../../src/ui/neutralize.js';
+import { createOutputFilter, neutralize, neutralizeDeep, neutralizeOutput, terminalJson, terminalJsonLine } from '../../../src/ui/neutralize.js';
 
 // Every class of terminal trap, as a runbook, a timeline or a value could carry it.
 const ESC = '\u001b';
@@ -92,6 +92,18 @@ describe('terminalJson', () => {
     const s = terminalJson(v);
     expect(s).not.toMatch(RAW);
     expect(JSON.parse(s)).toEqual(v);
+  });
+
+  it('as one UTF-8 line: the same text as terminalJson, whichever control hides among other non-ASCII', () => {
+    // Every C1 control and DEL, alone and beside Latin-1 (U+00A0–U+00BF share the 0xc2 lead byte), dashes and emoji.
+    const controls = ['\u007f', ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(0x80 + i))];
+    for (const c of controls) {
+      const v = [{ title: `Disk ¡full¿ — 🔥 ${c} at 95°`, tags: ['é', `x${c}`] }];
+      expect(terminalJsonLine(v, 2).toString('utf8')).toBe(`${terminalJson(v, 2)}\n`);
+      expect(terminalJsonLine(v, 2).toString('utf8')).not.toMatch(RAW);
+    }
+    const clean = { t: 'Disk ¡full¿ — 🔥 ´µ¶·¸ at 95° ©®' };
+    expect(terminalJsonLine(clean).toString('utf8')).toBe(`${JSON.stringify(clean)}\n`);
   });
 });
 
