@@ -4,6 +4,7 @@ import { endedBadly, type TimelineEvent } from '../timeline/events.js';
 import { readTimeline } from '../timeline/reader.js';
 import { UserError } from '../errors.js';
 import type { ExecResult, Executor } from './ports.js';
+import { hostHow } from './fleet-run.js';
 
 export interface RecordedCommand {
   id: string;
@@ -110,7 +111,10 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
       emit('stderr', `[drill] output recorded during the incident for ${rec.id}${differs ? ` (${rec.command})` : ''}:\n`);
       for (const o of rec.output) emit(o.stream, o.data);
       const f = rec.finished;
-      if (rec.hosts) emit('stderr', `[drill] on ${rec.hosts.length} host${rec.hosts.length === 1 ? '' : 's'}: ${rec.hosts.map((h) => `${h.host} ${typeof h.host_error === 'string' ? 'unreachable' : h.timed_out ? 'timed out' : h.interrupted ? 'interrupted' : `exit ${h.exit_code}`}`).join(', ')}\n`);
+      // Each host's ending in the live run's words (fleet-run.ts hostHow).
+      const how = (h: NonNullable<typeof rec.hosts>[number]): string =>
+        hostHow({ exitCode: h.exit_code, signal: h.signal, durationMs: h.duration_ms, timedOut: h.timed_out, interrupted: h.interrupted, ...(typeof h.host_error === 'string' ? { hostError: h.host_error } : {}) });
+      if (rec.hosts) emit('stderr', `[drill] on ${rec.hosts.length} host${rec.hosts.length === 1 ? '' : 's'}: ${rec.hosts.map((h) => `${h.host} ${how(h)}`).join(', ')}\n`);
       if (!f) {
         emit('stderr', '[drill] the command never finished during the incident (the run was interrupted)\n');
         return { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: true };

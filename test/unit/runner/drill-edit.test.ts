@@ -56,3 +56,22 @@ describe('the drill executor and a capture that failed during the incident', () 
     expect(result).toMatchObject({ exitCode: 0, captureError: finished.capture_error });
   });
 });
+
+describe('the drill executor and a command run on hosts', () => {
+  it("names each host's ending in the live run's words", async () => {
+    const base = record.commands.get('2.1')!.finished!;
+    const hosts = [
+      { ...base, host: 'web1' },
+      { ...base, host: 'web2', exit_code: null, signal: 'SIGKILL' },
+      { ...base, host: 'web3', exit_code: 255, host_error: 'ssh: connect to host web3: Connection refused' },
+      { ...base, host: 'web4', exit_code: null, timed_out: true },
+    ];
+    const onHosts: IncidentRecord = { ...record, commands: new Map([['2.1', { ...record.commands.get('2.1')!, hosts, finished: hosts[1] }]]) };
+    let text = '';
+    await createDrillExecutor(onHosts).run(
+      { script: 'df -h /var', shell: '/bin/sh', cwd: '/', env: {}, timeoutMs: 1000, interactive: false, meta: { id: '2.1', step: 2, command: 'df -h /var' } },
+      (_s, chunk) => (text += chunk.toString()),
+    );
+    expect(text).toContain('[drill] on 4 hosts: web1 exit 0, web2 killed by SIGKILL, web3 unreachable, web4 timed out\n');
+  });
+});
