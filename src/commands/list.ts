@@ -116,8 +116,11 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
     ];
   });
   const header = ['ID', 'TITLE', 'SEVERITY', 'TAGS', 'STEPS', 'LAST REVIEWED', ...(showSource ? ['SOURCE'] : [])];
-  // On a terminal (or with $COLUMNS), fit its width: tags give way first, then the title.
-  io.stdout.write(renderTable(header, rows, style, { width: columnsOf(io.env, io.stdout), shrink: [3, 1] }));
+  // On a terminal (or with $COLUMNS), fit its width: tags give way first, then the title. In a narrow pane,
+  // rather than a title cut to a few letters, the step count goes, then the tags (already cut short by then);
+  // the review date last, since it is where a stale runbook shows.
+  const drop = { columns: [4, 3, 5], keep: 1, atLeast: 24 };
+  io.stdout.write(renderTable(header, rows, style, { width: columnsOf(io.env, io.stdout), shrink: [3, 1], drop }));
   return 0;
 }
 
