@@ -100,6 +100,26 @@ function reparseAt(lexed: Lexed, pos: number): string | null {
   return null;
 }
 
+/**
+ * Names read bare in arithmetic: `$(( N + 1 ))`, `(( N > 5 ))`, `[[ N -gt 3 ]]`, `let x=N`, `a[N]=1`,
+ * `${a[N]}`, `${s:N}`. Bash evaluates such a variable's value as an arithmetic expression in turn, and an
+ * expression can hold a command (`x[$(touch pwned)]`): a bare name there is a use in arithmetic as `$N` is.
+ * A name right after a digit or `#` is part of a number (`0x1f`, `16#ff`); after `$` or `{`, a parameter
+ * expansion (Lexed.params has it).
+ */
+export function bareArithmeticNames(text: string, lexed: Lexed): { name: string; start: number }[] {
+  const out: { name: string; start: number }[] = [];
+  const word = /[A-Za-z0-9_]/;
+  for (let i = 0; i < text.length; i++) {
+    if (!lexed.at[i]?.arith || !/[A-Za-z_]/.test(text[i] as string)) continue;
+    let end = i + 1;
+    while (end < text.length && word.test(text[end] as string) && lexed.at[end]?.arith) end++;
+    if (i === 0 || !/[0-9#${]/.test(text[i - 1] as string)) out.push({ name: text.slice(i, end), start: i });
+    i = end - 1;
+  }
+  return out;
+}
+
 /** Every place a variable (a placeholder or an implicit `$NAME`) of the runnable commands is parsed again. */
 export function reparsedUses(rb: Pick<Runbook, 'steps'>, fromStep = 1): Reparse[] {
   const uses: Reparse[] = [];
@@ -117,6 +137,9 @@ export function reparsedUses(rb: Pick<Runbook, 'steps'>, fromStep = 1): Reparse[
         const why = reparseAt(lexed, p.start);
         if (why) uses.push({ name: p.name, command: c.id, why });
       }
+      // Every variable reaches a command under its own name too (vars.ts commandEnv), so a bare name in
+      // arithmetic reads a runbook variable or a capture as well: its value must be an integer.
+      for (const n of bareArithmeticNames(c.text, lexed)) uses.push({ name: n.name, command: c.id, why: 'arithmetic' });
     }
   }
   return uses;

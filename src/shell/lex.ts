@@ -24,7 +24,7 @@ export interface Context {
   quote: Quote;
   /** Nesting depth of $( ), `...`, <( ), >( ): a '"' inside "$( )" opens a new quote at depth+1. */
   depth: number;
-  /** Inside arithmetic: $(( )), (( )), $[ ], let's arguments, an operand of [[ -eq -ne -lt -le -gt -ge ]], declare -i / typeset -i values, array subscripts. */
+  /** Inside arithmetic: $(( )), (( )), $[ ], let's arguments, an operand of [[ -eq -ne -lt -le -gt -ge ]], declare -i / typeset -i values, array subscripts, ${s:offset:length}. */
   arith: boolean;
 }
 
@@ -605,6 +605,14 @@ class Lexer {
       this.arith(depth, quote, ']');
       if (s.slice(open, this.i) === '[@]' || s.slice(open, this.i) === '[*]') this.mark(open, this.i, q);
     }
+    // `${s:offset}`, `${s:offset:length}` (`${s: -1}` too): both are arithmetic. `${s:-x}`, `:=`, `:?`, `:+`
+    // are not.
+    if (m && s[this.i] === ':' && !/[-=?+]/.test(s[this.i + 1] ?? '')) {
+      this.at[this.i++] = q;
+      this.arith(depth, quote, '}');
+      this.params.push({ name: m[1] as string, start, end: this.i });
+      return;
+    }
     let level = 0;
     while (this.i < s.length) {
       const c = s[this.i] as string;
@@ -642,7 +650,7 @@ class Lexer {
   }
 
   /** Arithmetic from this.i up to `close` (consumed): quotes do not quote here, expansions still happen. */
-  private arith(depth: number, quote: Quote, close: '))' | ']'): void {
+  private arith(depth: number, quote: Quote, close: '))' | ']' | '}'): void {
     const s = this.s;
     const a = ctx(quote, depth, true);
     let parens = 0;

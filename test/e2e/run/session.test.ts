@@ -1,6 +1,6 @@
 // Issue 15 end to end: one shell session across the commands of a run (exports, unset, cd, capture), what
 // does not carry (a failure, `exec`, set -e), --no-session, and --resume restoring the recorded session.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, onlyTimeline, plain, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
 import { runInProcess } from '../../helpers/in-process.js';
@@ -79,6 +79,21 @@ describe('shell session under run --yes', () => {
     const change = readEvents(w.path('on.jsonl')).find((e) => e.type === 'session.changed');
     expect(change).toMatchObject({ added: 'DB_PASSWORD pod', cwd: '/' });
     expect(JSON.parse(change?.['values'] as string)).toEqual({ pod: 'x' });
+  });
+
+  it('a capture used by a bare name in arithmetic must be an integer: its text is never evaluated', async () => {
+    const w = workDir();
+    // bash evaluates a variable named in arithmetic as an expression, and `x[$(…)]` in one runs the command.
+    w.write('n.md', `# N\n\n## One\n\n${fence(`echo 'x[$(touch ${w.path('PWNED')})]'`, 'capture=N')}\n${fence('echo $(( N + 1 ))')}\n${fence('(( N > 1 )) && echo big')}`);
+    const r = await runCli(['run', 'n.md', '--yes'], { cwd: w.dir, timeoutMs: 60_000 });
+    expect(r.code).toBe(1);
+    expect(plain(r.stderr)).toContain('capture=N: variable N is used in arithmetic in command 1.2, where its text is evaluated: its value must be an integer');
+    expect(existsSync(w.path('PWNED'))).toBe(false);
+    // An integer is what arithmetic is for.
+    w.write('ok.md', `# N\n\n## One\n\n${fence('echo 41', 'capture=N')}\n${fence('echo $(( N + 1 ))')}`);
+    const ok = await runCli(['run', 'ok.md', '--yes'], { cwd: w.dir, timeoutMs: 60_000 });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('42\n');
   });
 
   it('a capture over 64 KiB fails its command with a clear message', async () => {

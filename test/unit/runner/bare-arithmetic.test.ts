@@ -1,0 +1,32 @@
+// A bare name in arithmetic reads a variable whose value bash evaluates as an expression: value-rules.ts
+// counts it as a use in arithmetic, as `$NAME` there is.
+import { describe, expect, it } from 'vitest';
+import { lex } from '../../../src/shell/lex.js';
+import { bareArithmeticNames } from '../../../src/runner/value-rules.js';
+
+const names = (text: string): string[] => bareArithmeticNames(text, lex(text)).map((n) => n.name);
+
+describe('bareArithmeticNames', () => {
+  it.each([
+    ['echo $(( N + 1 ))', ['N']],
+    ['(( COUNT > LIMIT )) && echo over', ['COUNT', 'LIMIT']],
+    ['[[ PCT -ge 90 ]] && echo full', ['PCT']],
+    ['let "x = Y * 2"', ['x', 'Y']],
+    ['a[IDX]=1; echo ${a[J]}', ['IDX', 'J']],
+    ['echo ${s:OFF:LEN}', ['OFF', 'LEN']],
+    ['for ((i = 0; i < N; i++)); do :; done', ['i', 'i', 'N', 'i']],
+    ['echo $[ K + 1 ]', ['K']],
+  ])('%s', (text, expected) => {
+    expect(names(text)).toEqual(expected);
+  });
+
+  it.each([
+    // Numbers with letters in them, and expansions (Lexed.params lists those).
+    'echo $(( 0x1F + 16#ff + 2#101 ))',
+    'echo $(( $N + ${M} + ${#S} ))',
+    // Not arithmetic at all.
+    "echo N; echo 'x $(( N ))'; [[ N == 3 ]]; echo ${s:-N}",
+  ])('none in %s', (text) => {
+    expect(names(text)).toEqual([]);
+  });
+});
