@@ -119,7 +119,17 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
         emit('stderr', '[drill] the command never finished during the incident (the run was interrupted)\n');
         return { exitCode: null, signal: null, durationMs: 0, timedOut: false, interrupted: true };
       }
-      return { exitCode: f.exit_code, signal: f.signal, durationMs: f.duration_ms, timedOut: f.timed_out, interrupted: f.interrupted, ...(typeof f.capture_error === 'string' ? { captureError: f.capture_error } : {}) };
+      const unrecorded = rec.hosts ? rec.hosts.reduce((n, h) => n + h.omitted_bytes, 0) : f.omitted_bytes;
+      return {
+        exitCode: f.exit_code,
+        signal: f.signal,
+        durationMs: f.duration_ms,
+        timedOut: f.timed_out,
+        interrupted: f.interrupted,
+        ...(typeof f.capture_error === 'string' ? { captureError: f.capture_error } : {}),
+        // Left out of the incident's timeline, so not played either: the drill says so as the incident did.
+        ...(unrecorded > 0 ? { unrecordedBytes: unrecorded } : {}),
+      };
     },
   };
 }

@@ -395,7 +395,8 @@ class Run {
       capture.push('stderr', Buffer.from(`runbook: ${captured.error}\n`));
       p.view.message(captured.error, 'error');
     }
-    const omitted = capture.finish();
+    // What the timeline leaves out: beyond its cap, and what the executor never had (a drill's recording).
+    const omitted = capture.finish() + (result.unrecordedBytes ?? 0);
     await pending;
     if (writeFailure) throw writeFailure instanceof TimelineWriteError ? writeFailure : new TimelineWriteError(p.sink.path, String(writeFailure));
     await this.emit(commandFinished(c.id, result, omitted));

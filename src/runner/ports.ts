@@ -65,6 +65,8 @@ export interface ExecResult {
   sessionDump?: Buffer;
   /** Set by the runner: the command succeeded but its `capture=` could not be stored (too large, unsafe). */
   captureError?: string;
+  /** Output that never reached the runner, in bytes: a drill plays a recording that left this much out. */
+  unrecordedBytes?: number;
 }
 
 export type OutputListener = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;

@@ -1,6 +1,6 @@
 // Issue 15 end to end: one shell session across the commands of a run (exports, unset, cd, capture), what
 // does not carry (a failure, `exec`, set -e), --no-session, and --resume restoring the recorded session.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, onlyTimeline, plain, python3Available, readEvents, runCli, spawnPty, workDir } from '../../helpers/run-cli.js';
 import { runInProcess } from '../../helpers/in-process.js';
@@ -98,7 +98,7 @@ describe('shell session under run --yes', () => {
 
   it('a capture over 64 KiB fails its command with a clear message', async () => {
     const w = workDir();
-    w.write('big.md', `# Big\n\n## One\n\n${fence("head -c 70000 /dev/zero | tr '\\\\0' a", 'capture=BIG')}\n${fence('echo never')}`);
+    w.write('big.md', `# Big\n\n## One\n\n${fence('seq 1 100000', 'capture=BIG')}\n${fence('echo never')}`);
     const r = await runCli(['run', 'big.md', '--yes'], { cwd: w.dir, timeoutMs: 60_000 });
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('never');
@@ -117,6 +117,16 @@ describe('shell session under run --yes', () => {
     expect(json.steps[0]?.commands[0]?.capture_error).toContain('more than a capture holds');
     const md = await runInProcess(['export', onlyTimeline(w.dir), '--format', 'markdown'], { cwd: w.dir });
     expect(md.stdout).toMatch(/Command 1\.1 .*: exit 0, capture failed/);
+    // A drill of it plays the failure, and says as much output went unrecorded as the incident did (588 KB
+    // printed, over the timeline's cap per command).
+    const omitted = (events.find((e) => e.type === 'command.finished')?.['omitted_bytes'] as number) ?? 0;
+    expect(omitted).toBeGreaterThan(1024);
+    const drill = await runInProcess(['drill', onlyTimeline(w.dir), '--yes'], { cwd: w.dir });
+    expect(plain(drill.stdout + drill.stderr)).toContain('✘ exit 0, capture failed');
+    const drills = readdirSync(w.path('drills')).filter((f) => f.endsWith('.jsonl'));
+    expect(drills).toHaveLength(1);
+    const drilled = readEvents(w.path(`drills/${drills[0]}`)).find((e) => e.type === 'command.finished');
+    expect(drilled?.['omitted_bytes'] as number).toBeGreaterThanOrEqual(omitted);
   });
 });
 

@@ -75,3 +75,16 @@ describe('the drill executor and a command run on hosts', () => {
     expect(text).toContain('[drill] on 4 hosts: web1 exit 0, web2 killed by SIGKILL, web3 unreachable, web4 timed out\n');
   });
 });
+
+describe('the drill executor and output the incident did not record', () => {
+  it('reports it as never reaching the runner, so the drill says what the incident said', async () => {
+    const finished = { ...record.commands.get('2.1')!.finished!, omitted_bytes: 261_360 };
+    const capped: IncidentRecord = { ...record, commands: new Map([['2.1', { ...record.commands.get('2.1')!, finished }]]) };
+    const result = await createDrillExecutor(capped).run(
+      { script: 'df -h /var', shell: '/bin/sh', cwd: '/', env: {}, timeoutMs: 1000, interactive: false, meta: { id: '2.1', step: 2, command: 'df -h /var' } },
+      () => undefined,
+    );
+    expect(result.unrecordedBytes).toBe(261_360);
+    expect((await createDrillExecutor(record).run({ script: 'df -h /var', shell: '/bin/sh', cwd: '/', env: {}, timeoutMs: 1000, interactive: false, meta: { id: '2.1', step: 2, command: 'df -h /var' } }, () => undefined)).unrecordedBytes).toBeUndefined();
+  });
+});
