@@ -49,6 +49,8 @@ export interface VerifyReport {
 export interface VerifyOptions {
   allowedSigners?: string;
   env: NodeJS.ProcessEnv;
+  /** How a verdict names the command that seals this file (`runbook seal FILE` by default). */
+  sealCommand?: string;
 }
 
 const CHUNK = 1024 * 1024;
@@ -231,6 +233,7 @@ const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 
 
 export async function verifyTimeline(path: string, opts: VerifyOptions): Promise<VerifyReport> {
   const report: VerifyReport = { ok: false, path, events: 0, head: EMPTY_HASH, chain: 'intact', seal: null, problem: null };
+  const sealCommand = opts.sealCommand ?? 'runbook seal';
   const fail = (line: number, kind: ProblemKind, message: string): void => {
     if (!report.problem) report.problem = { line, kind, message };
   };
@@ -352,11 +355,11 @@ export async function verifyTimeline(path: string, opts: VerifyOptions): Promise
   if (!report.problem && prev) {
     if (lastSeal && lastSeal !== prev) {
       const after = total - lastSeal.n;
-      fail(lastSeal.n + 1, 'appended', `line ${lastSeal.n + 1}: ${plural(after, 'line')} appended after the seal on line ${lastSeal.n}; \`runbook seal\` seals them`);
+      fail(lastSeal.n + 1, 'appended', `line ${lastSeal.n + 1}: ${plural(after, 'line')} appended after the seal on line ${lastSeal.n}; \`${sealCommand}\` seals them`);
     } else if (!lastSeal && finished) {
       fail(prev.n + 1, 'truncated', `line ${prev.n + 1}: truncated: the run finished on line ${finished.n}, and no seal follows (a runner always seals its run's end)`);
     } else if (!lastSeal) {
-      fail(prev.n, 'not-sealed', `not sealed: the chain is intact over ${plural(report.events, 'event')}, but nothing shows the file ends at line ${prev.n} (a live or interrupted run: \`runbook seal\` seals it)`);
+      fail(prev.n, 'not-sealed', `not sealed: the chain is intact over ${plural(report.events, 'event')}, but nothing shows the file ends at line ${prev.n} (a live or interrupted run: \`${sealCommand}\` seals it)`);
     }
   }
   if (lastSeal && !report.problem) {

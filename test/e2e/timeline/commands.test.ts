@@ -155,7 +155,11 @@ describe.concurrent('runbook note / mark', () => {
     // A second one follows a note, not the seal: nothing more to say.
     const again = await runInProcess(['mark', '--timeline', 't.jsonl', 'detected'], { cwd: root, env });
     expect(again.stderr).toMatch(/^marked detected in t\.jsonl \(seq \d+\)\n$/);
-    expect((await runInProcess(['verify', 't.jsonl'], { cwd: root, env })).code).toBe(1);
+    const failed = await runInProcess(['verify', 't.jsonl'], { cwd: root, env });
+    expect(failed.code).toBe(1);
+    // The verdict names the seal command as the note's hint does: as this runbook was started, with the file.
+    const sealHint = /\((.+ seal t\.jsonl)\)/.exec(late.stderr)?.[1];
+    expect(failed.stdout).toContain(`2 lines appended after the seal on line ${failed.stdout.match(/seal on line (\d+)/)?.[1]}; \`${sealHint}\` seals them`);
     expect((await runInProcess(['seal', 't.jsonl'], { cwd: root, env })).code).toBe(0);
     expect((await runInProcess(['verify', 't.jsonl'], { cwd: root, env })).code).toBe(0);
   });
