@@ -406,7 +406,9 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
       examples('runbook export incidents/x.jsonl > postmortem.md', 'runbook export incidents/x.jsonl -o report.html', 'runbook export incidents/x.jsonl --format cast -o incident.cast'),
     )
     .action((timeline: string, o) => {
-      result = { command: 'export', timeline, options: { format: exportFormat(o.format, o.output), output: o.output } };
+      // `-o -` is standard output, as for most tools.
+      const output = o.output === '-' ? undefined : (o.output as string | undefined);
+      result = { command: 'export', timeline, options: { format: exportFormat(o.format, output), output } };
     });
 
   program

@@ -1,7 +1,7 @@
 // `runbook export`: a timeline as a postmortem draft (markdown), an asciinema recording (cast), a summary (json)
 // or a one-file incident report page (html).
 import { constants as C } from 'node:fs';
-import { lstat, open, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportOptions } from '../cli.js';
 import type { Io } from '../io.js';
@@ -38,10 +38,14 @@ function stdoutSink(io: Io): Sink {
  * write): the export goes to a new file (O_EXCL, mode 0600: it holds what the timeline holds) next to FILE,
  * renamed over FILE once complete. A device or pipe named directly (`-o /dev/null`) is written as it is.
  */
-async function fileSink(path: string): Promise<Sink> {
-  const fail = (err: unknown): UserError => new UserError(`cannot write ${path}: ${describeSystemError(err)}`);
+async function fileSink(shown: string, path: string): Promise<Sink> {
+  const fail = (err: unknown): UserError => new UserError(`cannot write ${shown}: ${describeSystemError(err)}`);
   const existing = await lstat(path).catch(() => null);
-  if (existing?.isSymbolicLink()) throw new UserError(`cannot write ${path}: it is a symbolic link; an export is never written through one`);
+  if (existing?.isSymbolicLink()) throw new UserError(`cannot write ${shown}: it is a symbolic link; an export is never written through one`);
+  // A folder that does not exist yet is made, as --timeline makes its own.
+  if (existing === null) await mkdir(dirname(path), { recursive: true }).catch((err: unknown) => {
+    throw fail(err);
+  });
   const inPlace = existing !== null && !existing.isFile() && !existing.isDirectory();
   const target = inPlace ? path : join(dirname(path), `.${basename(path)}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
   const flags = inPlace ? C.O_WRONLY | C.O_NOFOLLOW : C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW;
@@ -206,7 +210,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     if (fold.summary.events > 0) {
       const s = summarize(fold);
       measure.finish(s);
-      const sink = options.output !== undefined ? await fileSink(options.output) : stdoutSink(io);
+      const sink = options.output !== undefined ? await fileSink(options.output, resolve(io.cwd, options.output)) : stdoutSink(io);
       try {
         const title = [s.runbook.title, s.incident].filter((x) => x !== '').join(' — ');
         const w0 = sink.write(castHeader({ width: measure.widest + 1, started: s.started, title }));
@@ -229,7 +233,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     io.stderr.write(`runbook: ${timeline}: the run has no run.finished: exported as interrupted\n`);
   }
   if (document !== null) {
-    const sink = options.output !== undefined ? await fileSink(options.output) : stdoutSink(io);
+    const sink = options.output !== undefined ? await fileSink(options.output, resolve(io.cwd, options.output)) : stdoutSink(io);
     try {
       sink.write(document);
     } finally {

@@ -50,6 +50,7 @@ describe('routing: argv → the options a command receives', () => {
     [['export', 't.jsonl', '-o', 'summary.json'], { command: 'export', options: { format: 'json' } }],
     [['export', 't.jsonl', '-o', 'notes.txt'], { command: 'export', options: { format: 'markdown' } }],
     [['export', 't.jsonl', '-o', 'x.html', '--format', 'json'], { command: 'export', options: { format: 'json' } }],
+    [['export', 't.jsonl', '-o', '-'], { command: 'export', options: { format: 'markdown', output: undefined } }],
     [['drill', 't.jsonl', '--yes'], { command: 'drill', timeline: 't.jsonl', options: { yes: true } }],
     [['completion', 'zsh'], { command: 'completion', shell: 'zsh' }],
   ])('%j', (argv, expected) => {

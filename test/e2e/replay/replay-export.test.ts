@@ -1,6 +1,7 @@
 // End to end: spawn bin/runbook.js (which runs dist/: build first, `npm test` does) in a temp dir.
 import { spawn, spawnSync } from 'node:child_process';
 import { runCli, type Exit } from '../../helpers/run-cli.js';
+import { runInProcess } from '../../helpers/in-process.js';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -107,6 +108,17 @@ describe('runbook export', () => {
     expect(cat.status).toBe(0);
     expect(cat.stdout).toContain('Step 2 of 4: Remove old logs');
     expect(cat.stdout).toContain('Summary');
+  });
+
+  it('without --format: the file name says which; -o - is stdout; a missing folder is made', async () => {
+    const golden = (name: string): string => readFileSync(join(ROOT, FIX, name), 'utf8');
+    // In-process (the same routing; no Node start needed): -o is read from the command's folder, not the test's.
+    const json = await runInProcess(['export', `${FIX}/disk-full-completed.jsonl`, '-o', 'out/new/summary.json'], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'out/new/summary.json'), 'utf8')).toBe(golden('disk-full-completed.summary.json'));
+    const md = await runInProcess(['export', `${FIX}/disk-full-completed.jsonl`, '-o', '-'], { cwd: dir });
+    expect(md.stdout).toBe(golden('disk-full-completed.postmortem.md'));
+    expect(existsSync(join(dir, '-'))).toBe(false);
   });
 
   it('exits 2 with one line naming an unreadable timeline', async () => {
