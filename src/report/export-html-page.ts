@@ -3,7 +3,7 @@
 // Content-Security-Policy), so even markup that got through could not run a script.
 import { createHash } from 'node:crypto';
 import type { ExportProblem } from './export-json.js';
-import { describeCommandResult, timeRows } from './export-markdown.js';
+import { describeCommandResult, problemText, timeRows } from './export-markdown.js';
 import { describeSessionChange } from './session-change.js';
 import { escapeHtml as esc, jsonForScript, plainOutput, renderProse } from './export-html-escape.js';
 import { renderChart, RESULT_CLASS } from './export-html-chart.js';
@@ -66,8 +66,7 @@ function header(m: HtmlModel, o: PageOptions): string {
   }
   const warn: string[] = [];
   if (o.problems.length > 0 || s.status === 'interrupted') {
-    // The reader's messages may already name the file and line.
-    const why = o.problems.map((p) => (p.message.includes(`:${p.line}:`) ? p.message : `line ${p.line}: ${p.message}`));
+    const why = o.problems.map(problemText);
     if (s.status === 'interrupted') why.push('the run has no run.finished (interrupted)');
     warn.push(`<p class="warn"><strong>Incomplete timeline</strong>: ${esc(why.join('; '))}.</p>`);
   }

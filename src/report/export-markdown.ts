@@ -47,6 +47,11 @@ function sessionText(c: CommandSummary): string {
   return (c.session ?? []).map((ch) => `; ${code(describeSessionChange(ch))}`).join('');
 }
 
+/** A reading problem as one clause: `line 7: …`, unless the reader's message already names file and line. */
+export function problemText(p: { line: number; message: string }): string {
+  return p.message.includes(`:${p.line}:`) ? p.message : `line ${p.line}: ${p.message}`;
+}
+
 export function describeCommandResult(c: CommandSummary): string {
   if (!c.finished) return 'never finished';
   const dur = formatDuration(c.durationMs ?? 0);
@@ -179,7 +184,7 @@ function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string,
   );
   if (integrity !== null) out.push(`> Timeline check (\`runbook verify\`): ${text(integrity)}`, '');
   if (problems.length > 0 || s.status === 'interrupted') {
-    const why = problems.map((p) => `line ${p.line}: ${p.message}`);
+    const why = problems.map(problemText);
     if (s.status === 'interrupted') why.push('the run has no run.finished (interrupted)');
     out.push(`> **Incomplete timeline**: ${text(why.join('; '))}.`, '');
   }
@@ -199,7 +204,7 @@ function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string,
   out.push(
     `Recorded: runbook ${code(s.runbook.id)} run ${s.mode ? `(${s.mode}) ` : ''}by ${text(s.actor ?? '—')}${s.host ? ` on ${text(s.host)}` : ''}; ` +
       `${s.counts.stepsDone} of ${s.steps.length} steps done, ${s.counts.stepsSkipped} skipped; ` +
-      `${s.counts.commandsRun} commands run, ${s.counts.commandsFailed} failed, ${s.counts.commandsSkipped} skipped.`,
+      `${s.counts.commandsRun} command${s.counts.commandsRun === 1 ? '' : 's'} run, ${s.counts.commandsFailed} failed, ${s.counts.commandsSkipped} skipped.`,
     '',
   );
   out.push('## Impact', '');

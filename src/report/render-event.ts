@@ -212,6 +212,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     if (ev.timed_out) line = style.yellow(`⏱ timed out · ${dur}`);
     else if (ev.interrupted) line = style.yellow(`⚡ interrupted · ${dur}`);
     // It ran and exited 0; its output (above) ends with the runner's reason.
+    else if (typeof ev.capture_error === 'string' && ctx.allowFailure?.has(ev.id)) line = style.yellow(`✔ exit 0, capture failed (allowed) · ${dur}`);
     else if (typeof ev.capture_error === 'string') line = style.red(`✘ exit 0, capture failed · ${dur}`);
     else if (ev.exit_code === 0) line = style.green(`✔ exit 0 · ${dur}`);
     else if (ev.exit_code === null && ev.signal) line = style.red(`✘ killed by ${ev.signal} · ${dur}`);

@@ -96,6 +96,15 @@ describe('shell session under run --yes', () => {
     expect(ok.stdout).toContain('42\n');
   });
 
+  it('a capture that fails under allow_failure=true is shown as allowed, and the run goes on', async () => {
+    const w = workDir();
+    w.write('a.md', `# A\n\n## One\n\n${fence('seq 1 100000', 'capture=BIG allow_failure=true')}\n${fence('echo after')}`);
+    const r = await runInProcess(['run', 'a.md', '--yes'], { cwd: w.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(plain(r.stderr + r.stdout)).toContain('✔ exit 0, capture failed (allowed)');
+    expect(r.stdout).toContain('after\n');
+  });
+
   it('a capture over 64 KiB fails its command with a clear message', async () => {
     const w = workDir();
     w.write('big.md', `# Big\n\n## One\n\n${fence('seq 1 100000', 'capture=BIG')}\n${fence('echo never')}`);
@@ -117,6 +126,7 @@ describe('shell session under run --yes', () => {
     expect(json.steps[0]?.commands[0]?.capture_error).toContain('more than a capture holds');
     const md = await runInProcess(['export', onlyTimeline(w.dir), '--format', 'markdown'], { cwd: w.dir });
     expect(md.stdout).toMatch(/Command 1\.1 .*: exit 0, capture failed/);
+    expect(md.stdout).toContain('1 command run, 1 failed, 0 skipped.');
     // A drill of it plays the failure, and says as much output went unrecorded as the incident did (588 KB
     // printed, over the timeline's cap per command).
     const omitted = (events.find((e) => e.type === 'command.finished')?.['omitted_bytes'] as number) ?? 0;

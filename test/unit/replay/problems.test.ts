@@ -16,3 +16,11 @@ describe('problems on stderr', () => {
     expect(lines[10]).toBe('runbook: … and 30 more problems like these');
   });
 });
+
+describe('problemText', () => {
+  it('names the line once, whether or not the reader already did', async () => {
+    const { problemText } = await import('../../../src/report/export-markdown.js');
+    expect(problemText({ line: 19, message: 'a torn line' })).toBe('line 19: a torn line');
+    expect(problemText({ line: 19, message: '/tmp/t.jsonl:19: a torn line' })).toBe('/tmp/t.jsonl:19: a torn line');
+  });
+});
