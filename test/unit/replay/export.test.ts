@@ -148,9 +148,10 @@ describe('export -o and errors', () => {
   });
 
   it('names the path when the output cannot be written', async () => {
-    const err = await exportTimeline(COMPLETED, { format: 'json', output: '/nonexistent-dir/x.json' }, fakeIo()).catch((e: unknown) => e);
+    // Under a file, not a folder: no one can make it (missing folders are made, even as root).
+    const err = await exportTimeline(COMPLETED, { format: 'json', output: `${COMPLETED}/x.json` }, fakeIo()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toContain('/nonexistent-dir/x.json');
+    expect((err as Error).message).toContain(`cannot write ${COMPLETED}/x.json: `);
   });
 
   it('refuses to write over the timeline it reads', async () => {
