@@ -12,6 +12,13 @@ export const SAFE_CHARS = 'letters, digits and ._:/@%+=,-';
 const SAFE = /^[A-Za-z0-9._:/@%+=,-]*$/;
 const UNSAFE_CHAR = /[^A-Za-z0-9._:/@%+=,-]/gu;
 const INTEGER = /^(?:[+-]?[0-9]+)?$/;
+/**
+ * What bash runs when it evaluates a value as an arithmetic expression or as a variable name: a subscript
+ * (`a[…]`) is expanded, `$(…)` and backticks included. A runbook can do that in ways no reading of its text
+ * follows (`n=$PCT; (( n > 90 ))`, `declare -i n` then `n=$PCT`, `${!PCT}`, `printf -v "$PCT"`), so the
+ * shape is refused in every value (`[`, then `$` or a backtick anywhere after it).
+ */
+const EVALUATED = /\[[\s\S]*[$`]/;
 
 export const isSafeValue = (value: string): boolean => SAFE.test(value);
 
@@ -75,6 +82,10 @@ export function reparsedWords(cmd: SimpleCommand): { word: Word; why: string }[]
   const first = base(ws[k]);
   const rest = ws.slice(k + 1);
   if (first === 'eval' || first === 'source' || first === '.' || first === 'watch') for (const word of rest) out.push({ word, why: first });
+  // trap's action is run as shell text when the signal comes: `trap "echo $X" EXIT`.
+  if (first === 'trap' && rest[0] && !/^-/.test(rest[0].value ?? '')) out.push({ word: rest[0], why: 'trap' });
+  // flock FILE -c COMMAND runs COMMAND with sh -c.
+  if (first === 'flock') for (let o = k + 1; o < ws.length - 1; o++) if (/^(-c|--command)$/.test(ws[o]?.value ?? '')) out.push({ word: ws[o + 1] as Word, why: 'flock -c' });
   if (first === 'ssh') {
     let j = k + 1;
     while (j < ws.length && /^-/.test(ws[j]?.value ?? '-')) j += SSH_ARG_OPTIONS.test(ws[j]?.value ?? '') ? 2 : 1;
@@ -94,8 +105,11 @@ export function reparsedWords(cmd: SimpleCommand): { word: Word; why: string }[]
 }
 
 /** Each position in `text` where a use of a name is parsed again: arithmetic, or a re-parsed word. */
-function reparseAt(lexed: Lexed, pos: number): string | null {
+function reparseAt(lexed: Lexed, pos: number, text: string): string | null {
   if (lexed.at[pos]?.arith) return 'arithmetic';
+  // `${X@P}` expands the value as a prompt string, command substitutions included.
+  const param = lexed.params.find((p) => p.start === pos);
+  if (param && /@P\}$/.test(text.slice(param.start, param.end))) return '${…@P}';
   for (const c of lexed.commands) for (const r of reparsedWords(c)) if (pos >= r.word.start && pos < r.word.end) return r.why;
   return null;
 }
@@ -110,11 +124,20 @@ function reparseAt(lexed: Lexed, pos: number): string | null {
 export function bareArithmeticNames(text: string, lexed: Lexed): { name: string; start: number }[] {
   const out: { name: string; start: number }[] = [];
   const word = /[A-Za-z0-9_]/;
+  // The depth of the arithmetic itself: words of a `$( )` inside it (`$(( $(grep -c x f) ))`) are a command's.
+  let runDepth = -1;
   for (let i = 0; i < text.length; i++) {
-    if (!lexed.at[i]?.arith || !/[A-Za-z_]/.test(text[i] as string)) continue;
+    const at = lexed.at[i];
+    if (!at?.arith) {
+      runDepth = -1;
+      continue;
+    }
+    if (runDepth < 0 || at.depth < runDepth) runDepth = at.depth;
+    if (!/[A-Za-z_]/.test(text[i] as string)) continue;
     let end = i + 1;
     while (end < text.length && word.test(text[end] as string) && lexed.at[end]?.arith) end++;
-    if (i === 0 || !/[0-9#${]/.test(text[i - 1] as string)) out.push({ name: text.slice(i, end), start: i });
+    const quoted = at.quote === 'single' || at.quote === 'ansi';
+    if (!quoted && at.depth === runDepth && (i === 0 || !/[0-9#${]/.test(text[i - 1] as string))) out.push({ name: text.slice(i, end), start: i });
     i = end - 1;
   }
   return out;
@@ -129,12 +152,13 @@ export function reparsedUses(rb: Pick<Runbook, 'steps'>, fromStep = 1): Reparse[
       if (!c.runnable) continue;
       const lexed = lex(c.text);
       for (const p of findPlaceholders(c.text, lexed)) {
-        const why = reparseAt(lexed, p.start);
+        const why = reparseAt(lexed, p.start, c.text);
         if (why) uses.push({ name: p.name, command: c.id, why });
       }
+      // Every `$name`, not only the ones the runbook asks for: a capture may have a lower-case name, and a command
+      // that assigns a name (`CAP=${CAP:-0}`) still starts from its value.
       for (const p of lexed.params) {
-        if (!c.envRefs.includes(p.name)) continue;
-        const why = reparseAt(lexed, p.start);
+        const why = reparseAt(lexed, p.start, c.text);
         if (why) uses.push({ name: p.name, command: c.id, why });
       }
       // Every variable reaches a command under its own name too (vars.ts commandEnv), so a bare name in
@@ -158,6 +182,8 @@ export interface ValuePolicy {
  */
 export function valueProblem(name: string, value: string, policy: ValuePolicy): { message: string; canAccept: boolean } | null {
   if (value.includes('\0')) return { message: `variable ${name} contains a NUL byte, which no command can receive`, canAccept: false };
+  if (EVALUATED.test(value))
+    return { message: `variable ${name} holds "[" with a "$" or a backtick after it: bash runs that as a command wherever the variable is read as a number or a name (as in a[$(cmd)]), so no value may hold it`, canAccept: false };
   if (policy.integer && !INTEGER.test(value)) return { message: `variable ${name} must be an integer (type: integer)`, canAccept: false };
   for (const r of policy.reparsed) {
     if (r.why === 'arithmetic' && !INTEGER.test(value))

@@ -46,7 +46,7 @@ const DATA: DataCase[] = [
   ['assignment', `x={{v}}; printf '%s' "$x" > F`, `a;${T}`],
   ['array assignment', `a=({{v}}); printf '%s' "\${a[0]}" > F`, `) ; touch pwned ; (`],
   ['for loop', `for i in 1; do printf '%s' '{{v}}' > F; done`, `'; done; touch pwned; for i in 1; do '`],
-  ['[[ == ]] is no arithmetic', `[[ "{{v}}" == "{{v}}" ]] && printf ok > F`, `a[${T}]`, () => 'ok'],
+  ['[[ == ]] is no arithmetic', `[[ "{{v}}" == "{{v}}" ]] && printf ok > F`, `${T} a[0]`, () => 'ok'],
   ['mixed in one word', `printf '%s' x{{v}}"y{{v}}"'z{{v}}' > F`, `'"${T}`, (v) => `x${v}y${v}z${v}`],
   ['two in one single-quoted string', `printf '%s' '{{v}} and {{v}}' > F`, `'\\''`, (v) => `${v} and ${v}`],
   ['a heredoc inside "$( )"', `printf '%s' "$(cat <<EOF\n{{v}}\nEOF\n)" > F`, `${T}\`touch pwned\``],
@@ -135,21 +135,21 @@ describe('injection: values arrive as data', () => {
 /** [what, command using {{v}} (or $PCT), payload, what the refusal says]. Each is refused even as free text. */
 const REFUSED: [string, string, string, RegExp][] = [
   ['$(( ))', `echo $(( {{v}} * 1 ))`, T, /used in arithmetic in command 1\.1/],
-  ['[[ -gt ]] through "…"', `used=3; [[ "$used" -gt "{{v}}" ]] && echo hi`, `a[${T}]`, /used in arithmetic in command 1\.1/],
-  ['(( ))', `(( {{v}} > 1 )) && echo hi`, `a[${T}]`, /used in arithmetic/],
-  ['let', `let x={{v}}`, `a[${T}]`, /used in arithmetic/],
-  ['declare -i', `declare -i n={{v}}`, `a[${T}]`, /used in arithmetic/],
-  ['$[ ]', `echo $[ {{v}} ]`, `a[${T}]`, /used in arithmetic/],
-  ['$NAME in [[ -gt ]] via "${NAME}"', `[[ 1 -gt "\${PCT}" ]] && echo hi`, `a[${T}]`, /variable PCT is used in arithmetic in command 1\.1/],
+  ['[[ -gt ]] through "…"', `used=3; [[ "$used" -gt "{{v}}" ]] && echo hi`, T, /used in arithmetic in command 1\.1/],
+  ['(( ))', `(( {{v}} > 1 )) && echo hi`, T, /used in arithmetic/],
+  ['let', `let x={{v}}`, T, /used in arithmetic/],
+  ['declare -i', `declare -i n={{v}}`, T, /used in arithmetic/],
+  ['$[ ]', `echo $[ {{v}} ]`, T, /used in arithmetic/],
+  ['$NAME in [[ -gt ]] via "${NAME}"', `[[ 1 -gt "\${PCT}" ]] && echo hi`, T, /variable PCT is used in arithmetic in command 1\.1/],
   // A bare name in arithmetic reads the variable (every variable reaches the command under its own name too),
   // and bash evaluates its value as an expression: `a[$(touch pwned)]` runs the command.
-  ['a bare name in $(( ))', `echo $(( PCT + 1 ))`, `a[${T}]`, /variable PCT is used in arithmetic in command 1\.1/],
-  ['a bare name in (( ))', `(( PCT > 1 )) && echo hi`, `a[${T}]`, /variable PCT is used in arithmetic/],
-  ['a bare name in [[ -gt ]]', `[[ PCT -gt 3 ]] && echo hi`, `a[${T}]`, /variable PCT is used in arithmetic/],
-  ['a bare name in let', `let x=PCT+1`, `a[${T}]`, /variable PCT is used in arithmetic/],
-  ['a bare name as an array subscript', `a[PCT]=1`, `a[${T}]`, /variable PCT is used in arithmetic/],
-  ['a bare name in ${a[ ]}', `echo \${a[PCT]}`, `a[${T}]`, /variable PCT is used in arithmetic/],
-  ['a bare name as a substring offset', `s=abc; echo \${s:PCT}`, `a[${T}]`, /variable PCT is used in arithmetic/],
+  ['a bare name in $(( ))', `echo $(( PCT + 1 ))`, T, /variable PCT is used in arithmetic in command 1\.1/],
+  ['a bare name in (( ))', `(( PCT > 1 )) && echo hi`, T, /variable PCT is used in arithmetic/],
+  ['a bare name in [[ -gt ]]', `[[ PCT -gt 3 ]] && echo hi`, T, /variable PCT is used in arithmetic/],
+  ['a bare name in let', `let x=PCT+1`, T, /variable PCT is used in arithmetic/],
+  ['a bare name as an array subscript', `a[PCT]=1`, T, /variable PCT is used in arithmetic/],
+  ['a bare name in ${a[ ]}', `echo \${a[PCT]}`, T, /variable PCT is used in arithmetic/],
+  ['a bare name as a substring offset', `s=abc; echo \${s:PCT}`, T, /variable PCT is used in arithmetic/],
   ['eval', `eval "echo {{v}}"`, `x; touch pwned`, /parsed as shell again \(eval in command 1\.1\)/],
   ['sudo -u root eval', `sudo -u root eval 'echo {{v}}'`, `x; touch pwned`, /\(eval in command 1\.1\)/],
   ['source', `source {{v}}`, `x; touch pwned`, /\(source in command 1\.1\)/],
@@ -161,6 +161,9 @@ const REFUSED: [string, string, string, RegExp][] = [
   ['kubectl exec -- sh -c', `kubectl exec api-1 -- sh -c "echo {{v}}"`, `x; touch pwned`, /\(sh -c in command 1\.1\)/],
   ['docker exec sh -c', `docker exec api sh -c 'echo {{v}}'`, `x; touch pwned`, /\(sh -c in command 1\.1\)/],
   ['xargs sh -c', `echo a | xargs sh -c 'echo {{v}}'`, `x; touch pwned`, /\(sh -c in command 1\.1\)/],
+  ['trap', `trap "echo {{v}}" EXIT`, `x; touch pwned`, /\(trap in command 1\.1\)/],
+  ['flock -c', `flock /tmp/runbook-test.lock -c "echo {{v}}"`, `x; touch pwned`, /\(flock -c in command 1\.1\)/],
+  ['${NAME@P}', `echo "\${PCT@P}"`, T, /\(\$\{…@P\} in command 1\.1\)/],
 ];
 
 function refusedRunbook(command: string, payload: string | undefined): string {
@@ -181,6 +184,32 @@ async function pool<T>(jobs: (() => Promise<T>)[], n = 3): Promise<T[]> {
   }));
   return out;
 }
+
+describe('injection: a value bash would run where it reads it as a number or a name is refused, wherever it is used', () => {
+  // No reading of the runbook's text can follow a value copied into another variable first; the value's shape is
+  // what bash needs to run it (a subscript holding a command), so that shape is refused in any value.
+  const copies: [string, string][] = [
+    ['copied, then (( ))', 'n=$PCT\nif (( n > 90 )); then echo full; fi'],
+    ['declare -i, then assigned', 'declare -i n\nn=$PCT'],
+    ['as a variable name: ${!…}', 'echo "${!PCT}"'],
+    ['as a variable name: printf -v', 'printf -v "$PCT" %s 1'],
+    ['only printed', 'printf "%s" "$PCT"'],
+  ];
+  it.each(copies)('%s: refused from --var, and from a capture', async (_what, use) => {
+    const w = workDir();
+    w.write('rb.md', `---\nvars:\n  - name: PCT\n    type: text\n---\n# C\n\n## S\n\n\`\`\`sh\ntouch ran\n${use}\n\`\`\`\n`);
+    const r = await runInProcess(['run', 'rb.md', '--yes', '--var', `PCT=a[${T}]`], { cwd: w.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('variable PCT holds "[" with a "$" or a backtick after it');
+    expect(existsSync(w.path('ran'))).toBe(false);
+    w.write('cap.md', `# C\n\n## S\n\n\`\`\`sh {capture=PCT}\necho 'a[${T}]'\n\`\`\`\n\n\`\`\`sh\ntouch ran\n${use}\n\`\`\`\n`);
+    const c = await runInProcess(['run', 'cap.md', '--yes'], { cwd: w.dir });
+    expect(c.code).toBe(1);
+    expect(c.stderr).toContain('capture=PCT: variable PCT holds "["');
+    expect(existsSync(w.path('ran'))).toBe(false);
+    expect(readdirSync(w.dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
+  });
+});
 
 describe('injection: where text is parsed again, even free text is refused before anything runs', () => {
   const refused = (what: string, command: string, payload: string, how: 'flag' | 'env' | 'default', spawned: boolean) => async () => {

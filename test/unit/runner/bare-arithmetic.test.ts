@@ -24,6 +24,9 @@ describe('bareArithmeticNames', () => {
     // Numbers with letters in them, and expansions (Lexed.params lists those).
     'echo $(( 0x1F + 16#ff + 2#101 ))',
     'echo $(( $N + ${M} + ${#S} ))',
+    // The words of a command substituted inside arithmetic are that command's, not names.
+    '[[ $(kubectl get pods -n "$NS" | wc -l) -gt 0 ]] && echo some',
+    "echo $(( $(grep -c 'ERROR' f) + 1 ))",
     // Not arithmetic at all.
     "echo N; echo 'x $(( N ))'; [[ N == 3 ]]; echo ${s:-N}",
   ])('none in %s', (text) => {
