@@ -40,10 +40,14 @@ function stdoutSink(io: Io): Sink {
  */
 async function fileSink(shown: string, path: string): Promise<Sink> {
   const fail = (err: unknown): UserError => new UserError(`cannot write ${shown}: ${describeSystemError(err)}`);
-  const existing = await lstat(path).catch(() => null);
+  let missing = false;
+  const existing = await lstat(path).catch((err: unknown) => {
+    missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return null;
+  });
   if (existing?.isSymbolicLink()) throw new UserError(`cannot write ${shown}: it is a symbolic link; an export is never written through one`);
-  // A folder that does not exist yet is made, as --timeline makes its own.
-  if (existing === null) await mkdir(dirname(path), { recursive: true }).catch((err: unknown) => {
+  // A folder that does not exist yet is made, as --timeline makes its own (any other reason is open's to tell).
+  if (missing) await mkdir(dirname(path), { recursive: true }).catch((err: unknown) => {
     throw fail(err);
   });
   const inPlace = existing !== null && !existing.isFile() && !existing.isDirectory();

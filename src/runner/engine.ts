@@ -12,7 +12,7 @@ import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
 import { ShellSession } from './session.js';
 import { SessionRun } from './session-run.js';
-import { confirmTargets, fleetEnv, hostHow, runCommandOnHosts, runsOn, type FleetResult } from './fleet-run.js';
+import { confirmTargets, fleetEnv, hostFailed, hostHow, runCommandOnHosts, runsOn, type FleetResult } from './fleet-run.js';
 import type { EnginePorts, FleetConfig, RunConfig } from './run-config.js';
 import { suggestedCommand, type Suggestion } from './suggestions.js';
 
@@ -45,7 +45,8 @@ export function confirmationWord(c: Command, text: string): string {
 
 function failed(r: ExecResult): boolean {
   if ('failedHosts' in r) return (r as FleetResult).failedHosts.length > 0;
-  return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0 || r.captureError !== undefined;
+  // One host's test (fleet-run.ts), and a capture that could not be stored.
+  return hostFailed(r) || r.captureError !== undefined;
 }
 
 /** How an attempt ended, as the summary names it: "exit 1", "interrupted", "timed out". */
