@@ -58,14 +58,14 @@ const OPTION_ARGS: Record<string, RegExp> = {
   sudo: /^-[A-Za-z]*[ugCDhprtUT]$/, doas: /^-[A-Za-z]*[uC]$/, env: /^-[A-Za-z]*[uCS]$/, nice: /^-n$/, timeout: /^-[sk]$/,
   ionice: /^-[cnp]$/, xargs: /^-[IEdLnPs]$/, stdbuf: /^-[ioe]$/,
 };
+/** Commands that run another command given in their words (`docker exec -i api sh`). */
+const EXECUTORS = new Set(['docker', 'podman', 'kubectl', 'oc', 'crictl', 'nerdctl', 'nsenter', 'chroot', 'machinectl', 'systemd-run', 'lxc-attach', 'xargs', 'parallel']);
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'busybox', 'su', 'fish']);
 const SSH_ARG_OPTIONS = /^-[46AaCfGgKkMNnqsTtVvXxYy]*[BbcDEeFIiJLlmOopQRSWw]$/;
 const base = (w: Word | undefined): string | null => (w?.value == null ? null : (w.value.split('/').pop() ?? w.value));
 
-/** The words of one simple command that are parsed as shell text again, with why. */
-export function reparsedWords(cmd: SimpleCommand): { word: Word; why: string }[] {
-  const ws = cmd.words;
-  const out: { word: Word; why: string }[] = [];
+/** The index of the command's own name: past wrappers and their options (`sudo -u root eval …` is eval). */
+function commandStart(ws: Word[]): number {
   let k = 0;
   // Past wrappers and their options: `sudo -u root eval …` is still eval.
   while (k < ws.length && WRAPPERS.has(base(ws[k]) ?? '')) {
@@ -79,6 +79,14 @@ export function reparsedWords(cmd: SimpleCommand): { word: Word; why: string }[]
     }
     if (wrapper === 'timeout' && k < ws.length) k++; // the duration
   }
+  return k;
+}
+
+/** The words of one simple command that are parsed as shell text again, with why. */
+export function reparsedWords(cmd: SimpleCommand): { word: Word; why: string }[] {
+  const ws = cmd.words;
+  const out: { word: Word; why: string }[] = [];
+  const k = commandStart(ws);
   const first = base(ws[k]);
   const rest = ws.slice(k + 1);
   if (first === 'eval' || first === 'source' || first === '.' || first === 'watch') for (const word of rest) out.push({ word, why: first });
@@ -102,6 +110,37 @@ export function reparsedWords(cmd: SimpleCommand): { word: Word; why: string }[]
       }
   }
   return out;
+}
+
+/**
+ * A shell that reads its commands from standard input (`| bash`, `sh <<EOF`, `bash -s`, `kubectl exec -i p --
+ * sh`), named as a reason; null when the command has none. What reaches it (a pipe, a here-document, a
+ * here-string) is parsed as shell text again, so every value in the block is.
+ */
+function shellReadingStdin(cmd: SimpleCommand): string | null {
+  const ws = cmd.words;
+  const k = commandStart(ws);
+  // The shell is the command itself, or what a command runs in a container or elsewhere (`… -- sh`, `docker
+  // exec -i c sh`): not a word that merely names one (`grep bash`).
+  const runsOthers = EXECUTORS.has(base(ws[k]) ?? '');
+  for (let j = k; j < ws.length; j++) {
+    const shell = base(ws[j]);
+    if (!shell || !SHELLS.has(shell) || shell === 'su' || shell === 'busybox') continue;
+    if (j !== k && ws[j - 1]?.value !== '--' && !runsOthers) continue;
+    let o = j + 1;
+    let fromStdin = true;
+    for (; o < ws.length; o++) {
+      const v = ws[o]?.value ?? '';
+      if (!/^-/.test(v)) break;
+      if (/^-[A-Za-z]*c[A-Za-z]*$/.test(v)) fromStdin = false; // -c STRING: reparsedWords has it
+      if (/^-[A-Za-z]*s[A-Za-z]*$/.test(v)) break; // -s: the rest are arguments; commands still come from stdin
+      if (/^--?(rcfile|init-file|O|o)$/.test(v)) o++;
+    }
+    // A word after the options that is not after -s names a script file: it is read from there.
+    const dashS = ws.slice(j + 1, o + 1).some((w) => /^-[A-Za-z]*s[A-Za-z]*$/.test(w.value ?? ''));
+    if (fromStdin && (o >= ws.length || dashS)) return `${shell} reading its commands from standard input`;
+  }
+  return null;
 }
 
 /** Each position in `text` where a use of a name is parsed again: arithmetic, or a re-parsed word. */
@@ -151,14 +190,15 @@ export function reparsedUses(rb: Pick<Runbook, 'steps'>, fromStep = 1): Reparse[
     for (const c of s.commands) {
       if (!c.runnable) continue;
       const lexed = lex(c.text);
+      const stdinShell = lexed.commands.map(shellReadingStdin).find((x) => x !== null) ?? null;
       for (const p of findPlaceholders(c.text, lexed)) {
-        const why = reparseAt(lexed, p.start, c.text);
+        const why = reparseAt(lexed, p.start, c.text) ?? stdinShell;
         if (why) uses.push({ name: p.name, command: c.id, why });
       }
       // Every `$name`, not only the ones the runbook asks for: a capture may have a lower-case name, and a command
       // that assigns a name (`CAP=${CAP:-0}`) still starts from its value.
       for (const p of lexed.params) {
-        const why = reparseAt(lexed, p.start, c.text);
+        const why = reparseAt(lexed, p.start, c.text) ?? stdinShell;
         if (why) uses.push({ name: p.name, command: c.id, why });
       }
       // Every variable reaches a command under its own name too (vars.ts commandEnv), so a bare name in

@@ -162,6 +162,10 @@ const REFUSED: [string, string, string, RegExp][] = [
   ['docker exec sh -c', `docker exec api sh -c 'echo {{v}}'`, `x; touch pwned`, /\(sh -c in command 1\.1\)/],
   ['xargs sh -c', `echo a | xargs sh -c 'echo {{v}}'`, `x; touch pwned`, /\(sh -c in command 1\.1\)/],
   ['trap', `trap "echo {{v}}" EXIT`, `x; touch pwned`, /\(trap in command 1\.1\)/],
+  ['piped into bash', `echo "echo {{v}}" | bash`, `x; touch pwned`, /\(bash reading its commands from standard input in command 1\.1\)/],
+  ['a here-string into sh', `sh <<< "echo {{v}}"`, `x; touch pwned`, /\(sh reading its commands from standard input/],
+  ['a here-document into kubectl exec … sh', `kubectl exec -i api-1 -- sh <<EOF\necho {{v}}\nEOF`, `x; touch pwned`, /\(sh reading its commands from standard input/],
+  ['bash -s with arguments', `echo "echo {{v}}" | bash -s -- one two`, `x; touch pwned`, /\(bash reading its commands from standard input/],
   ['flock -c', `flock /tmp/runbook-test.lock -c "echo {{v}}"`, `x; touch pwned`, /\(flock -c in command 1\.1\)/],
   ['${NAME@P}', `echo "\${PCT@P}"`, T, /\(\$\{…@P\} in command 1\.1\)/],
 ];

@@ -33,3 +33,18 @@ describe('bareArithmeticNames', () => {
     expect(names(text)).toEqual([]);
   });
 });
+
+describe('a shell reading its commands from standard input', () => {
+  const why = async (text: string): Promise<string[]> => {
+    const { parseRunbook } = await import('../../../src/runbook/parse.js');
+    const { reparsedUses } = await import('../../../src/runner/value-rules.js');
+    const rb = parseRunbook(`# R\n\n## S\n\n\`\`\`sh\n${text}\n\`\`\`\n`, '/r.md').runbook;
+    return reparsedUses(rb).filter((u) => u.name === 'V').map((u) => u.why);
+  };
+  it.each(['echo "echo $V" | bash', 'bash <<< "echo $V"', 'echo "$V" | sh -s -- a b', 'ssh-add -l; echo "$V" | sh -e', 'docker exec -i api sh <<< "echo $V"'])('flags %s', async (text) => {
+    expect((await why(text))[0]).toMatch(/reading its commands from standard input/);
+  });
+  it.each(['bash ./deploy.sh "$V"', "bash -c 'echo \"$1\"' _ \"$V\"", 'sh -x ./run.sh "$V"', 'echo "$V" | grep bash'])('not %s', async (text) => {
+    expect(await why(text)).toEqual([]);
+  });
+});
