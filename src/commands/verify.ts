@@ -8,7 +8,8 @@ import { ExitCode, UserError } from '../errors.js';
 import { verifyTimeline } from '../timeline/verify.js';
 import { hint, quote } from '../self-name.js';
 import { verdict } from '../report/integrity.js';
-import { neutralize, terminalJson } from '../ui/neutralize.js';
+import { neutralize } from '../ui/neutralize.js';
+import { writeJson } from './shared.js';
 
 export async function verify(timeline: string, options: CliVerifyOptions, io: Io): Promise<number> {
   const allowed = options.allowedSigners === undefined ? undefined : resolve(io.cwd, options.allowedSigners);
@@ -16,7 +17,7 @@ export async function verify(timeline: string, options: CliVerifyOptions, io: Io
   // A verdict that says to seal names the command as this one was started, with the file: pasted as it stands.
   const sealCommand = hint(io, 'seal', quote(timeline));
   const report = await verifyTimeline(resolve(io.cwd, timeline), { env: io.env, sealCommand, ...(allowed !== undefined ? { allowedSigners: allowed } : {}) });
-  if (options.json) io.stdout.write(`${terminalJson({ ...report, path: timeline }, 2)}\n`);
+  if (options.json) writeJson(io, { ...report, path: timeline });
   else io.stdout.write(`${neutralize(verdict(report))}\n${report.ok ? `head ${report.head}\n` : ''}`);
   return report.ok ? ExitCode.ok : ExitCode.failed;
 }
