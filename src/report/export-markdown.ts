@@ -64,7 +64,9 @@ export function describeCommandResult(c: CommandSummary): string {
   if (c.omittedBytes > 0) r += ` · ${formatBytes(c.omittedBytes)} of output not recorded`;
   if (c.hosts) {
     const bad = failedHosts(c);
-    const how = (h: NonNullable<CommandSummary['hosts']>[number]): string => (h.hostError !== undefined ? 'unreachable' : h.timedOut ? 'timed out' : h.interrupted ? 'interrupted' : `exit ${h.exitCode}`);
+    // In the live run's words (runner/fleet-run.ts hostHow).
+    const how = (h: NonNullable<CommandSummary['hosts']>[number]): string =>
+      h.hostError !== undefined ? 'unreachable' : h.timedOut ? 'timed out' : h.interrupted ? 'interrupted' : h.exitCode !== null ? `exit ${h.exitCode}` : h.signal ? `killed by ${h.signal}` : 'did not start';
     r += ` · on ${c.hosts.length} host${c.hosts.length === 1 ? '' : 's'}`;
     if (bad.length > 0) r += `, failed on ${c.hosts.filter((h) => bad.includes(h.host)).map((h) => `${h.host} (${how(h)})`).join(', ')}`;
   }

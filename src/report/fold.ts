@@ -39,6 +39,8 @@ export interface CommandSummary {
 export interface HostSummary {
   host: string;
   exitCode: number | null;
+  /** The signal that ended it, when one did. */
+  signal: string | null;
   durationMs: number;
   timedOut: boolean;
   interrupted: boolean;
@@ -189,7 +191,7 @@ export function commandFailed(c: CommandSummary): boolean {
 
 /** One host's command.finished: listed, and the command's own result is its first failed host's. */
 function foldHost(c: CommandSummary, ev: Extract<TimelineEvent, { type: 'command.finished' }>): void {
-  const h: HostSummary = { host: ev.host as string, exitCode: ev.exit_code, durationMs: ev.duration_ms, timedOut: ev.timed_out, interrupted: ev.interrupted };
+  const h: HostSummary = { host: ev.host as string, exitCode: ev.exit_code, signal: ev.signal, durationMs: ev.duration_ms, timedOut: ev.timed_out, interrupted: ev.interrupted };
   if (typeof ev.host_error === 'string') h.hostError = ev.host_error;
   (c.hosts ??= []).push(h);
   const bad = attemptFailed(h);
