@@ -6,6 +6,7 @@ import type { DrillOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { ExitCode, UserError } from '../errors.js';
 import { parseRunbook } from '../runbook/parse.js';
+import { captureName } from '../runbook/attributes.js';
 import { DEFAULT_TIMEOUT_MS, runRunbook } from '../runner/engine.js';
 import { createDrillExecutor, readIncident, type DrillScore } from '../runner/drill.js';
 import type { ResolvedVar } from '../runner/vars.js';
@@ -45,10 +46,12 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
 
   // Values as recorded; secrets (never recorded) and anything missing stand as their name: nothing runs.
   const names = new Set([...rb.vars.map((v) => v.name), ...rb.steps.flatMap((s) => s.commands.flatMap((c) => [...c.placeholders, ...c.envRefs]))]);
+  // Where each came from during the incident; a capture that never stored a value is still named as one.
+  const captured = new Set(rb.steps.flatMap((s) => s.commands.flatMap((c) => captureName(c.attributes) ?? [])));
   const vars: ResolvedVar[] = [...names].map((name) => ({
     name,
-    value: record.vars.get(name) ?? `<${name}>`,
-    source: 'default',
+    value: record.vars.get(name)?.value ?? `<${name}>`,
+    source: record.vars.get(name)?.source ?? (captured.has(name) ? 'capture' : 'default'),
     secret: rb.vars.find((v) => v.name === name)?.secret ?? false,
   }));
 

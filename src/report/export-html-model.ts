@@ -5,7 +5,7 @@ import type { TimelineEvent } from '../timeline/events.js';
 import { parseRunbook } from '../runbook/parse.js';
 import type { Style } from '../ui/style.js';
 import { castHeader, createCastEncoder } from './export-cast.js';
-import { foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary, type StepSummary } from './fold.js';
+import { attemptFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary, type StepSummary } from './fold.js';
 
 /** How a command ended, as the chart colours it. */
 export type CommandResult = 'ok' | 'failed' | 'timed out' | 'interrupted' | 'skipped' | 'unfinished';
@@ -149,8 +149,8 @@ export function resultOf(c: Pick<CommandSummary, 'skipped' | 'finished' | 'timed
   if (!c.finished) return 'unfinished';
   if (c.timedOut) return 'timed out';
   if (c.interrupted) return 'interrupted';
-  if ((c.exitCode === 0 && c.captureError === undefined) || (c.allowFailure && c.exitCode !== null)) return 'ok';
-  return 'failed';
+  // The fold's test (a non-zero exit, a capture not stored); a runbook may allow a command that exited to fail.
+  return !attemptFailed(c) || (c.allowFailure && c.exitCode !== null) ? 'ok' : 'failed';
 }
 
 // Worst first: a multi-host command is shown by its worst host.

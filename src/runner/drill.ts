@@ -1,6 +1,6 @@
 // Drills: the engine walks a past incident's runbook with an Executor that plays back what was recorded
 // and never starts a process.
-import { endedBadly, type TimelineEvent } from '../timeline/events.js';
+import { endedBadly, type TimelineEvent, type VarSource } from '../timeline/events.js';
 import { readTimeline } from '../timeline/reader.js';
 import { UserError } from '../errors.js';
 import type { ExecResult, Executor } from './ports.js';
@@ -19,8 +19,8 @@ export interface RecordedCommand {
 
 export interface IncidentRecord {
   started: Extract<TimelineEvent, { type: 'run.started' }>;
-  /** Non-secret values as recorded. */
-  vars: Map<string, string>;
+  /** Non-secret values as recorded, with where each came from. */
+  vars: Map<string, { value: string; source: VarSource }>;
   /** The last attempt of each command that ran, by id. */
   commands: Map<string, RecordedCommand>;
   durationMs: number | null;
@@ -30,7 +30,7 @@ export interface IncidentRecord {
 /** Read what a past run recorded; the reader never holds the whole file, we keep only per-command output. */
 export async function readIncident(path: string): Promise<IncidentRecord> {
   let started: IncidentRecord['started'] | undefined;
-  const vars = new Map<string, string>();
+  const vars = new Map<string, { value: string; source: VarSource }>();
   const commands = new Map<string, RecordedCommand>();
   const problems: string[] = [];
   let durationMs: number | null = null;
@@ -47,7 +47,7 @@ export async function readIncident(path: string): Promise<IncidentRecord> {
         started ??= e;
         break;
       case 'var.set':
-        if (e.value !== '[secret]') vars.set(e.name, e.value);
+        if (e.value !== '[secret]') vars.set(e.name, { value: e.value, source: e.source });
         break;
       case 'command.started':
         commands.set(e.id, { id: e.id, step: e.step, command: e.command, danger: e.danger, output: [], finished: null });

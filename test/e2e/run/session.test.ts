@@ -112,7 +112,7 @@ describe('shell session under run --yes', () => {
 
   it('a capture over 64 KiB fails its command with a clear message', async () => {
     const w = workDir();
-    w.write('big.md', `# Big\n\n## One\n\n${fence('seq 1 100000', 'capture=BIG')}\n${fence('echo never')}`);
+    w.write('big.md', `# Big\n\n## One\n\n${fence('seq 1 100000', 'capture=BIG')}\n${fence('echo "never $BIG"')}`);
     const r = await runCli(['run', 'big.md', '--yes'], { cwd: w.dir, timeoutMs: 60_000 });
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('never');
@@ -138,6 +138,8 @@ describe('shell session under run --yes', () => {
     expect(omitted).toBeGreaterThan(1024);
     const drill = await runInProcess(['drill', onlyTimeline(w.dir), '--yes'], { cwd: w.dir });
     expect(plain(drill.stdout + drill.stderr)).toContain('✘ exit 0, capture failed');
+    // The capture never stored a value: the drill names it as a capture, not as a default.
+    expect(plain(drill.stderr)).toContain('var BIG = <BIG> (capture)');
     const drills = readdirSync(w.path('drills')).filter((f) => f.endsWith('.jsonl'));
     expect(drills).toHaveLength(1);
     const drilled = readEvents(w.path(`drills/${drills[0]}`)).find((e) => e.type === 'command.finished');
