@@ -16,9 +16,11 @@ const INTEGER = /^(?:[+-]?[0-9]+)?$/;
  * What bash runs when it evaluates a value as an arithmetic expression or as a variable name: a subscript
  * (`a[…]`) is expanded, `$(…)` and backticks included. A runbook can do that in ways no reading of its text
  * follows (`n=$PCT; (( n > 90 ))`, `declare -i n` then `n=$PCT`, `${!PCT}`, `printf -v "$PCT"`), so the
- * shape is refused in every value (`[`, then `$` or a backtick anywhere after it).
+ * shape is refused in every value: a name's character right before `[`, then `$` or a backtick anywhere
+ * after it. Without a name before it bash sees no subscript and runs nothing (checked with bash 5.2 for
+ * `[$(…)]`, `a [$(…)]`, `0[…`, `a.b[…`), so JSON such as `"items": [{"$schema": …}]` passes.
  */
-const EVALUATED = /\[[\s\S]*[$`]/;
+const EVALUATED = /[A-Za-z0-9_]\[[\s\S]*[$`]/;
 
 export const isSafeValue = (value: string): boolean => SAFE.test(value);
 
@@ -223,7 +225,7 @@ export interface ValuePolicy {
 export function valueProblem(name: string, value: string, policy: ValuePolicy): { message: string; canAccept: boolean } | null {
   if (value.includes('\0')) return { message: `variable ${name} contains a NUL byte, which no command can receive`, canAccept: false };
   if (EVALUATED.test(value))
-    return { message: `variable ${name} holds "[" with a "$" or a backtick after it: bash runs that as a command wherever the variable is read as a number or a name (as in a[$(cmd)]), so no value may hold it`, canAccept: false };
+    return { message: `variable ${name} holds a subscript ("name[") with a "$" or a backtick after it: bash runs that as a command wherever the variable is read as a number or a name (as in a[$(cmd)]), so no value may hold it`, canAccept: false };
   if (policy.integer && !INTEGER.test(value)) return { message: `variable ${name} must be an integer (type: integer)`, canAccept: false };
   for (const r of policy.reparsed) {
     if (r.why === 'arithmetic' && !INTEGER.test(value))

@@ -12,7 +12,7 @@ const TRAP = `[${ESC}[3G${ESC}[K|${ESC}]0;title-trap\u0007|${ESC}]52;c;Y2xpcA==$
 /** The same trap in a YAML double-quoted string (the front-matter cannot hold raw controls). */
 const YAML_TRAP = String.raw`[\e[3G\e[K|\e]0;title-trap\a|\e]52;c;Y2xpcA==\e\\|\eP1$r0m\e\\|\x9b2J|\x9d0;c1\x9c|\x85|cr\rX|bs\b\b|bel\a]`;
 const SGR_RED = `${ESC}[31mred${ESC}[0m`;
-// (A value never holds "[" with a "$" after it, which bash can run: the variable's default leaves the DCS's "$" out.)
+// (A value never holds a subscript with a "$" after it, which bash can run: the default leaves the DCS's "$" out.)
 /** Output may keep its colours; every other sequence in it is dropped. No lone CR: a progress bar's CR is kept. */
 const OUTPUT = `out ${SGR_RED} ${TRAP.replace('cr\rX', 'crX')} end\n`;
 

@@ -204,13 +204,31 @@ describe('injection: a value bash would run where it reads it as a number or a n
     w.write('rb.md', `---\nvars:\n  - name: PCT\n    type: text\n---\n# C\n\n## S\n\n\`\`\`sh\ntouch ran\n${use}\n\`\`\`\n`);
     const r = await runInProcess(['run', 'rb.md', '--yes', '--var', `PCT=a[${T}]`], { cwd: w.dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('variable PCT holds "[" with a "$" or a backtick after it');
+    expect(r.stderr).toContain('variable PCT holds a subscript ("name[") with a "$" or a backtick after it');
     expect(existsSync(w.path('ran'))).toBe(false);
     w.write('cap.md', `# C\n\n## S\n\n\`\`\`sh {capture=PCT}\necho 'a[${T}]'\n\`\`\`\n\n\`\`\`sh\ntouch ran\n${use}\n\`\`\`\n`);
     const c = await runInProcess(['run', 'cap.md', '--yes'], { cwd: w.dir });
     expect(c.code).toBe(1);
-    expect(c.stderr).toContain('capture=PCT: variable PCT holds "["');
+    expect(c.stderr).toContain('capture=PCT: variable PCT holds a subscript');
     expect(existsSync(w.path('ran'))).toBe(false);
+    expect(readdirSync(w.dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
+  });
+});
+
+describe('injection: the subscript shape, and what it is not', () => {
+  it('refuses a name right before "[" with "$" or a backtick after it; passes JSON and brackets without a name', async () => {
+    const w = workDir();
+    w.write('rb.md', `---\nvars:\n  - name: V\n    type: text\n---\n# S\n\n## S\n\n\`\`\`sh\nprintf '%s' "$V" > out\n\`\`\`\n`);
+    for (const bad of [`_[${T}]`, `1+a1[\`touch pwned\`]`, `x[0] then $HOME`]) {
+      const r = await runInProcess(['run', 'rb.md', '--yes', '--var', `V=${bad}`], { cwd: w.dir });
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toContain('holds a subscript');
+    }
+    for (const ok of ['{"items": [{"$schema": "v1"}]}', `[${T}]`, `a [${T}]`, 'price: [$5]']) {
+      const r = await runInProcess(['run', 'rb.md', '--yes', '--var', `V=${ok}`], { cwd: w.dir });
+      expect(r.code, `${ok}: ${r.stderr}`).toBe(0);
+      expect(readFileSync(w.path('out'), 'utf8')).toBe(ok);
+    }
     expect(readdirSync(w.dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
   });
 });

@@ -88,7 +88,7 @@ describe('shell session under run --yes', () => {
     const r = await runCli(['run', 'n.md', '--yes'], { cwd: w.dir, timeoutMs: 60_000 });
     expect(r.code).toBe(1);
     // Refused for its shape (a subscript holding a command), whatever reads it.
-    expect(plain(r.stderr)).toContain('capture=N: variable N holds "[" with a "$" or a backtick after it');
+    expect(plain(r.stderr)).toContain('capture=N: variable N holds a subscript ("name[") with a "$" or a backtick after it');
     expect(existsSync(w.path('PWNED'))).toBe(false);
     // Any other text, used bare in arithmetic, is refused too: the rule for $N holds for N.
     w.write('t.md', `# N\n\n## One\n\n${fence('echo seven', 'capture=N')}\n${fence('echo $(( N + 1 ))')}`);
