@@ -161,6 +161,8 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     throw new UserError(`-o ${options.output} is the timeline itself: choose another file`);
   }
   const read = ports.read ?? ((path: string) => readTimeline(path));
+  // Where the export goes: -o FILE (read from the command's folder, named as typed), else stdout.
+  const openSink = (): Promise<Sink> | Sink => (options.output !== undefined ? fileSink(options.output, resolve(io.cwd, options.output)) : stdoutSink(io));
   // Read where the command was run from (as verify and drill do); shown as typed.
   const path = resolve(io.cwd, timeline);
   const integrity = await (ports.verify ?? ((file, env) => import('../report/integrity.js').then((m) => m.integrityOf(file, env))))(path, io.env);
@@ -214,7 +216,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     if (fold.summary.events > 0) {
       const s = summarize(fold);
       measure.finish(s);
-      const sink = options.output !== undefined ? await fileSink(options.output, resolve(io.cwd, options.output)) : stdoutSink(io);
+      const sink = await openSink();
       try {
         const title = [s.runbook.title, s.incident].filter((x) => x !== '').join(' — ');
         const w0 = sink.write(castHeader({ width: measure.widest + 1, started: s.started, title }));
@@ -237,7 +239,7 @@ export async function exportTimeline(timeline: string, options: ExportOptions, i
     io.stderr.write(`runbook: ${timeline}: the run has no run.finished: exported as interrupted\n`);
   }
   if (document !== null) {
-    const sink = options.output !== undefined ? await fileSink(options.output, resolve(io.cwd, options.output)) : stdoutSink(io);
+    const sink = await openSink();
     try {
       sink.write(document);
     } finally {

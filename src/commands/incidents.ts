@@ -6,8 +6,8 @@ import { drillDir, newestFirst, summarizeDir, timelineDir } from '../timeline/lo
 import type { TimelineSummary } from '../timeline/status.js';
 import { loadStyle, type Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
-import { neutralize, neutralizeDeep, terminalJson } from '../ui/neutralize.js';
-import { relativeTo } from './shared.js';
+import { neutralize, neutralizeDeep } from '../ui/neutralize.js';
+import { relativeTo, writeJson } from './shared.js';
 
 export async function incidents(options: IncidentsOptions, io: Io): Promise<number> {
   const dir = timelineDir(io.env, io.cwd);
@@ -30,7 +30,7 @@ export async function incidents(options: IncidentsOptions, io: Io): Promise<numb
       events: s.events,
       ...(s.hosts !== undefined ? { hosts: s.hosts } : {}),
     }));
-    io.stdout.write(`${terminalJson(out, 2)}\n`);
+    writeJson(io, out);
     return ExitCode.ok;
   }
   if (summaries.length === 0) {
