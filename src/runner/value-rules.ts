@@ -146,12 +146,12 @@ function shellReadingStdin(cmd: SimpleCommand): string | null {
 }
 
 /** Each position in `text` where a use of a name is parsed again: arithmetic, or a re-parsed word. */
-function reparseAt(lexed: Lexed, pos: number, text: string): string | null {
+function reparseAt(lexed: Lexed, reparsed: { word: Word; why: string }[], pos: number, text: string): string | null {
   if (lexed.at[pos]?.arith) return 'arithmetic';
   // `${X@P}` expands the value as a prompt string, command substitutions included.
   const param = lexed.params.find((p) => p.start === pos);
   if (param && /@P\}$/.test(text.slice(param.start, param.end))) return '${…@P}';
-  for (const c of lexed.commands) for (const r of reparsedWords(c)) if (pos >= r.word.start && pos < r.word.end) return r.why;
+  for (const r of reparsed) if (pos >= r.word.start && pos < r.word.end) return r.why;
   return null;
 }
 
@@ -193,14 +193,16 @@ export function reparsedUses(rb: Pick<Runbook, 'steps'>, fromStep = 1): Reparse[
       if (!c.runnable) continue;
       const lexed = lex(c.text);
       const stdinShell = lexed.commands.map(shellReadingStdin).find((x) => x !== null) ?? null;
+      // The command's re-parsed words, found once for all its uses.
+      const reparsed = lexed.commands.flatMap(reparsedWords);
       for (const p of findPlaceholders(c.text, lexed)) {
-        const why = reparseAt(lexed, p.start, c.text) ?? stdinShell;
+        const why = reparseAt(lexed, reparsed, p.start, c.text) ?? stdinShell;
         if (why) uses.push({ name: p.name, command: c.id, why });
       }
       // Every `$name`, not only the ones the runbook asks for: a capture may have a lower-case name, and a command
       // that assigns a name (`CAP=${CAP:-0}`) still starts from its value.
       for (const p of lexed.params) {
-        const why = reparseAt(lexed, p.start, c.text) ?? stdinShell;
+        const why = reparseAt(lexed, reparsed, p.start, c.text) ?? stdinShell;
         if (why) uses.push({ name: p.name, command: c.id, why });
       }
       // Every variable reaches a command under its own name too (vars.ts commandEnv), so a bare name in
