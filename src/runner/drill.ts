@@ -112,8 +112,7 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
       for (const o of rec.output) emit(o.stream, o.data);
       const f = rec.finished;
       // Each host's ending in the live run's words (fleet-run.ts hostHow).
-      const how = (h: NonNullable<typeof rec.hosts>[number]): string =>
-        hostHow({ exitCode: h.exit_code, signal: h.signal, durationMs: h.duration_ms, timedOut: h.timed_out, interrupted: h.interrupted, ...(typeof h.host_error === 'string' ? { hostError: h.host_error } : {}) });
+      const how = (h: NonNullable<typeof rec.hosts>[number]): string => hostHow({ ...recorded(h), ...(typeof h.host_error === 'string' ? { hostError: h.host_error } : {}) });
       if (rec.hosts) emit('stderr', `[drill] on ${rec.hosts.length} host${rec.hosts.length === 1 ? '' : 's'}: ${rec.hosts.map((h) => `${h.host} ${how(h)}`).join(', ')}\n`);
       if (!f) {
         emit('stderr', '[drill] the command never finished during the incident (the run was interrupted)\n');
@@ -121,17 +120,18 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
       }
       const unrecorded = rec.hosts ? rec.hosts.reduce((n, h) => n + h.omitted_bytes, 0) : f.omitted_bytes;
       return {
-        exitCode: f.exit_code,
-        signal: f.signal,
-        durationMs: f.duration_ms,
-        timedOut: f.timed_out,
-        interrupted: f.interrupted,
+        ...recorded(f),
         ...(typeof f.capture_error === 'string' ? { captureError: f.capture_error } : {}),
         // Left out of the incident's timeline, so not played either: the drill says so as the incident did.
         ...(unrecorded > 0 ? { unrecordedBytes: unrecorded } : {}),
       };
     },
   };
+}
+
+/** A recorded command.finished as the result an executor returns. */
+function recorded(f: Extract<TimelineEvent, { type: 'command.finished' }>): ExecResult {
+  return { exitCode: f.exit_code, signal: f.signal, durationMs: f.duration_ms, timedOut: f.timed_out, interrupted: f.interrupted };
 }
 
 export interface DrillScore {
