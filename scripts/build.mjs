@@ -6,7 +6,10 @@
 //   node scripts/build.mjs          dist/ (what bin/runbook.js imports)
 //   node scripts/build.mjs --sea    build/sea/runbook.cjs: one CommonJS file with the runbooks inside (for build:sea)
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -128,9 +131,9 @@ if (!sea) {
     metafile: true,
     absWorkingDir: ROOT,
   }).then(async (r) => {
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(join(ROOT, 'dist', 'meta.json'), JSON.stringify(r.metafile));
   });
+  await buildRunCjs();
   // The timeline writer on its own (tests and the bench drive it without the CLI), built apart so that its
   // shared code does not split main's chunks further.
   await build({
@@ -163,4 +166,61 @@ if (!sea) {
     },
     absWorkingDir: ROOT,
   });
+}
+
+/**
+ * dist/run.cjs: `run`, `drill` and `gameday` as one CommonJS file, which bin/runbook.js compiles with V8's code
+ * cache (dist/run.cjs.<id>.cache, made below by a run of the bundle itself). On Node 20 ES modules have no code
+ * cache: every `run` compiled the ~850 KB it loads (~45 ms of a ~250 ms start). The other commands load little
+ * and stay on dist/main.js: reading and deserialising a cache costs them more than it saves.
+ * What those three commands never reach is left out: the MCP server (its SDK, zod and ajv: ~570 KB) and `export`
+ * (the HTML report's player: ~250 KB), each replaced by a module that fails loudly if reached.
+ * Its first line names the build (a hash of the file): a cache is only ever read by the build that made it.
+ */
+async function buildRunCjs() {
+  const out = join(ROOT, 'dist', 'run.cjs');
+  const LEFT_OUT = /^\.\/commands\/(mcp|export)\.js$/;
+  const leaveOut = {
+    name: 'leave-out-of-run-cjs',
+    setup(b) {
+      b.onResolve({ filter: LEFT_OUT }, (args) => (/[\\/]src[\\/]app\.ts$/.test(args.importer) ? { path: args.path, namespace: 'runbook-left-out' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'runbook-left-out' }, (args) => {
+        const fn = args.path.includes('mcp') ? 'mcp' : 'exportTimeline';
+        return { contents: `export const ${fn} = () => { throw new Error('${args.path} is not part of dist/run.cjs: bin/runbook.js sends only run, drill and gameday there'); };`, loader: 'js' };
+      });
+    },
+  };
+  const PLACEHOLDER = '0'.repeat(16);
+  await build({
+    ...common,
+    plugins: [...common.plugins, leaveOut],
+    entryPoints: ['src/main.ts'],
+    outfile: out,
+    format: 'cjs',
+    // import.meta.url as an ES module of dist/ sees it: paths such as ../package.json resolve the same.
+    banner: { js: `// runbook-build ${PLACEHOLDER}\nvar __runbookMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    define: { ...common.define, 'import.meta.url': '__runbookMetaUrl', __RUNBOOK_PLAYER_JS__: 'undefined', __RUNBOOK_PLAYER_CSS__: 'undefined' },
+    absWorkingDir: ROOT,
+  });
+  // ASCII only, so bin/compiled.js reads it as latin1 (no UTF-8 decoding): esbuild escapes strings, not the few
+  // non-ASCII characters of regular expression literals (markdown-it's), where \uXXXX means the same.
+  const text = readFileSync(out, 'utf8').replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (!/^[\x00-\x7f]*$/.test(text)) throw new Error('dist/run.cjs is not ASCII');
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  // Same length as the placeholder: the source map's lines and columns still hold.
+  writeFileSync(out, text.replace(PLACEHOLDER, id), 'latin1');
+  // The cache: a real `run --yes` of one command through bin/runbook.js (a temp folder for everything it writes),
+  // which writes V8's cache of everything it compiled as it exits. Without it run.cjs is compiled as any script.
+  const tmp = mkdtempSync(join(tmpdir(), 'runbook-build-cache-'));
+  try {
+    writeFileSync(join(tmp, 'warm.md'), '# Warm\n\n## Step\n\n```sh\ntrue\n```\n');
+    const cache = join(ROOT, 'dist', `run.cjs.${id}.cache`);
+    const env = { ...process.env, RUNBOOK_CODE_CACHE_OUT: `${cache}.tmp`, RUNBOOK_TIMELINE_DIR: join(tmp, 'incidents'), XDG_RUNTIME_DIR: join(tmp, 'run'), XDG_CACHE_HOME: join(tmp, 'cache'), NO_COLOR: '1' };
+    for (const k of ['NODE_OPTIONS', 'RUNBOOK_PATH', 'RUNBOOK_SHARED', 'RUNBOOK_REDACT']) delete env[k];
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'runbook.js'), 'run', join(tmp, 'warm.md'), '--yes'], { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+    if (r.status === 0) renameSync(`${cache}.tmp`, cache);
+    else console.warn(`build: no code cache for dist/run.cjs (the warm-up run exited ${r.status ?? r.signal}): ${r.stderr}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

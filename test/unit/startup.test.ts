@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { isBuiltin } from 'node:module';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -183,17 +183,67 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(Object.keys(m.outputs[chunkOf('src/mcp/server.ts')]!.inputs).some((i) => i.includes('@modelcontextprotocol/sdk'))).toBe(true);
   });
 
-  it('run loads its own chunks lazily (the check above would see execa if list loaded it)', () => {
+  it('run, drill and gameday load dist/run.cjs (execa inside, execa\'s node:v8 never), with the code cache the build made; the others load dist/main.js', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-trace-rb-'));
     const file = join(dir, 'one.md');
     writeFileSync(file, '# One\n\n## Say\n\n```sh\necho traced-hello\n```\n');
-    const r = traced(['run', file, '--yes']);
+    const run = traced(['--dir', dir, 'run', file, '--yes']);
+    const list = traced(['--dir', dir, 'list']);
     rmSync(dir, { recursive: true, force: true });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('traced-hello');
-    expect(inputsOf(r.loaded).some((i) => i.startsWith('node_modules/execa/'))).toBe(true);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('traced-hello');
+    expect(ours(run.loaded)).toContain('require:./compiled.js');
+    expect(ours(run.loaded).filter((u) => u.startsWith('file:') && u.includes('/dist/'))).toEqual([]);
     // execa's node:v8 (only for its ipcInput option) is loaded on first use (scripts/build.mjs): never, for run.
-    expect(r.loaded.filter((u) => /^(require:)?(node:)?v8$/.test(u))).toEqual([]);
+    expect(run.loaded.filter((u) => /^(require:)?(node:)?v8$/.test(u))).toEqual([]);
+    expect(list.status).toBe(0);
+    expect(ours(list.loaded)).not.toContain('require:./compiled.js');
+    expect(ours(list.loaded)).toContain(pathToFileURL(join(DIST, 'main.js')).href);
+    // What run.cjs holds (its source map's sources): the runner and execa, not the MCP SDK nor the HTML player.
+    const sources = (JSON.parse(readFileSync(join(DIST, 'run.cjs.map'), 'utf8')) as { sources: string[] }).sources;
+    expect(sources.some((f) => f.includes('node_modules/execa/'))).toBe(true);
+    expect(sources.some((f) => f.endsWith('src/commands/run.ts'))).toBe(true);
+    expect(sources.filter((f) => /@modelcontextprotocol|node_modules\/zod|asciinema-player|src\/mcp\/server|src\/report\/export-html/.test(f))).toEqual([]);
+  });
+
+  it("run.cjs's code cache: used as built, never read for another build, refused by V8 when damaged (the bundle still runs)", () => {
+    const probe = (file: string): { used: boolean; cacheFile: string; out: string } => {
+      const r = spawnSync(
+        process.execPath,
+        // The bundle then runs as bin/compiled.js runs it: process.argv.slice(2) is ['--version'].
+        ['-e', `const c = require(${JSON.stringify(join(ROOT, 'bin', 'compiled.js'))}).compile(${JSON.stringify(file)});
+console.log(JSON.stringify({ used: c.used, cacheFile: c.cacheFile }));
+const m = { exports: {} }; c.script.runInThisContext().call(m.exports, m.exports, require, m, ${JSON.stringify(file)}, '.');`, 'x', '--version'],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const [json, version] = r.stdout.split('\n');
+      expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+      return { ...(JSON.parse(json as string) as { used: boolean; cacheFile: string }), out: r.stdout };
+    };
+    const built = probe(join(DIST, 'run.cjs'));
+    expect(built.used).toBe(true);
+    expect(built.cacheFile).toMatch(/dist\/run\.cjs\.[0-9a-f]{16}\.cache$/);
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    try {
+      // Another build (one byte changed, so another id): the cache beside it was made for the first one.
+      const text = readFileSync(join(DIST, 'run.cjs'), 'latin1');
+      const id = /^\/\/ runbook-build ([0-9a-f]{16})\n/.exec(text)?.[1] as string;
+      const other = join(dir, 'run.cjs');
+      writeFileSync(other, text.replace(id, id.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))), 'latin1');
+      copyFileSync(built.cacheFile, join(dir, `run.cjs.${id}.cache`));
+      expect(probe(other).used).toBe(false);
+      // The right name, damaged content: V8 checks it and compiles the script itself.
+      const same = join(dir, 'same', 'run.cjs');
+      mkdirSync(dirname(same));
+      copyFileSync(join(DIST, 'run.cjs'), same);
+      const damaged = readFileSync(built.cacheFile);
+      damaged.fill(7, 0, 64);
+      writeFileSync(`${same}.${id}.cache`, damaged);
+      expect(probe(same).used).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the bundle require()s only Node built-ins (the banner makes its require lazily, without node_modules paths)', () => {
@@ -202,6 +252,10 @@ describe('start-up of the bundle: what each command loads at run time', () => {
       .flatMap((f) => [...readFileSync(join(DIST, f), 'utf8').matchAll(/__require\("([^"]+)"\)/g)].map((m) => m[1] as string));
     expect(required.length).toBeGreaterThan(0);
     expect(required.filter((id) => !isBuiltin(id))).toEqual([]);
+    // run.cjs is CommonJS: its require() is Node's own.
+    const cjs = [...readFileSync(join(DIST, 'run.cjs'), 'latin1').matchAll(/\brequire\((["'])([^"']+)\1\)/g)].map((m) => m[2] as string);
+    expect(cjs.length).toBeGreaterThan(10);
+    expect(cjs.filter((id) => !isBuiltin(id))).toEqual([]);
   });
 
   it("an internal error's stack names src/ files and lines, not only dist/ chunks", () => {

@@ -1,0 +1,38 @@
+// dist/run.cjs (`run`, `drill` and `gameday`; scripts/build.mjs) compiled with the V8 code cache the build made
+// for it: on Node 20 an ES module is compiled afresh at every start, a script can start from V8's cache.
+const { readFileSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
+
+const FILE = join(__dirname, '..', 'dist', 'run.cjs');
+
+/**
+ * The bundle as a function of (exports, require, module, __filename, __dirname), as Node wraps a CommonJS file,
+ * with `rejected` telling whether V8 refused the cache (another Node, other V8 flags). The cache is looked for
+ * under the build's id (the file's first line), so a cache never meets a file it was not made from.
+ */
+function compile(file = FILE) {
+  // The build writes ASCII only (it escapes the rest): latin1 makes the string without decoding UTF-8.
+  const source = readFileSync(file, 'latin1');
+  const id = /^\/\/ runbook-build ([0-9a-f]{16})\n/.exec(source)?.[1];
+  const cacheFile = id === undefined ? undefined : `${file}.${id}.cache`;
+  let cachedData;
+  try {
+    if (cacheFile) cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache (a build that could not make one): compiled as any script.
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  return { script, cacheFile, used: cachedData !== undefined && !script.cachedDataRejected };
+}
+
+/** Run the bundle. With RUNBOOK_CODE_CACHE_OUT (the build's warm-up run only), write V8's cache there at exit. */
+function start(file = FILE) {
+  const { script } = compile(file);
+  const out = process.env.RUNBOOK_CODE_CACHE_OUT;
+  if (out) process.once('exit', () => writeFileSync(out, script.createCachedData()));
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
+}
+
+module.exports = { compile, start, FILE };
