@@ -17,9 +17,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // e2e tests spawn real processes and mostly wait on them (1.6 of 2 cores busy with two workers): a third
-    // worker fills the gaps (idle suite 3m25s -> 3m05s here).
-    maxWorkers: 3,
+    // Two workers for two cores. The suite is CPU-bound now (both cores busy from start to end: vmstat shows
+    // 0-3% idle); a third worker only added contention: idle 125.0 and 125.2 s with three against 119.5 and
+    // 118.6 s with two, alternated (CPU 217 s -> 208 s). It paid when e2e files mostly waited (3m25s -> 3m05s).
+    maxWorkers: 2,
     // The bundle (test/helpers/in-process.ts imports dist/app.js) is loaded by Node as the binary loads it: not
     // transformed again by vite (which cost seconds per test file).
     // Only this project's dist/: a checkout under a folder named dist must not make vite leave src/ to Node.
