@@ -9,12 +9,11 @@ function commandOf(words) {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (w === '--') return undefined;
-    if (w === '--dir') i++;
+    if (w === '--dir') i++; // --dir=X is one word, an option
     else if (!w.startsWith('-')) return w;
   }
   return undefined;
 }
 
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.stdout.write(`${require('../package.json').version}\n`);
-else if (['run', 'drill', 'gameday'].includes(commandOf(args))) require('./compiled.js').start();
-else import('../dist/main.js');
+else if (!(['run', 'drill', 'gameday'].includes(commandOf(args)) && require('./compiled.js').start())) import('../dist/main.js');

@@ -197,30 +197,39 @@ async function buildRunCjs() {
     entryPoints: ['src/main.ts'],
     outfile: out,
     format: 'cjs',
-    // import.meta.url as an ES module of dist/ sees it: paths such as ../package.json resolve the same.
-    banner: { js: `// runbook-build ${PLACEHOLDER}\nvar __runbookMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    // import.meta.url as an ES module of dist/ sees it: paths such as ../package.json resolve the same. Strict
+    // mode first: the whole file is strict, as the ES modules are (esbuild's own "use strict" comes after the
+    // banner, where it is no longer a directive).
+    banner: { js: `// runbook-build ${PLACEHOLDER}\n"use strict";var __runbookMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
     define: { ...common.define, 'import.meta.url': '__runbookMetaUrl', __RUNBOOK_PLAYER_JS__: 'undefined', __RUNBOOK_PLAYER_CSS__: 'undefined' },
     absWorkingDir: ROOT,
   });
-  // ASCII only, so bin/compiled.js reads it as latin1 (no UTF-8 decoding): esbuild escapes strings, not the few
-  // non-ASCII characters of regular expression literals (markdown-it's), where \uXXXX means the same.
-  const text = readFileSync(out, 'utf8').replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (!/^[\x00-\x7f]*$/.test(text)) throw new Error('dist/run.cjs is not ASCII');
+  const text = readFileSync(out, 'utf8');
   const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
   // Same length as the placeholder: the source map's lines and columns still hold.
-  writeFileSync(out, text.replace(PLACEHOLDER, id), 'latin1');
+  writeFileSync(out, text.replace(PLACEHOLDER, id));
   // The cache: a real `run --yes` of one command through bin/runbook.js (a temp folder for everything it writes),
   // which writes V8's cache of everything it compiled as it exits. Without it run.cjs is compiled as any script.
+  // Nothing of the developer's reaches it: no config, no signing key or agent, no runbook settings, its own HOME.
   const tmp = mkdtempSync(join(tmpdir(), 'runbook-build-cache-'));
+  const cache = join(ROOT, 'dist', `run.cjs.${id}.cache`);
   try {
     writeFileSync(join(tmp, 'warm.md'), '# Warm\n\n## Step\n\n```sh\ntrue\n```\n');
-    const cache = join(ROOT, 'dist', `run.cjs.${id}.cache`);
-    const env = { ...process.env, RUNBOOK_CODE_CACHE_OUT: `${cache}.tmp`, RUNBOOK_TIMELINE_DIR: join(tmp, 'incidents'), XDG_RUNTIME_DIR: join(tmp, 'run'), XDG_CACHE_HOME: join(tmp, 'cache'), NO_COLOR: '1' };
-    for (const k of ['NODE_OPTIONS', 'RUNBOOK_PATH', 'RUNBOOK_SHARED', 'RUNBOOK_REDACT']) delete env[k];
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: tmp,
+      XDG_CONFIG_HOME: join(tmp, 'config'),
+      XDG_CACHE_HOME: join(tmp, 'cache'),
+      XDG_RUNTIME_DIR: join(tmp, 'run'),
+      RUNBOOK_TIMELINE_DIR: join(tmp, 'incidents'),
+      RUNBOOK_CODE_CACHE_OUT: `${cache}.tmp`,
+      NO_COLOR: '1',
+    };
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'runbook.js'), 'run', join(tmp, 'warm.md'), '--yes'], { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
     if (r.status === 0) renameSync(`${cache}.tmp`, cache);
     else console.warn(`build: no code cache for dist/run.cjs (the warm-up run exited ${r.status ?? r.signal}): ${r.stderr}`);
   } finally {
+    rmSync(`${cache}.tmp`, { force: true });
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
 // graph of the sources (dynamic `import()` is how heavy modules are deferred, so it is not followed).
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -183,13 +183,20 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(Object.keys(m.outputs[chunkOf('src/mcp/server.ts')]!.inputs).some((i) => i.includes('@modelcontextprotocol/sdk'))).toBe(true);
   });
 
-  it('run, drill and gameday load dist/run.cjs (execa inside, execa\'s node:v8 never), with the code cache the build made; the others load dist/main.js', () => {
+  it('run, drill and gameday load dist/run.cjs (execa inside, execa\'s node:v8 never); the others, help run included, load dist/main.js', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-trace-rb-'));
     const file = join(dir, 'one.md');
     writeFileSync(file, '# One\n\n## Say\n\n```sh\necho traced-hello\n```\n');
     const run = traced(['--dir', dir, 'run', file, '--yes']);
     const list = traced(['--dir', dir, 'list']);
+    const drill = traced([`--dir=${dir}`, 'drill', '--help']);
+    const gameday = traced(['gameday', '--list']);
+    const help = traced(['help', 'run']);
     rmSync(dir, { recursive: true, force: true });
+    for (const [r, what] of [[drill, 'drill'], [gameday, 'gameday'], [help, 'help run']] as const) expect(r.status, `${what}: ${r.stderr}`).toBe(0);
+    expect(ours(drill.loaded)).toContain('require:./compiled.js');
+    expect(ours(gameday.loaded)).toContain('require:./compiled.js');
+    expect(ours(help.loaded)).not.toContain('require:./compiled.js');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('traced-hello');
     expect(ours(run.loaded)).toContain('require:./compiled.js');
@@ -206,14 +213,14 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(sources.filter((f) => /@modelcontextprotocol|node_modules\/zod|asciinema-player|src\/mcp\/server|src\/report\/export-html/.test(f))).toEqual([]);
   });
 
-  it("run.cjs's code cache: used as built, never read for another build, refused by V8 when damaged (the bundle still runs)", () => {
+  it("run.cjs's code cache: used as built, looked for under its own build's id only, refused by V8 when damaged (the bundle still runs)", () => {
     const probe = (file: string): { used: boolean; cacheFile: string; out: string } => {
       const r = spawnSync(
         process.execPath,
         // The bundle then runs as bin/compiled.js runs it: process.argv.slice(2) is ['--version'].
         ['-e', `const c = require(${JSON.stringify(join(ROOT, 'bin', 'compiled.js'))}).compile(${JSON.stringify(file)});
 console.log(JSON.stringify({ used: c.used, cacheFile: c.cacheFile }));
-const m = { exports: {} }; c.script.runInThisContext().call(m.exports, m.exports, require, m, ${JSON.stringify(file)}, '.');`, 'x', '--version'],
+const m = { exports: {} }; c.script.runInThisContext().call(m.exports, m.exports, require, m, ${JSON.stringify(file)}, ${JSON.stringify(dirname(file))});`, 'x', '--version'],
         { encoding: 'utf8', timeout: 60_000 },
       );
       expect(r.status, r.stderr).toBe(0);
@@ -244,6 +251,16 @@ const m = { exports: {} }; c.script.runInThisContext().call(m.exports, m.exports
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('run.cjs is strict mode throughout, as the ES modules are; without it, bin/runbook.js falls back to dist/main.js', () => {
+    // The directive must open the file (after the build id's comment): esbuild's own "use strict" follows the
+    // banner, where it is a plain expression.
+    const [first, second] = readFileSync(join(DIST, 'run.cjs'), 'latin1').split('\n', 2) as [string, string];
+    const strict = new Function('require', '__filename', `${first}\n${second}\nreturn (function () { return this === undefined; })();`) as (r: NodeRequire, f: string) => boolean;
+    expect(strict(createRequire(import.meta.url), join(DIST, 'run.cjs'))).toBe(true);
+    const r = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(join(ROOT, 'bin', 'compiled.js'))}).start('/nonexistent/run.cjs'))`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout.trim(), r.stderr).toBe('false');
   });
 
   it('the bundle require()s only Node built-ins (the banner makes its require lazily, without node_modules paths)', () => {
