@@ -17,9 +17,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two workers for two cores. The suite is CPU-bound now (both cores busy from start to end: vmstat shows
-    // 0-3% idle); a third worker only added contention: idle 125.0 and 125.2 s with three against 119.5 and
-    // 118.6 s with two, alternated (CPU 217 s -> 208 s). It paid when e2e files mostly waited (3m25s -> 3m05s).
+    // Two workers for two cores. With three the suite is CPU-bound (vmstat: 0-3% idle from start to end) and
+    // the third adds contention: idle 125.0 and 125.2 s with three against 119.5 and 118.6 s with two,
+    // alternated (CPU 217 s -> 208 s). With two, a core idles while both workers wait on processes (later runs
+    // on a busier machine: 130-134 s with two, 137 s with three). A third paid when e2e files mostly waited.
     maxWorkers: 2,
     // The bundle (test/helpers/in-process.ts imports dist/app.js) is loaded by Node as the binary loads it: not
     // transformed again by vite (which cost seconds per test file).
