@@ -70,10 +70,11 @@ describe('every linux runbook runs to completion under --yes in a temp dir', () 
 });
 
 describe('getting-started', () => {
-  it('runs end to end, dangerous step included, and cleans up after itself', async () => {
+  it('runs end to end, dangerous step included, and cleans up after itself; the greeting takes a name with a space', async () => {
     const w = workDir();
-    const r = await runCli(['--dir', LIB, 'run', 'getting-started', '--yes', '--allow-dangerous', '--timeline', 't.jsonl'], { cwd: w.dir, env: cliEnv(w.dir), timeoutMs: 120_000 });
-    expect(r.code).toBe(0);
+    const r = await runCli(['--dir', LIB, 'run', 'getting-started', '--yes', '--allow-dangerous', '--timeline', 't.jsonl', '--var', 'name=Ada Lovelace'], { cwd: w.dir, env: cliEnv(w.dir), timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello, Ada Lovelace!');
     const events = readEvents(w.path('t.jsonl'));
     expect(events.filter((e) => e.type === 'command.skipped')).toEqual([]);
     expect(events.filter((e) => e.type === 'command.finished').length).toBeGreaterThan(3);
