@@ -59,8 +59,9 @@ export function describeCommandResult(c: CommandSummary): string {
   if (c.timedOut) r = `timed out after ${dur}`;
   else if (c.interrupted) r = `interrupted after ${dur}`;
   else if (c.exitCode === null) r = `killed${c.signal ? ` by ${c.signal}` : ''} after ${dur}`;
-  else if (c.captureError !== undefined) r = `exit 0, capture failed · ${dur}`;
-  else r = `exit ${c.exitCode} · ${dur}`;
+  // An allowed failure in the live run's words (render-event.ts): `exit 1 (allowed)`.
+  else if (c.captureError !== undefined) r = `exit 0, capture failed${c.allowFailure ? ' (allowed)' : ''} · ${dur}`;
+  else r = `exit ${c.exitCode}${c.allowFailure && c.exitCode !== 0 ? ' (allowed)' : ''} · ${dur}`;
   if (c.omittedBytes > 0) r += ` · ${formatBytes(c.omittedBytes)} of output not recorded`;
   if (c.hosts) {
     const bad = failedHosts(c);

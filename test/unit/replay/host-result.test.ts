@@ -14,4 +14,15 @@ describe('describeCommandResult on hosts', () => {
     } satisfies CommandSummary;
     expect(describeCommandResult(c)).toBe('killed by SIGKILL after 5ms · on 4 hosts, failed on web2 (killed by SIGKILL), web3 (unreachable), web4 (exit 2)');
   });
+
+  it('says (allowed) of a failure the runbook allows, as the live run does', () => {
+    const c = {
+      id: '6.1', command: 'grep -c ERROR notes.txt', danger: false, edited: false, exitCode: 1, signal: null, durationMs: 41, timedOut: false, interrupted: false,
+      omittedBytes: 0, skipped: false, finished: true, allowFailure: true, atMs: 0, ts: '',
+    } satisfies CommandSummary;
+    expect(describeCommandResult(c)).toBe('exit 1 (allowed) · 41ms');
+    expect(describeCommandResult({ ...c, exitCode: 0 })).toBe('exit 0 · 41ms');
+    expect(describeCommandResult({ ...c, exitCode: 0, captureError: 'over 64 KiB' })).toBe('exit 0, capture failed (allowed) · 41ms');
+    expect(describeCommandResult({ ...c, allowFailure: false })).toBe('exit 1 · 41ms');
+  });
 });
