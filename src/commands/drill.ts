@@ -37,10 +37,11 @@ export function renderScore(s: DrillScore, style: Style): string {
 }
 
 export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<number> {
+  const source = resolve(io.cwd, timeline);
+  // The timeline is read first, as run finds its runbook first: a wrong path is named before "needs a terminal".
+  const record = await readIncident(source);
   if (!io.interactive && !o.yes) throw new UserError('drill asks before every command like run does and needs a terminal; use --yes to walk every step without prompts');
   const streams = tolerantStreams(io);
-  const source = resolve(io.cwd, timeline);
-  const record = await readIncident(source);
   for (const p of record.problems) io.stderr.write(`runbook: ${neutralize(p)}\n`);
   const rb = parseRunbook(record.started.runbook.source, record.started.runbook.path).runbook;
 

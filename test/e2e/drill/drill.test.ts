@@ -64,6 +64,11 @@ describe('drill', () => {
     const missing = await runInProcess(['drill', 'nope.jsonl', '--yes'], { cwd: w.dir, env: cliEnv(w.dir) });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.jsonl/);
+    // Without --yes and without a terminal, the missing file is still what is named (the path is read first).
+    const missingNoTty = await runInProcess(['drill', 'nope.jsonl'], { cwd: w.dir, env: cliEnv(w.dir) });
+    expect(missingNoTty.code).toBe(2);
+    expect(missingNoTty.stderr).toMatch(/nope\.jsonl/);
+    expect(missingNoTty.stderr).not.toMatch(/terminal/);
     expect(readFileSync(FIXTURE, 'utf8')).toContain('"mode":"live"');
   });
 });
