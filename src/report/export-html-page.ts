@@ -10,7 +10,7 @@ import { renderChart, RESULT_CLASS } from './export-html-chart.js';
 import { resultOf, runDurationMs, runResult, type CommandRun, type HeadTail, type HtmlModel, type StepView } from './export-html-model.js';
 import type { PlayerAssets } from './export-html-assets.js';
 import { REPORT_CSS, REPORT_JS } from './export-html-style.js';
-import { formatBytes, formatDuration, formatOffset } from './render-event.js';
+import { clockOffset, formatBytes, formatDuration, formatOffset } from './render-event.js';
 
 /**
  * Whether the timeline's hash chain verifies, as the caller found out (the `verify` command). Absent: the
@@ -142,8 +142,10 @@ function stepHtml(st: StepView): string {
 function logHtml(m: HtmlModel): string {
   type Item = { atMs: number; html: string };
   const items: Item[] = [];
+  const startMs = m.summary.started ? Date.parse(m.summary.started) : null;
   m.summary.notes.forEach((n, i) => {
-    items.push({ atMs: n.atMs, html: `<li id="note-${i + 1}" class="note-item"><span class="at">${esc(`${formatOffset(n.atMs)} · ${utc(n.ts)}`)}</span><span><strong>Note</strong> by ${esc(n.actor)}: <span class="text">${esc(n.text)}</span></span></li>` });
+    const offset = formatOffset(startMs === null ? n.atMs : clockOffset(startMs, n.atMs));
+    items.push({ atMs: n.atMs, html: `<li id="note-${i + 1}" class="note-item"><span class="at">${esc(`${offset} · ${utc(n.ts)}`)}</span><span><strong>Note</strong> by ${esc(n.actor)}: <span class="text">${esc(n.text)}</span></span></li>` });
   });
   for (const k of m.summary.marks) {
     items.push({

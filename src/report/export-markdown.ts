@@ -3,7 +3,7 @@ import { describeSessionChange } from './session-change.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import type { ExportProblem } from './export-json.js';
 import { commandFailed, failedHosts, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary } from './fold.js';
-import { formatBytes, formatDuration, formatOffset } from './render-event.js';
+import { clockOffset, formatBytes, formatDuration, formatOffset } from './render-event.js';
 import { neutralize } from '../ui/neutralize.js';
 
 const TODO = (what: string): string => `_TODO: ${what}_`;
@@ -240,13 +240,14 @@ function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string,
   out.push('## Timeline', '', `All times UTC${s.started ? `, starting ${utc(s.started).slice(0, 10)}` : ''}; offsets from the start of the run.`, '');
   out.push('| Time (UTC) | Offset | Who | What |', '|---|---|---|---|');
   const day = s.started ? utc(s.started).slice(0, 10) : '';
+  const startMs = s.started ? Date.parse(s.started) : null;
   for (const r of rows) {
     const when = utc(r.ts);
     const time = when.slice(0, 10) === day ? when.slice(11) : when;
     const what = r.command
       ? `${r.command.danger ? '⚠ ' : ''}Ran ${r.command.id} ${code(r.command.command)}${r.command.edited ? ' (edited)' : ''}: ${describeCommandResult(r.command)}${sessionText(r.command)}`
       : r.what;
-    out.push(`| ${time} | ${formatOffset(r.atMs)} | ${text(r.who || '—')} | ${what} |`);
+    out.push(`| ${time} | ${formatOffset(startMs === null ? r.atMs : clockOffset(startMs, r.atMs))} | ${text(r.who || '—')} | ${what} |`);
   }
   out.push('');
   return out.join('\n');

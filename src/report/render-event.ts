@@ -103,6 +103,15 @@ export function formatDuration(ms: number): string {
 }
 
 /** +HH:MM:SS from a millisecond offset. */
+/**
+ * An offset that agrees with the clock time printed beside it, both cut to whole seconds: a run started at
+ * 06:20:23.578 and an event at 06:21:22.253 read 06:21:22 and +00:00:59 (not +00:00:58, one second short of
+ * 06:20:23 + 58 s).
+ */
+export function clockOffset(startMs: number, atMs: number): number {
+  return (Math.floor((startMs + atMs) / 1000) - Math.floor(startMs / 1000)) * 1000;
+}
+
 export function formatOffset(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);

@@ -47,6 +47,20 @@ describe('export --format markdown', () => {
     expect(out).toContain('**Impact** (at 2026-11-28 02:50:00 UTC, recorded later): checkout errors');
   });
 
+  it("the Timeline's offsets agree with its clock times when the run started between two seconds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-export-'));
+    const path = join(dir, 't.jsonl');
+    // Started at 03:00:00.600 (mono_ms 0); the note 58.8 s later, at 03:00:59.400: shown at 03:00:59, so
+    // +00:00:59 (03:00:00 + 59 s), not +00:00:58.
+    const events = timeline([
+      [0, runStarted()],
+      [58_800, { type: 'note', text: 'rolled back', actor: 'alice' }],
+    ]).map((e) => ({ ...e, ts: new Date(Date.parse(e.ts) + 600).toISOString() }));
+    writeFileSync(path, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const { out } = await exported(path, 'markdown');
+    expect(out).toMatch(/\| 03:00:59 \| \+00:00:59 \| alice \|/);
+  });
+
   it('redacts again with the runbook patterns and the user config patterns', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-export-'));
     const config = join(dir, 'config.json');

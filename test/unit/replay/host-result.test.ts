@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeCommandResult } from '../../../src/report/export-markdown.js';
 import type { CommandSummary } from '../../../src/report/fold.js';
+import { clockOffset, formatOffset } from '../../../src/report/render-event.js';
 
 const host = (name: string, extra: Partial<NonNullable<CommandSummary['hosts']>[number]>) => ({ host: name, exitCode: 0, signal: null, durationMs: 5, timedOut: false, interrupted: false, ...extra });
 
@@ -24,5 +25,16 @@ describe('describeCommandResult on hosts', () => {
     expect(describeCommandResult({ ...c, exitCode: 0 })).toBe('exit 0 · 41ms');
     expect(describeCommandResult({ ...c, exitCode: 0, captureError: 'over 64 KiB' })).toBe('exit 0, capture failed (allowed) · 41ms');
     expect(describeCommandResult({ ...c, allowFailure: false })).toBe('exit 1 · 41ms');
+  });
+});
+
+describe('clockOffset', () => {
+  it('agrees with the clock times printed beside it (both cut to whole seconds)', () => {
+    const start = Date.parse('2026-12-03T06:20:23.578Z');
+    const at = Date.parse('2026-12-03T06:21:22.253Z') - start;
+    expect(formatOffset(at)).toBe('+00:00:58');
+    expect(formatOffset(clockOffset(start, at))).toBe('+00:00:59');
+    expect(clockOffset(start, 0)).toBe(0);
+    expect(clockOffset(Date.parse('2026-12-03T06:20:23.000Z'), 1_999)).toBe(1_000);
   });
 });
