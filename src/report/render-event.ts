@@ -237,7 +237,9 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     const used = [...stripVTControlCharacters(line)].reduce((n, ch) => n + (ch <= '\x7e' ? 1 : 2), 0);
     return `${line}${commandLabel(ctx, ev.id, style, used)}\n`;
   },
-  'command.skipped': (ev, _ctx, style) => style.dim(`↷ skipped ${ev.id}: ${indentRest(ev.command, '    ')}`) + '\n',
+  // One line, as the result line's label: a multi-line command is its first line and `…` (the box and the
+  // runbook hold the rest), not six lines again under the box.
+  'command.skipped': (ev, _ctx, style) => style.dim(`↷ skipped ${ev.id}: ${firstLine(ev.command, 100)}`) + '\n',
   'check.confirmed': (ev, _ctx, style) => `${style.green('☑')} ${indentRest(ev.text, '  ')}\n`,
   note: (ev, _ctx, style) => `${style.magenta(style.bold(`✎ note (${ev.actor}):`))} ${style.magenta(indentRest(ev.text, '  '))}\n`,
   mark: (ev, ctx, style) => {

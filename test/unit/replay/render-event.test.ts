@@ -139,6 +139,9 @@ describe('renderEvent', () => {
     const dimmed = createRenderer(colour);
     const lines = events.map((e) => dimmed.render(e));
     expect(lines[12]).toBe(colour.dim('↷ skipped 3.1: reboot') + '\n');
+    // A multi-line command in one line: its first line and an ellipsis.
+    const multi = { v: 1, seq: 0, ts: '', mono_ms: 0, type: 'command.skipped', id: '9.1', command: 'pid=0\nfd=0\nkill "$pid"', reason: 'dangerous' } as unknown as TimelineEvent;
+    expect(renderEvent(multi, createRenderContext(), plain)).toBe('↷ skipped 9.1: pid=0 …\n');
     expect(lines[7]).toContain(colour.red('✘ exit 2 · 340ms'));
     expect(lines[5]).toContain(colour.green('✔ exit 0 · 1.2s'));
   });
