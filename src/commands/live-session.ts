@@ -17,7 +17,7 @@ import { summarizeTimeline } from '../timeline/status.js';
 const FROM_OTHERS: ReadonlySet<string> = new Set(['note', 'mark', 'handover']);
 
 /** Events of the runner that say who did them, once the run has been handed over. */
-const ACTOR_STAMPED: ReadonlySet<string> = new Set(['step.started', 'command.started', 'command.skipped', 'check.confirmed', 'run.finished', 'note']);
+const ACTOR_STAMPED: ReadonlySet<string> = new Set(['step.started', 'command.started', 'command.skipped', 'check.confirmed', 'check.skipped', 'run.finished', 'note']);
 
 export interface LiveSession {
   /** The sink to give the engine: it remembers what this runner wrote and stamps the holder after a handover. */

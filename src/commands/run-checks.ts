@@ -84,11 +84,13 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   // The fold replay uses: the resumed run's summary counts what it did before as replay counts it.
   const fold = initialFoldState();
   const checkSteps: number[] = [];
+  const skippedCheckSteps: number[] = [];
   for await (const item of readTimeline(path)) {
     if (item.kind !== 'event') continue;
     const e = item.event;
     foldEvent(fold, e);
     if (e.type === 'check.confirmed') checkSteps.push(e.step);
+    else if (e.type === 'check.skipped') skippedCheckSteps.push(e.step);
     if (e.type === 'run.started') started ??= e;
     else if (e.type === 'var.set' && (e.value === '[secret]' || e.value.includes(REDACTED))) redacted.set(e.name, e.source);
     else if (e.type === 'var.set') vars.set(e.name, { value: e.value, source: e.source });
@@ -118,16 +120,16 @@ export async function readResume(path: string, shown: string, cwd: string, self 
   if (masked) {
     throw new UserError(`${shown}: step ${masked.index} of the recorded runbook had a credential redacted; restore ${started.runbook.path} as it was when the run started (sha256 ${started.runbook.sha256.slice(0, 12)}…) to resume`);
   }
-  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts), session, earlier: (from) => earlierPart(fold, checkSteps, from) };
+  return { path, runbook, incident: started.incident, fromStep, vars, redacted, startedAtMs: Date.parse(started.ts), session, earlier: (from) => earlierPart(fold, checkSteps, from, skippedCheckSteps) };
 }
 
 /**
  * A run's counts before step `fromStep` (where the resumed run starts walking: its steps are counted by the
  * resumed run) and the last attempt of each command, from its timeline, in the runner's terms. A command run
- * again by the resumed run replaces its earlier attempt there. Checks the operator skipped are not recorded,
- * so only confirmed ones are counted.
+ * again by the resumed run replaces its earlier attempt there. Checks count by the step of each
+ * `check.confirmed` and `check.skipped` (checks shown under --yes were not answered, so not recorded).
  */
-export function earlierPart(fold: FoldState, checkSteps: number[], fromStep: number): EarlierPart {
+export function earlierPart(fold: FoldState, checkSteps: number[], fromStep: number, skippedCheckSteps: number[] = []): EarlierPart {
   const s = summarize(fold);
   const before = s.steps.filter((st) => st.index < fromStep);
   const latest = new Map<string, CommandSummary>();
@@ -138,7 +140,7 @@ export function earlierPart(fold: FoldState, checkSteps: number[], fromStep: num
       stepsSkipped: before.filter((st) => st.status === 'skipped').length,
       commandsSkipped: before.reduce((n, st) => n + st.commands.filter((c) => c.skipped).length, 0),
       checksConfirmed: checkSteps.filter((step) => step < fromStep).length,
-      checksSkipped: 0,
+      checksSkipped: skippedCheckSteps.filter((step) => step < fromStep).length,
     },
     commands: [...latest.values()].map((c) => ({ id: c.id, failed: commandFailed(c), how: howItEnded(c) })),
   };

@@ -110,6 +110,9 @@ export function createMarkdownExporter(): MarkdownExporter {
         case 'check.confirmed':
           row(`Confirmed: ${text(ev.text)}`);
           break;
+        case 'check.skipped':
+          row(`Skipped check: ${text(ev.text)}`);
+          break;
         case 'command.started':
           row('', runner).command = fold.open.get(ev.id);
           break;

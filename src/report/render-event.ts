@@ -241,6 +241,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
   // runbook hold the rest), not six lines again under the box.
   'command.skipped': (ev, _ctx, style) => style.dim(`↷ skipped ${ev.id}: ${firstLine(ev.command, 100)}`) + '\n',
   'check.confirmed': (ev, _ctx, style) => `${style.green('☑')} ${indentRest(ev.text, '  ')}\n`,
+  'check.skipped': (ev, _ctx, style) => style.dim(`☐ ${indentRest(ev.text, '  ')} (skipped)`) + '\n',
   note: (ev, _ctx, style) => `${style.magenta(style.bold(`✎ note (${ev.actor}):`))} ${style.magenta(indentRest(ev.text, '  '))}\n`,
   mark: (ev, ctx, style) => {
     const who = ev.actor !== ctx.actor ? style.dim(` (${ev.actor})`) : '';

@@ -172,7 +172,11 @@ class Run {
           await this.emit({ type: 'check.confirmed', step: step.index, text: item.check.text });
           this.counts.checksConfirmed++;
           didSomething = true;
-        } else this.counts.checksSkipped++;
+        } else {
+          // Skipping is the operator's answer to the check: the postmortem shows it, as it shows a confirmation.
+          await this.emit({ type: 'check.skipped', step: step.index, text: item.check.text });
+          this.counts.checksSkipped++;
+        }
         continue;
       }
       const c = item.c;

@@ -62,6 +62,8 @@ export const EVENTS = {
   },
   'command.skipped': { step: int, id: str, command: text },
   'check.confirmed': { step: int, text },
+  /** A check the operator skipped at its prompt (under --yes and --dry-run checks are only shown). */
+  'check.skipped': { step: int, text },
   note: { text, actor: text },
   mark: { what: oneOf(MARK_WHATS), text, actor: text },
   'run.finished': { status: oneOf(RUN_STATUSES), duration_ms: num },
@@ -96,6 +98,7 @@ export const OPTIONAL_FIELDS = {
   'step.started': { actor: text },
   'command.skipped': { actor: text },
   'check.confirmed': { actor: text },
+  'check.skipped': { actor: text },
   'run.finished': { actor: text },
   // A block run on hosts (on=targets): output and one finished event per host. `host_error`: ssh's own
   // message when the host itself failed (unreachable, authentication; exit 255), not the command.

@@ -55,10 +55,13 @@ describe('export --format markdown', () => {
     const events = timeline([
       [0, runStarted()],
       [58_800, { type: 'note', text: 'rolled back', actor: 'alice' }],
+      [59_000, { type: 'check.skipped', step: 1, text: 'The dashboard shows the error rate' }],
     ]).map((e) => ({ ...e, ts: new Date(Date.parse(e.ts) + 600).toISOString() }));
     writeFileSync(path, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const { out } = await exported(path, 'markdown');
     expect(out).toMatch(/\| 03:00:59 \| \+00:00:59 \| alice \|/);
+    // A check the operator skipped is in the Timeline, as a confirmed one is.
+    expect(out).toMatch(/\| 03:00:59 \| \+00:00:59 \| alice \| Skipped check: The dashboard shows the error rate \|/);
   });
 
   it('redacts again with the runbook patterns and the user config patterns', async () => {

@@ -142,6 +142,8 @@ describe('renderEvent', () => {
     // A multi-line command in one line: its first line and an ellipsis.
     const multi = { v: 1, seq: 0, ts: '', mono_ms: 0, type: 'command.skipped', id: '9.1', command: 'pid=0\nfd=0\nkill "$pid"', reason: 'dangerous' } as unknown as TimelineEvent;
     expect(renderEvent(multi, createRenderContext(), plain)).toBe('↷ skipped 9.1: pid=0 …\n');
+    const check = { v: 1, seq: 0, ts: '', mono_ms: 0, type: 'check.skipped', step: 1, text: 'The dashboard shows it' } as unknown as TimelineEvent;
+    expect(renderEvent(check, createRenderContext(), plain)).toBe('☐ The dashboard shows it (skipped)\n');
     expect(lines[7]).toContain(colour.red('✘ exit 2 · 340ms'));
     expect(lines[5]).toContain(colour.green('✔ exit 0 · 1.2s'));
   });

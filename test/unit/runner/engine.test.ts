@@ -117,9 +117,10 @@ describe('engine: walking a runbook with an operator', () => {
     expect(r.outcome.status).toBe('aborted');
   });
 
-  it('a skipped check is not recorded as confirmed', async () => {
+  it('a skipped check is recorded as skipped (the operator\'s answer), never as confirmed', async () => {
     const r = await run(['s', 's', 's', 's']);
     expect(types(r.events)).not.toContain('check.confirmed');
+    expect(r.events.filter((e) => e.type === 'check.skipped')).toEqual([expect.objectContaining({ type: 'check.skipped', step: 1 })]);
   });
 
   it('a dangerous command with the wrong word does not run, and is offered again', async () => {
