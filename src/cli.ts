@@ -1,5 +1,5 @@
 // Routing only: commander flags -> typed options -> a lazily imported command. No command logic here.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import type { Io } from './io.js';
 import { UserError, ExitCode } from './errors.js';
 import { VERSION } from './version.js';
@@ -210,6 +210,13 @@ export function route(argv: string[], io: Pick<Io, 'stdout' | 'stderr'>, selfNam
   const globals = (): GlobalOptions => ({ dirs: (program.opts().dir as string[] | undefined) ?? [] });
 
   program
+    // An on/off flag's `(default: false)` on every line of --help says nothing: only real defaults are shown.
+    // (Subcommands made with .command() inherit this.)
+    .configureHelp({
+      optionDescription(this: Help, option: Option): string {
+        return option.defaultValue === false && !option.required && !option.optional ? option.description : Help.prototype.optionDescription.call(this, option);
+      },
+    })
     .description('Incident-response runbooks from Markdown: find them, run them step by step, keep a timeline.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--dir <dir>', 'a folder of runbooks (repeatable; replaces RUNBOOK_PATH and ./runbooks; the bundled library is searched last)', collect)

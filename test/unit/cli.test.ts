@@ -16,6 +16,24 @@ function parse(argv: string[]) {
   }
 }
 
+describe('--help', () => {
+  it('shows real defaults and no (default: false) after on/off flags, for the program and its commands', () => {
+    const help = (argv: string[]): string => {
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (d) => (out += String(d)));
+      route(argv, { stdout, stderr: new PassThrough() });
+      return out;
+    };
+    const run = help(['run', '--help']);
+    expect(run).toContain('--dry-run');
+    expect(run).toContain('(default 10)');
+    expect(run).not.toContain('default: false');
+    expect(help(['lint', '--help'])).toContain('(default: 180)');
+    expect(help(['list', '--help'])).not.toContain('default: false');
+  });
+});
+
 describe('routing: argv → the options a command receives', () => {
   it('a bare `runbook list` skips commander with exactly the options commander gives it', () => {
     expect(parse(['list']).route).toStrictEqual({ command: 'list', options: BARE_LIST });
