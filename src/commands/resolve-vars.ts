@@ -161,9 +161,12 @@ function describe(need: VarNeed, rb: Runbook): { description?: string; default?:
   const out: { description?: string; default?: string; choices?: string[]; pattern?: string } = {};
   const commands = rb.steps.flatMap((s) => s.commands.filter((c) => c.runnable));
   const angle = commands.flatMap((c) => findAngleArgs(c.text)).find((a) => angleVarName(a.slice(1, -1)) === need.name);
+  // Asked before the run starts: say where the value goes (`used as <word> in 2.1`), not only how.
+  const users = commands.filter((c) => c.envRefs.includes(need.name) || c.placeholders.includes(need.name) || (angle !== undefined && c.text.includes(angle)));
+  const where = users[0] ? ` in ${users[0].id}${users.length > 1 ? ` and ${users.length - 1} more` : ''}` : '';
   if (need.decl?.description) out.description = need.decl.description;
-  else if (need.implicit && angle && !commands.some((c) => c.envRefs.includes(need.name))) out.description = `used as ${angle}`;
-  else if (need.implicit) out.description = 'used as $' + need.name;
+  else if (need.implicit && angle && !commands.some((c) => c.envRefs.includes(need.name))) out.description = `used as ${angle}${where}`;
+  else if (need.implicit) out.description = `used as $${need.name}${where}`;
   if (need.decl?.default !== undefined) out.default = need.decl.default;
   if (need.decl?.choices) out.choices = need.decl.choices;
   if (need.decl?.pattern !== undefined) out.pattern = need.decl.pattern;

@@ -135,7 +135,7 @@ describe.skipIf(!python3Available())('angle placeholders', () => {
       "# Angles\n\n## S\n\n```sh\nprintf '%s\\n' <node-name> > a.out\ncat < in.txt > b.out\n```\n\n```sh\nprintf '%s' <node-name> 2>&1 >> a.out; cat <<<word >> b.out; diff <(echo x) <(echo x) && cat <<EOF >> b.out\nheredoc\nEOF\n```\n",
     );
     const t = spawnPty(['run', 'rb.md'], { cwd: w.dir, timeoutMs: 90_000 });
-    let at = await t.waitFor('node_name (used as <node-name>)');
+    let at = await t.waitFor('node_name (used as <node-name> in 1.1 and 1 more)');
     t.type('worker-1\r');
     at = await t.waitFor('Run 1.1?', { from: at });
     expect(t.screen().slice(at - 400)).toContain("printf '%s\\n' worker-1 > a.out");
