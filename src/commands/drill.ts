@@ -76,7 +76,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
   const style = await loadStyle(io.colorErr);
   const view = createLiveView(streams.stderr, streams, style, { timelinePath: relativeTo(io.cwd)(path), statusLine: false });
   const executor = createDrillExecutor(record);
-  const liveExecutor: typeof executor = { reviewed: executor.reviewed, run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
+  const liveExecutor: typeof executor = { ...executor, run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
   const stop = new AbortController();
   // Nothing is ever executed in a drill, so there is no command to forward Ctrl-C to.
   const removeSignals = handleSignals(io, stop, { unattended: o.yes, current: () => null });

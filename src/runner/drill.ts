@@ -90,6 +90,7 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
   const reviewed = new Set<string>();
   return {
     reviewed,
+    hasRecording: (meta) => record.commands.has(meta.id) || byText.has(meta.command),
     async run(req, onOutput): Promise<ExecResult> {
       const meta = req.meta;
       const rec = meta ? (record.commands.get(meta.id) ?? byText.get(meta.command)) : undefined;

@@ -220,8 +220,8 @@ class Run {
     };
     let verdict = judge();
     const shown = (): Command => ({ ...c, danger: verdict.danger, dangerReason: verdict.reason });
-    const skip = async (why?: string): Promise<'skipped'> => {
-      if (why) p.view.message(why, 'warn');
+    const skip = async (why?: string, tone: 'info' | 'warn' = 'warn'): Promise<'skipped'> => {
+      if (why) p.view.message(why, tone);
       await this.emit({ type: 'command.skipped', step: step.index, id: c.id, command: display() });
       this.counts.commandsSkipped++;
       return 'skipped';
@@ -229,6 +229,8 @@ class Run {
 
     p.view.command(display(), shown(), edited, refs(), this.hostsOf(c));
     if (cfg.mode === 'dry-run') return skip();
+    // A drill has nothing to play for a command the incident never ran: skipped, and said so, not a failure.
+    if (cfg.mode === 'drill' && p.executor.hasRecording?.({ id: c.id, command: display() }) === false) return skip(`${c.id} was not run during the incident: there is no recorded output to show`, 'info');
     if (this.hostsOf(c) && !this.targetsConfirmed && cfg.mode === 'live') {
       this.targetsConfirmed = true;
       await confirmTargets(cfg.fleet as FleetConfig, cfg.yes, p, (b) => this.emit(b));

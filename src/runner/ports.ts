@@ -73,6 +73,8 @@ export type OutputListener = (stream: 'stdout' | 'stderr', chunk: Buffer) => voi
 
 export interface Executor {
   run(req: ExecRequest, onOutput: OutputListener): Promise<ExecResult>;
+  /** A drill's executor only: whether it has a recording of this command to play (by id, else by its text). */
+  hasRecording?(meta: { id: string; command: string }): boolean;
 }
 
 /** 'suggestion': run the oldest pending suggested command (offered only when `suggestions` > 0). */
