@@ -17,6 +17,7 @@ import { VERSION } from '../version.js';
 import { loadStyle, type Style } from '../ui/style.js';
 import { formatDuration } from '../report/render-event.js';
 import { neutralize } from '../ui/neutralize.js';
+import { columnsOf, wrapLine } from '../ui/wrap.js';
 import { createLiveView } from '../ui/live-view.js';
 import { actorName } from './note.js';
 import { relativeTo } from './shared.js';
@@ -81,7 +82,10 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
   // Nothing is ever executed in a drill, so there is no command to forward Ctrl-C to.
   const removeSignals = handleSignals(io, stop, { unattended: o.yes, current: () => null });
   const prompter: Prompter = o.yes ? refusingPrompter() : await terminalPrompter(io, stop.signal);
-  streams.stderr.write(style.yellow(`DRILL of ${neutralize(basename(source))}: commands are not executed; "run" shows what was recorded during the incident.\n\n`));
+  // Wrapped at word boundaries to the terminal's width (a long file name made it break mid-word).
+  const banner = `DRILL of ${neutralize(basename(source))}: commands are not executed; "run" shows what was recorded during the incident.`;
+  const width = columnsOf(io.env, io.stderr);
+  streams.stderr.write(`${(width === undefined ? [banner] : wrapLine(banner, width)).map((l) => style.yellow(l)).join('\n')}\n\n`);
 
   let outcome;
   try {

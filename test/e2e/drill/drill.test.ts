@@ -51,6 +51,16 @@ describe('drill', () => {
     expect(existsSync(join(w.dir, 'SPAWNED'))).toBe(false);
   });
 
+  it('its banner is wrapped at word boundaries to the width ($COLUMNS)', async () => {
+    const w = workDir();
+    const r = await runInProcess(['drill', FIXTURE, '--yes'], { cwd: w.dir, env: cliEnv(w.dir, { COLUMNS: '40' }) });
+    expect(r.code).toBe(0);
+    const banner = r.stderr.slice(0, r.stderr.indexOf('\n\n')).split('\n');
+    expect(banner.length).toBeGreaterThan(2);
+    for (const line of banner) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(banner.join(' ')).toBe('DRILL of disk-full-completed.jsonl: commands are not executed; "run" shows what was recorded during the incident.');
+  });
+
   it('without a terminal and without --yes it refuses with exit 2', async () => {
     const w = workDir();
     const r = await runCli(['drill', FIXTURE], { cwd: w.dir, env: cliEnv(w.dir) });
