@@ -152,7 +152,8 @@ export function createLiveView(
       // Everything here comes from the runbook or a value: neutralised before it is styled.
       const n = (s: string): string => neutralize(s, { multiline: true });
       if (!c.runnable) {
-        out.write(style.dim(`${n(c.lang || 'text')} (shown, not run):\n${n(display).replace(/^/gm, '  ')}\n`));
+        // A blank line first, as prose and command boxes have: "like this alert rule:" then the block.
+        out.write(`\n${style.dim(`${n(c.lang || 'text')} (shown, not run):\n${n(display).replace(/^/gm, '  ')}`)}\n`);
         return;
       }
       out.write(`\n${renderCommandBox(display, { danger: c.danger, id: c.id, edited, ...(hosts ? { hosts } : {}) }, style)}`);
