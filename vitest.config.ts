@@ -17,11 +17,11 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two workers for two cores. With three the suite is CPU-bound (vmstat: 0-3% idle from start to end) and
-    // the third adds contention: idle 125.0 and 125.2 s with three against 119.5 and 118.6 s with two,
-    // alternated (CPU 217 s -> 208 s). With two, a core idles while both workers wait on processes (later runs
-    // on a busier machine: 130-134 s with two, 137 s with three). A third paid when e2e files mostly waited.
-    maxWorkers: 2,
+    // Three workers on two cores. Idle, two and three are within the machine's noise (two: 119-143 s, three:
+    // 125-137 s, in runs alternated over a morning), but beside `stress-ng --cpu 4` three take a larger share
+    // of the CPU: a fresh clone's suite took 290 s with two against ~215 s with three. A third also fills the
+    // gaps while e2e files wait on their processes.
+    maxWorkers: 3,
     // The bundle (test/helpers/in-process.ts imports dist/app.js) is loaded by Node as the binary loads it: not
     // transformed again by vite (which cost seconds per test file).
     // Only this project's dist/: a checkout under a folder named dist must not make vite leave src/ to Node.
