@@ -18,8 +18,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Three workers on two cores. Idle, two and three are within the machine's noise (two: 119-143 s, three:
-    // 125-137 s, in runs alternated over a morning), but beside `stress-ng --cpu 4` three take a larger share
-    // of the CPU: a fresh clone's suite took 290 s with two against ~215 s with three. A third also fills the
+    // 125-137 s, in runs over a morning). Beside `stress-ng --cpu 4` three get a larger share of the CPU: a
+    // fresh clone's suite took 290 s with two; 277 and 232 s with three, right after. A third also fills the
     // gaps while e2e files wait on their processes.
     maxWorkers: 3,
     // The bundle (test/helpers/in-process.ts imports dist/app.js) is loaded by Node as the binary loads it: not
