@@ -24,22 +24,28 @@ export function columnsOf(env: NodeJS.ProcessEnv, stream: NodeJS.WritableStream)
   return tty.isTTY && tty.columns > 0 ? tty.columns : undefined;
 }
 
-// Printable ASCII is one column a character. Most text is, and string-width's first call compiles Unicode
-// property regexes (~60 ms of a run's start-up, measured with --cpu-prof): it is asked only about the rest.
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// Most text is one column a character: printable ASCII, and the UI's own glyphs and the punctuation, Latin,
+// Greek and Cyrillic letters runbooks are written in. string-width's first call on anything else builds an
+// Intl.Segmenter and compiles \p{RGI_Emoji} (~60 ms of a run's start-up, measured with --cpu-prof), so it is
+// asked only about the rest. The class below is every character of U+00A0-U+058F and U+2010-U+2BFF (line
+// and paragraph separators left out) that string-width counts as one column and that stays a grapheme of
+// its own beside any other: a string of them is as wide as it is long. test/unit/ui/width.test.ts checks
+// each one against string-width and Intl.Segmenter, so a new string-width that disagrees fails there.
+export const NARROW =
+  /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u0531-\u0556\u0559-\u058a\u058d-\u058f\u2010-\u2027\u202f-\u205e\u2070\u2071\u2074-\u208e\u2090-\u209c\u20a0-\u20c1\u2100-\u218b\u2190-\u2319\u231c-\u2328\u232b-\u23e8\u23ed-\u23ef\u23f1\u23f2\u23f4-\u2429\u2440-\u244a\u2460-\u25fc\u25ff-\u2613\u2616-\u262f\u2638-\u2647\u2654-\u267e\u2680-\u2689\u2690-\u2692\u2694-\u26a0\u26a2-\u26a9\u26ac-\u26bc\u26bf-\u26c3\u26c6-\u26cd\u26cf-\u26d3\u26d5-\u26e9\u26eb-\u26f1\u26f4\u26f6-\u26f9\u26fb\u26fc\u26fe-\u2704\u2706-\u2709\u270c-\u2727\u2729-\u274b\u274d\u274f-\u2752\u2756\u2758-\u2794\u2798-\u27af\u27b1-\u27be\u27c0-\u2b1a\u2b1d-\u2b4f\u2b51-\u2b54\u2b56-\u2b73\u2b76-\u2bff]*$/;
 
 /** Display width in terminal columns, colour codes ignored. */
 export function displayWidth(s: string): number {
   if (typeof s !== 'string') return 0; // a field missing from a damaged event is drawn as nothing
   const plain = s.includes('\u001b') ? stripVTControlCharacters(s) : s;
-  return PRINTABLE_ASCII.test(plain) ? plain.length : stringWidth(s);
+  return NARROW.test(plain) ? plain.length : stringWidth(s);
 }
 
 let segmenter: Intl.Segmenter | undefined;
 
 /** Cut to at most `width` columns, ending with … when shortened; never splits a character or an emoji. */
 export function truncate(s: string, width: number): string {
-  if (PRINTABLE_ASCII.test(s)) return s.length <= width ? s : width <= 0 ? '' : `${s.slice(0, width - 1)}…`;
+  if (NARROW.test(s)) return s.length <= width ? s : width <= 0 ? '' : `${s.slice(0, width - 1)}…`;
   if (stringWidth(s) <= width) return s;
   if (width <= 0) return '';
   let out = '';
@@ -87,11 +93,57 @@ export function renderInline(md: string, style: Style): string {
  */
 export function wrapLine(text: string, width: number): string[] {
   const w = Math.max(10, width);
-  // A plain line that fits needs no wrapping library (what wrap-ansi would return: the line, trimmed).
-  if (!text.includes('\n') && PRINTABLE_ASCII.test(text) && text.trim().length <= w) return [text.trim()];
+  const plain = text.includes('\n') ? undefined : wrapPlain(text, w);
+  if (plain) return plain;
   return wrapAnsi(text, w, { hard: false, trim: true })
     .split('\n')
     .flatMap((line) => (stringWidth(line) > w && WIDE.test(line) ? wrapAnsi(line, w, { hard: true, trim: true }).split('\n') : [line]));
+}
+
+/**
+ * What wrap-ansi (hard: false, trim: true) gives for one line of uncoloured NARROW text, without loading it:
+ * its top level builds an Intl.Segmenter (~16 ms, the first one of a process). Its steps, one for one: the
+ * text normalised, split at spaces, each row's leading whitespace trimmed before a word is added, a word
+ * that does not fit starting a new row, trailing spaces dropped. test/unit/ui/width.test.ts compares the two
+ * on random text. Undefined for anything else (colour codes, other characters): the library decides.
+ */
+function wrapPlain(text: string, columns: number): string[] | undefined {
+  const s = text.normalize();
+  if (!NARROW.test(s)) return undefined;
+  if (s.trim() === '') return [''];
+  const rows = [''];
+  let rowLength = 0;
+  let trimmedRow = -1;
+  let first = true;
+  for (const word of s.split(' ')) {
+    let last = rows.length - 1;
+    if (trimmedRow !== last) {
+      const row = rows[last] as string;
+      const trimmed = row.trimStart();
+      if (trimmed.length !== row.length) {
+        rows[last] = trimmed;
+        rowLength = trimmed.length;
+      }
+      if (trimmed.length > 0) trimmedRow = last;
+    }
+    if (first) first = false;
+    else if (rowLength > 0) {
+      rows[last] += ' ';
+      rowLength++;
+    }
+    if (rowLength + word.length > columns && rowLength > 0 && word.length > 0) {
+      rows.push('');
+      last++;
+      rowLength = 0;
+    }
+    rows[last] += word;
+    rowLength += word.length;
+  }
+  return rows.map((row) => {
+    let end = row.length;
+    while (end > 0 && row[end - 1] === ' ') end--;
+    return row.slice(0, end);
+  });
 }
 
 // Han, Hiragana, Katakana and Hangul: no spaces between words, a line may break anywhere.
