@@ -211,6 +211,9 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(sources.some((f) => f.includes('node_modules/execa/'))).toBe(true);
     expect(sources.some((f) => f.endsWith('src/commands/run.ts'))).toBe(true);
     expect(sources.filter((f) => /@modelcontextprotocol|node_modules\/zod|asciinema-player|src\/mcp\/server|src\/report\/export-html/.test(f))).toEqual([]);
+    // Plain ASCII (scripts/build.mjs, ASCII_REGEX_LITERALS), so bin/compiled.js reads it as Latin-1, not UTF-8.
+    const bytes = readFileSync(join(DIST, 'run.cjs'));
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
   });
 
   it("run.cjs's code cache: used as built, looked for under its own build's id only, refused by V8 when damaged (the bundle still runs)", () => {
