@@ -13,8 +13,9 @@ const FILE = join(__dirname, '..', 'dist', 'run.cjs');
  * under the build's id (the file's first line), so a cache never meets a file it was not made from.
  */
 function compile(file = FILE) {
-  // ASCII is made into a string as Latin-1, without decoding UTF-8 (~2.5 ms a MB against ~6 here). esbuild writes
-  // ASCII but for regular expression literals (two of markdown-it's hold a non-ASCII character today).
+  // ASCII is made into a string as Latin-1, without decoding UTF-8 (~2.5 ms a MB against ~6 here). The build writes
+  // ASCII (scripts/build.mjs escapes the only two non-ASCII characters esbuild leaves, in markdown-it's regular
+  // expressions); a file that is not is still read right, as UTF-8.
   const bytes = readFileSync(file);
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const id = /^\/\/ runbook-build ([0-9a-f]{16})\n/.exec(source)?.[1];
