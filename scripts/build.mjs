@@ -193,7 +193,7 @@ if (!sea) {
 }
 
 /**
- * dist/run.cjs: `run`, `drill` and `gameday` as one CommonJS file, which bin/runbook.js compiles with V8's code
+ * dist/run.cjs: `run`, `drill` and `gameday` as one CommonJS file, which bin/compiled.js compiles with V8's code
  * cache (dist/run.cjs.<id>.cache, made below by a run of the bundle itself). On Node 20 ES modules have no code
  * cache: every `run` compiled the ~850 KB it loads (~45 ms of a ~250 ms start). The other commands load little
  * and stay on dist/main.js: reading and deserialising a cache costs them more than it saves.

@@ -3,7 +3,7 @@
 import type StringWidth from 'string-width';
 import type WrapAnsi from 'wrap-ansi';
 import type { Style } from './style.js';
-import { stripVTControlCharacters } from 'node:util';
+import stripAnsi from 'strip-ansi';
 
 // string-width and wrap-ansi are loaded on first use, through require(): the bundler (scripts/build.mjs) then
 // wraps them in an initialiser run at that first call instead of at start-up. Their top level builds an
@@ -27,17 +27,20 @@ export function columnsOf(env: NodeJS.ProcessEnv, stream: NodeJS.WritableStream)
 // Most text is one column a character: printable ASCII, and the UI's own glyphs and the punctuation, Latin,
 // Greek and Cyrillic letters runbooks are written in. string-width's first call on anything else builds an
 // Intl.Segmenter and compiles \p{RGI_Emoji} (~60 ms of a run's start-up, measured with --cpu-prof), so it is
-// asked only about the rest. The class below is every character of U+00A0-U+058F and U+2010-U+2BFF (line
-// and paragraph separators left out) that string-width counts as one column and that stays a grapheme of
-// its own beside any other: a string of them is as wide as it is long. test/unit/ui/width.test.ts checks
-// each one against string-width and Intl.Segmenter, so a new string-width that disagrees fails there.
+// asked only about the rest. The class below holds the assigned characters of U+00A0-U+058F and
+// U+2010-U+2BFF (line and paragraph separators and U+205F left out) that string-width counts as one column
+// and that stay a grapheme of their own beside any other: a string of them is as wide as it is long.
+// test/unit/ui/width.test.ts checks each one against string-width and Intl.Segmenter, so a new string-width
+// that disagrees fails there.
 export const NARROW =
   /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u0531-\u0556\u0559-\u058a\u058d-\u058f\u2010-\u2027\u202f-\u205e\u2070\u2071\u2074-\u208e\u2090-\u209c\u20a0-\u20c1\u2100-\u218b\u2190-\u2319\u231c-\u2328\u232b-\u23e8\u23ed-\u23ef\u23f1\u23f2\u23f4-\u2429\u2440-\u244a\u2460-\u25fc\u25ff-\u2613\u2616-\u262f\u2638-\u2647\u2654-\u267e\u2680-\u2689\u2690-\u2692\u2694-\u26a0\u26a2-\u26a9\u26ac-\u26bc\u26bf-\u26c3\u26c6-\u26cd\u26cf-\u26d3\u26d5-\u26e9\u26eb-\u26f1\u26f4\u26f6-\u26f9\u26fb\u26fc\u26fe-\u2704\u2706-\u2709\u270c-\u2727\u2729-\u274b\u274d\u274f-\u2752\u2756\u2758-\u2794\u2798-\u27af\u27b1-\u27be\u27c0-\u2b1a\u2b1d-\u2b4f\u2b51-\u2b54\u2b56-\u2b73\u2b76-\u2bff]*$/;
 
 /** Display width in terminal columns, colour codes ignored. */
 export function displayWidth(s: string): number {
   if (typeof s !== 'string') return 0; // a field missing from a damaged event is drawn as nothing
-  const plain = s.includes('\u001b') ? stripVTControlCharacters(s) : s;
+  // Escapes removed as string-width removes them (strip-ansi): Node's stripVTControlCharacters differs on
+  // sequences other than colours (ESC 7, for one).
+  const plain = stripAnsi(s);
   return NARROW.test(plain) ? plain.length : stringWidth(s);
 }
 
@@ -45,6 +48,7 @@ let segmenter: Intl.Segmenter | undefined;
 
 /** Cut to at most `width` columns, ending with … when shortened; never splits a character or an emoji. */
 export function truncate(s: string, width: number): string {
+  if (Number.isNaN(width)) return '';
   if (NARROW.test(s)) return s.length <= width ? s : width <= 0 ? '' : `${s.slice(0, width - 1)}…`;
   if (stringWidth(s) <= width) return s;
   if (width <= 0) return '';

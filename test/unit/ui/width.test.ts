@@ -32,6 +32,27 @@ describe('the one-column fast path', () => {
     expect(wrong).toEqual([]);
   });
 
+  // truncate as it reads with the libraries alone: graphemes kept while they fit in width - 1, then an ellipsis.
+  const reference = (s: string, width: number): string => {
+    if (Number.isNaN(width)) return '';
+    if (stringWidth(s) <= width) return s;
+    if (width <= 0) return '';
+    let out = '';
+    let used = 0;
+    for (const { segment } of segmenter.segment(s)) {
+      if (used + stringWidth(segment) > width - 1) break;
+      out += segment;
+      used += stringWidth(segment);
+    }
+    return `${out}…`;
+  };
+
+  it('colour codes and other escapes are removed as string-width removes them', () => {
+    for (const s of ['─\x1b7E', 'é\x1b7E', '\x1b9L✁', '\x1b[1m─ ok ✔\x1b[22m', '\x1b]8;;http://x\x07link\x1b]8;;\x07 →', '\u009b31m…']) {
+      expect(displayWidth(s), JSON.stringify(s)).toBe(stringWidth(s));
+    }
+  });
+
   it('displayWidth, truncate and wrapLine give what the libraries give', () => {
     const samples = [
       '─── step 1.1 ✔ done · 3 commands → next …',
@@ -42,11 +63,10 @@ describe('the one-column fast path', () => {
     ];
     for (const s of samples) {
       expect(displayWidth(s), s).toBe(stringWidth(s));
-      for (const w of [5, 12, 40]) {
+      for (const w of [Number.NaN, -1, 0, 1, 2, 5, 12, 40]) {
         const t = truncate(s, w);
-        expect(stringWidth(t), `${s} @${w}`).toBeLessThanOrEqual(w);
-        if (stringWidth(s) > w) expect(t.endsWith('…')).toBe(true);
-        else expect(t).toBe(s);
+        expect(t, `${s} @${w}`).toBe(reference(s, w));
+        if (w >= 0) expect(stringWidth(t), `${s} @${w}`).toBeLessThanOrEqual(w);
       }
       expect(wrapLine(s, 200), s).toEqual(wrapAnsi(s, 200, { hard: false, trim: true }).split('\n'));
     }
@@ -61,13 +81,16 @@ describe('wrapLine without the wrapping library', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % n;
     };
-    const pieces = ['a', 'bb', 'word', 'longerword', 'x'.repeat(25), ' ', ' ', '  ', '\u00a0', '\u202f', 'é', '—', '…', '─', 'Ω', '\u2126', 'ℹ', '·'];
+    // Ω (U+2126) and e + U+0301 change under NFC, which wrap-ansi applies first.
+    const pieces = ['a', 'bb', 'word', 'longerword', 'x'.repeat(25), ' ', ' ', '  ', '\u00a0', '\u202f', 'é', 'e\u0301', '—', '…', '─', 'Ω', '\u2126', 'ℹ', '·'];
     for (let i = 0; i < 3000; i++) {
       let s = '';
       const n = rnd(14);
       for (let j = 0; j < n; j++) s += pieces[rnd(pieces.length)];
-      const width = 10 + rnd(25);
-      expect(wrapLine(s, width), JSON.stringify([s, width])).toEqual(wrapAnsi(s, width, { hard: false, trim: true }).split('\n'));
+      // wrapLine never wraps narrower than 10 columns.
+      const asked = rnd(35);
+      const width = Math.max(10, asked);
+      expect(wrapLine(s, asked), JSON.stringify([s, asked])).toEqual(wrapAnsi(s, width, { hard: false, trim: true }).split('\n'));
     }
   });
 });
