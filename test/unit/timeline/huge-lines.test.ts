@@ -34,20 +34,21 @@ async function secondsToRead(path: string): Promise<number> {
 }
 
 describe('huge lines are linear to read', () => {
-  it('reading a 50 MB line takes about 5 times as long as a 10 MB one, not 25', async () => {
+  it('reading a 50 MB line takes about 10 times as long as a 5 MB one, not 100', async () => {
     const dir = tempDir();
     const file = (mb: number): string => {
       const p = join(dir, `${mb}.jsonl`);
       writeFileSync(p, lines(STARTED, output(1, mb * MB), event(2, { type: 'run.finished', status: 'completed', duration_ms: 2 })));
       return p;
     };
-    const [f10, f50] = [file(10), file(50)];
-    let ratio = (await secondsToRead(f50)) / (await secondsToRead(f10));
+    const [f5, f50] = [file(5), file(50)];
+    let ratio = (await secondsToRead(f50)) / (await secondsToRead(f5));
     // The machine is shared: a second measurement (best of two) before concluding.
-    if (ratio >= 14) ratio = Math.min(ratio, (await secondsToRead(f50)) / (await secondsToRead(f10)));
-    // Linear is 5 (7 to 9 measured on a loaded machine: big strings cost the collector more); the quadratic
-    // reader measured 19 to 21 (0.33 s and 6.8 s).
-    expect(ratio).toBeLessThan(14);
+    if (ratio >= 40) ratio = Math.min(ratio, (await secondsToRead(f50)) / (await secondsToRead(f5)));
+    // Linear is 10 (6.6-10 measured, idle and beside stress-ng --cpu 4: the small file's fixed costs weigh
+    // more); quadratic is 100, ~50 with those fixed costs (the quadratic reader took 0.33 s for 10 MB and
+    // 6.8 s for 50 MB). 40 leaves room on both sides; with 10 and 50 MB (5 against 25) it was 14 against 7-9.
+    expect(ratio).toBeLessThan(40);
   }, 60_000);
 
   it('the tail reader (status, and every append after another writer) gets past a 50 MB last line in linear time', async () => {
