@@ -137,12 +137,29 @@ const common = {
   },
 };
 
+/**
+ * See src/prelude.ts: in the ES module build, every module of src/ imports the prelude, except the prelude's
+ * own modules and the process entry (main.ts and io.ts: `node dist/main.js --version` loads nothing more).
+ */
+const PRELUDE = join(ROOT, 'src', 'prelude.ts');
+const PRELUDE_OWN = new Set(['errors.ts', 'version.ts', 'ui/style.ts', 'ui/wrap.ts', 'ui/neutralize.ts', 'ui/table.ts', 'commands/shared.ts', 'runbook/stale.ts', 'gameday/kind.ts', 'prelude.ts', 'main.ts', 'io.ts'].map((f) => join(ROOT, 'src', f)));
+const prelude = {
+  name: 'prelude',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      if (PRELUDE_OWN.has(args.path)) return undefined;
+      return { contents: `import ${JSON.stringify(PRELUDE)};\n${readFileSync(args.path, 'utf8')}`, loader: 'ts' };
+    });
+  },
+};
+
 if (!sea) {
   rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
   await build({
     ...common,
     // app.js: the composition root without the process entry, for the suite's in-process command tests.
     entryPoints: { main: 'src/main.ts', app: 'src/app.ts' },
+    plugins: [...common.plugins, prelude],
     outdir: 'dist',
     format: 'esm',
     splitting: true,

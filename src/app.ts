@@ -3,6 +3,7 @@
 import type { Io } from './io.js';
 import type { ListOptions } from './cli.js';
 import { ExitCode, UserError, AbortedError } from './errors.js';
+import { neutralize } from './ui/neutralize.js';
 
 /** The options commander gives a bare `runbook list` (test/unit/cli.test.ts holds the two equal). */
 export const BARE_LIST: ListOptions = { dirs: [], tag: [], service: undefined, severity: undefined, search: undefined, json: false };
@@ -62,7 +63,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await dispatch(argv, io);
   } catch (err) {
     // A message may quote a runbook, a timeline or a value: shown, never obeyed by the terminal.
-    const { neutralize } = await import('./ui/neutralize.js');
     if (err instanceof UserError) {
       if (err.message) io.stderr.write(`runbook: ${neutralize(err.message, { multiline: true })}\n`);
       return err.exitCode;

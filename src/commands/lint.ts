@@ -10,6 +10,7 @@ import type { Problem } from '../runbook/model.js';
 import { loadStyle } from '../ui/style.js';
 import { renderProblem } from '../ui/render-runbook.js';
 import { relativeTo, todayUtc, writeJson } from './shared.js';
+import { looksLikeScenario } from '../gameday/kind.js';
 
 async function filesFor(paths: string[], o: LintOptions, io: Io): Promise<string[]> {
   if (paths.length === 0) return findRunbookFiles(searchPath(o.dirs, io.env, io.cwd).dirs);
@@ -29,7 +30,6 @@ export async function lint(paths: string[], o: LintOptions, io: Io): Promise<num
   const parsed = await Promise.all(files.map(readRunbookFile));
   const today = todayUtc();
   // Scenarios (`kind: scenario`) have rules of their own (docs/gameday.md), and ids of their own.
-  const { looksLikeScenario } = await import('../gameday/kind.js');
   const scenario = (p: (typeof parsed)[number]): boolean => looksLikeScenario(p.runbook.source);
   const lintScenarios = parsed.some(scenario) ? await import('../gameday/lint-files.js') : null;
   const problems: Problem[] = sortProblems([
