@@ -148,7 +148,8 @@ const prelude = {
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
       if (PRELUDE_OWN.has(args.path)) return undefined;
-      return { contents: `import ${JSON.stringify(PRELUDE)};\n${readFileSync(args.path, 'utf8')}`, loader: 'ts' };
+      // On the file's first line, before what is there: every line keeps its number in the source maps.
+      return { contents: `import ${JSON.stringify(PRELUDE)};${readFileSync(args.path, 'utf8')}`, loader: 'ts' };
     });
   },
 };

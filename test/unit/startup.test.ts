@@ -289,5 +289,9 @@ const m = { exports: {} }; c.script.runInThisContext().call(m.exports, m.exports
     expect(r.stderr).toContain('internal error');
     expect(r.stderr).toContain('simulated bug');
     expect(r.stderr).toMatch(/src\/commands\/list\.ts:\d+:\d+/);
+    // The very line: the build must not shift lines of src/ (the prelude import goes on a file's first line).
+    const line = readFileSync(join(ROOT, 'src', 'commands', 'list.ts'), 'utf8').split('\n').findIndex((l) => l.includes('await listedRunbooks(')) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(r.stderr).toContain(`src/commands/list.ts:${line}:`);
   });
 });
