@@ -9,7 +9,7 @@ const FILE = join(__dirname, '..', 'dist', 'run.cjs');
 
 /**
  * The bundle as a function of (exports, require, module, __filename, __dirname), as Node wraps a CommonJS file,
- * with `rejected` telling whether V8 refused the cache (another Node, other V8 flags). The cache is looked for
+ * with `used` telling whether V8 took the cache (it refuses one from another Node or under other V8 flags). The cache is looked for
  * under the build's id (the file's first line), so a cache never meets a file it was not made from.
  */
 function compile(file = FILE) {

@@ -139,10 +139,13 @@ const common = {
 
 /**
  * See src/prelude.ts: in the ES module build, every module of src/ imports the prelude, except the prelude's
- * own modules and the process entry (main.ts and io.ts: `node dist/main.js --version` loads nothing more).
+ * own modules (read from its import lines) and the process entry (main.ts and io.ts: `node dist/main.js
+ * --version` loads nothing more).
  */
 const PRELUDE = join(ROOT, 'src', 'prelude.ts');
-const PRELUDE_OWN = new Set(['errors.ts', 'version.ts', 'ui/style.ts', 'ui/wrap.ts', 'ui/neutralize.ts', 'ui/table.ts', 'commands/shared.ts', 'runbook/stale.ts', 'gameday/kind.ts', 'prelude.ts', 'main.ts', 'io.ts'].map((f) => join(ROOT, 'src', f)));
+const preludeImports = [...readFileSync(PRELUDE, 'utf8').matchAll(/^import '\.\/(.+)\.js';$/gm)].map((m) => `${m[1]}.ts`);
+if (preludeImports.length === 0) throw new Error("build: src/prelude.ts has no line of the form import './x.js';");
+const PRELUDE_OWN = new Set([...preludeImports, 'prelude.ts', 'main.ts', 'io.ts'].map((f) => join(ROOT, 'src', f)));
 const prelude = {
   name: 'prelude',
   setup(b) {

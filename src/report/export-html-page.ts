@@ -144,7 +144,7 @@ function logHtml(m: HtmlModel): string {
   const items: Item[] = [];
   const startMs = m.summary.started ? Date.parse(m.summary.started) : null;
   m.summary.notes.forEach((n, i) => {
-    const offset = formatOffset(startMs === null ? n.atMs : clockOffset(startMs, n.atMs));
+    const offset = formatOffset(clockOffset(startMs, n.atMs));
     items.push({ atMs: n.atMs, html: `<li id="note-${i + 1}" class="note-item"><span class="at">${esc(`${offset} · ${utc(n.ts)}`)}</span><span><strong>Note</strong> by ${esc(n.actor)}: <span class="text">${esc(n.text)}</span></span></li>` });
   });
   for (const k of m.summary.marks) {

@@ -250,7 +250,7 @@ function renderPostmortem(s: IncidentSummary, rows: Row[], timelinePath: string,
     const what = r.command
       ? `${r.command.danger ? '⚠ ' : ''}Ran ${r.command.id} ${code(r.command.command)}${r.command.edited ? ' (edited)' : ''}: ${describeCommandResult(r.command)}${sessionText(r.command)}`
       : r.what;
-    out.push(`| ${time} | ${formatOffset(startMs === null ? r.atMs : clockOffset(startMs, r.atMs))} | ${text(r.who || '—')} | ${what} |`);
+    out.push(`| ${time} | ${formatOffset(clockOffset(startMs, r.atMs))} | ${text(r.who || '—')} | ${what} |`);
   }
   out.push('');
   return out.join('\n');

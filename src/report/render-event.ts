@@ -102,16 +102,17 @@ export function formatDuration(ms: number): string {
   return `${h}h ${String(m).padStart(2, '0')}m`;
 }
 
-/** +HH:MM:SS from a millisecond offset. */
 /**
  * An offset that agrees with the clock time printed beside it, both cut to whole seconds: a run started at
  * 06:20:23.578 and an event at 06:21:22.253 read 06:21:22 and +00:00:59 (not +00:00:58, one second short of
- * 06:20:23 + 58 s).
+ * 06:20:23 + 58 s). Without a start time (a timeline with no run.started), the offset as recorded.
  */
-export function clockOffset(startMs: number, atMs: number): number {
+export function clockOffset(startMs: number | null, atMs: number): number {
+  if (startMs === null) return atMs;
   return (Math.floor((startMs + atMs) / 1000) - Math.floor(startMs / 1000)) * 1000;
 }
 
+/** +HH:MM:SS from a millisecond offset. */
 export function formatOffset(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);

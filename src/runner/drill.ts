@@ -87,13 +87,14 @@ export interface DrillExecutor extends Executor {
 export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
   const byText = new Map<string, RecordedCommand>();
   for (const c of record.commands.values()) byText.set(c.command, c);
+  const recordingOf = (meta: { id: string; command: string }): RecordedCommand | undefined => record.commands.get(meta.id) ?? byText.get(meta.command);
   const reviewed = new Set<string>();
   return {
     reviewed,
-    hasRecording: (meta) => record.commands.has(meta.id) || byText.has(meta.command),
+    hasRecording: (meta) => recordingOf(meta) !== undefined,
     async run(req, onOutput): Promise<ExecResult> {
       const meta = req.meta;
-      const rec = meta ? (record.commands.get(meta.id) ?? byText.get(meta.command)) : undefined;
+      const rec = meta ? recordingOf(meta) : undefined;
       const live = req.live;
       const emit = (stream: 'stdout' | 'stderr', text: string): void => {
         const b = Buffer.from(text);
