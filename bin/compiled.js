@@ -6,6 +6,8 @@ const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 const FILE = join(__dirname, '..', 'dist', 'run.cjs');
+/** How Node wraps a CommonJS file: run.cjs is one such function (scripts/build.mjs writes it so). */
+const CJS_WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
 
 /**
  * The bundle as a function of (exports, require, module, __filename, __dirname), as Node wraps a CommonJS file,
@@ -26,7 +28,10 @@ function compile(file = FILE) {
   } catch {
     // No cache (a build that could not make one): compiled as any script.
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  // The build writes the wrapper in (line 2, after the id): compiled as it is, the source is not copied again.
+  // A run.cjs without it (built before) is wrapped here.
+  const wrapped = source.startsWith(CJS_WRAPPER, source.indexOf('\n') + 1);
+  const script = new vm.Script(wrapped ? source : `${CJS_WRAPPER}${source}\n})`, { filename: file, cachedData });
   return { script, cacheFile, used: cachedData !== undefined && !script.cachedDataRejected };
 }
 
@@ -44,4 +49,4 @@ function start(file = FILE) {
   return true;
 }
 
-module.exports = { compile, start, FILE };
+module.exports = { compile, start, FILE, CJS_WRAPPER };

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -236,16 +237,20 @@ async function buildRunCjs() {
     },
   };
   const PLACEHOLDER = '0'.repeat(16);
+  const { CJS_WRAPPER } = createRequire(import.meta.url)('../bin/compiled.js');
   await build({
     ...common,
     plugins: [...common.plugins, leaveOut],
     entryPoints: ['src/main.ts'],
     outfile: out,
     format: 'cjs',
+    // The file is the function Node would wrap a CommonJS file in (bin/compiled.js compiles it as it is: adding
+    // the wrapper there copied the whole 1.6 MB source once more, ~400 page faults at every start).
     // import.meta.url as an ES module of dist/ sees it: paths such as ../package.json resolve the same. Strict
-    // mode first: the whole file is strict, as the ES modules are (esbuild's own "use strict" comes after the
-    // banner, where it is no longer a directive).
-    banner: { js: `// runbook-build ${PLACEHOLDER}\n"use strict";var __runbookMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    // mode first: the whole function is strict, as the ES modules are (esbuild's own "use strict" comes after
+    // the banner, where it is no longer a directive).
+    banner: { js: `// runbook-build ${PLACEHOLDER}\n${CJS_WRAPPER}"use strict";var __runbookMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    footer: { js: '})' },
     define: { ...common.define, 'import.meta.url': '__runbookMetaUrl', __RUNBOOK_PLAYER_JS__: 'undefined', __RUNBOOK_PLAYER_CSS__: 'undefined' },
     absWorkingDir: ROOT,
   });

@@ -256,17 +256,26 @@ const m = { exports: {} }; c.script.runInThisContext().call(m.exports, m.exports
       damaged.fill(7, 0, 64);
       writeFileSync(`${same}.${id}.cache`, damaged);
       expect(probe(same).used).toBe(false);
+      // A run.cjs built before the build wrote the CommonJS wrapper in: bin/compiled.js wraps it itself.
+      const plain = join(dir, 'plain', 'run.cjs');
+      mkdirSync(dirname(plain));
+      const unwrapped = text.replace('\n(function (exports, require, module, __filename, __dirname) {', '\n').replace(/\n\}\)\n(\/\/# sourceMappingURL=\S+\n?)$/, '\n$1');
+      expect(unwrapped.length).toBe(text.length - '(function (exports, require, module, __filename, __dirname) {'.length - 3);
+      writeFileSync(plain, unwrapped, 'latin1');
+      expect(probe(plain).out).toMatch(/\n\d+\.\d+\.\d+\n/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('run.cjs is strict mode throughout, as the ES modules are; without it, bin/runbook.js falls back to dist/main.js', () => {
-    // The directive must open the file (after the build id's comment): esbuild's own "use strict" follows the
-    // banner, where it is a plain expression.
+    // The file is the CommonJS wrapper function (line 2 opens it, after the build id's comment), and the
+    // directive must open its body: esbuild's own "use strict" follows the banner, where it is a plain expression.
+    // The function as line 2 opens it, closed after a probe of strict mode.
     const [first, second] = readFileSync(join(DIST, 'run.cjs'), 'latin1').split('\n', 2) as [string, string];
-    const strict = new Function('require', '__filename', `${first}\n${second}\nreturn (function () { return this === undefined; })();`) as (r: NodeRequire, f: string) => boolean;
-    expect(strict(createRequire(import.meta.url), join(DIST, 'run.cjs'))).toBe(true);
+    expect(second.startsWith('(function (exports, require, module, __filename, __dirname) {')).toBe(true);
+    const opened = new Function(`${first}\nreturn ${second}\nreturn (function () { return this === undefined; })();\n});`)() as (...a: unknown[]) => boolean;
+    expect(opened({}, createRequire(import.meta.url), { exports: {} }, join(DIST, 'run.cjs'), DIST)).toBe(true);
     const r = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(join(ROOT, 'bin', 'compiled.js'))}).start('/nonexistent/run.cjs'))`], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stdout.trim(), r.stderr).toBe('false');
   });
