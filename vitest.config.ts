@@ -26,21 +26,13 @@ export default defineConfig({
     // transformed again by vite (which cost seconds per test file).
     // Only this project's dist/: a checkout under a folder named dist must not make vite leave src/ to Node.
     server: { deps: { external: [new RegExp(`^${fileURLToPath(new URL('./dist/', import.meta.url)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)] } },
-    // Files run longest first (vitest's default order, from the durations of the previous run), so the two
-    // workers end together.
-    projects: [
-      {
-        extends: true,
-        // In-process tests share their workers: a fresh process per file cost more than the tests themselves
-        // (41 s of CPU instead of 22 s for test/unit). They restore what they change (process.env included).
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
-      },
-      {
-        extends: true,
-        // Spawning tests share their workers too: a fresh process per file cost ~28 s of CPU in all (idle suite
-        // 3m09s -> 2m53s). Each file ends what it started (run-cli.ts cleanup() in its afterAll/afterEach).
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], isolate: false },
-      },
-    ],
+    // One project for every file, in-process and spawning alike, so vitest orders them all longest first (it
+    // runs projects one after the other, each with workers of its own): the in-process files fill the time the
+    // spawning ones wait on their processes, and no second set of workers starts.
+    include: ['test/**/*.test.ts'],
+    // Files share their workers: a fresh process per file cost more than most tests (41 s of CPU instead of
+    // 22 s for test/unit; ~28 s for test/e2e). In-process files restore what they change (process.env
+    // included); spawning files end what they started (run-cli.ts cleanup() in their afterAll/afterEach).
+    isolate: false,
   },
 });

@@ -119,9 +119,12 @@ export interface PtyRun {
  * fails these tests loudly (this throws) instead of skipping them.
  */
 export function python3Available(): boolean {
-  if (spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0) return true;
+  // Asked once per worker (files share it): a dozen files ask at load time, and each spawnSync blocked the
+  // worker while python3 started on a busy machine.
+  if ((hasPython3 ??= spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0)) return true;
   throw new Error('python3 with its pty module is needed by the terminal tests: apt-get install -y python3');
 }
+let hasPython3: boolean | undefined;
 
 /**
  * Run the CLI on a real pseudo-terminal (python3's pty module), 120x40. `wrap` turns the CLI's argv into the
