@@ -85,7 +85,7 @@ export async function drill(timeline: string, o: DrillOptions, io: Io): Promise<
   // Wrapped at word boundaries to the terminal's width (a long file name made it break mid-word).
   const banner = `DRILL of ${neutralize(basename(source))}: commands are not executed; "run" shows what was recorded during the incident.`;
   const width = columnsOf(io.env, io.stderr);
-  streams.stderr.write(`${(width === undefined ? [banner] : wrapLine(banner, width)).map((l) => style.yellow(l)).join('\n')}\n\n`);
+  streams.stderr.write(`${wrapLine(banner, width).map((l) => style.yellow(l)).join('\n')}\n\n`);
 
   let outcome;
   try {

@@ -6,7 +6,6 @@ import { outlineRunbook } from '../timeline/outline.js';
 import type { Style } from '../ui/style.js';
 import { createOutputFilter, neutralize, neutralizeDeep, type OutputFilter } from '../ui/neutralize.js';
 import { displayWidth, truncate } from '../ui/wrap.js';
-import { stripVTControlCharacters } from 'node:util';
 
 export interface CommandInfo {
   command: string;
@@ -233,10 +232,7 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     if (typeof ev.host_error === 'string') line = style.red(`✘ unreachable · ${ev.host_error}`);
     if (typeof ev.host === 'string') line = `${style.cyan(ev.host)} ${line}`;
     if (ev.omitted_bytes > 0) line += style.yellow(` · ${formatBytes(ev.omitted_bytes)} of output not recorded`);
-    // The result's own glyphs (✔ ⏱ ⚡ ·) counted as two columns each: never too wide, and no Unicode width
-    // tables on the path of every command (their first use costs ~60 ms of start-up).
-    const used = [...stripVTControlCharacters(line)].reduce((n, ch) => n + (ch <= '\x7e' ? 1 : 2), 0);
-    return `${line}${commandLabel(ctx, ev.id, style, used)}\n`;
+    return `${line}${commandLabel(ctx, ev.id, style, displayWidth(line))}\n`;
   },
   // One line, as the result line's label: a multi-line command is its first line and `…` (the box and the
   // runbook hold the rest), not six lines again under the box.

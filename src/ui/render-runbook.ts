@@ -39,8 +39,7 @@ export function renderRunbook(raw: Runbook, style: Style, width?: number): strin
   const rb = neutralizeDeep(raw, MULTILINE_FIELDS);
   const prose = (md: string): string => renderProse(md, style, width);
   const out: string[] = [];
-  const fitted = (line: string): string[] => (width === undefined ? [line] : wrapLine(line, width));
-  out.push(...fitted(style.bold(rb.title)));
+  out.push(...wrapLine(style.bold(rb.title), width));
   const facts = [
     `id ${rb.id}`,
     rb.severity ? `severity ${rb.severity}` : '',
@@ -49,7 +48,7 @@ export function renderRunbook(raw: Runbook, style: Style, width?: number): strin
     rb.owner ? `owner ${rb.owner}` : '',
     rb.lastReviewed ? `reviewed ${rb.lastReviewed}` : '',
   ].filter(Boolean);
-  out.push(...fitted(style.dim(facts.join(' · '))));
+  out.push(...wrapLine(style.dim(facts.join(' · ')), width));
   out.push(style.dim(rb.path));
   if (rb.description) out.push('', prose(rb.description));
   if (rb.vars.length) {
@@ -57,7 +56,7 @@ export function renderRunbook(raw: Runbook, style: Style, width?: number): strin
     for (const v of rb.vars) {
       const bits = [v.default !== undefined ? `default ${v.secret ? '[secret]' : JSON.stringify(v.default)}` : v.required ? 'required' : '', v.pattern ? `pattern /${v.pattern}/` : '', v.choices ? `one of ${v.choices.join(', ')}` : '', v.secret ? 'secret' : ''].filter(Boolean);
       const line = `${style.cyan(v.name)}${v.description ? ` — ${v.description}` : ''}${bits.length ? style.dim(` (${bits.join('; ')})`) : ''}`;
-      out.push(...(width === undefined ? [line] : wrapLine(line, width - 4)).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
+      out.push(...wrapLine(line, width === undefined ? undefined : width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
     }
   }
   if (rb.intro) out.push('', prose(rb.intro));

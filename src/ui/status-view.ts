@@ -3,9 +3,8 @@
 import type { LiveStatus } from '../report/live-status.js';
 import { formatDuration } from '../report/render-event.js';
 import { neutralize } from './neutralize.js';
-import type { Style } from './style.js';
+import { stripAnsi, type Style } from './style.js';
 import { displayWidth, truncate } from './wrap.js';
-import { stripVTControlCharacters } from 'node:util';
 
 /** A live run as status shows it: its summary and where it was found. */
 export interface StatusRun {
@@ -45,5 +44,5 @@ export function renderStatus(runs: readonly StatusRun[], style: Style, width: nu
     lines.push(style.dim(`  timeline ${n(timeline)}`));
   }
   // A line too wide loses its colours rather than being cut inside a colour sequence.
-  return lines.map((l) => (displayWidth(l) <= width ? l : truncate(stripVTControlCharacters(l), width)));
+  return lines.map((l) => (displayWidth(l) <= width ? l : truncate(stripAnsi(l), width)));
 }

@@ -1,7 +1,7 @@
 // The only importer of chalk: a palette that is plain text when colour is off. chalk is loaded only when
 // colour is on, so piped output (scripts, --json, CI) never pays for it at start-up.
 import type { ChalkInstance } from 'chalk';
-import { stripVTControlCharacters } from 'node:util';
+import stripEscapes from 'strip-ansi';
 
 export interface Style {
   color: boolean;
@@ -42,7 +42,10 @@ export async function loadStyle(color: boolean): Promise<Style> {
   return chalkStyle(new Chalk({ level: 1 }));
 }
 
-/** Remove ANSI escape sequences (for width computations and tests). */
+/**
+ * Remove ANSI escape sequences: the one definition, which string-width uses to measure (Node's
+ * stripVTControlCharacters differs from it on sequences other than colours: ESC 7, for one).
+ */
 export function stripAnsi(s: string): string {
-  return stripVTControlCharacters(s);
+  return stripEscapes(s);
 }

@@ -2,8 +2,7 @@
 // Markdown rendered, and cells shortened to fit. Pure strings; neutralising escapes is a separate step.
 import type StringWidth from 'string-width';
 import type WrapAnsi from 'wrap-ansi';
-import type { Style } from './style.js';
-import stripAnsi from 'strip-ansi';
+import { stripAnsi, type Style } from './style.js';
 
 // string-width and wrap-ansi are loaded on first use, through require(): the bundler (scripts/build.mjs) then
 // wraps them in an initialiser run at that first call instead of at start-up. Their top level builds an
@@ -38,9 +37,7 @@ export const NARROW =
 /** Display width in terminal columns, colour codes ignored. */
 export function displayWidth(s: string): number {
   if (typeof s !== 'string') return 0; // a field missing from a damaged event is drawn as nothing
-  // Escapes removed as string-width removes them (strip-ansi): Node's stripVTControlCharacters differs on
-  // sequences other than colours (ESC 7, for one).
-  const plain = stripAnsi(s);
+  const plain = stripAnsi(s); // as string-width removes them
   return NARROW.test(plain) ? plain.length : stringWidth(s);
 }
 
@@ -93,9 +90,10 @@ export function renderInline(md: string, style: Style): string {
 /**
  * Wrap at word boundaries to `width` columns; a word longer than a line (a URL) is kept whole. Text in
  * scripts written without spaces (Chinese, Japanese) may break between any two characters, so a line of it
- * that is still too wide is cut by width.
+ * that is still too wide is cut by width. Without a width (a pipe or a file) the line is left as it is.
  */
-export function wrapLine(text: string, width: number): string[] {
+export function wrapLine(text: string, width: number | undefined): string[] {
+  if (width === undefined) return [text];
   const w = Math.max(10, width);
   const plain = text.includes('\n') ? undefined : wrapPlain(text, w);
   if (plain) return plain;

@@ -9,6 +9,7 @@ import {
   createRenderContext,
 } from '../../../src/report/render-event.js';
 import { loadStyle } from '../../../src/ui/style.js';
+import { displayWidth } from '../../../src/ui/wrap.js';
 import { runStarted, timeline } from './helpers.js';
 
 const plain = await loadStyle(false);
@@ -76,6 +77,19 @@ describe('renderEvent', () => {
     expect(out[5]).toBe('✔ exit 0 · 1.2s · 2.0 KiB of output not recorded  (2.2 cat big)\n');
     expect(out[7]).toBe('✘ exit 2 · 340ms  (2.3 false)\n');
     expect(out[8]).toBe('⚡ interrupted · 10ms  (9.9)\n');
+  });
+  it("a result line's label fills the width exactly: the result's glyphs (✔ ·) are one column each, as displayWidth says", () => {
+    const long = `curl -s https://status.example.com/api/v2/components/${'x'.repeat(80)}`;
+    const r = createRenderer(plain, { width: 60 });
+    for (const e of timeline([
+      [0, runStarted(`## S\n\`\`\`sh\n${long}\n\`\`\`\n`)],
+      [1, { type: 'command.started', step: 1, id: '1.1', command: long, edited: false, danger: false }],
+    ]))
+      r.render(e);
+    const fin = { v: 1, seq: 1, ts: '', mono_ms: 1, type: 'command.finished', id: '1.1', exit_code: 0, signal: null, duration_ms: 5, timed_out: false, interrupted: false, omitted_bytes: 0 } as TimelineEvent;
+    const line = r.render(fin).replace(/\n$/, '');
+    expect(line).toMatch(/^✔ exit 0 · 5ms {2}\(1\.1 curl -s https:\/\/status.*…\)$/);
+    expect(displayWidth(line)).toBe(60);
   });
   it('shows a non-zero exit of an allow_failure=true command as an answer', () => {
     const r2 = createRenderer(plain);
