@@ -1,8 +1,7 @@
 // The only file-system code for runbooks: where they are found, reading and decoding them (resolve.ts turns a
 // `<runbook>` into one of them).
-import { readdir } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import type { Problem } from './model.js';
 import type { ParsedFile } from './parse.js';
@@ -50,23 +49,25 @@ const NOT_RUNBOOKS = new Set(['readme.md', '_index.md', 'index.md', 'changelog.m
 /** Every .md file under the folders, sorted, skipping hidden folders and node_modules. Missing folders are errors. */
 export async function findRunbookFiles(dirs: string[]): Promise<string[]> {
   const files: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
+  // One synchronous walk: a promise and a closure per entry (5,000 runbooks) cost more than the walk itself.
+  // A child's path is its folder's and its name (never `.` nor `..`: names starting with a dot are skipped),
+  // so it is joined by hand from a normalised root: path.join normalised each of them again.
+  const walk = (dir: string): void => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       throw new UserError(`cannot read runbook folder ${dir}: ${describeSystemError(err)}`);
     }
-    await Promise.all(
-      entries.map(async (e) => {
-        if (e.name.startsWith('.') || e.name === 'node_modules') return;
-        const p = join(dir, e.name);
-        if (e.isDirectory()) await walk(p);
-        else if ((e.isFile() || e.isSymbolicLink()) && /\.(md|markdown)$/i.test(e.name) && !NOT_RUNBOOKS.has(e.name.toLowerCase())) files.push(p);
-      }),
-    );
+    const prefix = dir === '.' ? '' : dir.endsWith(sep) ? dir : `${dir}${sep}`; // as path.join('.', name) gives name
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = `${prefix}${e.name}`;
+      if (e.isDirectory()) walk(p);
+      else if ((e.isFile() || e.isSymbolicLink()) && /\.(md|markdown)$/i.test(e.name) && !NOT_RUNBOOKS.has(e.name.toLowerCase())) files.push(p);
+    }
   };
-  for (const d of dirs) await walk(d);
+  for (const d of dirs) walk(normalize(d));
   return files.sort();
 }
 

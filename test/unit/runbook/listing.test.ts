@@ -1,6 +1,6 @@
 // list's fast path: a blocks-only parse gives the same model, and the metadata cache is invisible.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunbook } from '../../../src/runbook/parse.js';
@@ -23,6 +23,31 @@ const rb = (title: string) => `---\ntitle: ${title}\ntags: [a]\n---\n# Ignored\n
 const old = (file: string) => utimesSync(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
 const listed = async (dir: string, cache: string) =>
   (await loadListing([dir], { XDG_CACHE_HOME: cache })).runbooks.map((p) => listEntry(p.runbook));
+
+describe('findRunbookFiles', () => {
+  it('walks every folder given, as path.join names each file (relative, `.`, trailing slashes, `..` inside), skipping dot folders and node_modules', async () => {
+    const d = tmp();
+    for (const f of ['a.md', 'b.markdown', 'README.md', 'x.txt', 'sub/c.md', 'sub/deeper/d.MD', '.hidden/e.md', 'node_modules/f.md']) {
+      mkdirSync(join(d, f, '..'), { recursive: true });
+      writeFileSync(join(d, f), '# x\n');
+    }
+    const want = (base: string): string[] => ['a.md', 'b.markdown', 'sub/c.md', 'sub/deeper/d.MD'].map((f) => join(base, f)).sort();
+    expect(await findRunbookFiles([d])).toEqual(want(d));
+    expect(await findRunbookFiles([`${d}/`])).toEqual(want(d));
+    expect(await findRunbookFiles([`${d}/sub/..`])).toEqual(want(d));
+    expect(await findRunbookFiles([`${d}//sub`])).toEqual([join(d, 'sub', 'c.md'), join(d, 'sub', 'deeper', 'd.MD')]);
+    const cwd = process.cwd();
+    try {
+      process.chdir(d);
+      const here = await findRunbookFiles(['.']);
+      expect(here).toEqual(want('.'));
+      expect(here[0]).toBe('a.md');
+      expect(await findRunbookFiles(['./sub'])).toEqual(['sub/c.md', 'sub/deeper/d.MD']);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
 
 describe('blocks-only parse', () => {
   it('gives the same runbook model as the full parse, for every bundled and real-world runbook', async () => {
