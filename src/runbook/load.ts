@@ -144,14 +144,13 @@ export function assembleLibrary(parsed: ParsedFile[]): Library {
  * Runbooks with the same id in the same folder have no such suffix: they keep the id and need their path.
  */
 export function commandLineNames(runbooks: ParsedFile[]): Map<string, string> {
-  const byId = new Map<string, string[]>();
-  for (const r of runbooks) byId.set(r.runbook.id, [...(byId.get(r.runbook.id) ?? []), r.runbook.path]);
   const names = new Map<string, string>();
-  for (const [id, paths] of byId) {
-    if (paths.length === 1) {
-      names.set(paths[0] as string, id);
+  for (const [id, group] of byId(runbooks)) {
+    if (group.length === 1) {
+      names.set((group[0] as ParsedFile).runbook.path, id);
       continue;
     }
+    const paths = group.map((r) => r.runbook.path);
     const folders = paths.map((p) => dirname(p).split(sep).filter(Boolean));
     paths.forEach((p, i) => {
       const mine = folders[i] as string[];
@@ -166,11 +165,23 @@ export function commandLineNames(runbooks: ParsedFile[]): Map<string, string> {
   return names;
 }
 
+/**
+ * The runbooks grouped by id, in order. Pushed onto one array per id: a list of 5,000 runs too briefly for V8
+ * to optimise a copy of the group per runbook (`[...group, r]`), which was ~20 ms of it.
+ */
+function byId(runbooks: ParsedFile[]): Map<string, ParsedFile[]> {
+  const groups = new Map<string, ParsedFile[]>();
+  for (const r of runbooks) {
+    const group = groups.get(r.runbook.id);
+    if (group) group.push(r);
+    else groups.set(r.runbook.id, [r]);
+  }
+  return groups;
+}
+
 export function duplicateIds(runbooks: ParsedFile[]): Problem[] {
-  const byId = new Map<string, ParsedFile[]>();
-  for (const r of runbooks) byId.set(r.runbook.id, [...(byId.get(r.runbook.id) ?? []), r]);
   const problems: Problem[] = [];
-  for (const [id, group] of byId) {
+  for (const [id, group] of byId(runbooks)) {
     if (group.length < 2) continue;
     for (const r of group) {
       const others = group.filter((o) => o !== r).map((o) => o.runbook.path);
