@@ -245,7 +245,8 @@ async function buildRunCjs() {
     outfile: out,
     format: 'cjs',
     // The file is the function Node would wrap a CommonJS file in (bin/compiled.js compiles it as it is: adding
-    // the wrapper there copied the whole 1.6 MB source once more, ~400 page faults at every start).
+    // the wrapper there copied the whole 1.6 MB source once more, ~400 page faults at every start). So
+    // `node dist/run.cjs` or a require() of it does nothing: bin/runbook.js is the way in.
     // import.meta.url as an ES module of dist/ sees it: paths such as ../package.json resolve the same. Strict
     // mode first: the whole function is strict, as the ES modules are (esbuild's own "use strict" comes after
     // the banner, where it is no longer a directive).

@@ -52,14 +52,15 @@ export async function findRunbookFiles(dirs: string[]): Promise<string[]> {
   // One synchronous walk: a promise and a closure per entry (5,000 runbooks) cost more than the walk itself.
   // A child's path is its folder's and its name (never `.` nor `..`: names starting with a dot are skipped),
   // so it is joined by hand from a normalised root: path.join normalised each of them again.
-  const walk = (dir: string): void => {
+  const walk = (dir: string, shown = dir): void => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      throw new UserError(`cannot read runbook folder ${dir}: ${describeSystemError(err)}`);
+      throw new UserError(`cannot read runbook folder ${shown}: ${describeSystemError(err)}`);
     }
-    const prefix = dir === '.' ? '' : dir.endsWith(sep) ? dir : `${dir}${sep}`; // as path.join('.', name) gives name
+    // As path.join gives them: `.` (or `./`, or `sub/..`) adds nothing before a name.
+    const prefix = dir === '.' || dir === `.${sep}` ? '' : dir.endsWith(sep) ? dir : `${dir}${sep}`;
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const p = `${prefix}${e.name}`;
@@ -67,7 +68,8 @@ export async function findRunbookFiles(dirs: string[]): Promise<string[]> {
       else if ((e.isFile() || e.isSymbolicLink()) && /\.(md|markdown)$/i.test(e.name) && !NOT_RUNBOOKS.has(e.name.toLowerCase())) files.push(p);
     }
   };
-  for (const d of dirs) walk(normalize(d));
+  // '' stays '' (no folder: an error, as before), not normalize's `.`.
+  for (const d of dirs) walk(d === '' ? d : normalize(d), d);
   return files.sort();
 }
 

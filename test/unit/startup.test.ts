@@ -303,4 +303,25 @@ const m = { exports: {} }; c.script.runInThisContext().call(m.exports, m.exports
     expect(line).toBeGreaterThan(1);
     expect(r.stderr).toContain(`src/commands/list.ts:${line}:`);
   });
+
+  it("an internal error in `run` (dist/run.cjs, from its code cache) names the very src/ line too", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-run-bug-'));
+    try {
+      const file = join(dir, 'a.md');
+      writeFileSync(file, '---\ntitle: A\nlast_reviewed: 2026-01-01\n---\n# A\n\n```sh\ntrue\n```\n');
+      const r = traced(['run', file, '--yes'], { NODE_OPTIONS: `--import ${join(ROOT, 'test', 'helpers', 'throw-in-iso-date.mjs')}` });
+      expect(ours(r.loaded)).toContain('require:./compiled.js');
+      expect(r.status).toBe(70);
+      expect(r.stderr).toContain('simulated bug');
+      // The first frame of ours: its src/ line holds the call that threw, whichever it is.
+      const frame = /\(([^()\s]*\/src\/[^()\s]+\.ts):(\d+):(\d+)\)/.exec(r.stderr);
+      expect(frame, r.stderr).not.toBeNull();
+      const [, src, n, col] = frame as unknown as [string, string, string, string];
+      const text = readFileSync(src, 'utf8').split('\n')[Number(n) - 1] ?? '';
+      // And the very column: the wrapper on run.cjs's second line must not shift the mapping.
+      expect(text.slice(Number(col) - 1).startsWith('toISOString'), `${src}:${n}:${col}`).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

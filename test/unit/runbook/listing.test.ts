@@ -43,6 +43,11 @@ describe('findRunbookFiles', () => {
       expect(here).toEqual(want('.'));
       expect(here[0]).toBe('a.md');
       expect(await findRunbookFiles(['./sub'])).toEqual(['sub/c.md', 'sub/deeper/d.MD']);
+      expect(await findRunbookFiles(['./'])).toEqual(want('.'));
+      expect(await findRunbookFiles(['sub/../'])).toEqual(want('.'));
+      // A folder that is not there is named as it was given; so is no folder at all.
+      await expect(findRunbookFiles(['./missing/'])).rejects.toThrow(/^cannot read runbook folder \.\/missing\/: /);
+      await expect(findRunbookFiles([''])).rejects.toThrow(/^cannot read runbook folder : /);
     } finally {
       process.chdir(cwd);
     }
