@@ -114,6 +114,19 @@ export const decodeHTMLStrict = (s) => get().decodeHTMLStrict(s);`,
 ];
 
 /**
+ * inquirer's editor (@inquirer/external-editor) reads the edited file back with chardet's guess and iconv-lite:
+ * 550 KB, a third of dist/run.cjs, read and compiled at every `run`. It gets src/adapters/edited-text.ts as
+ * both instead (its rules are written there).
+ */
+const EDITED_TEXT = join(ROOT, 'src', 'adapters', 'edited-text.ts');
+const editedText = {
+  name: 'edited-text',
+  setup(b) {
+    b.onResolve({ filter: /^(chardet|iconv-lite)$/ }, (args) => (/[\\/]@inquirer[\\/]external-editor[\\/]/.test(args.importer) ? { path: EDITED_TEXT } : undefined));
+  },
+};
+
+/**
  * asciinema-player's bundle, inlined into every HTML report (src/report/export-html-assets.ts lists the same
  * two files): defined as strings here so dist/ and the single executable need no node_modules at run time.
  */
@@ -130,7 +143,7 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  plugins: [noOldYaml, asciiRegexLiterals, ...lazyModules],
+  plugins: [noOldYaml, asciiRegexLiterals, editedText, ...lazyModules],
   define: {
     __RUNBOOK_VERSION__: JSON.stringify(pkg.version),
     __RUNBOOK_PLAYER_JS__: playerFile('asciinema-player.min.js'),

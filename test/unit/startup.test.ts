@@ -216,6 +216,10 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(sources.some((f) => f.includes('node_modules/execa/'))).toBe(true);
     expect(sources.some((f) => f.endsWith('src/commands/run.ts'))).toBe(true);
     expect(sources.filter((f) => /@modelcontextprotocol|node_modules\/zod|asciinema-player|src\/mcp\/server|src\/report\/export-html/.test(f))).toEqual([]);
+    // Nor chardet's guess and iconv-lite's tables (550 KB) for the editor: src/adapters/edited-text.ts reads it back.
+    expect(sources.filter((f) => /node_modules\/(chardet|iconv-lite)\//.test(f))).toEqual([]);
+    expect(sources.some((f) => f.endsWith('src/adapters/edited-text.ts'))).toBe(true);
+    expect(Object.values(meta().outputs).flatMap((o) => Object.keys(o.inputs)).filter((f) => /node_modules\/(chardet|iconv-lite)\//.test(f))).toEqual([]);
     // Plain ASCII (scripts/build.mjs, ASCII_REGEX_LITERALS), so bin/compiled.js reads it as Latin-1, not UTF-8.
     const bytes = readFileSync(join(DIST, 'run.cjs'));
     expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);

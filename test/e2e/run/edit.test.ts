@@ -11,24 +11,24 @@ describe.skipIf(!python3Available())('editing a command (needs python3 with the 
   it('a multi-line command opens in $EDITOR; every edited line runs, is shown and is recorded', async () => {
     const w = workDir();
     w.write('ml.md', '# ML\n\n## Both\n\n```sh\necho one > a.out\necho two > b.out\n```\n');
-    // The "editor": rewrites the file it is given, as an operator would.
-    const editor = w.write('edit.sh', `#!/bin/sh\nprintf 'echo ONE > a.out\\necho TWO > b.out\\n' > "$1"\n`);
+    // The "editor": rewrites the file it is given, as an operator would (in UTF-8, as it was given).
+    const editor = w.write('edit.sh', `#!/bin/sh\nprintf 'echo ÖNE > a.out\\necho TWO > b.out\\n' > "$1"\n`);
     chmodSync(editor, 0o755);
     const env = cliEnv(w.dir, { EDITOR: editor });
     delete env.VISUAL;
     const t = spawnPty(['run', 'ml.md', '--timeline', 't.jsonl'], { cwd: w.dir, env });
     let at = await t.waitFor('Run 1.1?');
     t.type('e\r');
-    at = await t.waitFor(/1\.1 · edited\n│ \$ echo ONE > a\.out\n│ {3}echo TWO > b\.out\n└─/, { from: at });
+    at = await t.waitFor(/1\.1 · edited\n│ \$ echo ÖNE > a\.out\n│ {3}echo TWO > b\.out\n└─/, { from: at });
     at = await t.waitFor('Run 1.1?', { from: at });
     t.type('r\r');
     const exit = await t.done;
     expect(exit.code).toBe(0);
     // Today only the last line survived the edit: both must have run.
-    expect(readFileSync(w.path('a.out'), 'utf8')).toBe('ONE\n');
+    expect(readFileSync(w.path('a.out'), 'utf8')).toBe('ÖNE\n');
     expect(readFileSync(w.path('b.out'), 'utf8')).toBe('TWO\n');
     const started = readEvents(w.path('t.jsonl')).filter((e) => e.type === 'command.started');
-    expect(started).toEqual([expect.objectContaining({ id: '1.1', edited: true, command: 'echo ONE > a.out\necho TWO > b.out' })]);
+    expect(started).toEqual([expect.objectContaining({ id: '1.1', edited: true, command: 'echo ÖNE > a.out\necho TWO > b.out' })]);
   });
 
   it('a one-line command is edited inline, its text filled in', async () => {
