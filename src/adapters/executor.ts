@@ -8,9 +8,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
 import { stat } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { ExecRequest, ExecResult, Executor, OutputListener } from '../runner/ports.js';
+import { monoNow } from './clock.js';
 import { isAlive, signalProcess, trackRunning } from './process-group.js';
 import { createDumpReader, sessionLaunch } from './session-dump.js';
 
@@ -38,7 +38,7 @@ export function createExecutor(opts: ExecutorOptions = {}): Executor {
   };
   return {
     async run(req, onOutput) {
-      const t0 = performance.now();
+      const t0 = monoNow();
       const cwdProblem = await checkCwd(req.cwd);
       if (cwdProblem !== undefined) return notStarted(t0, cwdProblem, false);
       // Checked after the await: an abort during it has no listener to hear it yet. Never start a command
@@ -230,7 +230,7 @@ function runChild(
     signalProcess(pid, group, signal);
     later(timing.graceMs, () => {
       signalProcess(pid, group, 'SIGKILL');
-      killSentAt = performance.now();
+      killSentAt = monoNow();
       tryFinish();
     });
   }
@@ -256,7 +256,7 @@ function runChild(
   req.signal?.addEventListener('abort', onAbort, { once: true });
 
   child.once('exit', (code, signal) => {
-    exit = { code, signal, at: performance.now() };
+    exit = { code, signal, at: monoNow() };
     child.stdin?.destroy();
     dump?.exited();
     if (pipesDone()) return tryFinish();
@@ -270,7 +270,7 @@ function runChild(
     // leftovers of this one. SIGKILL takes effect when the process is next scheduled, hence a short wait after
     // it too; zombies count as alive for kill(0), so that wait is bounded.
     if (stopping && child.pid !== undefined && isAlive(child.pid, group)) {
-      if (killSentAt === undefined || performance.now() - killSentAt < KILL_SETTLE_MS) {
+      if (killSentAt === undefined || monoNow() - killSentAt < KILL_SETTLE_MS) {
         later(25, tryFinish);
         return;
       }
@@ -324,7 +324,7 @@ function notStarted(t0: number, reason: string, interrupted: boolean): ExecResul
   return {
     exitCode: null,
     signal: null,
-    durationMs: Math.round(performance.now() - t0),
+    durationMs: Math.round(monoNow() - t0),
     timedOut: false,
     interrupted,
     spawnError: reason,

@@ -1,4 +1,5 @@
 // `runbook replay`: print a recorded incident as it happened, paced, instant, as JSON Lines, or following a live run.
+import { monoNow } from '../adapters/clock.js';
 import type { ReplayOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import { UserError } from '../errors.js';
@@ -25,7 +26,7 @@ export interface ReplayPorts {
 }
 
 const realPorts: ReplayPorts = {
-  now: () => performance.now(),
+  now: monoNow,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   read: (path) => readTimelineBatches(path),
   follow: (path, opts) => followTimeline(path, opts),

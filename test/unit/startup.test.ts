@@ -208,6 +208,8 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(ours(run.loaded).filter((u) => u.startsWith('file:') && u.includes('/dist/'))).toEqual([]);
     // execa's node:v8 (only for its ipcInput option) is loaded on first use (scripts/build.mjs): never, for run.
     expect(run.loaded.filter((u) => /^(require:)?(node:)?v8$/.test(u))).toEqual([]);
+    // Nor node:perf_hooks (ten internal modules, ~1 ms): the monotonic clock is process.hrtime (src/adapters/clock.ts).
+    expect(run.loaded.filter((u) => /perf_hooks/.test(u))).toEqual([]);
     expect(list.status).toBe(0);
     expect(ours(list.loaded)).not.toContain('require:./compiled.js');
     expect(ours(list.loaded)).toContain(pathToFileURL(join(DIST, 'main.js')).href);
