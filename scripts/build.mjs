@@ -116,7 +116,8 @@ export const decodeHTMLStrict = (s) => get().decodeHTMLStrict(s);`,
 /**
  * inquirer's editor (@inquirer/external-editor) reads the edited file back with chardet's guess and iconv-lite:
  * 550 KB, a third of dist/run.cjs, read and compiled at every `run`. It gets src/adapters/edited-text.ts as
- * both instead (its rules are written there).
+ * both instead, which reads UTF-8 itself and loads the real two from dist/legacy-text.cjs (built below) for
+ * any other file.
  */
 const EDITED_TEXT = join(ROOT, 'src', 'adapters', 'edited-text.ts');
 const editedText = {
@@ -192,6 +193,9 @@ if (!sea) {
   }).then(async (r) => {
     writeFileSync(join(ROOT, 'dist', 'meta.json'), JSON.stringify(r.metafile));
   });
+  // chardet and iconv-lite for an edited command that comes back in another encoding than UTF-8
+  // (src/adapters/edited-text.ts loads this file then, and only then).
+  await build({ ...common, entryPoints: ['src/adapters/legacy-text.ts'], outfile: join(ROOT, 'dist', 'legacy-text.cjs'), format: 'cjs', absWorkingDir: ROOT });
   await buildRunCjs();
   // The timeline writer on its own (tests and the bench drive it without the CLI), built apart so that its
   // shared code does not split main's chunks further.

@@ -1,32 +1,51 @@
 // How the multi-line editor's file is read back. inquirer's editor (@inquirer/external-editor) writes the command
 // to a temp file as UTF-8, then guesses the saved file's encoding with chardet and decodes it with iconv-lite:
-// 550 KB of encoding tables, a third of dist/run.cjs, read and compiled at every `run` for a file that is UTF-8
-// unless the editor changed it. The build (scripts/build.mjs) gives external-editor this module as both
-// `chardet` and `iconv-lite`, and these rules instead: a byte-order mark decides (UTF-8, UTF-16 LE or BE);
-// else valid UTF-8 is UTF-8; else each byte is one character (Latin-1, which is what chardet guesses for the
-// usual legacy editor set-ups). Whatever comes out is shown in full before it can run.
+// 550 KB of encoding tables, a third of dist/run.cjs, read and compiled at every `run`. The build
+// (scripts/build.mjs) gives external-editor this module as both `chardet` and `iconv-lite` instead. A file that
+// is valid UTF-8 (as written, byte-order mark or not) is read as UTF-8 here; any other (an editor set to
+// CP1251, UTF-16, a cut-off character) goes to chardet and iconv-lite as before, loaded then from
+// dist/legacy-text.cjs. Where that file is not there (the single executable), such a file is read as Latin-1,
+// one character a byte. Whatever comes out is shown in full before it can run.
 import { isUtf8 } from 'node:buffer';
+import { createRequire } from 'node:module';
 
-type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1';
+interface Legacy {
+  detect(bytes: Uint8Array): string | null;
+  encodingExists(encoding: string): boolean;
+  decode(bytes: Uint8Array, encoding: string): string;
+}
+
+/** chardet and iconv-lite from legacy-text.cjs beside the module at `url`, or null where there is none. */
+export function legacyFrom(url: string): Legacy | null {
+  try {
+    return createRequire(url)('./legacy-text.cjs') as Legacy;
+  } catch {
+    return null;
+  }
+}
+let legacy: Legacy | null | undefined;
+const loadLegacy = (): Legacy | null => (legacy === undefined ? (legacy = legacyFrom(import.meta.url)) : legacy);
+
+const UTF8 = 'utf-8';
+const LATIN1 = 'latin1';
 
 /** The encoding the edited file is read as (chardet's `detect`). */
-export function detect(bytes: Uint8Array): Encoding {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
-  return isUtf8(bytes) ? 'utf-8' : 'latin1';
+export function detect(bytes: Uint8Array): string {
+  if (isUtf8(bytes)) return UTF8;
+  return loadLegacy()?.detect(bytes) ?? LATIN1;
 }
 
-/** The text of the edited file in `encoding` (iconv-lite's `decode`), a byte-order mark dropped. */
-export function decode(bytes: Uint8Array, encoding: string): string {
-  if (encoding === 'latin1') return Buffer.from(bytes).toString('latin1');
-  // TextDecoder drops the mark of its own encoding; an invalid sequence becomes U+FFFD, shown as such.
-  return new TextDecoder(encoding).decode(bytes);
-}
-
-/** iconv-lite's check before decoding: every encoding `detect` returns is known. */
+/** iconv-lite's check before decoding. */
 export function encodingExists(encoding: string): boolean {
-  return encoding === 'utf-8' || encoding === 'utf-16le' || encoding === 'utf-16be' || encoding === 'latin1';
+  return encoding === UTF8 || encoding === LATIN1 || loadLegacy()?.encodingExists(encoding) === true;
+}
+
+/** The text of the edited file in `encoding` (iconv-lite's `decode`), a UTF-8 byte-order mark dropped. */
+export function decode(bytes: Uint8Array, encoding: string): string {
+  if (encoding === UTF8) return new TextDecoder(UTF8).decode(bytes);
+  const l = loadLegacy();
+  if (l) return l.decode(bytes, encoding);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(LATIN1);
 }
 
 export default { decode, encodingExists };

@@ -1,5 +1,7 @@
 // Preload (node --import) for startup tests: appends every module the process loads (ES modules through a
-// resolve hook, CommonJS through Module._load) to the file named by $RUNBOOK_TRACE_LOADS, one URL or id a line.
+// resolve hook, CommonJS through Module._load) to the file named by $RUNBOOK_TRACE_LOADS, one URL or id a line;
+// at exit, every one of Node's own modules it loaded, however it was reached (`builtin:perf_hooks`: a use of
+// the global `performance` loads it without any import).
 import { appendFileSync } from 'node:fs';
 import Module, { register } from 'node:module';
 
@@ -18,4 +20,8 @@ if (out) {
     appendFileSync(out, `require:${request}\n`);
     return load.call(this, request, ...rest);
   };
+  process.on('exit', () => {
+    const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => `builtin:${m.slice('NativeModule '.length)}`);
+    appendFileSync(out, `${builtins.join('\n')}\n`);
+  });
 }

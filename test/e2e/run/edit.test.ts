@@ -31,6 +31,26 @@ describe.skipIf(!python3Available())('editing a command (needs python3 with the 
     expect(started).toEqual([expect.objectContaining({ id: '1.1', edited: true, command: 'echo ÖNE > a.out\necho TWO > b.out' })]);
   });
 
+  it('an edited file in another encoding than UTF-8 (CP1251 here) is read back as the editor meant it', async () => {
+    const w = workDir();
+    w.write('ml.md', '# ML\n\n## Both\n\n```sh\necho one > a.out\necho two > b.out\n```\n');
+    // An editor set to CP1251 saves Cyrillic one byte a letter: "привет" is ef f0 e8 e2 e5 f2.
+    const editor = w.write('edit.sh', `#!/bin/sh\nprintf 'echo \\357\\360\\350\\342\\345\\362, \\352\\356\\354\\340\\355\\344\\340 > a.out\\necho two > b.out\\n' > "$1"\n`);
+    chmodSync(editor, 0o755);
+    const env = cliEnv(w.dir, { EDITOR: editor });
+    delete env.VISUAL;
+    const t = spawnPty(['run', 'ml.md', '--timeline', 't.jsonl'], { cwd: w.dir, env });
+    let at = await t.waitFor('Run 1.1?');
+    t.type('e\r');
+    at = await t.waitFor(/1\.1 · edited\n│ \$ echo привет, команда > a\.out\n│ {3}echo two > b\.out\n└─/, { from: at });
+    at = await t.waitFor('Run 1.1?', { from: at });
+    t.type('r\r');
+    expect((await t.done).code).toBe(0);
+    expect(readFileSync(w.path('a.out'), 'utf8')).toBe('привет, команда\n');
+    const started = readEvents(w.path('t.jsonl')).filter((e) => e.type === 'command.started');
+    expect(started).toEqual([expect.objectContaining({ id: '1.1', edited: true, command: 'echo привет, команда > a.out\necho two > b.out' })]);
+  });
+
   it('a one-line command is edited inline, its text filled in', async () => {
     const w = workDir();
     w.write('one.md', '# One\n\n## Touch\n\n```sh\ntouch one.out\n```\n');
