@@ -1,6 +1,7 @@
 // Spawning the real CLI (bin/runbook.js, which imports dist/) for `runbook run` end-to-end tests: each test
 // works in its own temp dir, every process has a deadline, and killAll() (afterEach) ends whatever is left.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -70,14 +71,19 @@ export function spawnNode(
   live.add(child);
   let out = '';
   let err = '';
-  if (opts.keepStdout !== false) child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  // Decoded across reads: a read that ends inside a character must not turn it into U+FFFD.
+  const outUtf8 = new StringDecoder('utf8');
+  const errUtf8 = new StringDecoder('utf8');
+  if (opts.keepStdout !== false) child.stdout?.on('data', (d: Buffer) => (out += outUtf8.write(d)));
+  child.stderr?.on('data', (d: Buffer) => (err += errUtf8.write(d)));
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
   const done = new Promise<Exit>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       live.delete(child);
+      out += outUtf8.end();
+      err += errUtf8.end();
       resolve({ code, signal, stdout: out, stderr: err });
     });
   });
@@ -143,9 +149,11 @@ export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.Proce
   const bytes: Buffer[] = [];
   let err = '';
   const waiters = new Set<() => void>();
+  // A read may end inside a character (─, Ö, я): the decoder holds its first bytes until the rest comes.
+  const utf8 = new StringDecoder('utf8');
   child.stdout.on('data', (d: Buffer) => {
     bytes.push(d);
-    raw += d.toString();
+    raw += utf8.write(d);
     for (const w of [...waiters]) w();
   });
   let resolvePid: (pid: number) => void = () => {};
@@ -161,6 +169,7 @@ export function spawnPty(args: string[], opts: { cwd: string; env?: NodeJS.Proce
     child.on('error', reject);
     child.on('close', (code, signal) => {
       exited = true;
+      raw += utf8.end();
       clearTimeout(timer);
       live.delete(child);
       for (const w of [...waiters]) w();
