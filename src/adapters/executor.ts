@@ -11,6 +11,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { ExecRequest, ExecResult, Executor, OutputListener } from '../runner/ports.js';
 import { monoNow } from './clock.js';
+import { createLauncher, launchable, type Launched, type Launcher, type Slot } from './launcher.js';
 import { isAlive, signalProcess, trackRunning } from './process-group.js';
 import { createDumpReader, sessionLaunch } from './session-dump.js';
 
@@ -23,6 +24,8 @@ export interface ExecutorOptions {
   pipeQuietMs?: number;
   /** Once the shell has exited, the longest we keep reading pipes that a background process writes to. Default 2000 ms. */
   pipeCapMs?: number;
+  /** What starts commands after the first (launcher.ts); null: every command is spawned by Node itself. */
+  launcher?: Launcher | null;
 }
 
 // setTimeout fires at once for anything above this.
@@ -36,17 +39,21 @@ export function createExecutor(opts: ExecutorOptions = {}): Executor {
     pipeQuietMs: opts.pipeQuietMs ?? 300,
     pipeCapMs: opts.pipeCapMs ?? 2000,
   };
+  const launcher = opts.launcher === undefined ? createLauncher() : opts.launcher;
   return {
     async run(req, onOutput) {
       const t0 = monoNow();
       const cwdProblem = await checkCwd(req.cwd);
       if (cwdProblem !== undefined) return notStarted(t0, cwdProblem, false);
-      // Checked after the await: an abort during it has no listener to hear it yet. Never start a command
+      // The terminal and a stdin to feed are the direct path's alone.
+      const slot = launcher && !req.interactive && !req.stdin ? await launcher.reserve() : undefined;
+      // Checked after the awaits: an abort during them has no listener to hear it yet. Never start a command
       // the operator has already stopped: even a few ms of a script can do harm.
       if (req.signal?.aborted) {
+        slot?.release();
         return notStarted(t0, 'not started: stopped before it began', req.signal.reason === 'interrupt');
       }
-      return new Promise((resolve) => runChild(req, onOutput, timing, t0, resolve));
+      return new Promise((resolve) => runChild(req, onOutput, timing, t0, resolve, slot));
     },
   };
 }
@@ -71,6 +78,7 @@ function runChild(
   timing: Timing,
   t0: number,
   resolve: (r: ExecResult) => void,
+  slot: Slot | undefined,
 ): void {
   // Interactive commands stay in the runner's session and process group: `detached` means setsid(), and a
   // process without a controlling terminal cannot open /dev/tty (sudo, ssh password prompts, editors) and
@@ -78,9 +86,12 @@ function runChild(
   const group = !req.interactive;
   // With a session, the script is wrapped to report its state on a private pipe (fd 3): see session-dump.ts.
   const session = sessionLaunch(req);
-  let child: ChildProcess;
-  try {
-    const subprocess = execa(req.argv?.[0] ?? req.shell, req.argv ? req.argv.slice(1) : ['-c', session.script], {
+  let child: ChildProcess | Launched;
+  const argv = req.argv ?? [req.shell, '-c', session.script];
+  const launched = slot && launchable(argv, req.env, req.cwd) ? tryLaunch(slot, argv, req, session.wrapped) : (slot?.release(), undefined);
+  if (launched) child = launched;
+  else try {
+    const subprocess = execa(argv[0] as string, argv.slice(1), {
       cwd: req.cwd,
       env: req.env,
       extendEnv: false,
@@ -115,6 +126,7 @@ function runChild(
   let settled = false;
   let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
   let stopping = false;
+  let stopBeforeSpawn: 'SIGINT' | 'SIGTERM' | undefined;
   let killSentAt: number | undefined;
   let forcedDrain = false;
   let timedOut = false;
@@ -155,6 +167,7 @@ function runChild(
   child.once('spawn', () => {
     started = true;
     if (child.pid !== undefined) untrack = trackRunning(child.pid, group);
+    if (stopBeforeSpawn) stop(stopBeforeSpawn);
   });
 
   for (const p of pumps) {
@@ -223,6 +236,8 @@ function runChild(
   }
 
   function stop(signal: 'SIGINT' | 'SIGTERM'): void {
+    // Through the launcher the pid comes a moment after the request: the stop waits for it.
+    if (child.pid === undefined && !started) stopBeforeSpawn ??= signal;
     if (stopping || child.pid === undefined) return;
     stopping = true;
     forcedDrain = true;
@@ -293,6 +308,16 @@ function runChild(
     req.signal?.removeEventListener('abort', onAbort);
     untrack();
     resolve(result);
+  }
+}
+
+/** The command through the launcher's slot, or undefined (slot given back) to spawn it directly. */
+function tryLaunch(slot: Slot, argv: string[], req: ExecRequest, dump: boolean): Launched | undefined {
+  try {
+    return slot.launch(argv, { cwd: req.cwd, env: req.env, dump });
+  } catch {
+    slot.release();
+    return undefined;
   }
 }
 

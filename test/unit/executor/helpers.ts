@@ -1,8 +1,9 @@
 // Helpers for executor tests: requests, output capture, and what is left of a process group.
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { ExecRequest, OutputListener } from '../../../src/runner/ports.js';
-import { defaultShell } from '../../../src/adapters/executor.js';
+import type { ExecRequest, Executor, OutputListener } from '../../../src/runner/ports.js';
+import { createExecutor, defaultShell, type ExecutorOptions } from '../../../src/adapters/executor.js';
+import { createLauncher } from '../../../src/adapters/launcher.js';
 
 export function request(script: string, overrides: Partial<ExecRequest> = {}): ExecRequest {
   return {
@@ -91,3 +92,18 @@ export function killGroupQuietly(pgid: number): void {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The two ways the executor starts a command, for the same tests: Node's own spawn, and the launcher (a perl
+ * process, launcher.ts) taking every command from the first, waiting for it rather than falling back.
+ * `launched()` counts what the launcher started, so a suite can prove it went through it.
+ */
+export function startingWays(opts: ExecutorOptions = {}): { way: string; executor: Executor; make: (o: ExecutorOptions) => Executor; launched: () => number }[] {
+  const launcher = createLauncher({ startAt: 1, always: true });
+  const direct = (o: ExecutorOptions): Executor => createExecutor({ ...o, launcher: null });
+  const launching = (o: ExecutorOptions): Executor => createExecutor({ ...o, launcher });
+  return [
+    { way: 'spawned by Node', executor: direct(opts), make: direct, launched: () => 0 },
+    { way: 'through the launcher', executor: launching(opts), make: launching, launched: () => launcher.launched() },
+  ];
+}

@@ -1,0 +1,288 @@
+// A small long-lived process that starts a run's commands, so the runner itself is not forked for each one.
+//
+// Node 20 (libuv 1.46) starts a child with fork(): the ~60 MB runner was blocked ~5–7 ms per command while
+// its page tables were copied, and paid copy-on-write faults after. The launcher (launcher-script.ts, Perl) is
+// a few MB; it forks and execs each command with the guarantees of the direct path: its own session and
+// process group, stdin /dev/null, the exact environment, argv as data, the exact wait status. Output comes
+// back through FIFOs the runner opens before the command starts; signals go from the runner to the group, by
+// pid, as before. Used only where it is equivalent: not for interactive commands, nor for commands fed on
+// stdin, nor where perl is missing (then, and whenever it is not ready, the executor spawns directly).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { constants as os, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LAUNCHER_PL } from './launcher-script.js';
+import { findOnPath } from './shell.js';
+
+/** What the executor reads of a started command: a ChildProcess's events and pipes. */
+export interface Launched extends EventEmitter {
+  pid: number | undefined;
+  stdout: Socket;
+  stderr: Socket;
+  stdin: null;
+  /** [stdin, stdout, stderr, the session dump's fd 3 when asked for]. */
+  stdio: [null, Socket, Socket, Socket | null];
+}
+
+export interface Launcher {
+  /**
+   * A slot to start the next command in, once the launcher is ready; undefined when the command should be
+   * spawned directly (the first command of a run, no perl, the launcher not ready yet or gone).
+   */
+  reserve(): Promise<Slot | undefined>;
+  /** How many commands it has started. */
+  launched(): number;
+  /** Whether a launcher is running and ready for the next command. */
+  ready(): boolean;
+}
+
+export interface LauncherOptions {
+  /** perl's path; undefined: no launcher. Default: perl on PATH, unless RUNBOOK_NO_LAUNCHER=1. */
+  perl?: string | undefined;
+  /** At which command the launcher is started; it takes the commands from the next on. Default 2. */
+  startAt?: number;
+  /** Wait for the launcher instead of spawning directly meanwhile, and fail when it cannot start (tests). */
+  always?: boolean;
+  /** Idle this long (no command running), the launcher is ended; the next command starts another. Default 2 s. */
+  idleMs?: number;
+}
+
+export interface Slot {
+  /** Starts argv here: 'spawn' (pid set), or 'error' (nothing ran), then 'exit'(code, signal). Throws when it cannot. */
+  launch(argv: string[], opts: { cwd: string; env: Record<string, string>; dump: boolean }): Launched;
+  /** Give the slot back unused. */
+  release(): void;
+}
+
+/** Whether `argv` and `env` can travel to the launcher (a NUL byte cannot; the direct path reports it). */
+export function launchable(argv: string[], env: Record<string, string>, cwd: string): boolean {
+  if (cwd.includes('\0') || argv.some((a) => a.includes('\0'))) return false;
+  for (const [k, v] of Object.entries(env)) if (k.includes('\0') || k.includes('=') || v.includes('\0')) return false;
+  return true;
+}
+
+const IDLE_MS = 2000;
+// The launcher is started at a run's second command (which still goes directly) and used from the third: a
+// run of one command never pays for it.
+const START_AT = 2;
+
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(os.signals).map(([name, n]) => [n as number, name as NodeJS.Signals]));
+const ERRNO_NAMES = new Map<number, string>(Object.entries(os.errno).map(([name, n]) => [n as number, name]));
+
+class Running extends EventEmitter implements Launched {
+  pid: number | undefined;
+  stdin = null;
+  stdio: [null, Socket, Socket, Socket | null];
+  constructor(
+    readonly stdout: Socket,
+    readonly stderr: Socket,
+    dump: Socket | null,
+  ) {
+    super();
+    this.stdio = [null, stdout, stderr, dump];
+  }
+}
+
+interface Live {
+  proc: ChildProcess;
+  dir: string;
+  ready: boolean;
+  /** The slot the launcher has prepared and nobody holds. */
+  free: number | undefined;
+  waiting: ((slot: number | undefined) => void)[];
+  readyWaiting: ((ok: boolean) => void)[];
+  running: Map<number, Running>;
+  buffered: string;
+  idle: NodeJS.Timeout | undefined;
+}
+
+/** The launcher of a run: perl from PATH, unless RUNBOOK_NO_LAUNCHER=1 (every command spawned by Node). */
+export function createLauncher(opts: LauncherOptions = {}): Launcher {
+  let perl = 'perl' in opts ? opts.perl : process.env['RUNBOOK_NO_LAUNCHER'] === '1' ? undefined : findOnPath('perl', process.env['PATH']);
+  const startAt = opts.startAt ?? START_AT;
+  const always = opts.always === true;
+  const idleMs = opts.idleMs ?? IDLE_MS;
+  let calls = 0;
+  let count = 0;
+  let live: Live | undefined;
+
+  const start = (): void => {
+    if (perl === undefined) return;
+    let dir: string;
+    try {
+      dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
+    } catch {
+      perl = undefined;
+      return;
+    }
+    let proc: ChildProcess;
+    try {
+      // Detached: its own session, out of reach of the terminal's Ctrl-C (the runner forwards it). An empty
+      // environment: each command's is set from its request.
+      proc = spawn(perl, ['-e', LAUNCHER_PL, dir], { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
+    } catch {
+      perl = undefined;
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    }
+    const l: Live = { proc, dir, ready: false, free: undefined, waiting: [], readyWaiting: [], running: new Map(), buffered: '', idle: undefined };
+    live = l;
+    proc.unref();
+    proc.on('error', () => gone(l));
+    proc.on('exit', () => gone(l));
+    proc.stdin?.on('error', () => gone(l));
+    proc.stdout?.setEncoding('latin1');
+    proc.stdout?.on('data', (d: string) => {
+      l.buffered += d;
+      for (let i = l.buffered.indexOf('\n'); i >= 0; i = l.buffered.indexOf('\n')) {
+        const line = l.buffered.slice(0, i);
+        l.buffered = l.buffered.slice(i + 1);
+        onReply(l, line);
+      }
+    });
+    setRef(l, false);
+  };
+
+  const setRef = (l: Live, on: boolean): void => {
+    for (const s of [l.proc.stdin, l.proc.stdout] as (Socket | null)[]) (on ? s?.ref() : s?.unref());
+  };
+
+  const armIdle = (l: Live): void => {
+    clearTimeout(l.idle);
+    l.idle = undefined;
+    if (l.running.size > 0) return;
+    l.idle = setTimeout(() => stop(l), idleMs);
+    l.idle.unref();
+  };
+
+  const stop = (l: Live): void => {
+    if (l.running.size > 0) return;
+    l.proc.stdin?.end();
+    gone(l);
+  };
+
+  /** The launcher is gone (ended when idle, or died): what waited on it is told, and the next call starts another. */
+  const gone = (l: Live): void => {
+    if (live === l) live = undefined;
+    clearTimeout(l.idle);
+    for (const w of l.waiting.splice(0)) w(undefined);
+    for (const w of l.readyWaiting.splice(0)) w(false);
+    l.free = undefined;
+    rmSync(l.dir, { recursive: true, force: true });
+    // Commands it had started run on in their own groups; their exit status is lost with it.
+    for (const [slot, r] of l.running) {
+      l.running.delete(slot);
+      if (r.pid === undefined) r.emit('error', Object.assign(new Error('the command launcher ended'), { code: 'ELAUNCHER' }));
+      else r.emit('exit', null, null);
+    }
+  };
+
+  function onReply(l: Live, line: string): void {
+    const [kind, a, b] = line.split(' ');
+    const slot = Number(a);
+    if (kind === 'H') {
+      l.ready = true;
+      for (const w of l.readyWaiting.splice(0)) w(true);
+    }
+    else if (kind === 'F') {
+      const w = l.waiting.shift();
+      if (w) w(slot);
+      else l.free = slot;
+    } else if (kind === 'S') {
+      const r = l.running.get(slot);
+      if (!r) return;
+      r.pid = Number(b);
+      r.emit('spawn');
+    } else if (kind === 'E') {
+      const r = l.running.get(slot);
+      if (!r) return;
+      l.running.delete(slot);
+      const code = ERRNO_NAMES.get(Number(b)) ?? `errno ${b}`;
+      r.emit('error', Object.assign(new Error(`spawn: ${code}`), { code }));
+      afterCommand(l);
+    } else if (kind === 'X') {
+      const r = l.running.get(slot);
+      if (!r) return;
+      l.running.delete(slot);
+      const status = Number(b);
+      const sig = status & 0x7f;
+      r.emit('exit', sig ? null : status >> 8, sig ? (SIGNAL_NAMES.get(sig) ?? null) : null);
+      afterCommand(l);
+    }
+  }
+
+  const afterCommand = (l: Live): void => {
+    if (l.running.size === 0) setRef(l, false);
+    armIdle(l);
+  };
+
+  const slotOf = (l: Live, n: number): Slot => ({
+    release() {
+      if (live !== l) return;
+      l.free = n;
+      armIdle(l);
+    },
+    launch(argv, opts) {
+      if (live !== l) throw new Error('the command launcher ended');
+      const opened: Socket[] = [];
+      try {
+        for (const k of opts.dump ? [1, 2, 3] : [1, 2]) {
+          const fd = openSync(join(l.dir, `${n}.${k}`), constants.O_RDONLY | constants.O_NONBLOCK);
+          try {
+            opened.push(new Socket({ fd, readable: true, writable: false }));
+          } catch (err) {
+            closeSync(fd);
+            throw err;
+          }
+        }
+      } catch (err) {
+        for (const s of opened) s.destroy();
+        throw err;
+      }
+      const r = new Running(opened[0] as Socket, opened[1] as Socket, opened[2] ?? null);
+      l.running.set(n, r);
+      count++;
+      setRef(l, true);
+      const fields = ['R', String(n), opts.cwd, opts.dump ? '1' : '0', String(argv.length), ...argv, ...Object.entries(opts.env).map(([k, v]) => `${k}=${v}`)];
+      const payload = Buffer.from(fields.join('\0'), 'utf8');
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(payload.length);
+      l.proc.stdin?.write(Buffer.concat([head, payload]));
+      return r;
+    },
+  });
+
+  return {
+    launched: () => count,
+    ready: () => live?.ready === true,
+    async reserve() {
+      calls++;
+      if (always && perl === undefined) throw new Error('no perl for the command launcher');
+      if (perl === undefined || calls < startAt) return undefined;
+      if (!live) start();
+      const l = live;
+      if (!l) {
+        if (always) throw new Error('the command launcher could not start');
+        return undefined;
+      }
+      // Not ready yet (just started): this one goes directly, the launcher takes the next.
+      if (!l.ready) {
+        if (!always) return undefined;
+        if (!(await new Promise<boolean>((resolve) => l.readyWaiting.push(resolve)))) throw new Error('the command launcher ended before it was ready');
+      }
+      clearTimeout(l.idle);
+      l.idle = undefined;
+      if (l.free !== undefined) {
+        const n = l.free;
+        l.free = undefined;
+        return slotOf(l, n);
+      }
+      setRef(l, true);
+      const n = await new Promise<number | undefined>((resolve) => l.waiting.push(resolve));
+      if (l.running.size === 0) setRef(l, false);
+      return n === undefined ? undefined : slotOf(l, n);
+    },
+  };
+}
