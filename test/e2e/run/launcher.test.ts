@@ -1,0 +1,74 @@
+// The command launcher as a user meets it (docs/running.md, "The command launcher"): `run --yes` of a
+// runbook of several commands, whose later commands the launcher starts; what they report (exit codes, a
+// signal, output) is what the direct path reports; after the run nothing of the launcher is left.
+import { mkdirSync, readdirSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup, cliEnv, onlyTimeline, processesWith, readEvents, runCli, until, workDir } from '../../helpers/run-cli.js';
+
+afterAll(() => cleanup());
+
+const f = '```';
+// Each command says who started it: the runner (node) or the launcher (perl).
+const who = (n: number): string => `echo "c${n} $(cat /proc/$PPID/comm)"`;
+const RUNBOOK = `# Launched
+
+## Commands
+
+${f}sh
+${who(1)}
+${f}
+
+${f}sh
+${who(2)}; sleep 1
+${f}
+
+${[3, 4, 5].map((n) => `${f}sh\n${who(n)}\n${f}\n`).join('\n')}
+${f}sh {allow_failure=true}
+${who(6)}; exit 7
+${f}
+
+${f}sh {allow_failure=true}
+${who(7)}; kill -TERM $$
+${f}
+
+${f}sh
+${who(8)}; printf 'x%.0s' $(seq 1 70000) | wc -c
+${f}
+`;
+
+describe('run --yes through the launcher', { timeout: 120_000 }, () => {
+  it('the runner starts the first two commands, perl the rest, with the same exit codes, signal and output; nothing is left after', async () => {
+    const w = workDir();
+    w.write('launched.md', RUNBOOK);
+    // The launcher's private folder goes under TMPDIR: this test's own, to see it gone.
+    const tmp = w.path('tmp');
+    mkdirSync(tmp);
+    // The second command waits 1 s: the launcher it starts is ready long before the third (~30 ms idle).
+    const r = await runCli(['run', 'launched.md', '--yes', '--allow-dangerous'], { cwd: w.dir, env: cliEnv(w.dir, { TMPDIR: tmp }), timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => /^c\d /.test(l))).toEqual(['c1 node', 'c2 node', 'c3 perl', 'c4 perl', 'c5 perl', 'c6 perl', 'c7 perl', 'c8 perl']);
+    const events = readEvents(onlyTimeline(w.dir));
+    const finished = events.filter((e) => e.type === 'command.finished').map((e) => [e['id'], e['exit_code'], e['signal']]);
+    expect(finished).toEqual([
+      ['1.1', 0, null],
+      ['1.2', 0, null],
+      ['1.3', 0, null],
+      ['1.4', 0, null],
+      ['1.5', 0, null],
+      ['1.6', 7, null],
+      ['1.7', null, 'SIGTERM'],
+      ['1.8', 0, null],
+    ]);
+    // 70,000 bytes through a FIFO (more than a pipe holds), counted by the command itself.
+    expect(events.filter((e) => e.type === 'command.output' && e['id'] === '1.8').map((e) => e['data']).join('')).toBe('c8 perl\n70000\n');
+    await until(() => readdirSync(tmp).length === 0 && processesWith(tmp).length === 0, 10_000, 'the launcher ended and removed its folder');
+  });
+
+  it('RUNBOOK_NO_LAUNCHER=1: the runner starts every command', async () => {
+    const w = workDir();
+    w.write('launched.md', RUNBOOK);
+    const r = await runCli(['run', 'launched.md', '--yes', '--allow-dangerous'], { cwd: w.dir, env: cliEnv(w.dir, { RUNBOOK_NO_LAUNCHER: '1' }), timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => /^c\d /.test(l))).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `c${n} node`));
+  });
+});
