@@ -270,7 +270,10 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
       // Not ready yet (just started): this one goes directly, the launcher takes the next.
       if (!l.ready) {
         if (!always) return undefined;
-        if (!(await new Promise<boolean>((resolve) => l.readyWaiting.push(resolve)))) throw new Error('the command launcher ended before it was ready');
+        setRef(l, true);
+        const ok = await new Promise<boolean>((resolve) => l.readyWaiting.push(resolve));
+        if (l.running.size === 0) setRef(l, false);
+        if (!ok) throw new Error('the command launcher ended before it was ready');
       }
       clearTimeout(l.idle);
       l.idle = undefined;
