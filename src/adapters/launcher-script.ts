@@ -12,8 +12,11 @@
 //   S id pid        started (the command leads its own session and process group)
 //   E id errno      could not start (chdir or exec failed; nothing ran)
 //   X id status     ended: the raw wait status (exit code and signal, exact)
-// The runner opens a slot's read ends before it sends R, so the launcher's hold means no early end of file and
-// no lost output; once the command has its write ends the launcher lets go and unlinks them.
+// The runner opens a slot's read ends before it sends R, so nothing the command writes is lost; the launcher's
+// hold (a writer from the start) means a read of the runner's before the command has its ends sees no end of
+// file. Once the command has its write ends the launcher lets go and unlinks them.
+// A SIGCHLD that lands between the reaping and select(2) would not wake it (Perl runs its handler between
+// ops): while commands run, select wakes every 100 ms to reap anyway.
 export const LAUNCHER_PL = String.raw`
 use strict; use warnings; use POSIX (); use Fcntl;
 $^F = 2;
@@ -59,13 +62,15 @@ sub start {
   if (!defined $env_now || $env ne $env_now) { %ENV = map { split(/=/, $_, 2) } @rest; $env_now = $env }
   my ($er, $ew);
   if (!defined $errno) { pipe($er, $ew) or $errno = $! + 0 }
-  if (!defined $errno) { $pid = fork(); $errno = $! + 0 if !defined $pid }
+  if (!defined $errno) { $pid = fork(); if (!defined $pid) { $errno = $! + 0; close $er; close $ew } }
   if (defined $pid && $pid == 0) {
     close $er;
     POSIX::setsid();
-    POSIX::dup2(POSIX::open('/dev/null', O_RDONLY), 0);
+    my $null = POSIX::open('/dev/null', O_RDONLY);
+    POSIX::dup2($null, 0);
+    POSIX::close($null) if $null != 0;
     POSIX::dup2(fileno($ends[$_ - 1]), $_) for 1 .. scalar @ends;
-    if (chdir $cwd) { exec { $argv[0] } @argv }
+    if (chdir $cwd) { no warnings 'exec'; exec { $argv[0] } @argv }
     syswrite($ew, pack('N', $! + 0));
     POSIX::_exit(127);
   }
@@ -89,7 +94,7 @@ while (1) {
   my $rin = '';
   vec($rin, 0, 1) = 1;
   vec($rin, fileno($wake_r), 1) = 1;
-  my $n = select(my $rout = $rin, undef, undef, undef);
+  my $n = select(my $rout = $rin, undef, undef, %id_of ? 0.1 : undef);
   if ($n < 0) { next if $!{EINTR}; die "select: $!" }
   sysread($wake_r, my $drop, 512) if vec($rout, fileno($wake_r), 1);
   next unless vec($rout, 0, 1);

@@ -14,6 +14,7 @@ import { Socket } from 'node:net';
 import { constants as os, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAUNCHER_PL } from './launcher-script.js';
+import { isAlive } from './process-group.js';
 import { findOnPath } from './shell.js';
 
 /** What the executor reads of a started command: a ChildProcess's events and pipes. */
@@ -64,6 +65,8 @@ export function launchable(argv: string[], env: Record<string, string>, cwd: str
 }
 
 const IDLE_MS = 2000;
+// How often a command whose launcher died is checked for its end.
+const GROUP_POLL_MS = 50;
 // The launcher is started at a run's second command (which still goes directly) and used from the third: a
 // run of one command never pays for it.
 const START_AT = 2;
@@ -131,7 +134,8 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     live = l;
     proc.unref();
     proc.on('error', () => gone(l));
-    proc.on('exit', () => gone(l));
+    // 'close', not 'exit': its last replies (a start, an end) may still be in the pipe at 'exit'.
+    proc.on('close', () => gone(l));
     proc.stdin?.on('error', () => gone(l));
     proc.stdout?.setEncoding('latin1');
     proc.stdout?.on('data', (d: string) => {
@@ -171,11 +175,20 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     for (const w of l.readyWaiting.splice(0)) w(false);
     l.free = undefined;
     rmSync(l.dir, { recursive: true, force: true });
-    // Commands it had started run on in their own groups; their exit status is lost with it.
     for (const [slot, r] of l.running) {
       l.running.delete(slot);
-      if (r.pid === undefined) r.emit('error', Object.assign(new Error('the command launcher ended'), { code: 'ELAUNCHER' }));
-      else r.emit('exit', null, null);
+      if (r.pid === undefined) {
+        r.emit('error', Object.assign(new Error('the command launcher ended before it said whether the command started'), { code: 'ELAUNCHER' }));
+        continue;
+      }
+      // A command it had started runs on in its own group, still under the runner's timeout and Ctrl-C (they
+      // go by pid); its exit status went with the launcher, so its end is the end of its group.
+      const pid = r.pid;
+      const watch = setInterval(() => {
+        if (isAlive(pid, true)) return;
+        clearInterval(watch);
+        r.emit('exit', null, null);
+      }, GROUP_POLL_MS);
     }
   };
 
@@ -221,6 +234,8 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
   const slotOf = (l: Live, n: number): Slot => ({
     release() {
       if (live !== l) return;
+      const waiter = l.waiting.shift();
+      if (waiter) return waiter(n);
       l.free = n;
       armIdle(l);
     },

@@ -1,10 +1,12 @@
 // The command launcher (src/adapters/launcher.ts): which commands it takes, that values reach them byte for
 // byte, that nothing of it outlives its use, and that the runner survives losing it. The executor's own
 // guarantees are tested through it as well (test/unit/executor/*, "through the launcher").
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createExecutor } from '../../../src/adapters/executor.js';
-import { createLauncher } from '../../../src/adapters/launcher.js';
+import { createLauncher, type Launcher } from '../../../src/adapters/launcher.js';
 import { capture, isRunning, request, sleep } from '../executor/helpers.js';
 
 const comm = (pid: number): string => {
@@ -94,10 +96,17 @@ describe('values through the launcher', () => {
     expect(launcher.launched()).toBe(2);
   });
 
+  it('a trailing empty argument arrives, with an empty environment too', async () => {
+    const out = capture();
+    const r = await executor.run(request('', { argv: ['/usr/bin/printf', '[%s]', 'a', ''], env: {} }), out.listener);
+    expect(r.exitCode).toBe(0);
+    expect(out.text('stdout')).toBe('[a][]');
+  });
+
   it('a value holding a NUL byte is not sent to it: the direct path reports it, as before', async () => {
     const r = await executor.run(request('true', { env: { PATH: '/usr/bin:/bin', V: 'a\0b' } }), () => {});
     expect(r.spawnError).toBe('the command or its environment holds a NUL byte');
-    expect(launcher.launched()).toBe(2);
+    expect(launcher.launched()).toBe(3);
   });
 
   it('output larger than a pipe, from a command that ends before the runner reads it, arrives whole', async () => {
@@ -108,30 +117,99 @@ describe('values through the launcher', () => {
   });
 });
 
+/** Runs `fn` with TMPDIR pointing at a fresh folder (the launcher makes its private folder there). */
+async function inOwnTmp(fn: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'launcher-tmp-'));
+  const old = process.env['TMPDIR'];
+  process.env['TMPDIR'] = tmp;
+  try {
+    await fn(tmp);
+  } finally {
+    if (old === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = old;
+  }
+}
+
 describe('its lifetime', () => {
-  it('ends when idle, its folder removed; the next command starts another', async () => {
-    const launcher = createLauncher({ startAt: 1, always: true, idleMs: 100 });
-    const executor = createExecutor({ launcher });
-    const first = await parentOf(executor.run);
-    expect(comm(first)).toBe('perl');
-    await until(() => !isRunning(first), 'the idle launcher ended');
-    const second = await parentOf(executor.run);
-    expect(comm(second)).toBe('perl');
-    expect(second).not.toBe(first);
+  it('ends when idle, its private folder removed; the next command starts another', async () => {
+    await inOwnTmp(async (tmp) => {
+      const launcher = createLauncher({ startAt: 1, always: true, idleMs: 100 });
+      const executor = createExecutor({ launcher });
+      const first = await parentOf(executor.run);
+      expect(comm(first)).toBe('perl');
+      expect(readdirSync(tmp).filter((f) => f.startsWith('runbook-launch-'))).toHaveLength(1);
+      await until(() => !isRunning(first) && readdirSync(tmp).length === 0, 'the idle launcher ended and its folder is gone');
+      const second = await parentOf(executor.run);
+      expect(comm(second)).toBe('perl');
+      expect(second).not.toBe(first);
+    });
   });
 
-  it('killed under a running command: the command settles (its status is lost), and the next one still runs', async () => {
-    const launcher = createLauncher({ startAt: 1, always: true });
-    const executor = createExecutor({ launcher, pipeQuietMs: 100, pipeCapMs: 500 });
+  it('killed under a running command: the command stays under the runner\'s timeout (by its group), and the next one still runs', async () => {
+    await inOwnTmp(async (tmp) => {
+      const launcher = createLauncher({ startAt: 1, always: true });
+      const executor = createExecutor({ launcher, graceMs: 500 });
+      const out = capture();
+      const running = executor.run(request('echo $PPID; exec sleep 30', { timeoutMs: 1000 }), out.listener);
+      await out.waitFor('stdout', '\n');
+      const perl = Number(out.text('stdout').trim());
+      process.kill(perl, 'SIGKILL');
+      const r = await running;
+      // Its status went with the launcher; the timeout still took its group down.
+      expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true });
+      await until(() => readdirSync(tmp).length === 0, 'the dead launcher\'s folder is gone');
+      const next = capture();
+      expect((await executor.run(request('echo again'), next.listener)).exitCode).toBe(0);
+      expect(next.text('stdout')).toBe('again\n');
+    });
+  });
+
+  it('a slot given back goes to a command already waiting for one', async () => {
+    const inner = createLauncher({ startAt: 1, always: true });
+    await parentOf(createExecutor({ launcher: inner }).run); // ready, with its next slot made
+    // The first command takes that slot and holds it until the second is waiting for one; then it gives it
+    // back (a NUL byte: it must go the direct way). The second must get it, not wait for the launcher to be
+    // stopped as idle (and then go the direct way too).
+    let secondWaits = (): void => {};
+    const waiting = new Promise<void>((resolve) => (secondWaits = resolve));
+    let calls = 0;
+    const launcher: Launcher = {
+      ...inner,
+      async reserve() {
+        if (++calls > 1) {
+          secondWaits();
+          return inner.reserve();
+        }
+        const slot = await inner.reserve();
+        await waiting;
+        return slot;
+      },
+    };
+    const executor = createExecutor({ launcher });
     const out = capture();
-    const running = executor.run(request('echo $PPID; sleep 0.5; echo done'), out.listener);
-    await out.waitFor('stdout', '\n');
-    const perl = Number(out.text('stdout').trim());
-    process.kill(perl, 'SIGKILL');
-    const r = await running;
-    expect(r).toMatchObject({ exitCode: null, signal: null });
-    const next = capture();
-    expect((await executor.run(request('echo again'), next.listener)).exitCode).toBe(0);
-    expect(next.text('stdout')).toBe('again\n');
+    const [a, b] = await Promise.all([
+      executor.run(request('true', { env: { PATH: '/usr/bin:/bin', V: 'a\0b' } }), () => {}),
+      executor.run(request('echo $PPID'), out.listener),
+    ]);
+    expect(a.spawnError).toBe('the command or its environment holds a NUL byte');
+    expect(b.exitCode).toBe(0);
+    expect(comm(Number(out.text('stdout').trim()))).toBe('perl');
+  });
+
+  it('a stop that comes before the launcher has said the command started still stops it (SIGINT to its group)', async () => {
+    const inner = createLauncher({ startAt: 1, always: true });
+    const ac = new AbortController();
+    // A launcher whose every start is followed at once, before its reply can arrive, by Ctrl-C.
+    const launcher: Launcher = {
+      ...inner,
+      async reserve() {
+        const slot = await inner.reserve();
+        return slot && { ...slot, launch: (argv, o) => { const r = slot.launch(argv, o); process.nextTick(() => ac.abort('interrupt')); return r; } };
+      },
+    };
+    const executor = createExecutor({ launcher, graceMs: 500 });
+    const r = await executor.run(request('exec sleep 60', { signal: ac.signal }), () => {});
+    expect(r).toMatchObject({ exitCode: null, signal: 'SIGINT', interrupted: true });
+    expect(inner.launched()).toBe(1);
   });
 });

@@ -53,10 +53,12 @@ describe.each(startingWays({ graceMs: 500 }))('$way', ({ way, executor, launched
       expect(r.spawnError).toMatch(/^working directory is not a directory: /);
     });
 
-    it('resolves with a spawnError for a missing shell', async () => {
-      const r = await executor.run(request('echo never', { shell: '/nonexistent/zsh' }), () => {});
+    it('resolves with a spawnError for a missing shell, and no output of its own', async () => {
+      const out = capture();
+      const r = await executor.run(request('echo never', { shell: '/nonexistent/zsh' }), out.listener);
       expect(r.exitCode).toBeNull();
       expect(r.spawnError).toBe('shell not found: /nonexistent/zsh');
+      expect(out.chunks).toEqual([]);
     });
 
     it('resolves with a spawnError for a shell that is not executable', async () => {
@@ -109,6 +111,17 @@ describe.each(startingWays({ graceMs: 500 }))('$way', ({ way, executor, launched
       } finally {
         delete process.env['RUNBOOK_EXECUTOR_LEAK'];
       }
+    });
+  });
+
+  describe('file descriptors', () => {
+    it('the command gets stdin, stdout and stderr only (bash keeps a high one of its own)', async () => {
+      const out = capture();
+      // `; :` keeps bash from exec-ing ls in its place: ls lists the shell's descriptors, not its own.
+      const r = await executor.run(request('ls /proc/$$/fd; :'), out.listener);
+      expect(r.exitCode).toBe(0);
+      const fds = out.text('stdout').split('\n').filter(Boolean).map(Number);
+      expect(fds.filter((fd) => fd < 200).sort((a, b) => a - b)).toEqual([0, 1, 2]);
     });
   });
 
