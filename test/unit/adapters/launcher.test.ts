@@ -145,6 +145,16 @@ describe('its lifetime', () => {
     });
   });
 
+  it('between commands it holds nothing that keeps the runner alive (a run ends when its last command does)', async () => {
+    const active = (): string[] => process.getActiveResourcesInfo().filter((r) => r !== 'Timeout' && r !== 'TTYWrap').sort();
+    const before = active();
+    const launcher = createLauncher({ startAt: 1, always: true });
+    const executor = createExecutor({ launcher });
+    for (let i = 0; i < 3; i++) expect(comm(await parentOf(executor.run))).toBe('perl');
+    await sleep(50); // the last command's pipes close
+    expect(active()).toEqual(before);
+  });
+
   it('killed under a running command: the command stays under the runner\'s timeout (by its group), and the next one still runs', async () => {
     await inOwnTmp(async (tmp) => {
       const launcher = createLauncher({ startAt: 1, always: true });
