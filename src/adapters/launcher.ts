@@ -246,7 +246,10 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
         for (const k of opts.dump ? [1, 2, 3] : [1, 2]) {
           const fd = openSync(join(l.dir, `${n}.${k}`), constants.O_RDONLY | constants.O_NONBLOCK);
           try {
-            opened.push(new Socket({ fd, readable: true, writable: false }));
+            // The session dump (3) is not read before the reader asks (session-dump.ts reads it in one go at
+            // the shell's exit): read as bash writes it, a line at a time, it woke the runner ~20 times a command.
+            const paused = k === 3 ? { pauseOnCreate: true } : {};
+            opened.push(new Socket({ fd, readable: true, writable: false, ...paused } as ConstructorParameters<typeof Socket>[0]));
           } catch (err) {
             closeSync(fd);
             throw err;
