@@ -46,7 +46,7 @@ export interface LauncherOptions {
   startAt?: number;
   /** Wait for the launcher instead of spawning directly meanwhile, and fail when it cannot start (tests). */
   always?: boolean;
-  /** Idle this long (no command running), the launcher is ended; the next command starts another. Default 2 s. */
+  /** Idle this long (no command running), the launcher is ended; the next command starts another. Default 30 s. */
   idleMs?: number;
 }
 
@@ -64,7 +64,9 @@ export function launchable(argv: string[], env: Record<string, string>, cwd: str
   return true;
 }
 
-const IDLE_MS = 2000;
+// Long enough to outlast an operator's pause between two commands: a stopped launcher is started again by the
+// next command, which itself goes the direct way.
+const IDLE_MS = 30_000;
 // How often a command whose launcher died is checked for its end.
 const GROUP_POLL_MS = 50;
 // The launcher is started at a run's second command (which still goes directly) and used from the third: a
