@@ -151,9 +151,11 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     setRef(l, false);
   };
 
+  // The launcher's pipes keep the runner alive only while something waits on it: a command, a slot, its start.
   const setRef = (l: Live, on: boolean): void => {
     for (const s of [l.proc.stdin, l.proc.stdout] as (Socket | null)[]) (on ? s?.ref() : s?.unref());
   };
+  const refIfWaited = (l: Live): void => setRef(l, l.running.size > 0 || l.waiting.length > 0 || l.readyWaiting.length > 0);
 
   const armIdle = (l: Live): void => {
     clearTimeout(l.idle);
@@ -172,6 +174,8 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
   /** The launcher is gone (ended when idle, or died): what waited on it is told, and the next call starts another. */
   const gone = (l: Live): void => {
     if (live === l) live = undefined;
+    // One that never got ready (perl without its POSIX module, a perl too old): not tried again this run.
+    if (!l.ready) perl = undefined;
     clearTimeout(l.idle);
     for (const w of l.waiting.splice(0)) w(undefined);
     for (const w of l.readyWaiting.splice(0)) w(false);
@@ -229,7 +233,7 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
   }
 
   const afterCommand = (l: Live): void => {
-    if (l.running.size === 0) setRef(l, false);
+    refIfWaited(l);
     armIdle(l);
   };
 
@@ -290,9 +294,10 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
       // Not ready yet (just started): this one goes directly, the launcher takes the next.
       if (!l.ready) {
         if (!always) return undefined;
+        const ready = new Promise<boolean>((resolve) => l.readyWaiting.push(resolve));
         setRef(l, true);
-        const ok = await new Promise<boolean>((resolve) => l.readyWaiting.push(resolve));
-        if (l.running.size === 0) setRef(l, false);
+        const ok = await ready;
+        refIfWaited(l);
         if (!ok) throw new Error('the command launcher ended before it was ready');
       }
       clearTimeout(l.idle);
@@ -302,9 +307,10 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
         l.free = undefined;
         return slotOf(l, n);
       }
+      const next = new Promise<number | undefined>((resolve) => l.waiting.push(resolve));
       setRef(l, true);
-      const n = await new Promise<number | undefined>((resolve) => l.waiting.push(resolve));
-      if (l.running.size === 0) setRef(l, false);
+      const n = await next;
+      refIfWaited(l);
       return n === undefined ? undefined : slotOf(l, n);
     },
   };

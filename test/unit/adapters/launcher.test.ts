@@ -1,7 +1,7 @@
 // The command launcher (src/adapters/launcher.ts): which commands it takes, that values reach them byte for
 // byte, that nothing of it outlives its use, and that the runner survives losing it. The executor's own
 // guarantees are tested through it as well (test/unit/executor/*, "through the launcher").
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,22 @@ describe('which commands the launcher starts', () => {
     } finally {
       delete process.env['RUNBOOK_NO_LAUNCHER'];
     }
+  });
+
+  it('a perl that dies before it is ready (no POSIX module, say) is tried once, then every command goes directly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launcher-broken-'));
+    const starts = join(dir, 'starts');
+    const broken = join(dir, 'perl');
+    writeFileSync(broken, `#!/bin/sh\necho started >> '${starts}'\nexit 2\n`);
+    chmodSync(broken, 0o755);
+    const launcher = createLauncher({ perl: broken });
+    const executor = createExecutor({ launcher });
+    for (let i = 0; i < 3; i++) expect(await parentOf(executor.run)).toBe(process.pid);
+    await until(() => existsSync(starts), 'the broken launcher was started');
+    await sleep(200); // it has exited by now (it exits at once); the next commands must not start it again
+    for (let i = 0; i < 3; i++) expect(await parentOf(executor.run)).toBe(process.pid);
+    expect(readFileSync(starts, 'utf8')).toBe('started\n');
+    expect(launcher.launched()).toBe(0);
   });
 
   it('never an interactive command, nor one fed on stdin', async () => {
