@@ -9,6 +9,7 @@
 //   H               ready
 //   F id            slot id is ready: its FIFOs id.1, id.2, id.3 (stdout, stderr, the session dump's fd 3) exist
 //                   in the runner's private folder (argv[0] here), held open read-write by the launcher
+//   P id pid        forked: the command's pid, before its exec (so a launcher that dies now leaves a known pid)
 //   S id pid        started (the command leads its own session and process group)
 //   E id errno      could not start (chdir or exec failed; nothing ran)
 //   X id status     ended: the raw wait status (exit code and signal, exact)
@@ -78,6 +79,7 @@ sub start {
   unlink @paths;
   (@hold, @paths) = ();
   if (defined $pid) {
+    reply("P $id $pid\n");
     close $ew;
     my ($got, $err);
     do { $got = sysread($er, $err, 4) } while (!defined $got && $!{EINTR});

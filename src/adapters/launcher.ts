@@ -78,6 +78,8 @@ const ERRNO_NAMES = new Map<number, string>(Object.entries(os.errno).map(([name,
 
 class Running extends EventEmitter implements Launched {
   pid: number | undefined;
+  /** Forked, exec not yet confirmed. */
+  forked: number | undefined;
   stdin = null;
   stdio: [null, Socket, Socket, Socket | null];
   constructor(
@@ -183,6 +185,11 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     rmSync(l.dir, { recursive: true, force: true });
     for (const [slot, r] of l.running) {
       l.running.delete(slot);
+      // Forked but not confirmed: it may be running; it is treated as started, and supervised as such.
+      if (r.pid === undefined && r.forked !== undefined) {
+        r.pid = r.forked;
+        r.emit('spawn');
+      }
       if (r.pid === undefined) {
         r.emit('error', Object.assign(new Error('the command launcher ended before it said whether the command started'), { code: 'ELAUNCHER' }));
         continue;
@@ -209,6 +216,9 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
       const w = l.waiting.shift();
       if (w) w(slot);
       else l.free = slot;
+    } else if (kind === 'P') {
+      const r = l.running.get(slot);
+      if (r) r.forked = Number(b);
     } else if (kind === 'S') {
       const r = l.running.get(slot);
       if (!r) return;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createExecutor } from '../../../src/adapters/executor.js';
 import { createLauncher, type Launcher } from '../../../src/adapters/launcher.js';
+import { LAUNCHER_PL } from '../../../src/adapters/launcher-script.js';
 import { capture, isRunning, request, sleep } from '../executor/helpers.js';
 
 const comm = (pid: number): string => {
@@ -188,6 +189,7 @@ describe('its lifetime', () => {
       const running = executor.run(request('echo $PPID; exec sleep 30', { timeoutMs: 1000 }), out.listener);
       await out.waitFor('stdout', '\n');
       const perl = Number(out.text('stdout').trim());
+      await sleep(100); // its reply that the command started is sent by now (the case before it: the next test)
       process.kill(perl, 'SIGKILL');
       const r = await running;
       // Its status went with the launcher; the timeout still took its group down.
@@ -197,6 +199,23 @@ describe('its lifetime', () => {
       expect((await executor.run(request('echo again'), next.listener)).exitCode).toBe(0);
       expect(next.text('stdout')).toBe('again\n');
     });
+  });
+
+  it('dead after forking a command, before saying it started: the command is taken as started and supervised', async () => {
+    // The launcher's own program, cut short where it would confirm the start.
+    const dir = mkdtempSync(join(tmpdir(), 'launcher-cut-'));
+    const cut = LAUNCHER_PL.replace('reply("S $id $pid\\n")', 'POSIX::_exit(0)');
+    expect(cut).not.toBe(LAUNCHER_PL);
+    writeFileSync(join(dir, 'cut.pl'), cut);
+    writeFileSync(join(dir, 'perl'), `#!/bin/sh\nexec perl '${join(dir, 'cut.pl')}' "$3"\n`);
+    chmodSync(join(dir, 'perl'), 0o755);
+    const launcher = createLauncher({ perl: join(dir, 'perl'), startAt: 1, always: true });
+    const executor = createExecutor({ launcher, graceMs: 500 });
+    const out = capture();
+    const r = await executor.run(request('echo started; exec sleep 30', { timeoutMs: 1000 }), out.listener);
+    expect(out.text('stdout')).toBe('started\n');
+    expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true });
+    expect(r.spawnError).toBeUndefined();
   });
 
   it('a slot given back goes to a command already waiting for one', async () => {
