@@ -88,7 +88,7 @@ function runChild(
   const session = sessionLaunch(req);
   let child: ChildProcess | Launched;
   const argv = req.argv ?? [req.shell, '-c', session.script];
-  const launched = slot && launchable(argv, req.env, req.cwd) ? tryLaunch(slot, argv, req, session.wrapped) : (slot?.release(), undefined);
+  const launched = slot ? tryLaunch(slot, argv, req, session.wrapped) : undefined;
   if (launched) child = launched;
   else try {
     const subprocess = execa(argv[0] as string, argv.slice(1), {
@@ -313,6 +313,10 @@ function runChild(
 
 /** The command through the launcher's slot, or undefined (slot given back) to spawn it directly. */
 function tryLaunch(slot: Slot, argv: string[], req: ExecRequest, dump: boolean): Launched | undefined {
+  if (!launchable(argv, req.env, req.cwd)) {
+    slot.release();
+    return undefined;
+  }
   try {
     return slot.launch(argv, { cwd: req.cwd, env: req.env, dump });
   } catch {

@@ -107,7 +107,11 @@ interface Live {
 
 /** The launcher of a run: perl from PATH, unless RUNBOOK_NO_LAUNCHER=1 (every command spawned by Node). */
 export function createLauncher(opts: LauncherOptions = {}): Launcher {
-  let perl = 'perl' in opts ? opts.perl : process.env['RUNBOOK_NO_LAUNCHER'] === '1' ? undefined : findOnPath('perl', process.env['PATH']);
+  // null: not looked up yet. Looked up on PATH when first wanted, not when a run starts: a run of one command
+  // never needs it.
+  let perl: string | undefined | null = 'perl' in opts ? opts.perl : null;
+  const perlPath = (): string | undefined =>
+    perl === null ? (perl = process.env['RUNBOOK_NO_LAUNCHER'] === '1' ? undefined : findOnPath('perl', process.env['PATH'])) : perl;
   const startAt = opts.startAt ?? START_AT;
   const always = opts.always === true;
   const idleMs = opts.idleMs ?? IDLE_MS;
@@ -116,7 +120,8 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
   let live: Live | undefined;
 
   const start = (): void => {
-    if (perl === undefined) return;
+    const path = perlPath();
+    if (path === undefined) return;
     let dir: string;
     try {
       dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
@@ -128,7 +133,7 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     try {
       // Detached: its own session, out of reach of the terminal's Ctrl-C (the runner forwards it). An empty
       // environment: each command's is set from its request.
-      proc = spawn(perl, ['-e', LAUNCHER_PL, dir], { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
+      proc = spawn(path, ['-e', LAUNCHER_PL, dir], { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
     } catch {
       perl = undefined;
       rmSync(dir, { recursive: true, force: true });
@@ -293,8 +298,11 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     ready: () => live?.ready === true,
     async reserve() {
       calls++;
-      if (always && perl === undefined) throw new Error('no perl for the command launcher');
-      if (perl === undefined || calls < startAt) return undefined;
+      if (calls < startAt) return undefined;
+      if (perlPath() === undefined) {
+        if (always) throw new Error('no perl for the command launcher');
+        return undefined;
+      }
       if (!live) start();
       const l = live;
       if (!l) {

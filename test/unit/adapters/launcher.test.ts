@@ -9,6 +9,7 @@ import { createExecutor } from '../../../src/adapters/executor.js';
 import { createLauncher, type Launcher } from '../../../src/adapters/launcher.js';
 import { LAUNCHER_PL } from '../../../src/adapters/launcher-script.js';
 import { capture, isRunning, request, sleep } from '../executor/helpers.js';
+import { until } from '../../helpers/run-cli.js';
 
 const comm = (pid: number): string => {
   try {
@@ -26,11 +27,6 @@ async function parentOf(run: ReturnType<typeof createExecutor>['run']): Promise<
   return Number(out.text('stdout').trim());
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !cond(); i++) await sleep(50);
-  expect(cond(), what).toBe(true);
-}
-
 describe('which commands the launcher starts', () => {
   it('not the first two commands of a run (a one-command run never starts it); once ready, each is its child, not the runner\'s', async () => {
     const launcher = createLauncher();
@@ -39,7 +35,7 @@ describe('which commands the launcher starts', () => {
     expect(launcher.ready()).toBe(false);
     // The second starts it, and goes directly itself; so does any command before it is ready.
     expect(await parentOf(executor.run)).toBe(process.pid);
-    await until(() => launcher.ready(), 'the launcher is ready');
+    await until(() => launcher.ready(), 5000, 'the launcher is ready');
     const third = await parentOf(executor.run);
     expect(third).not.toBe(process.pid);
     expect(comm(third)).toBe('perl');
@@ -74,7 +70,7 @@ describe('which commands the launcher starts', () => {
     const launcher = createLauncher({ perl: broken });
     const executor = createExecutor({ launcher });
     for (let i = 0; i < 3; i++) expect(await parentOf(executor.run)).toBe(process.pid);
-    await until(() => existsSync(starts), 'the broken launcher was started');
+    await until(() => existsSync(starts), 5000, 'the broken launcher was started');
     await sleep(200); // it has exited by now (it exits at once); the next commands must not start it again
     for (let i = 0; i < 3; i++) expect(await parentOf(executor.run)).toBe(process.pid);
     expect(readFileSync(starts, 'utf8')).toBe('started\n');
@@ -174,7 +170,7 @@ describe('its lifetime', () => {
       const first = await parentOf(executor.run);
       expect(comm(first)).toBe('perl');
       expect(readdirSync(tmp).filter((f) => f.startsWith('runbook-launch-'))).toHaveLength(1);
-      await until(() => !isRunning(first) && readdirSync(tmp).length === 0, 'the idle launcher ended and its folder is gone');
+      await until(() => !isRunning(first) && readdirSync(tmp).length === 0, 5000, 'the idle launcher ended and its folder is gone');
       const second = await parentOf(executor.run);
       expect(comm(second)).toBe('perl');
       expect(second).not.toBe(first);
@@ -194,7 +190,7 @@ describe('its lifetime', () => {
       const r = await running;
       // Its status went with the launcher; the timeout still took its group down.
       expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true });
-      await until(() => readdirSync(tmp).length === 0, 'the dead launcher\'s folder is gone');
+      await until(() => readdirSync(tmp).length === 0, 5000, 'the dead launcher\'s folder is gone');
       const next = capture();
       expect((await executor.run(request('echo again'), next.listener)).exitCode).toBe(0);
       expect(next.text('stdout')).toBe('again\n');
