@@ -74,14 +74,18 @@ export function splitFrontMatter(text: string): FrontMatter {
   const toml = opener === '+++';
   if (!toml && !/^---(yaml|yml|json)?$/.test(opener)) return none;
   // The closer: the first line after the opener that starts with `---` (or `+++`), or `...` for YAML.
-  const closers = toml ? ['+++'] : ['---', '...'];
-  const at = (c: string): number => text.indexOf(`\n${c}`, firstNl);
-  const closer = closers.filter((c) => at(c) >= 0).sort((a, b) => at(a) - at(b))[0];
+  // `...` is looked for only before the first `---` (backwards from it): searched for from the opener, a closer
+  // that is not there cost a scan of the whole file, several times (list reads thousands of files).
+  const dashes = toml ? '+++' : '---';
+  let closer: string | undefined = dashes;
+  let closerAt = text.indexOf(`\n${dashes}`, firstNl);
+  if (!toml && text.lastIndexOf('\n...', closerAt < 0 ? text.length : closerAt) >= firstNl) [closer, closerAt] = ['...', text.indexOf('\n...', firstNl)];
+  if (closerAt < 0) closer = undefined;
   if (firstNl < 0 || closer === undefined) return none;
   const format = toml ? 'toml' : 'yaml';
   // gray-matter gets the block only, up to the end of the closing line (it copies and looks up in its cache
   // the whole text it is given; for list over thousands of files that was a fifth of the time).
-  const closeLineEnd = text.indexOf('\n', at(closer) + 1);
+  const closeLineEnd = text.indexOf('\n', closerAt + 1);
   const head = closeLineEnd < 0 ? text : text.slice(0, closeLineEnd);
   const rest = { firstLine: 1, body: closeLineEnd < 0 ? '' : text.slice(closeLineEnd + 1), bodyLineOffset: lineCount(head) };
   const options = { delimiters: [toml ? '+++' : '---', closer], engines: ENGINES, ...(toml ? { language: 'toml' } : {}) };

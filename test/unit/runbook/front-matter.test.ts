@@ -27,6 +27,16 @@ describe('front-matter forms', () => {
     expect(p.runbook.steps[0]?.prose).toContain('more');
   });
 
+  it('a ... line after a --- closer belongs to the body; the first of two ... lines closes', () => {
+    const p = parse(`---\ntitle: Dashes\n---\n## Step\n\n...\nmore\n`);
+    expect(p.runbook.title).toBe('Dashes');
+    expect(p.runbook.steps.map((s) => [s.title, s.line])).toEqual([['Step', 4]]);
+    expect(p.runbook.steps[0]?.prose).toContain('more');
+    const q = parse(`---\ntitle: Two\n...\n## Step\n\n...\n\n---\nmore\n`);
+    expect(q.runbook.title).toBe('Two');
+    expect(q.runbook.steps.map((s) => [s.title, s.line])).toEqual([['Step', 4]]);
+  });
+
   it('Hugo +++ TOML: title, description and id from `key = "value"` lines', () => {
     const p = parse(`+++\ntitle = "Etcd \\"down\\""\ndescription = "members lost"\nid = "etcd-down"\nweight = 10\n+++\n## Meaning\n`);
     expect(p.runbook).toMatchObject({ title: 'Etcd "down"', description: 'members lost', id: 'etcd-down' });
