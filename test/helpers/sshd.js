@@ -31,15 +31,30 @@ async function freePort() {
   });
 }
 
-async function listening(port, child, log, deadline) {
+/**
+ * Wait until this sshd answers on its port: the identification line must carry its own `banner`
+ * (VersionAddendum). A port is chosen free and then handed to sshd, so another server can take it in between
+ * (another host of this fleet, or a fleet of a test file running beside): the port then answers, but with
+ * another server's line, and this sshd exits unable to bind. Without the check, the alias pointed at the
+ * other server and its commands ran there (a fleet test once saw web2 run as web1 under load).
+ * @returns {Promise<'ok' | 'taken'>}
+ */
+export async function listening(port, child, log, deadline, banner) {
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd on port ${port} exited with ${child.exitCode}: ${log()}`);
-    const ok = await new Promise((resolve) => {
+    if (child.exitCode !== null) return 'taken';
+    const line = await new Promise((resolve) => {
       const c = connect(port, '127.0.0.1');
-      c.once('connect', () => (c.destroy(), resolve(true)));
-      c.once('error', () => resolve(false));
+      let got = '';
+      c.setEncoding('latin1');
+      c.on('data', (d) => {
+        got += d;
+        if (got.includes('\n')) c.destroy();
+      });
+      c.once('error', () => resolve(null));
+      c.once('close', () => resolve(got.includes('\n') ? got.slice(0, got.indexOf('\n')) : null));
     });
-    if (ok) return;
+    if (line !== null && line.includes(banner)) return 'ok';
+    if (line !== null) return 'taken';
     if (Date.now() > deadline) throw new Error(`sshd on port ${port} did not listen within 60 s: ${log()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -65,11 +80,12 @@ export async function startSshd(count) {
   const known = [];
   const aliases = [];
   const deadline = Date.now() + 60_000;
-  try {
-    const waits = [];
-    for (let i = 1; i <= count; i++) {
+  // One server: a free port, its config, sshd started and answering with its own banner; a port another
+  // server took in between is given up for a new one.
+  const startOne = async (i) => {
+    const banner = `runbook-test-${dir.split('/').pop()}-web${i}`;
+    for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      ports.push(port);
       const cfg = join(dir, `sshd_${i}.conf`);
       writeFileSync(
         cfg,
@@ -93,6 +109,8 @@ export async function startSshd(count) {
           // reads ~/.bashrc when started by sshd at shell level 1, and a developer's rc (pyenv init…) costs
           // seconds per command, which would time the test machine, not runbook.
           `SetEnv RUNBOOK_TEST_HOST=web${i} SHLVL=1`,
+          // Sent in its identification line: how listening() knows the port answers with this very server.
+          `VersionAddendum ${banner}`,
           'LogLevel ERROR',
           '',
         ].join('\n'),
@@ -101,11 +119,18 @@ export async function startSshd(count) {
       const child = spawn(SSHD, ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.on('data', (d) => (log = (log + d.toString()).slice(-2000)));
       children.push(child);
-      waits.push(listening(port, child, () => log, deadline));
-      known.push(`[127.0.0.1]:${port} ${hostPub}`);
-      aliases.push(`Host web${i}\n  HostName 127.0.0.1\n  Port ${port}\n`);
+      if ((await listening(port, child, () => log, deadline, banner)) === 'ok') return port;
+      child.kill('SIGKILL');
+      if (attempt === 5) throw new Error(`sshd web${i}: five free ports were each taken by another server before it could listen: ${log}`);
     }
-    await Promise.all(waits);
+  };
+  try {
+    const started = await Promise.all(Array.from({ length: count }, (_, k) => startOne(k + 1)));
+    started.forEach((port, k) => {
+      ports.push(port);
+      known.push(`[127.0.0.1]:${port} ${hostPub}`);
+      aliases.push(`Host web${k + 1}\n  HostName 127.0.0.1\n  Port ${port}\n`);
+    });
   } catch (err) {
     for (const c of children) c.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
