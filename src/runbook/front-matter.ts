@@ -77,18 +77,17 @@ export function splitFrontMatter(text: string): FrontMatter {
   // `...` is looked for only before the first `---` (backwards from it): searched for from the opener, a closer
   // that is not there cost a scan of the whole file, several times (list reads thousands of files).
   const dashes = toml ? '+++' : '---';
-  let closer: string | undefined = dashes;
+  let closer = dashes;
   let closerAt = text.indexOf(`\n${dashes}`, firstNl);
   if (!toml && text.lastIndexOf('\n...', closerAt < 0 ? text.length : closerAt) >= firstNl) [closer, closerAt] = ['...', text.indexOf('\n...', firstNl)];
-  if (closerAt < 0) closer = undefined;
-  if (firstNl < 0 || closer === undefined) return none;
+  if (firstNl < 0 || closerAt < 0) return none;
   const format = toml ? 'toml' : 'yaml';
   // gray-matter gets the block only, up to the end of the closing line (it copies and looks up in its cache
   // the whole text it is given; for list over thousands of files that was a fifth of the time).
   const closeLineEnd = text.indexOf('\n', closerAt + 1);
   const head = closeLineEnd < 0 ? text : text.slice(0, closeLineEnd);
   const rest = { firstLine: 1, body: closeLineEnd < 0 ? '' : text.slice(closeLineEnd + 1), bodyLineOffset: lineCount(head) };
-  const options = { delimiters: [toml ? '+++' : '---', closer], engines: ENGINES, ...(toml ? { language: 'toml' } : {}) };
+  const options = { delimiters: [dashes, closer], engines: ENGINES, ...(toml ? { language: 'toml' } : {}) };
   try {
     const file = matter(head, options as never) as unknown as { data: unknown; matter: string };
     return { ...rest, yaml: file.matter, format, data: file.data };
