@@ -99,8 +99,8 @@ export function splitFrontMatter(text: string): FrontMatter {
   }
 }
 
-/** Lines in `s` (a final line without a newline counts). */
-function lineCount(s: string): number {
+/** Lines in `s` (a final line without a newline counts): `s.split('\n').length` without the strings. */
+export function lineCount(s: string): number {
   let n = 1;
   for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
   return n;
@@ -139,7 +139,6 @@ export interface MetaResult {
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const Str = v.string();
 const Scalar = v.union([v.string(), v.number(), v.boolean()]);
 const StrList = v.union([v.array(Scalar), v.string()]);
 const VarSchema = v.object({
@@ -168,9 +167,10 @@ function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
 export function readMeta(fm: FrontMatter, file: string, { listing = false } = {}): MetaResult {
   const meta: Meta = { tags: [], services: [], vars: [], redact: [] };
   const problems: Problem[] = [];
-  const yamlLines = fm.yaml.split('\n');
+  // Split only when a problem needs its line (list reads thousands of front-matters with none).
+  let yamlLines: string[] | undefined;
   const findLine = (re: RegExp): number | undefined => {
-    const i = yamlLines.findIndex((l) => re.test(l));
+    const i = (yamlLines ??= fm.yaml.split('\n')).findIndex((l) => re.test(l));
     return i < 0 ? undefined : fm.firstLine + i;
   };
   const lineOf = (key: string): number => findLine(new RegExp(`^${key}\\s*:`)) ?? fm.firstLine;
@@ -197,8 +197,9 @@ export function readMeta(fm: FrontMatter, file: string, { listing = false } = {}
   const str = (key: 'id' | 'title' | 'description' | 'owner' | 'severity'): void => {
     if (d[key] === undefined || d[key] === null) return;
     const value = key === 'severity' && typeof d[key] === 'number' ? String(d[key]) : d[key];
-    const r = v.safeParse(Str, value);
-    if (r.success && r.output.trim() !== '') meta[key] = r.output.trim();
+    // A plain typeof: valibot's safeParse of a string schema built a result object per field (list reads five
+    // fields of thousands of runbooks).
+    if (typeof value === 'string' && value.trim() !== '') meta[key] = value.trim();
     else err('field-type', key, `${key} must be text`);
   };
   str('id');
