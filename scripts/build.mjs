@@ -13,30 +13,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { noOldYaml } from './no-old-yaml.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const sea = process.argv.includes('--sea');
-
-/**
- * gray-matter requires js-yaml 3 (which loads esprima) for its default YAML engine. We always pass our own
- * engines (js-yaml 4, core schema), so that copy is never used: it is replaced by a stub that throws.
- */
-const STUB = 'runbook-unused-stub';
-const noOldYaml = {
-  name: 'no-js-yaml-3',
-  setup(b) {
-    b.onResolve({ filter: /^(js-yaml|esprima)$/ }, (args) => {
-      if (args.path === 'esprima' || /[\\/]gray-matter[\\/]/.test(args.importer)) return { path: args.path, namespace: STUB };
-      return undefined;
-    });
-    b.onLoad({ filter: /.*/, namespace: STUB }, (args) => ({
-      contents: `const no = () => { throw new Error('${args.path} is not part of the runbook bundle'); };
-module.exports = { safeLoad: no, safeDump: no, load: no, dump: no, parse: no };`,
-      loader: 'js',
-    }));
-  },
-};
 
 /**
  * markdown-it has two regular expression literals holding a non-ASCII character (esbuild escapes every other
