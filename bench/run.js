@@ -18,6 +18,7 @@ import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from '
 import { sessionMeasurement } from './session.js';
 import { fleetMeasurements } from './fleet.js';
 import { mcpMeasurements } from './mcp.js';
+import { floorMeasurements } from './floors.js';
 import { chainCostPerEvent, writeChainedTimeline } from './chain.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -80,7 +81,7 @@ const rss = (rs) => (rs.some((r) => r.rssKb === null) ? null : Math.max(...rs.ma
 const rows = [];
 function record(row) {
   rows.push(row);
-  log(`  -> ${row.name}: ${row.value}${row.baseline ? ` vs ${row.baseline}` : ''} ${row.ratio ? `(${row.ratio})` : ''} ${row.pass ? 'ok' : 'MISSED'}`);
+  log(`  -> ${row.name}: ${row.value}${row.baseline ? ` vs ${row.baseline}` : ''} ${row.ratio ? `(${row.ratio})` : ''} ${row.reference ? 'reference' : row.pass ? 'ok' : 'MISSED'}`);
 }
 const ratioRow = (name, key, a, b, limit, runs, extra = {}, cpu = null) => {
   const ratio = ms(a) / ms(b);
@@ -396,6 +397,7 @@ const measurements = [
     },
   },
   htmlMeasurement({ ROOT, NODE, work, runbook, interleave, record, log, RUNS }),
+  ...floorMeasurements({ ROOT, NODE, BIN, work, baseEnv, emptyCwd, runOnce, runbook, nodeE0, freshTimelineDir, interleave, check, record, ms, fmtMs, STARTUP_RUNS, RUNS, log }),
 ];
 
 function machine() {
@@ -442,7 +444,7 @@ try {
 const after = machine();
 
 const header = ['measurement', 'median', 'baseline', 'ratio', 'target', 'CPU ratio', 'peak RSS', 'runs', 'result'];
-const body = rows.map((r) => [r.name, r.value, r.baseline, r.ratio, r.target, r.cpu ?? '', r.rss ?? '', String(r.runs), r.error ? 'ERROR' : r.pass ? 'ok' : 'MISSED']);
+const body = rows.map((r) => [r.name, r.value, r.baseline, r.ratio, r.target, r.cpu ?? '', r.rss ?? '', String(r.runs), r.error ? 'ERROR' : r.reference ? 'reference' : r.pass ? 'ok' : 'MISSED']);
 process.stdout.write(`\n${table(header, body)}\n\n`);
 process.stdout.write(
   `machine: ${after.nproc} cores, ${after.cpu}, ${after.memory}, node ${after.node}; load average ${before.loadavg} at start, ${after.loadavg} at end; peak RSS by ${after.peak_rss_by}; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,

@@ -1,0 +1,98 @@
+// The floors under three targets that runbook misses on the reference machine (issue 13): the same measurement
+// made by a program that does only what the contract cannot do without, with the libraries it names (gray-matter
+// and js-yaml, markdown-it, execa, node:crypto, synced writes; bench/floor/*.mjs). Each row is a reference,
+// never a pass or a miss: it says how much of a target the minimum already takes on this machine, and so how much
+// is left for everything else runbook does there (redaction, the lock, rendering, the session, checks, commander).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { noOldYaml } from '../scripts/no-old-yaml.mjs';
+import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
+
+/** Bundle a floor program into one CommonJS file; `cached`: written as bin/compiled.js runs dist/run.cjs. */
+async function bundle(ROOT, entry, outfile, cached) {
+  const r = await build({
+    entryPoints: [join(ROOT, 'bench', 'floor', entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    plugins: [noOldYaml],
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = r.outputFiles[0].text;
+  // As scripts/build.mjs writes run.cjs: the build id on line 1, then the CommonJS wrapper, so that
+  // bin/compiled.js compiles it with a V8 code cache made by a first run (as the build's warm-up run does).
+  const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  writeFileSync(outfile, cached ? `// runbook-build ${id}\n(function (exports, require, module, __filename, __dirname) {${code}\n})` : code);
+  return cached ? `${outfile}.${id}.cache` : null;
+}
+
+/** `ctx`: what run.js shares. */
+export function floorMeasurements(ctx) {
+  const { ROOT, NODE, BIN, work, baseEnv, emptyCwd, runOnce, runbook, nodeE0, freshTimelineDir, interleave, check, record, ms, fmtMs, STARTUP_RUNS, RUNS, log } = ctx;
+  const dir = join(work, 'floor');
+  const row = (key, name, a, b, text, raw) =>
+    record({ key, name, value: fmtMs(ms(a)), baseline: fmtMs(ms(b)), ratio: text, target: 'reference', pass: true, reference: true, runs: a.length, raw: { measured_ms: ms(a), baseline_ms: ms(b), measured_all: a.map((r) => r.ms), baseline_all: b.map((r) => r.ms), ...raw } });
+  return [
+    {
+      key: 'floor-run-one',
+      async run() {
+        log('floor: one command with only the libraries the contract names (code cache as run uses) vs node -e 0, and runbook');
+        mkdirSync(dir, { recursive: true });
+        const prog = join(dir, 'one.cjs');
+        const cache = await bundle(ROOT, 'one.mjs', prog, true);
+        const start = join(dir, 'start.cjs');
+        writeFileSync(start, `require(${JSON.stringify(join(BIN, '..', 'compiled.js'))}).start(${JSON.stringify(prog)});\n`);
+        const file = join(work, 'floor-one.md');
+        writeFileSync(file, oneCommandRunbook('echo hello'));
+        const go = (env = baseEnv) => runOnce(NODE, [start, file, freshTimelineDir()], { cwd: emptyCwd, env });
+        check('floor one (cache made)', await go({ ...baseEnv, RUNBOOK_CODE_CACHE_OUT: cache }));
+        const ours = () => runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() } });
+        const [a, b, c] = await interleave([() => go(), nodeE0, ours], { runs: STARTUP_RUNS, label: 'floor run one' });
+        a.concat(c).forEach((x) => check('floor run one', x));
+        row('floor-run-one', 'floor: one command, the named libraries only, vs `node -e 0` (target for runbook: ≤ 2.5×)', a, b, `${(ms(a) / ms(b)).toFixed(2)}× (runbook ${(ms(c) / ms(b)).toFixed(2)}×, ${fmtMs(ms(c))})`, { runbook_ms: ms(c), runbook_all: c.map((r) => r.ms) });
+      },
+    },
+    {
+      key: 'floor-run-100',
+      async run() {
+        log('floor: 100 trivial commands, two events each, started by execa or by the launcher, vs the bash loop');
+        mkdirSync(dir, { recursive: true });
+        const prog = join(dir, 'per-command.cjs');
+        await bundle(ROOT, 'per-command.mjs', prog, false);
+        const file = join(work, 'floor-many.md');
+        writeFileSync(file, manyCommandsRunbook(100, 10));
+        const floor = (how) => () => runOnce(NODE, [prog, how, '100', freshTimelineDir()], { cwd: emptyCwd, env: baseEnv });
+        const base = () => runOnce('bash', ['-c', `"${NODE}" -e 0; i=0; while [ $i -lt 100 ]; do bash -c true; i=$((i+1)); done`], { cwd: emptyCwd, env: baseEnv });
+        const ours = () => runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() } });
+        const [x, l, b, c] = await interleave([floor('execa'), floor('launcher'), base, ours], { runs: RUNS, label: 'floor run 100' });
+        x.concat(l, c).forEach((r) => check('floor run 100', r));
+        const per = (rs) => (ms(rs) - ms(b)) / 100;
+        const note = `(runbook +${per(c).toFixed(2)})`;
+        row('floor-run-100-execa', 'floor: per command, execa from Node, vs 100 × `bash -c true` (target for runbook: ≤ +6 ms)', x, b, `+${per(x).toFixed(2)} ms/cmd ${note}`, { extra_ms_per_command: per(x), runbook_extra_ms_per_command: per(c) });
+        row('floor-run-100-launcher', "floor: per command, runbook's launcher, vs 100 × `bash -c true`", l, b, `+${per(l).toFixed(2)} ms/cmd ${note}`, { extra_ms_per_command: per(l) });
+      },
+    },
+    {
+      key: 'floor-list-5000',
+      async run() {
+        log('floor: list --json over 5,000 runbooks with only the named parsers, vs runbook (no cache)');
+        mkdirSync(dir, { recursive: true });
+        const prog = join(dir, 'list.cjs');
+        await bundle(ROOT, 'list.mjs', prog, false);
+        const lib = join(work, 'floor-lib5k');
+        writeLibrary(lib, 5000);
+        const floor = () => runOnce(NODE, [prog, lib], { cwd: emptyCwd, env: baseEnv });
+        const ours = () => runbook(['list', '--json', '--dir', lib], { env: { ...baseEnv, RUNBOOK_NO_CACHE: '1' } });
+        const [a, c] = await interleave([floor, ours], { runs: RUNS, label: 'floor list 5000' });
+        a.concat(c).forEach((r) => check('floor list 5000', r));
+        row('floor-list-5000', 'floor: `list --json` over 5,000, the named parsers only (target for runbook: ≤ 0.8 s), vs runbook', a, c, `${(ms(a) / ms(c)).toFixed(2)}×`, {});
+      },
+    },
+  ];
+}
