@@ -10,8 +10,13 @@ import { build } from 'esbuild';
 import { noOldYaml } from '../scripts/no-old-yaml.mjs';
 import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
 
-/** Bundle a floor program into one CommonJS file; `cached`: written as bin/compiled.js runs dist/run.cjs. */
-async function bundle(ROOT, entry, outfile, cached) {
+/**
+ * Bundle bench/floor/<entry> into one CommonJS file in `dir`: its path, and with `cached` (written as
+ * bin/compiled.js runs dist/run.cjs) the path its V8 code cache is looked for at.
+ */
+async function bundle(ROOT, dir, entry, cached = false) {
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, entry.replace(/\.mjs$/, '.cjs'));
   const r = await build({
     entryPoints: [join(ROOT, 'bench', 'floor', entry)],
     bundle: true,
@@ -29,7 +34,7 @@ async function bundle(ROOT, entry, outfile, cached) {
   // bin/compiled.js compiles it with a V8 code cache made by a first run (as the build's warm-up run does).
   const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
   writeFileSync(outfile, cached ? `// runbook-build ${id}\n(function (exports, require, module, __filename, __dirname) {${code}\n})` : code);
-  return cached ? `${outfile}.${id}.cache` : null;
+  return { prog: outfile, cache: `${outfile}.${id}.cache` };
 }
 
 /** `ctx`: what run.js shares. */
@@ -43,9 +48,7 @@ export function floorMeasurements(ctx) {
       key: 'floor-run-one',
       async run() {
         log('floor: one command with only the libraries the contract names (code cache as run uses) vs node -e 0, and runbook');
-        mkdirSync(dir, { recursive: true });
-        const prog = join(dir, 'one.cjs');
-        const cache = await bundle(ROOT, 'one.mjs', prog, true);
+        const { prog, cache } = await bundle(ROOT, dir, 'one.mjs', true);
         const start = join(dir, 'start.cjs');
         writeFileSync(start, `require(${JSON.stringify(join(BIN, '..', 'compiled.js'))}).start(${JSON.stringify(prog)});\n`);
         const file = join(work, 'floor-one.md');
@@ -62,9 +65,7 @@ export function floorMeasurements(ctx) {
       key: 'floor-run-100',
       async run() {
         log('floor: 100 trivial commands, two events each, started by execa or by the launcher, vs the bash loop');
-        mkdirSync(dir, { recursive: true });
-        const prog = join(dir, 'per-command.cjs');
-        await bundle(ROOT, 'per-command.mjs', prog, false);
+        const { prog } = await bundle(ROOT, dir, 'per-command.mjs');
         const file = join(work, 'floor-many.md');
         writeFileSync(file, manyCommandsRunbook(100, 10));
         const floor = (how) => () => runOnce(NODE, [prog, how, '100', freshTimelineDir()], { cwd: emptyCwd, env: baseEnv });
@@ -82,9 +83,7 @@ export function floorMeasurements(ctx) {
       key: 'floor-list-5000',
       async run() {
         log('floor: list --json over 5,000 runbooks with only the named parsers, vs runbook (no cache)');
-        mkdirSync(dir, { recursive: true });
-        const prog = join(dir, 'list.cjs');
-        await bundle(ROOT, 'list.mjs', prog, false);
+        const { prog } = await bundle(ROOT, dir, 'list.mjs');
         const lib = join(work, 'floor-lib5k');
         writeLibrary(lib, 5000);
         const floor = () => runOnce(NODE, [prog, lib], { cwd: emptyCwd, env: baseEnv });
