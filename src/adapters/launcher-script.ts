@@ -22,12 +22,17 @@ export const LAUNCHER_PL = String.raw`
 use strict; use warnings; use POSIX (); use Fcntl;
 $^F = 2;
 my $dir = $ARGV[0];
-$SIG{PIPE} = 'DEFAULT';
+my $me = $$;
 pipe(my $wake_r, my $wake_w) or die "pipe: $!";
 fcntl($wake_w, F_SETFL, fcntl($wake_w, F_GETFL, 0) | O_NONBLOCK);
 $SIG{CHLD} = sub { syswrite($wake_w, 'c') };
 my (%id_of, $in, $env_now, $slot, @hold, @paths);
 $in = '';
+# However it ends (its input closed, a runner gone mid-reply, a die), its folder goes with it; not from a child.
+END { if ($$ == $me) { unlink @paths; rmdir $dir } }
+# A runner that died leaves the next reply nowhere to go: end, through END. A handler, not 'IGNORE': exec resets
+# it, so every command starts with SIGPIPE's default.
+$SIG{PIPE} = sub { exit 0 };
 sub reply {
   my $m = shift;
   for (my $off = 0; $off < length $m;) {
@@ -102,7 +107,7 @@ while (1) {
   next unless vec($rout, 0, 1);
   my $got = sysread(STDIN, $in, 65536, length $in);
   if (!defined $got) { next if $!{EINTR}; exit 0 }
-  if ($got == 0) { unlink @paths; rmdir $dir; exit 0 }
+  exit 0 if $got == 0;
   while (length($in) >= 4 && length($in) >= 4 + unpack('N', $in)) {
     my $len = unpack('N', $in);
     my @f = split(/\0/, substr($in, 4, $len), -1);

@@ -1,7 +1,8 @@
 // The command launcher (src/adapters/launcher.ts): which commands it takes, that values reach them byte for
 // byte, that nothing of it outlives its use, and that the runner survives losing it. The executor's own
 // guarantees are tested through it as well (test/unit/executor/*, "through the launcher").
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -212,6 +213,35 @@ describe('its lifetime', () => {
     expect(out.text('stdout')).toBe('started\n');
     expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true });
     expect(r.spawnError).toBeUndefined();
+  });
+
+  it('its runner killed right after asking for a command: it ends, its folder goes with it, the command still runs', async () => {
+    // The runner's own clean-up never runs after a SIGKILL; the launcher's next reply then has nowhere to go.
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
+    const marker = join(dir, '..', `${dir.split('/').pop()}-ran`);
+    const perl = spawn('perl', ['-e', LAUNCHER_PL, dir], { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
+    let replies = '';
+    await new Promise<void>((resolve) => perl.stdout.on('data', (d: Buffer) => (replies += d.toString()).includes('F 1\n') && resolve()));
+    const payload = Buffer.from(['R', '1', '/', '0', '3', '/bin/sh', '-c', `: > '${marker}'`].join('\0'));
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(payload.length);
+    perl.stdout.destroy(); // as the runner's end goes when it is killed
+    perl.stdin.end(Buffer.concat([head, payload]));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => perl.on('exit', (c, s) => resolve([c, s])));
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(existsSync(dir)).toBe(false);
+    await until(() => existsSync(marker), 5000, 'the command it had started ran');
+    rmSync(marker);
+  });
+
+  it('its commands start with SIGPIPE at its default, neither ignored nor caught', async () => {
+    const out = capture();
+    const executor = createExecutor({ launcher: createLauncher({ startAt: 1, always: true }) });
+    const r = await executor.run(request('echo $PPID; grep -E "^Sig(Ign|Cgt)" /proc/self/status'), out.listener);
+    expect(r.exitCode).toBe(0);
+    const [ppid, ...masks] = out.text('stdout').trim().split('\n');
+    expect(comm(Number(ppid))).toBe('perl');
+    for (const line of masks) expect(BigInt(`0x${line.split(/\s+/)[1]}`) & (1n << 12n)).toBe(0n); // SIGPIPE is 13
   });
 
   it('a slot given back goes to a command already waiting for one', async () => {
