@@ -61,7 +61,8 @@ describe('every linux runbook runs to completion under --yes in a temp dir', () 
     const w = workDir();
     // disk-full walks its mount with du and find: pointed at the test's own folder, it does the same work
     // in milliseconds instead of walking the whole root filesystem (15 s on a CI machine).
-    const vars = id === 'disk-full' ? ['--var', `mount=${w.dir}`, '--var', `log_dir=${w.dir}`] : [];
+    // system-snapshot writes its file into out_dir (/tmp by default): the test's folder, not the machine's /tmp.
+    const vars = id === 'disk-full' ? ['--var', `mount=${w.dir}`, '--var', `log_dir=${w.dir}`] : id === 'system-snapshot' ? ['--var', `out_dir=${w.dir}`] : [];
     const r = await runCli(['--dir', LIB, 'run', id, '--yes', '--timeline', 't.jsonl', ...vars], { cwd: w.dir, env: cliEnv(w.dir), timeoutMs: 180_000 });
     const events = readEvents(w.path('t.jsonl'));
     expect(events.at(-1), r.stderr.slice(-2000)).toMatchObject({ type: 'run.finished', status: 'completed' });

@@ -54,7 +54,7 @@ describe('the single executable (build:sea), with no node on PATH', () => {
   });
 
   it('run --yes of a bundled runbook writes a timeline that replay reads back', () => {
-    const run = sea(['run', 'system-snapshot', '--yes']);
+    const run = sea(['run', 'system-snapshot', '--yes', '--var', `out_dir=${work}`]);
     expect(run.stderr).not.toContain('internal error');
     expect(run.status).toBe(0);
     const timelines = readdirSync(join(work, 'incidents')).filter((f) => f.endsWith('.jsonl'));
