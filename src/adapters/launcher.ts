@@ -57,6 +57,15 @@ export interface Slot {
   release(): void;
 }
 
+/** The request that starts `argv` in slot `slot` (launcher-script.ts describes the protocol): its bytes on the pipe. */
+export function launchRequest(slot: number, argv: string[], opts: { cwd: string; env: Record<string, string>; dump: boolean }): Buffer {
+  const fields = ['R', String(slot), opts.cwd, opts.dump ? '1' : '0', String(argv.length), ...argv, ...Object.entries(opts.env).map(([k, v]) => `${k}=${v}`)];
+  const payload = Buffer.from(fields.join('\0'), 'utf8');
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(payload.length);
+  return Buffer.concat([head, payload]);
+}
+
 /** Whether `argv` and `env` can travel to the launcher (a NUL byte cannot; the direct path reports it). */
 export function launchable(argv: string[], env: Record<string, string>, cwd: string): boolean {
   if (cwd.includes('\0') || argv.some((a) => a.includes('\0'))) return false;
@@ -284,11 +293,7 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
       l.running.set(n, r);
       count++;
       setRef(l, true);
-      const fields = ['R', String(n), opts.cwd, opts.dump ? '1' : '0', String(argv.length), ...argv, ...Object.entries(opts.env).map(([k, v]) => `${k}=${v}`)];
-      const payload = Buffer.from(fields.join('\0'), 'utf8');
-      const head = Buffer.alloc(4);
-      head.writeUInt32BE(payload.length);
-      l.proc.stdin?.write(Buffer.concat([head, payload]));
+      l.proc.stdin?.write(launchRequest(n, argv, opts));
       return r;
     },
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createExecutor } from '../../../src/adapters/executor.js';
-import { createLauncher, type Launcher } from '../../../src/adapters/launcher.js';
+import { createLauncher, launchRequest, type Launcher } from '../../../src/adapters/launcher.js';
 import { LAUNCHER_PL } from '../../../src/adapters/launcher-script.js';
 import { capture, isRunning, request, sleep } from '../executor/helpers.js';
 import { until } from '../../helpers/run-cli.js';
@@ -218,15 +218,12 @@ describe('its lifetime', () => {
   it('its runner killed right after asking for a command: it ends, its folder goes with it, the command still runs', async () => {
     // The runner's own clean-up never runs after a SIGKILL; the launcher's next reply then has nowhere to go.
     const dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
-    const marker = join(dir, '..', `${dir.split('/').pop()}-ran`);
+    const marker = `${dir}-ran`;
     const perl = spawn('perl', ['-e', LAUNCHER_PL, dir], { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
     let replies = '';
     await new Promise<void>((resolve) => perl.stdout.on('data', (d: Buffer) => (replies += d.toString()).includes('F 1\n') && resolve()));
-    const payload = Buffer.from(['R', '1', '/', '0', '3', '/bin/sh', '-c', `: > '${marker}'`].join('\0'));
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(payload.length);
     perl.stdout.destroy(); // as the runner's end goes when it is killed
-    perl.stdin.end(Buffer.concat([head, payload]));
+    perl.stdin.end(launchRequest(1, ['/bin/sh', '-c', `: > '${marker}'`], { cwd: '/', env: {}, dump: false }));
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => perl.on('exit', (c, s) => resolve([c, s])));
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(existsSync(dir)).toBe(false);
