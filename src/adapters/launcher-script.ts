@@ -25,7 +25,9 @@ my $dir = $ARGV[0];
 my $me = $$;
 pipe(my $wake_r, my $wake_w) or die "pipe: $!";
 fcntl($wake_w, F_SETFL, fcntl($wake_w, F_GETFL, 0) | O_NONBLOCK);
-$SIG{CHLD} = sub { syswrite($wake_w, 'c') };
+# Only while the read end is open: on its way out Perl closes it, puts SIGPIPE back to its default, and may still
+# run this for a command that ended meanwhile; a write then into the closed pipe would kill it before END.
+$SIG{CHLD} = sub { syswrite($wake_w, 'c') if $wake_r && defined fileno $wake_r };
 my (%id_of, $in, $env_now, $slot, @hold, @paths);
 $in = '';
 # However it ends (its input closed, a runner gone mid-reply, a die), its folder goes with it; not from a child.

@@ -1,7 +1,7 @@
 // The command launcher (src/adapters/launcher.ts): which commands it takes, that values reach them byte for
 // byte, that nothing of it outlives its use, and that the runner survives losing it. The executor's own
 // guarantees are tested through it as well (test/unit/executor/*, "through the launcher").
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,6 +229,18 @@ describe('its lifetime', () => {
     expect(existsSync(dir)).toBe(false);
     await until(() => existsSync(marker), 5000, 'the command it had started ran');
     rmSync(marker);
+  });
+
+  it('a command that ends while it is on its way out does not kill it: it still ends through END', () => {
+    // As Perl ends it closes the wake pipe's read end and puts SIGPIPE back to its default, and it may still run
+    // the SIGCHLD handler for a command that ended meanwhile. A write into that pipe then killed it before END
+    // (the test above, once in a CI run). Here that moment is made on purpose, from the launcher's own program.
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
+    const late = LAUNCHER_PL.replace('reply("H\\n");', 'close $wake_r; $SIG{PIPE} = "DEFAULT"; $SIG{CHLD}->(); exit 0;');
+    expect(late).not.toBe(LAUNCHER_PL);
+    const r = spawnSync('perl', ['-e', late, dir], { env: {} });
+    expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('its commands start with SIGPIPE at its default, neither ignored nor caught', async () => {
