@@ -1,7 +1,7 @@
 // Commands suggested for a live run by someone else (an AI assistant through `runbook mcp` appends a `suggestion`
 // event to the run's timeline). The runner looks for new ones at each command prompt only: it reads its own
 // timeline from where it last stopped, so a check costs what was appended since (docs/mcp.md).
-import { promises as fsp, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from '../runbook/model.js';
 import type { EventOf } from '../timeline/events.js';
 import { LineDecoder, type ReadItem } from '../timeline/reader.js';
@@ -23,19 +23,22 @@ const CHUNK = 256 * 1024;
 export function timelineSuggestions(path: string): SuggestionSource {
   const decoder = new LineDecoder(path);
   let offset = sizeOf(path);
+  let buf: Buffer | undefined; // one for the run (the decoder copies what it keeps)
   return {
     async fresh() {
       const items: ReadItem[] = [];
-      let fh: fsp.FileHandle;
+      // Read in place, not through the thread pool: this runs before every command and reads what the run itself
+      // appended since (a few hundred bytes), where an open, reads and a close were four round trips each time.
+      let fd: number;
       try {
-        fh = await fsp.open(path, 'r');
+        fd = openSync(path, 'r');
       } catch {
         return [];
       }
       try {
-        const buf = Buffer.allocUnsafe(CHUNK);
+        buf ??= Buffer.allocUnsafe(CHUNK);
         for (;;) {
-          const { bytesRead } = await fh.read(buf, 0, CHUNK, offset);
+          const bytesRead = readSync(fd, buf, 0, CHUNK, offset);
           if (bytesRead === 0) break;
           offset += bytesRead;
           decoder.feed(buf.subarray(0, bytesRead), items);
@@ -43,7 +46,7 @@ export function timelineSuggestions(path: string): SuggestionSource {
       } catch {
         // A read that fails now is tried again at the next prompt: suggestions are advice, never required.
       } finally {
-        await fh.close().catch(() => undefined);
+        closeSync(fd);
       }
       return items.flatMap((i) => (i.kind === 'event' && i.event.type === 'suggestion' ? [i.event] : []));
     },

@@ -1,7 +1,7 @@
 // The tolerant, streaming timeline reader: big reads, one decode per chunk, one JSON.parse per line.
 // A torn last line, a damaged line or an unknown event type is reported and skipped; an unknown schema
 // version or an unreadable file is a UserError.
-import { promises as fsp, watch, type FSWatcher } from 'node:fs';
+import { fstatSync, promises as fsp, readSync, watch, type FSWatcher } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { UserError, describeSystemError } from '../errors.js';
 import { EVENT_TYPES, SCHEMA_VERSION, invalidField, type EventType, type TimelineEvent } from './events.js';
@@ -262,20 +262,22 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
       if (signal?.aborted) return;
       changed = false;
       let size: number;
+      // In place, not through the thread pool: a live run follows its own timeline and wakes at each of its
+      // appends, and a stat and a read there were two round trips each time.
       try {
-        size = (await fh.stat()).size;
+        size = fstatSync(fh.fd).size;
       } catch (err) {
         throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
       }
       const carry = dec.pending;
-      if (carry && (await tornTailReplaced(fh, pos - carry.length, carry, size))) {
+      if (carry && tornTailReplaced(fh, pos - carry.length, carry, size)) {
         // A writer moved a torn tail aside (and may have appended since): our incomplete line is gone.
         pos -= carry.length;
         dec.dropCarry();
       }
       if (size < pos) pos = size;
       while (pos < size) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, size - pos), pos);
+        const bytesRead = readSync(fh.fd, buf, 0, Math.min(CHUNK, size - pos), pos);
         if (bytesRead === 0) break;
         pos += bytesRead;
         const out: ReadItem[] = [];
@@ -295,9 +297,9 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
 }
 
 /** Whether the bytes at `start` are no longer the incomplete line we hold (the file was cut back and rewritten). */
-async function tornTailReplaced(fh: FileHandle, start: number, carry: Buffer, size: number): Promise<boolean> {
+function tornTailReplaced(fh: FileHandle, start: number, carry: Buffer, size: number): boolean {
   if (size < start + carry.length) return true;
   const now = Buffer.alloc(carry.length);
-  const { bytesRead } = await fh.read(now, 0, carry.length, start);
+  const bytesRead = readSync(fh.fd, now, 0, carry.length, start);
   return bytesRead !== carry.length || !now.equals(carry);
 }

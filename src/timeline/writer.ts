@@ -1,6 +1,6 @@
 // The durable timeline writer: redacts, numbers and stamps events, appends them one whole line per write under
 // a cross-process lock, and syncs them before saying they are recorded. docs/timeline-format.md has the rules.
-import { promises as fsp, constants as C } from 'node:fs';
+import { promises as fsp, constants as C, fstatSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExitCode, TimelineWriteError, UserError, describeSystemError } from '../errors.js';
@@ -392,7 +392,10 @@ class Writer implements TimelineWriter {
   private async writeAll(data: Buffer): Promise<void> {
     let off = 0;
     while (off < data.length) {
-      const { bytesWritten } = await this.fh.write(data, off, data.length - off);
+      // A regular file's write lands in the page cache: done here, not as a round trip through the thread pool
+      // and a wake of the event loop (as the stat in learnTail). A pipe or terminal could block: that one stays
+      // async, and so does the sync (fdatasync waits for the disk).
+      const bytesWritten = this.regular ? writeSync(this.fh.fd, data, off, data.length - off) : (await this.fh.write(data, off, data.length - off)).bytesWritten;
       if (bytesWritten <= 0) throw new Error('short write');
       off += bytesWritten;
     }
@@ -404,7 +407,7 @@ class Writer implements TimelineWriter {
       this.knownSize = 0;
       return;
     }
-    const size = (await this.fh.stat()).size;
+    const size = fstatSync(this.fh.fd).size;
     if (size === this.knownSize) return;
     const tail = await repairTail(this.fh, this.path, size);
     this.knownSize = tail.size;
