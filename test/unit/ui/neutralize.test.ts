@@ -105,6 +105,30 @@ describe('terminalJson', () => {
     const clean = { t: 'Disk ¡full¿ — 🔥 ´µ¶·¸ at 95° ©®' };
     expect(terminalJsonLine(clean).toString('utf8')).toBe(`${JSON.stringify(clean)}\n`);
   });
+
+  it('a long array, made a slice of elements at a time, is byte for byte what JSON.stringify makes of it whole', () => {
+    // Elements of every kind JSON.stringify treats apart (undefined and functions become null in an array,
+    // toJSON is called, nested arrays and objects are indented deeper), with non-ASCII text among ASCII.
+    const element = (i: number): unknown =>
+      [
+        { id: `rb-${i}`, title: `Disk full — ${i} 🔥`, tags: ['é', 'x'], steps: i, owner: null, nested: [[i], {}, []] },
+        undefined,
+        () => i,
+        { toJSON: () => `as-json-${i}` },
+        `plain ${i}`,
+        [],
+        i,
+      ][i % 7];
+    for (const n of [0, 1, 63, 64, 65, 128, 129, 1000])
+      for (const indent of [2, 4, '\t'] as const) {
+        const v = Array.from({ length: n }, (_, i) => element(i));
+        expect(terminalJsonLine(v, indent as number).equals(Buffer.from(`${JSON.stringify(v, null, indent)}\n`, 'utf8')), `${n} elements, indent ${JSON.stringify(indent)}`).toBe(true);
+      }
+    // A control in one slice of a long array is still escaped, in the whole document.
+    const v = Array.from({ length: 300 }, (_, i) => ({ t: i === 200 ? 'a\u0085b' : `t${i} —` }));
+    expect(terminalJsonLine(v, 2).toString('utf8')).toBe(`${terminalJson(v, 2)}\n`);
+    expect(terminalJsonLine(v, 2).toString('utf8')).not.toMatch(RAW);
+  });
 });
 
 describe('command output across chunks', () => {
