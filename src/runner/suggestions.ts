@@ -46,7 +46,11 @@ export function timelineSuggestions(path: string): SuggestionSource {
       } catch {
         // A read that fails now is tried again at the next prompt: suggestions are advice, never required.
       } finally {
-        closeSync(fd);
+        try {
+          closeSync(fd);
+        } catch {
+          // As a failed read: what was read stands, and the next prompt opens it afresh.
+        }
       }
       return items.flatMap((i) => (i.kind === 'event' && i.event.type === 'suggestion' ? [i.event] : []));
     },
