@@ -2,7 +2,7 @@
 import type { ListOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Runbook } from '../runbook/model.js';
-import { isBundled, searchPath } from '../runbook/load.js';
+import { commandLineName, isBundled, searchPath } from '../runbook/load.js';
 import { loadListing } from '../runbook/listing.js';
 import { isStale } from '../runbook/stale.js';
 import { sortIds } from '../runbook/id-order.js';
@@ -69,7 +69,7 @@ export async function listedRunbooks(o: Pick<ListOptions, 'dirs' | 'tag' | 'serv
     lib.runbooks.map((p) => p.runbook).filter((rb) => matchesFilters(rb, o)),
     (rb) => rb.id,
   );
-  const entry = (rb: Runbook) => listEntry(rb, lib.names.get(rb.path) ?? rb.id, sourceOf(rb.path, sp.library, rel));
+  const entry = (rb: Runbook) => listEntry(rb, commandLineName(lib, rb), sourceOf(rb.path, sp.library, rel));
   return { sp, lib, shown, entry };
 }
 

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { listedRunbooks } from '../commands/list.js';
 import { showJson } from '../commands/show.js';
-import { findRunbookFiles, loadLibrary, searchPath, type Library } from '../runbook/load.js';
+import { commandLineName, findRunbookFiles, loadLibrary, searchPath, type Library } from '../runbook/load.js';
 import type { Runbook } from '../runbook/model.js';
 import { editDistance } from '../runbook/edit-distance.js';
 import { named } from '../runbook/resolve.js';
@@ -47,9 +47,9 @@ async function fullLibrary(ctx: McpContext): Promise<Library> {
 export async function findRunbook(ctx: McpContext, ref: string): Promise<{ runbook: Runbook; name: string }> {
   const lib = await fullLibrary(ctx);
   const found = named(lib, ref);
-  if (found) return { runbook: found.runbook, name: lib.names.get(found.runbook.path) ?? found.runbook.id };
+  if (found) return { runbook: found.runbook, name: commandLineName(lib, found.runbook) };
   const byId = lib.runbooks.filter((r) => r.runbook.id === ref);
-  if (byId.length > 1) throw new ToolError(`runbook id "${ref}" is used by ${byId.length} runbooks: name one as ${byId.map((r) => lib.names.get(r.runbook.path)).join(' or ')}`);
+  if (byId.length > 1) throw new ToolError(`runbook id "${ref}" is used by ${byId.length} runbooks: name one as ${byId.map((r) => commandLineName(lib, r.runbook)).join(' or ')}`);
   const close = lib.runbooks.map((r) => r.runbook.id).filter((id) => editDistance(id, ref) <= 2 || id.includes(ref)).slice(0, 3);
   throw new ToolError(`unknown runbook "${ref.slice(0, 200)}"${close.length ? ` (did you mean ${close.join(', ')}?)` : ' (list_runbooks names them)'}`);
 }
@@ -96,7 +96,7 @@ export async function searchRunbooks(ctx: McpContext, query: string, limit: numb
       }
       if (!found) return [];
     }
-    return [{ id: rb.id, name: lib.names.get(rb.path) ?? rb.id, title: rb.title, score, matched_in: [...matched], snippet: snippet(fields, words[0] as string) }];
+    return [{ id: rb.id, name: commandLineName(lib, rb), title: rb.title, score, matched_in: [...matched], snippet: snippet(fields, words[0] as string) }];
   });
   hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   return { query, total: hits.length, results: hits.slice(0, limit) };

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
-import type { Problem } from './model.js';
+import type { Problem, Runbook } from './model.js';
 import type { ParsedFile } from './parse.js';
 import { bundledDir } from './bundled.js';
 import { looksLikeScenario } from '../gameday/kind.js';
@@ -115,8 +115,16 @@ export interface Library {
   broken: ParsedFile[];
   /** Problems across files (duplicate ids). */
   problems: Problem[];
-  /** How each readable runbook is named on the command line, by path: see commandLineNames. */
+  /**
+   * How a runbook whose id is shared is named on the command line, by path (see commandLineNames); every other
+   * runbook is named by its id. Read it through commandLineName.
+   */
   names: Map<string, string>;
+}
+
+/** How `runbook` (one of lib's) is given on the command line: its id, or `folder/id` when the id is shared. */
+export function commandLineName(lib: Library, runbook: Runbook): string {
+  return lib.names.get(runbook.path) ?? runbook.id;
 }
 
 /**
@@ -137,21 +145,20 @@ export function assembleLibrary(parsed: ParsedFile[]): Library {
   // The user's runbook wins over a bundled one with the same id: the bundled one is not offered at all.
   const userIds = new Set(readable.filter((p) => !isBundled(p.runbook.path)).map((p) => p.runbook.id));
   const runbooks = readable.filter((p) => !isBundled(p.runbook.path) || !userIds.has(p.runbook.id));
-  return { runbooks, broken: parsed.filter((p) => p.fatal), problems: duplicateIds(runbooks), names: commandLineNames(runbooks) };
+  const groups = byId(runbooks);
+  return { runbooks, broken: parsed.filter((p) => p.fatal), problems: duplicateIds(runbooks, groups), names: commandLineNames(groups) };
 }
 
 /**
- * The name of each runbook on the command line, by path: its id, or, when several runbooks share the id,
- * `folder/id` with the shortest suffix of its folder path that tells them apart (`team-a/KubeAPIDown`).
- * Runbooks with the same id in the same folder have no such suffix: they keep the id and need their path.
+ * The name on the command line, by path, of each runbook whose id others share: `folder/id` with the shortest
+ * suffix of its folder path that tells them apart (`team-a/KubeAPIDown`). Runbooks with the same id in the
+ * same folder have no such suffix: they keep the id and need their path. A runbook whose id is its own is
+ * left out (its name is its id): a list of 5,000 made 5,000 map entries that only repeated the ids.
  */
-export function commandLineNames(runbooks: ParsedFile[]): Map<string, string> {
+function commandLineNames(groups: Map<string, ParsedFile[]>): Map<string, string> {
   const names = new Map<string, string>();
-  for (const [id, group] of byId(runbooks)) {
-    if (group.length === 1) {
-      names.set((group[0] as ParsedFile).runbook.path, id);
-      continue;
-    }
+  for (const [id, group] of groups) {
+    if (group.length === 1) continue;
     const paths = group.map((r) => r.runbook.path);
     const folders = paths.map((p) => dirname(p).split(sep).filter(Boolean));
     paths.forEach((p, i) => {
@@ -181,9 +188,9 @@ function byId(runbooks: ParsedFile[]): Map<string, ParsedFile[]> {
   return groups;
 }
 
-export function duplicateIds(runbooks: ParsedFile[]): Problem[] {
+export function duplicateIds(runbooks: ParsedFile[], groups = byId(runbooks)): Problem[] {
   const problems: Problem[] = [];
-  for (const [id, group] of byId(runbooks)) {
+  for (const [id, group] of groups) {
     if (group.length < 2) continue;
     for (const r of group) {
       const others = group.filter((o) => o !== r).map((o) => o.runbook.path);

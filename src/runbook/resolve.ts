@@ -11,7 +11,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { hint as selfHint } from '../self-name.js';
 import { editDistance } from './edit-distance.js';
-import { loadLibrary, readRunbookFile, searchPath, type Library, type SearchPath } from './load.js';
+import { commandLineName, loadLibrary, readRunbookFile, searchPath, type Library, type SearchPath } from './load.js';
 import { loadListing } from './listing.js';
 import type { ParsedFile } from './parse.js';
 
@@ -50,7 +50,7 @@ export async function resolveRunbook(ref: string, dirs: string[], env: NodeJS.Pr
 
 /** The one runbook `ref` names in the library (by its command-line name, else by id), if exactly one. */
 export function named(lib: Library, ref: string): ParsedFile | undefined {
-  const byName = lib.runbooks.filter((r) => lib.names.get(r.runbook.path) === ref);
+  const byName = lib.runbooks.filter((r) => commandLineName(lib, r.runbook) === ref);
   if (byName.length === 1) return byName[0];
   const byId = lib.runbooks.filter((r) => r.runbook.id === ref);
   return byId.length === 1 ? byId[0] : undefined;
@@ -62,7 +62,7 @@ function fromLibrary(ref: string, lib: Library, sp: SearchPath, env: NodeJS.Proc
   if (found) return found;
   const matches = lib.runbooks.filter((r) => r.runbook.id === ref);
   if (matches.length > 1) {
-    const how = matches.map((m) => lib.names.get(m.runbook.path) ?? m.runbook.id);
+    const how = matches.map((m) => commandLineName(lib, m.runbook));
     const useNames = new Set(how).size === how.length && !how.includes(ref);
     throw new UserError(
       useNames
