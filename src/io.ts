@@ -26,10 +26,14 @@ export function processIo(): Io {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Made when first read: Node builds stdin's stream on first use (a file or /dev/null: an fs.ReadStream,
+    // ~2.5 ms), and only prompts and `runbook mcp` read it. stdin is a terminal only matters when stderr is one.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
-    interactive: Boolean(process.stdin.isTTY) && stderrTTY,
+    interactive: stderrTTY && Boolean(process.stdin.isTTY),
     color: colorWanted(process.env, stdoutTTY),
     colorErr: colorWanted(process.env, stderrTTY),
   };
