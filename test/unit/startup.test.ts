@@ -264,6 +264,15 @@ const m = { exports: {} }; c.script.runInThisContext().call(m.exports, m.exports
       damaged.fill(7, 0, 64);
       writeFileSync(`${same}.${id}.cache`, damaged);
       expect(probe(same).used).toBe(false);
+      // A cache larger than its script (read into a buffer of its own, not the script's): refused by V8, and
+      // the script still runs.
+      const small = join(dir, 'small', 'run.cjs');
+      mkdirSync(dirname(small));
+      writeFileSync(small, `// runbook-build ${id}\n(function (exports, require, module, __filename, __dirname) {console.log('0.0.1');\n})`);
+      writeFileSync(`${small}.${id}.cache`, Buffer.alloc(64 * 1024, 7));
+      const tiny = probe(small);
+      expect(tiny.used).toBe(false);
+      expect(tiny.out).toMatch(/\n0\.0\.1\n/);
       // A run.cjs built before the build wrote the CommonJS wrapper in: bin/compiled.js wraps it itself.
       const plain = join(dir, 'plain', 'run.cjs');
       mkdirSync(dirname(plain));
