@@ -57,4 +57,63 @@ describe('live view: output bytes', () => {
     expect(s.text()).toBe('ok \ufffd2J\ufffd\n');
     expect(s.writes.every((w) => typeof w === 'string')).toBe(true);
   });
+
+  describe('large chunks, as a pipe gives them', () => {
+    const line = 'Nov 28 03:00:00 web-1 app[1234]: request id=42 — status=200 ✓\tok\r\n';
+    const big = (text = ''): Buffer => Buffer.from(line.repeat(200) + text);
+
+    it('a clean one goes out as the same bytes; one with a control or a C1 anywhere is filtered as a small one is', () => {
+      const s = screen();
+      const v = view(s);
+      const clean = big();
+      v.live.stdout.write(clean);
+      expect(s.writes).toEqual([clean]);
+      expect(s.writes[0]).toBe(clean);
+      for (const trap of ['\x1b]0;title\x07', '\x1b[2J', '\u009b2J', '\u0085', 'bell\x07', 'del\x7f', 'bs\b']) {
+        for (const at of ['start', 'middle', 'end'] as const) {
+          const text = at === 'start' ? trap + line.repeat(200) : at === 'middle' ? line.repeat(100) + trap + line.repeat(100) : line.repeat(200) + trap;
+          const a = screen();
+          view(a).live.stdout.write(Buffer.from(text));
+          // The reference: the same text through the filter in small chunks (never read as bytes first).
+          const b = screen();
+          const small = view(b);
+          for (let i = 0; i < text.length; i += 1000) small.live.stdout.write(text.slice(i, i + 1000));
+          small.dispose();
+          expect(a.text(), `${JSON.stringify(trap)} at the ${at}`).toBe(b.text());
+          expect(a.text()).not.toContain(trap);
+        }
+      }
+    });
+
+    it('after a sequence cut at the end of the last chunk, the next clean one still goes through the filter', () => {
+      for (const opened of ['\x1b[3', '\x1b]0;ti', '\x1b']) {
+        const s = screen();
+        const v = view(s);
+        v.live.stdout.write(Buffer.from(`cut ${opened}`));
+        const clean = big();
+        v.live.stdout.write(clean);
+        // The reference: the same two chunks as text, which never take the bytes' way.
+        const r = screen();
+        const ref = view(r);
+        ref.live.stdout.write(`cut ${opened}`);
+        ref.live.stdout.write(line.repeat(200));
+        expect(s.text(), JSON.stringify(opened)).toBe(r.text());
+        expect(s.writes).not.toContain(clean);
+        expect(s.text()).not.toContain('\x1b');
+      }
+    });
+
+    it('a large chunk cut inside a character goes through the decoder, and the next one comes back to bytes', () => {
+      const s = screen();
+      const v = view(s);
+      const cut = big('€');
+      v.live.stdout.write(cut.subarray(0, cut.length - 1));
+      v.live.stdout.write(Buffer.concat([cut.subarray(cut.length - 1), Buffer.from('\n')]));
+      const after = big();
+      v.live.stdout.write(after);
+      expect(s.text()).toBe(`${line.repeat(200)}€\n${line.repeat(200)}`);
+      expect(s.writes.at(-1)).toBe(after);
+    });
+  });
 });
+
