@@ -6,14 +6,15 @@
 // first time is a page fault: ~11 µs each on the reference machine (a virtual machine), where the cached
 // `list --json` over 5,000 runbooks took ~12,900 of them, ~4,000 for the young generation's growth alone.
 
+import { setFlagsFromString } from 'node:v8';
+
 /**
  * Keep the young generation at its starting size for the rest of the process (V8's `semi_space_growth_factor`,
  * which V8 reads at each growth, so a change at run time holds). A V8 flag changed at run time also changes
  * the key of Node's code cache for its own modules: a built-in module loaded after this is compiled from
- * source, so it is called once the command has loaded what it needs. node:v8 is loaded here, when asked
- * (under 1 ms once the standard streams are open).
+ * source, so it is called once the command has loaded what it needs. Import this module when it is needed:
+ * it loads node:v8 (under 1 ms once the standard streams are open).
  */
-export async function keepYoungGenerationSmall(): Promise<void> {
-  const { setFlagsFromString } = await import('node:v8');
+export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }

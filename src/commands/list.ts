@@ -4,7 +4,6 @@ import type { Io } from '../io.js';
 import type { Runbook } from '../runbook/model.js';
 import { commandLineName, isBundled, searchPath } from '../runbook/load.js';
 import { loadListing } from '../runbook/listing.js';
-import { keepYoungGenerationSmall } from '../adapters/young-generation.js';
 import { isStale } from '../runbook/stale.js';
 import { sortIds } from '../runbook/id-order.js';
 import { loadStyle } from '../ui/style.js';
@@ -76,7 +75,7 @@ export async function listedRunbooks(o: Pick<ListOptions, 'dirs' | 'tag' | 'serv
 
 export async function list(o: ListOptions, io: Io): Promise<number> {
   // A short-lived process that holds all it reads until it prints it (not `runbook mcp`, a long-lived server).
-  await keepYoungGenerationSmall();
+  (await import('../adapters/young-generation.js')).keepYoungGenerationSmall();
   const { sp, lib, shown, entry } = await listedRunbooks(o, io.env, io.cwd);
   const errStyle = await loadStyle(io.colorErr);
   const rel = relativeTo(io.cwd);
