@@ -10,16 +10,16 @@ const FILE = join(__dirname, '..', 'dist', 'run.cjs');
 const CJS_WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
 
 /**
- * A file's bytes, read into `buf` when it is large enough, else into a new buffer. The code cache is read into
+ * A file's bytes, read into `buf` when it is given and large enough, else into a new buffer. The code cache is read into
  * the memory the source was read into (once made a string, the source's bytes are not needed): on the
  * reference machine each page touched for the first time is a ~11 µs page fault, and a new buffer for the
  * 1 MB cache was ~250 of them.
  */
-function readInto(file, buf) {
+function readInto(file, buf = undefined) {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
-    const into = size <= buf.length ? buf : Buffer.allocUnsafeSlow(size);
+    const into = buf !== undefined && size <= buf.length ? buf : Buffer.allocUnsafeSlow(size);
     let n = 0;
     for (let got = -1; n < size && got !== 0; n += got) got = readSync(fd, into, n, size - n, n);
     return into.subarray(0, n);
@@ -37,7 +37,7 @@ function compile(file = FILE) {
   // ASCII is made into a string as Latin-1, without decoding UTF-8 (~2.5 ms a MB against ~6 here). The build writes
   // ASCII (scripts/build.mjs escapes the only two non-ASCII characters esbuild leaves, in markdown-it's regular
   // expressions); a file that is not is still read right, as UTF-8.
-  const bytes = readInto(file, Buffer.alloc(0));
+  const bytes = readInto(file);
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const id = /^\/\/ runbook-build ([0-9a-f]{16})\n/.exec(source)?.[1];
   const cacheFile = id === undefined ? undefined : `${file}.${id}.cache`;

@@ -270,7 +270,7 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
         throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
       }
       const carry = dec.pending;
-      if (carry && tornTailReplaced(fh, pos - carry.length, carry, size)) {
+      if (carry && tornTailReplaced(fh.fd, pos - carry.length, carry, size)) {
         // A writer moved a torn tail aside (and may have appended since): our incomplete line is gone.
         pos -= carry.length;
         dec.dropCarry();
@@ -297,9 +297,9 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
 }
 
 /** Whether the bytes at `start` are no longer the incomplete line we hold (the file was cut back and rewritten). */
-function tornTailReplaced(fh: FileHandle, start: number, carry: Buffer, size: number): boolean {
+function tornTailReplaced(fd: number, start: number, carry: Buffer, size: number): boolean {
   if (size < start + carry.length) return true;
   const now = Buffer.alloc(carry.length);
-  const bytesRead = readSync(fh.fd, now, 0, carry.length, start);
+  const bytesRead = readSync(fd, now, 0, carry.length, start);
   return bytesRead !== carry.length || !now.equals(carry);
 }
