@@ -4,7 +4,7 @@ import type { CommandSpec, GlobalOptions } from '../cli.js';
 import { MARK_WHATS } from '../timeline/events.js';
 import type { Io } from '../io.js';
 import { UserError } from '../errors.js';
-import { searchPath } from '../runbook/load.js';
+import { commandLineName, searchPath } from '../runbook/load.js';
 import { loadListing } from '../runbook/listing.js';
 
 /** What a value (of an option or a positional argument) is completed with, by its name in the commander definition. */
@@ -112,6 +112,6 @@ export async function completion(shell: string, o: GlobalOptions & { spec?: Comm
 /** Hidden `runbook _ids`: one runbook id per line, for the completion scripts (read as `list` reads, cache included: a Tab must be quick). */
 export async function ids(o: GlobalOptions, io: Io): Promise<number> {
   const lib = await loadListing(searchPath(o.dirs, io.env, io.cwd).library, io.env);
-  io.stdout.write(lib.runbooks.map((r) => `${lib.names.get(r.runbook.path) ?? r.runbook.id}\n`).join(''));
+  io.stdout.write(lib.runbooks.map((r) => `${commandLineName(lib, r.runbook)}\n`).join(''));
   return 0;
 }

@@ -2,7 +2,7 @@
 import type { ListOptions } from '../cli.js';
 import type { Io } from '../io.js';
 import type { Runbook } from '../runbook/model.js';
-import { commandLineName, isBundled, searchPath } from '../runbook/load.js';
+import { commandLineName, isBundled, namedByFolder, searchPath } from '../runbook/load.js';
 import { loadListing } from '../runbook/listing.js';
 import { isStale } from '../runbook/stale.js';
 import { sortIds } from '../runbook/id-order.js';
@@ -87,7 +87,7 @@ export async function list(o: ListOptions, io: Io): Promise<number> {
       if (first) io.stderr.write(`${renderProblem(first, errStyle, rel)} (left out)\n`);
     }
     // A shared id is only worth a warning where no `folder/id` name tells the runbooks apart.
-    for (const p of lib.problems.filter((x) => x.rule !== 'duplicate-id' || !lib.names.get(x.file)?.includes('/')))
+    for (const p of lib.problems.filter((x) => x.rule !== 'duplicate-id' || !namedByFolder(lib, x.file)))
       io.stderr.write(`${renderProblem({ ...p, severity: 'warning' }, errStyle, rel)}\n`);
   }
 

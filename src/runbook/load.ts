@@ -127,6 +127,11 @@ export function commandLineName(lib: Library, runbook: Runbook): string {
   return lib.names.get(runbook.path) ?? runbook.id;
 }
 
+/** Whether the runbook at `path` shares its id but has a `folder/id` name that tells it apart from the others. */
+export function namedByFolder(lib: Library, path: string): boolean {
+  return lib.names.get(path)?.includes('/') === true;
+}
+
 /**
  * Load every runbook under the folders; one broken file never hides the others. `keep` sees each file as
  * soon as it is parsed and returns what to hold on to while the rest are read (list keeps a cut-down copy).
