@@ -1,10 +1,10 @@
 // Commands suggested for a live run by someone else (an AI assistant through `runbook mcp` appends a `suggestion`
 // event to the run's timeline). The runner looks for new ones at each command prompt only: it reads its own
 // timeline from where it last stopped, so a check costs what was appended since (docs/mcp.md).
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import type { Command } from '../runbook/model.js';
 import type { EventOf } from '../timeline/events.js';
-import { LineDecoder, type ReadItem } from '../timeline/reader.js';
+import { TimelineTail, type ReadItem } from '../timeline/reader.js';
 
 export type Suggestion = EventOf<'suggestion'>;
 
@@ -13,17 +13,13 @@ export interface SuggestionSource {
   fresh(): Promise<Suggestion[]>;
 }
 
-const CHUNK = 256 * 1024;
-
 /**
  * New `suggestion` events of the timeline at `path`, read incrementally from its size now: a resumed run is not
  * offered the suggestions made to the session before (nor re-reads a long timeline). A timeline that cannot be
  * read gives none.
  */
 export function timelineSuggestions(path: string): SuggestionSource {
-  const decoder = new LineDecoder(path);
-  let offset = sizeOf(path);
-  let buf: Buffer | undefined; // one for the run (the decoder copies what it keeps)
+  const tail = new TimelineTail(path, sizeOf(path));
   return {
     async fresh() {
       const items: ReadItem[] = [];
@@ -36,13 +32,8 @@ export function timelineSuggestions(path: string): SuggestionSource {
         return [];
       }
       try {
-        buf ??= Buffer.allocUnsafe(CHUNK);
-        for (;;) {
-          const bytesRead = readSync(fd, buf, 0, CHUNK, offset);
-          if (bytesRead === 0) break;
-          offset += bytesRead;
-          decoder.feed(buf.subarray(0, bytesRead), items);
-        }
+        const size = tail.size(fd);
+        for (let out = tail.next(fd, size); out !== null; out = tail.next(fd, size)) items.push(...out);
       } catch {
         // A read that fails now is tried again at the next prompt: suggestions are advice, never required.
       } finally {

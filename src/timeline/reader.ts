@@ -255,9 +255,7 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
       signal?.addEventListener('abort', done, { once: true });
     });
   try {
-    const dec = new LineDecoder(path);
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let pos = 0;
+    const tail = new TimelineTail(path);
     for (;;) {
       if (signal?.aborted) return;
       changed = false;
@@ -265,23 +263,11 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
       // In place, not through the thread pool: a live run follows its own timeline and wakes at each of its
       // appends, and a stat and a read there were two round trips each time.
       try {
-        size = fstatSync(fh.fd).size;
+        size = tail.size(fh.fd);
       } catch (err) {
         throw new UserError(`cannot read timeline ${path}: ${describeSystemError(err)}`);
       }
-      const carry = dec.pending;
-      if (carry && tornTailReplaced(fh.fd, pos - carry.length, carry, size)) {
-        // A writer moved a torn tail aside (and may have appended since): our incomplete line is gone.
-        pos -= carry.length;
-        dec.dropCarry();
-      }
-      if (size < pos) pos = size;
-      while (pos < size) {
-        const bytesRead = readSync(fh.fd, buf, 0, Math.min(CHUNK, size - pos), pos);
-        if (bytesRead === 0) break;
-        pos += bytesRead;
-        const out: ReadItem[] = [];
-        dec.feed(buf.subarray(0, bytesRead), out);
+      for (let out = tail.next(fh.fd, size); out !== null; out = tail.next(fh.fd, size)) {
         for (const item of out) {
           yield item;
           if (item.kind === 'event' && item.event.type === 'run.finished' && !opts.throughFinished) return;
@@ -293,6 +279,52 @@ export async function* followTimeline(path: string, opts: { signal?: AbortSignal
   } finally {
     watcher?.close();
     await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A timeline read as it grows, from an offset: each call reads what was appended since the last, in place (a
+ * read that follows a live run happens at each of its appends, where the thread pool cost round trips). The
+ * one reader of the follower (followTimeline) and of the runner's suggestions check. A torn tail that a writer
+ * moved aside, or a file cut back, is read again from where it now differs.
+ */
+export class TimelineTail {
+  private readonly dec: LineDecoder;
+  private buf: Buffer | undefined;
+
+  constructor(
+    path: string,
+    private pos = 0,
+  ) {
+    this.dec = new LineDecoder(path);
+  }
+
+  /**
+   * The file's size now (fstat; throws as fstat does), after checking what was read against it: an incomplete
+   * last line no longer there, or a file now shorter than what was read, moves the offset back.
+   */
+  size(fd: number): number {
+    const size = fstatSync(fd).size;
+    const carry = this.dec.pending;
+    if (carry && tornTailReplaced(fd, this.pos - carry.length, carry, size)) {
+      // A writer moved a torn tail aside (and may have appended since): our incomplete line is gone.
+      this.pos -= carry.length;
+      this.dec.dropCarry();
+    }
+    if (size < this.pos) this.pos = size;
+    return size;
+  }
+
+  /** The items of the next chunk up to `size` (from size()), possibly none; null when there is nothing more to read. */
+  next(fd: number, size: number): ReadItem[] | null {
+    if (this.pos >= size) return null;
+    this.buf ??= Buffer.allocUnsafe(CHUNK);
+    const bytesRead = readSync(fd, this.buf, 0, Math.min(CHUNK, size - this.pos), this.pos);
+    if (bytesRead === 0) return null;
+    this.pos += bytesRead;
+    const out: ReadItem[] = [];
+    this.dec.feed(this.buf.subarray(0, bytesRead), out);
+    return out;
   }
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../src/runbook/parse.js';
 import { runRunbook } from '../../../src/runner/engine.js';
 import type { RunConfig } from '../../../src/runner/run-config.js';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { timelineSuggestions, type Suggestion, type SuggestionSource } from '../../../src/runner/suggestions.js';
@@ -78,6 +78,34 @@ describe('the runner reading its timeline for suggestions', () => {
       expect((await source.fresh()).map((x) => x.id)).toEqual(['sg-new']);
       expect(await source.fresh()).toEqual([]);
       expect(await timelineSuggestions(join(dir, 'missing.jsonl')).fresh()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a torn tail that a writer moved aside does not hide the suggestion appended after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-suggestions-'));
+    try {
+      const path = join(dir, 't.jsonl');
+      const { openTimeline } = await import('../../../src/timeline/writer.js');
+      const { createRedactor } = await import('../../../src/timeline/redact.js');
+      const { systemClock } = await import('../../../src/adapters/clock.js');
+      const open = () => openTimeline(path, { clock: systemClock, redactor: createRedactor(), create: false });
+      writeFileSync(path, '');
+      let w = await open();
+      await w.append({ type: 'note', text: 'first', actor: 'a' });
+      await w.close();
+      const source = timelineSuggestions(path);
+      // A colleague's writer died mid-line: the runner holds the incomplete line, waiting for its end.
+      appendFileSync(path, '{"v":1,"seq":1,"ts":"2026-11-28T03:00:01.000Z","mono_ms":5,"type":"no');
+      expect(await source.fresh()).toEqual([]);
+      // The next writer moves the torn bytes aside and appends where they were.
+      w = await open();
+      await w.append({ type: 'suggestion', id: 'sg-after', command: 'uptime', reason: 'load?', actor: 'ai:claude' });
+      await w.close();
+      const written = JSON.parse(readFileSync(path, 'utf8').trim().split('\n').at(-1) ?? '');
+      expect(await source.fresh()).toEqual([written]);
+      expect(await source.fresh()).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
