@@ -1,6 +1,7 @@
-// The launcher's own program, in Perl (perl-base, present wherever Debian or Ubuntu is; launcher.ts falls back
-// to Node's spawn without it). One launcher per run starts the run's commands, so the ~60 MB Node process is not
-// forked for each one: a fork of it blocked the runner ~5 ms and left it copy-on-write faults to pay after.
+// The launcher's program in Perl (perl-base, present wherever Debian or Ubuntu is), and the protocol that it and
+// the Python one (launcher-python.ts, preferred where a real python3 is found) speak; launcher.ts falls back to
+// Node's spawn without either. One launcher per run starts the run's commands, so the ~60 MB Node process is
+// not forked for each one: a fork of it blocked the runner ~5 ms and left it copy-on-write faults to pay after.
 //
 // Requests come on stdin, each a 4-byte big-endian length and NUL-separated fields (values never pass through
 // any shell or parser: they are argv and environment entries, as bytes):

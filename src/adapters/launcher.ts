@@ -1,18 +1,21 @@
 // A small long-lived process that starts a run's commands, so the runner itself is not forked for each one.
 //
 // Node 20 (libuv 1.46) starts a child with fork(): the ~60 MB runner was blocked ~5–7 ms per command while
-// its page tables were copied, and paid copy-on-write faults after. The launcher (launcher-script.ts, Perl) is
-// a few MB; it forks and execs each command with the guarantees of the direct path: its own session and
-// process group, stdin /dev/null, the exact environment, argv as data, the exact wait status. Output comes
-// back through FIFOs the runner opens before the command starts; signals go from the runner to the group, by
-// pid, as before. Used only where it is equivalent: not for interactive commands, nor for commands fed on
-// stdin, nor where perl is missing (then, and whenever it is not ready, the executor spawns directly).
+// its page tables were copied, and paid copy-on-write faults after. The launcher is a few MB: a Python program
+// (launcher-python.ts) that starts each command with posix_spawn, where a real python3 is on PATH, else a Perl
+// one (launcher-script.ts, which describes the protocol both speak) that forks. Either starts each command with
+// the guarantees of the direct path: its own session and process group, stdin /dev/null, the exact environment,
+// argv as data, the exact wait status. Output comes back through FIFOs the runner opens before the command
+// starts; signals go from the runner to the group, by pid, as before. Used only where it is equivalent: not for
+// interactive commands, nor for commands fed on stdin, nor where neither interpreter is found (then, and
+// whenever it is not ready, the executor spawns directly).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as os, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { LAUNCHER_PY } from './launcher-python.js';
 import { LAUNCHER_PL } from './launcher-script.js';
 import { isAlive } from './process-group.js';
 import { findOnPath } from './shell.js';
@@ -39,9 +42,15 @@ export interface Launcher {
   ready(): boolean;
 }
 
+/** An interpreter that runs the launcher's program: its kind picks the program. */
+export interface LauncherProgram {
+  kind: 'python' | 'perl';
+  path: string;
+}
+
 export interface LauncherOptions {
-  /** perl's path; undefined: no launcher. Default: perl on PATH, unless RUNBOOK_NO_LAUNCHER=1. */
-  perl?: string | undefined;
+  /** The programs to try, in order (the next when one ends before it is ready); []: no launcher. Default: launcherPrograms(). */
+  programs?: LauncherProgram[];
   /** At which command the launcher is started; it takes the commands from the next on. Default 2. */
   startAt?: number;
   /** Wait for the launcher instead of spawning directly meanwhile, and fail when it cannot start (tests). */
@@ -103,6 +112,7 @@ class Running extends EventEmitter implements Launched {
 
 interface Live {
   proc: ChildProcess;
+  prog: LauncherProgram;
   dir: string;
   ready: boolean;
   /** The slot the launcher has prepared and nobody holds. */
@@ -114,13 +124,58 @@ interface Live {
   idle: NodeJS.Timeout | undefined;
 }
 
-/** The launcher of a run: perl from PATH, unless RUNBOOK_NO_LAUNCHER=1 (every command spawned by Node). */
+/**
+ * The launcher's interpreters on PATH, in the order to try them: python3, then perl. Only a python3 that is a
+ * program itself (an ELF file): a version manager's shim is a script that takes ~0.4 s to start, and macOS's
+ * /usr/bin/python3 is a stub that may offer to install the developer tools. RUNBOOK_LAUNCHER=perl or =python
+ * keeps only that one; RUNBOOK_NO_LAUNCHER=1 none (every command spawned by Node).
+ */
+export function launcherPrograms(env: NodeJS.ProcessEnv = process.env): LauncherProgram[] {
+  if (env['RUNBOOK_NO_LAUNCHER'] === '1') return [];
+  const only = env['RUNBOOK_LAUNCHER'];
+  const found: LauncherProgram[] = [];
+  if (only !== 'perl') {
+    const python = (env['PATH'] ?? '').split(delimiter).map((dir) => (dir ? findOnPath('python3', dir) : undefined)).find((p) => p !== undefined && isElf(p));
+    if (python !== undefined) found.push({ kind: 'python', path: python });
+  }
+  if (only !== 'python') {
+    const perl = findOnPath('perl', env['PATH']);
+    if (perl !== undefined) found.push({ kind: 'perl', path: perl });
+  }
+  return found;
+}
+
+/**
+ * The interpreter's arguments that run the launcher's program with `dir` as its private folder. Python isolated
+ * (-I: no PYTHON* variables, no user site) and without its site module (-S): the standard library only.
+ */
+export function launcherArgs(kind: LauncherProgram['kind'], dir: string): string[] {
+  return kind === 'python' ? ['-I', '-S', '-c', LAUNCHER_PY, dir] : ['-e', LAUNCHER_PL, dir];
+}
+
+function isElf(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === '\x7fELF';
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The launcher of a run (launcherPrograms: python3 or perl from PATH); none: every command spawned by Node. */
 export function createLauncher(opts: LauncherOptions = {}): Launcher {
   // null: not looked up yet. Looked up on PATH when first wanted, not when a run starts: a run of one command
-  // never needs it.
-  let perl: string | undefined | null = 'perl' in opts ? opts.perl : null;
-  const perlPath = (): string | undefined =>
-    perl === null ? (perl = process.env['RUNBOOK_NO_LAUNCHER'] === '1' ? undefined : findOnPath('perl', process.env['PATH'])) : perl;
+  // never needs it. One that ends before it is ready (a Python older than 3.8, a perl without POSIX) is dropped
+  // for the rest of the run, and the next is tried.
+  let programs: LauncherProgram[] | null = opts.programs ? [...opts.programs] : null;
+  const program = (): LauncherProgram | undefined => (programs ??= launcherPrograms())[0];
+  const dropProgram = (prog: LauncherProgram): void => {
+    if (programs?.[0] === prog) programs.shift();
+  };
   const startAt = opts.startAt ?? START_AT;
   const always = opts.always === true;
   const idleMs = opts.idleMs ?? IDLE_MS;
@@ -129,26 +184,26 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
   let live: Live | undefined;
 
   const start = (): void => {
-    const path = perlPath();
-    if (path === undefined) return;
+    const prog = program();
+    if (prog === undefined) return;
     let dir: string;
     try {
       dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
     } catch {
-      perl = undefined;
+      programs = [];
       return;
     }
     let proc: ChildProcess;
     try {
       // Detached: its own session, out of reach of the terminal's Ctrl-C (the runner forwards it). An empty
       // environment: each command's is set from its request.
-      proc = spawn(path, ['-e', LAUNCHER_PL, dir], { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
+      proc = spawn(prog.path, launcherArgs(prog.kind, dir), { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
     } catch {
-      perl = undefined;
+      dropProgram(prog);
       rmSync(dir, { recursive: true, force: true });
       return;
     }
-    const l: Live = { proc, dir, ready: false, free: undefined, waiting: [], readyWaiting: [], running: new Map(), buffered: '', idle: undefined };
+    const l: Live = { proc, prog, dir, ready: false, free: undefined, waiting: [], readyWaiting: [], running: new Map(), buffered: '', idle: undefined };
     live = l;
     proc.unref();
     proc.on('error', () => gone(l));
@@ -190,8 +245,9 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
   /** The launcher is gone (ended when idle, or died): what waited on it is told, and the next call starts another. */
   const gone = (l: Live): void => {
     if (live === l) live = undefined;
-    // One that never got ready (perl without its POSIX module, a perl too old): not tried again this run.
-    if (!l.ready) perl = undefined;
+    // One that never got ready (a Python older than 3.8, perl without its POSIX module): not tried again this
+    // run; the next program is.
+    if (!l.ready) dropProgram(l.prog);
     clearTimeout(l.idle);
     for (const w of l.waiting.splice(0)) w(undefined);
     for (const w of l.readyWaiting.splice(0)) w(false);
@@ -304,8 +360,8 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     async reserve() {
       calls++;
       if (calls < startAt) return undefined;
-      if (perlPath() === undefined) {
-        if (always) throw new Error('no perl for the command launcher');
+      if (program() === undefined) {
+        if (always) throw new Error('no python3 nor perl for the command launcher');
         return undefined;
       }
       if (!live) start();

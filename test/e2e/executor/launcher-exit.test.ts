@@ -17,8 +17,12 @@ afterAll(() => {
 });
 
 describe('a runner using the launcher', () => {
-  it('exits as soon as its last command is done, not when the idle launcher would stop', async () => {
-    const child = spawn(process.execPath, [fixture('launcher-exit.mjs'), executorModule, launcherModule], { stdio: ['ignore', 'pipe', 'inherit'] });
+  it.each([
+    ['python', 'python3'],
+    ['perl', 'perl'],
+  ])('exits as soon as its last command is done, not when the idle launcher would stop (%s)', async (kind, comm) => {
+    const env = { ...process.env, RUNBOOK_LAUNCHER: kind };
+    const child = spawn(process.execPath, [fixture('launcher-exit.mjs'), executorModule, launcherModule], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let stdout = '';
     let doneAt = 0;
     child.stdout.on('data', (d: Buffer) => {
@@ -28,7 +32,7 @@ describe('a runner using the launcher', () => {
     const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     clearTimeout(guard);
-    expect(stdout).toBe('0 perl\n0 perl\n0 perl\ndone\n');
+    expect(stdout).toBe(`0 ${comm}\n0 ${comm}\n0 ${comm}\ndone\n`);
     expect(code).toBe(0);
     // At once in practice (tens of ms); the launcher would have held it 60 s.
     expect(Date.now() - doneAt).toBeLessThan(10_000);

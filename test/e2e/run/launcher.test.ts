@@ -8,7 +8,7 @@ import { cleanup, cliEnv, onlyTimeline, processesWith, readEvents, runCli, until
 afterAll(() => cleanup());
 
 const f = '```';
-// Each command says who started it: the runner (node) or the launcher (perl).
+// Each command says who started it: the runner (node) or the launcher (python3, or perl).
 const who = (n: number): string => `echo "c${n} $(cat /proc/$PPID/comm)"`;
 const RUNBOOK = `# Launched
 
@@ -37,16 +37,19 @@ ${f}
 `;
 
 describe('run --yes through the launcher', { timeout: 120_000 }, () => {
-  it('the runner starts the first two commands, perl the rest, with the same exit codes, signal and output; nothing is left after', async () => {
+  it.each([
+    ['python3', {}],
+    ['perl', { RUNBOOK_LAUNCHER: 'perl' }],
+  ])('the runner starts the first two commands, the launcher (%s) the rest, with the same exit codes, signal and output; nothing is left after', async (comm, extra) => {
     const w = workDir();
     w.write('launched.md', RUNBOOK);
     // The launcher's private folder goes under TMPDIR: this test's own, to see it gone.
     const tmp = w.path('tmp');
     mkdirSync(tmp);
     // The second command waits 1 s: the launcher it starts is ready long before the third (~30 ms idle).
-    const r = await runCli(['run', 'launched.md', '--yes', '--allow-dangerous'], { cwd: w.dir, env: cliEnv(w.dir, { TMPDIR: tmp }), timeoutMs: 90_000 });
+    const r = await runCli(['run', 'launched.md', '--yes', '--allow-dangerous'], { cwd: w.dir, env: cliEnv(w.dir, { TMPDIR: tmp, ...extra }), timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n').filter((l) => /^c\d /.test(l))).toEqual(['c1 node', 'c2 node', 'c3 perl', 'c4 perl', 'c5 perl', 'c6 perl', 'c7 perl', 'c8 perl']);
+    expect(r.stdout.split('\n').filter((l) => /^c\d /.test(l))).toEqual(['c1 node', 'c2 node', ...[3, 4, 5, 6, 7, 8].map((n) => `c${n} ${comm}`)]);
     const events = readEvents(onlyTimeline(w.dir));
     const finished = events.filter((e) => e.type === 'command.finished').map((e) => [e['id'], e['exit_code'], e['signal']]);
     expect(finished).toEqual([
@@ -60,7 +63,7 @@ describe('run --yes through the launcher', { timeout: 120_000 }, () => {
       ['1.8', 0, null],
     ]);
     // 70,000 bytes through a FIFO (more than a pipe holds), counted by the command itself.
-    expect(events.filter((e) => e.type === 'command.output' && e['id'] === '1.8').map((e) => e['data']).join('')).toBe('c8 perl\n70000\n');
+    expect(events.filter((e) => e.type === 'command.output' && e['id'] === '1.8').map((e) => e['data']).join('')).toBe(`c8 ${comm}\n70000\n`);
     await until(() => readdirSync(tmp).length === 0 && processesWith(tmp).length === 0, 10_000, 'the launcher ended and removed its folder');
   });
 

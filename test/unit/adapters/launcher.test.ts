@@ -2,14 +2,15 @@
 // byte, that nothing of it outlives its use, and that the runner survives losing it. The executor's own
 // guarantees are tested through it as well (test/unit/executor/*, "through the launcher").
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createExecutor } from '../../../src/adapters/executor.js';
-import { createLauncher, launchRequest, type Launcher } from '../../../src/adapters/launcher.js';
+import { createLauncher, launchRequest, launcherArgs, launcherPrograms, type Launcher, type LauncherProgram } from '../../../src/adapters/launcher.js';
+import { LAUNCHER_PY } from '../../../src/adapters/launcher-python.js';
 import { LAUNCHER_PL } from '../../../src/adapters/launcher-script.js';
-import { capture, isRunning, request, sleep } from '../executor/helpers.js';
+import { capture, isRunning, launcherProgramsUnderTest, request, sleep } from '../executor/helpers.js';
 import { until } from '../../helpers/run-cli.js';
 
 const comm = (pid: number): string => {
@@ -19,6 +20,12 @@ const comm = (pid: number): string => {
     return 'gone';
   }
 };
+
+const PROGRAMS = launcherProgramsUnderTest();
+const python = PROGRAMS.find((p) => p.kind === 'python') as LauncherProgram;
+const perl = PROGRAMS.find((p) => p.kind === 'perl') as LauncherProgram;
+/** What /proc/<pid>/comm says of a launcher running `prog`. */
+const commOf = (prog: LauncherProgram): string => (prog.kind === 'python' ? 'python3' : 'perl');
 
 /** Runs `echo $PPID` and returns the parent of the command's shell. */
 async function parentOf(run: ReturnType<typeof createExecutor>['run']): Promise<number> {
@@ -39,13 +46,13 @@ describe('which commands the launcher starts', () => {
     await until(() => launcher.ready(), 5000, 'the launcher is ready');
     const third = await parentOf(executor.run);
     expect(third).not.toBe(process.pid);
-    expect(comm(third)).toBe('perl');
+    expect(comm(third)).toBe('python3'); // python3 first, where there is one
     expect(await parentOf(executor.run)).toBe(third); // one launcher for the run
     expect(launcher.launched()).toBe(2);
   });
 
-  it('none without perl: every command is spawned by the runner', async () => {
-    const launcher = createLauncher({ perl: undefined });
+  it('none without an interpreter: every command is spawned by the runner', async () => {
+    const launcher = createLauncher({ programs: [] });
     const executor = createExecutor({ launcher });
     for (let i = 0; i < 3; i++) expect(await parentOf(executor.run)).toBe(process.pid);
     expect(launcher.launched()).toBe(0);
@@ -62,20 +69,43 @@ describe('which commands the launcher starts', () => {
     }
   });
 
-  it('a perl that dies before it is ready (no POSIX module, say) is tried once, then every command goes directly', async () => {
+  it('a program that dies before it is ready (a Python older than 3.8, a perl without POSIX) is tried once, then the next one; with none left every command goes directly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'launcher-broken-'));
     const starts = join(dir, 'starts');
-    const broken = join(dir, 'perl');
-    writeFileSync(broken, `#!/bin/sh\necho started >> '${starts}'\nexit 2\n`);
+    const broken = join(dir, 'python3');
+    writeFileSync(broken, `#!/bin/sh\necho started >> '${starts}'\nexit 3\n`);
     chmodSync(broken, 0o755);
-    const launcher = createLauncher({ perl: broken });
-    const executor = createExecutor({ launcher });
-    for (let i = 0; i < 3; i++) expect(await parentOf(executor.run)).toBe(process.pid);
+    const alone = createExecutor({ launcher: createLauncher({ programs: [{ kind: 'python', path: broken }] }) });
+    for (let i = 0; i < 3; i++) expect(await parentOf(alone.run)).toBe(process.pid);
     await until(() => existsSync(starts), 5000, 'the broken launcher was started');
     await sleep(200); // it has exited by now (it exits at once); the next commands must not start it again
-    for (let i = 0; i < 3; i++) expect(await parentOf(executor.run)).toBe(process.pid);
+    for (let i = 0; i < 3; i++) expect(await parentOf(alone.run)).toBe(process.pid);
     expect(readFileSync(starts, 'utf8')).toBe('started\n');
-    expect(launcher.launched()).toBe(0);
+    // With perl after it: perl takes over.
+    const launcher = createLauncher({ programs: [{ kind: 'python', path: broken }, perl] });
+    const executor = createExecutor({ launcher });
+    for (let i = 0; i < 2; i++) expect(await parentOf(executor.run)).toBe(process.pid);
+    await until(() => readFileSync(starts, 'utf8') === 'started\nstarted\n', 5000, 'the broken launcher was started again, once');
+    let parent = process.pid;
+    for (let i = 0; i < 50 && parent === process.pid; i++) if ((parent = await parentOf(executor.run)) === process.pid) await sleep(100);
+    expect(comm(parent)).toBe('perl');
+    expect(readFileSync(starts, 'utf8')).toBe('started\nstarted\n');
+  });
+
+  it('python3 only when it is a program: a version manager\'s shim (a script) is passed over; RUNBOOK_LAUNCHER picks one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launcher-path-'));
+    const [shims, real, bin] = ['shims', 'real', 'bin'].map((d) => join(dir, d)) as [string, string, string];
+    for (const d of [shims, real, bin]) mkdirSync(d);
+    writeFileSync(join(shims, 'python3'), '#!/bin/sh\nexec /usr/bin/env python3 "$@"\n', { mode: 0o755 });
+    symlinkSync(python.path, join(real, 'python3'));
+    symlinkSync(perl.path, join(bin, 'perl'));
+    const PATH = [shims, real, bin].join(':');
+    expect(launcherPrograms({ PATH })).toEqual([{ kind: 'python', path: join(real, 'python3') }, { kind: 'perl', path: join(bin, 'perl') }]);
+    expect(launcherPrograms({ PATH: [shims, bin].join(':') })).toEqual([{ kind: 'perl', path: join(bin, 'perl') }]);
+    expect(launcherPrograms({ PATH, RUNBOOK_LAUNCHER: 'perl' })).toEqual([{ kind: 'perl', path: join(bin, 'perl') }]);
+    expect(launcherPrograms({ PATH, RUNBOOK_LAUNCHER: 'python' })).toEqual([{ kind: 'python', path: join(real, 'python3') }]);
+    expect(launcherPrograms({ PATH, RUNBOOK_NO_LAUNCHER: '1' })).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('never an interactive command, nor one fed on stdin', async () => {
@@ -89,8 +119,9 @@ describe('which commands the launcher starts', () => {
   });
 });
 
-describe('values through the launcher', () => {
-  const launcher = createLauncher({ startAt: 1, always: true });
+for (const prog of PROGRAMS)
+describe(`values through the launcher (${prog.kind})`, () => {
+  const launcher = createLauncher({ programs: [prog], startAt: 1, always: true });
   const executor = createExecutor({ launcher });
 
   it('an environment value reaches the command byte for byte, never as shell text', async () => {
@@ -163,31 +194,34 @@ async function inOwnTmp(fn: (tmp: string) => Promise<void>): Promise<void> {
   }
 }
 
-describe('its lifetime', () => {
+for (const prog of PROGRAMS)
+describe(`its lifetime (${prog.kind})`, () => {
+  const make = (o: Parameters<typeof createLauncher>[0] = {}): Launcher => createLauncher({ programs: [prog], startAt: 1, always: true, ...o });
+
   it('ends when idle, its private folder removed; the next command starts another', async () => {
     await inOwnTmp(async (tmp) => {
-      const launcher = createLauncher({ startAt: 1, always: true, idleMs: 100 });
+      const launcher = make({ idleMs: 100 });
       const executor = createExecutor({ launcher });
       const first = await parentOf(executor.run);
-      expect(comm(first)).toBe('perl');
+      expect(comm(first)).toBe(commOf(prog));
       expect(readdirSync(tmp).filter((f) => f.startsWith('runbook-launch-'))).toHaveLength(1);
       await until(() => !isRunning(first) && readdirSync(tmp).length === 0, 5000, 'the idle launcher ended and its folder is gone');
       const second = await parentOf(executor.run);
-      expect(comm(second)).toBe('perl');
+      expect(comm(second)).toBe(commOf(prog));
       expect(second).not.toBe(first);
     });
   });
 
   it('killed under a running command: the command stays under the runner\'s timeout (by its group), and the next one still runs', async () => {
     await inOwnTmp(async (tmp) => {
-      const launcher = createLauncher({ startAt: 1, always: true });
+      const launcher = make();
       const executor = createExecutor({ launcher, graceMs: 500 });
       const out = capture();
       const running = executor.run(request('echo $PPID; exec sleep 30', { timeoutMs: 1000 }), out.listener);
       await out.waitFor('stdout', '\n');
-      const perl = Number(out.text('stdout').trim());
+      const pid = Number(out.text('stdout').trim());
       await sleep(100); // its reply that the command started is sent by now (the case before it: the next test)
-      process.kill(perl, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
       const r = await running;
       // Its status went with the launcher; the timeout still took its group down.
       expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true });
@@ -198,15 +232,21 @@ describe('its lifetime', () => {
     });
   });
 
-  it('dead after forking a command, before saying it started: the command is taken as started and supervised', async () => {
-    // The launcher's own program, cut short where it would confirm the start.
+  it('dead after starting a command, before saying it started: the command is taken as started and supervised', async () => {
+    // The launcher's own program, cut short where it would confirm the start (perl: after its fork, before the
+    // child's exec is confirmed; python: once posix_spawn has returned, having said only P).
     const dir = mkdtempSync(join(tmpdir(), 'launcher-cut-'));
-    const cut = LAUNCHER_PL.replace('reply("S $id $pid\\n")', 'POSIX::_exit(0)');
-    expect(cut).not.toBe(LAUNCHER_PL);
-    writeFileSync(join(dir, 'cut.pl'), cut);
-    writeFileSync(join(dir, 'perl'), `#!/bin/sh\nexec perl '${join(dir, 'cut.pl')}' "$3"\n`);
-    chmodSync(join(dir, 'perl'), 0o755);
-    const launcher = createLauncher({ perl: join(dir, 'perl'), startAt: 1, always: true });
+    const [program, cut] =
+      prog.kind === 'perl'
+        ? [LAUNCHER_PL, LAUNCHER_PL.replace('reply("S $id $pid\\n")', 'POSIX::_exit(0)')]
+        : [LAUNCHER_PY, LAUNCHER_PY.replace("reply('P %s %d\\nS %s %d\\n' % (i, proc.pid, i, proc.pid))", "reply('P %s %d\\n' % (i, proc.pid)); os._exit(0)")];
+    expect(cut).not.toBe(program);
+    writeFileSync(join(dir, 'cut'), cut);
+    // A wrapper that runs the cut program instead of the one it is given (its last argument is the folder).
+    const args = launcherArgs(prog.kind, dir).slice(0, -2).map((a) => `'${a}'`).join(' ');
+    writeFileSync(join(dir, 'interp'), `#!/bin/sh\nfor last; do :; done\nexec '${prog.path}' ${args} "$(cat '${join(dir, 'cut')}')" "$last"\n`);
+    chmodSync(join(dir, 'interp'), 0o755);
+    const launcher = createLauncher({ programs: [{ kind: prog.kind, path: join(dir, 'interp') }], startAt: 1, always: true });
     const executor = createExecutor({ launcher, graceMs: 500 });
     const out = capture();
     const r = await executor.run(request('echo started; exec sleep 30', { timeoutMs: 1000 }), out.listener);
@@ -219,42 +259,63 @@ describe('its lifetime', () => {
     // The runner's own clean-up never runs after a SIGKILL; the launcher's next reply then has nowhere to go.
     const dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
     const marker = `${dir}-ran`;
-    const perl = spawn('perl', ['-e', LAUNCHER_PL, dir], { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
+    const child = spawn(prog.path, launcherArgs(prog.kind, dir), { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: {} });
     let replies = '';
-    await new Promise<void>((resolve) => perl.stdout.on('data', (d: Buffer) => (replies += d.toString()).includes('F 1\n') && resolve()));
-    perl.stdout.destroy(); // as the runner's end goes when it is killed
-    perl.stdin.end(launchRequest(1, ['/bin/sh', '-c', `: > '${marker}'`], { cwd: '/', env: {}, dump: false }));
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => perl.on('exit', (c, s) => resolve([c, s])));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => (replies += d.toString()).includes('F 1\n') && resolve()));
+    child.stdout.destroy(); // as the runner's end goes when it is killed
+    child.stdin.end(launchRequest(1, ['/bin/sh', '-c', `: > '${marker}'`], { cwd: '/', env: {}, dump: false }));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(existsSync(dir)).toBe(false);
     await until(() => existsSync(marker), 5000, 'the command it had started ran');
     rmSync(marker);
   });
 
-  it('a command that ends while it is on its way out does not kill it: it still ends through END', () => {
-    // As Perl ends it closes the wake pipe's read end and puts SIGPIPE back to its default, and it may still run
-    // the SIGCHLD handler for a command that ended meanwhile. A write into that pipe then killed it before END
-    // (the test above, once in a CI run). Here that moment is made on purpose, from the launcher's own program.
-    const dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
-    const late = LAUNCHER_PL.replace('reply("H\\n");', 'close $wake_r; $SIG{PIPE} = "DEFAULT"; $SIG{CHLD}->(); exit 0;');
-    expect(late).not.toBe(LAUNCHER_PL);
-    const r = spawnSync('perl', ['-e', late, dir], { env: {} });
-    expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
-    expect(existsSync(dir)).toBe(false);
-  });
+  if (prog.kind === 'perl')
+    it('a command that ends while it is on its way out does not kill it: it still ends through END', () => {
+      // As Perl ends it closes the wake pipe's read end and puts SIGPIPE back to its default, and it may still run
+      // the SIGCHLD handler for a command that ended meanwhile. A write into that pipe then killed it before END
+      // (the test above, once in a CI run). Here that moment is made on purpose, from the launcher's own program.
+      // (The Python program's wake-up is written by Python's own C handler, which ignores a closed pipe.)
+      const dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
+      const late = LAUNCHER_PL.replace('reply("H\\n");', 'close $wake_r; $SIG{PIPE} = "DEFAULT"; $SIG{CHLD}->(); exit 0;');
+      expect(late).not.toBe(LAUNCHER_PL);
+      const r = spawnSync('perl', ['-e', late, dir], { env: {} });
+      expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+      expect(existsSync(dir)).toBe(false);
+    });
 
-  it('its commands start with SIGPIPE at its default, neither ignored nor caught', async () => {
+  it('its commands start with no signal blocked, none ignored, SIGPIPE at its default', async () => {
     const out = capture();
-    const executor = createExecutor({ launcher: createLauncher({ startAt: 1, always: true }) });
-    const r = await executor.run(request('echo $PPID; grep -E "^Sig(Ign|Cgt)" /proc/self/status'), out.listener);
+    const executor = createExecutor({ launcher: make() });
+    const r = await executor.run(request('echo $PPID; grep -E "^Sig(Blk|Ign|Cgt)" /proc/self/status'), out.listener);
     expect(r.exitCode).toBe(0);
     const [ppid, ...masks] = out.text('stdout').trim().split('\n');
-    expect(comm(Number(ppid))).toBe('perl');
-    for (const line of masks) expect(BigInt(`0x${line.split(/\s+/)[1]}`) & (1n << 12n)).toBe(0n); // SIGPIPE is 13
+    expect(comm(Number(ppid))).toBe(commOf(prog));
+    // Python ignores SIGPIPE and SIGXFSZ itself, and handles SIGCHLD; perl handles SIGCHLD and SIGPIPE: none of
+    // it reaches the command (grep catches SIGSEGV itself). No signal blocked, none ignored, SIGPIPE not caught.
+    const field = (name: string): bigint => BigInt(`0x${masks.find((l) => l.startsWith(`${name}:`))?.split(/\s+/)[1] ?? 'x'}`);
+    expect(field('SigBlk')).toBe(0n);
+    expect(field('SigIgn')).toBe(0n);
+    expect(field('SigCgt') & (1n << 12n)).toBe(0n); // SIGPIPE is 13
+  });
+
+  it('a program named without a path is looked up on the command\'s own PATH', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launcher-lookup-'));
+    writeFileSync(join(dir, 'hello-from-path'), '#!/bin/sh\necho "found $1"\n', { mode: 0o755 });
+    const executor = createExecutor({ launcher: make() });
+    const out = capture();
+    const r = await executor.run(request('', { argv: ['hello-from-path', 'x'], env: { PATH: `/nonexistent:${dir}` } }), out.listener);
+    expect(r.exitCode).toBe(0);
+    expect(out.text('stdout')).toBe('found x\n');
+    const missing = await executor.run(request('', { argv: ['hello-from-path'], env: { PATH: '/usr/bin:/bin' } }), () => {});
+    expect(missing).toMatchObject({ exitCode: null, signal: null });
+    expect(missing.spawnError).toBeDefined();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('a slot given back goes to a command already waiting for one', async () => {
-    const inner = createLauncher({ startAt: 1, always: true });
+    const inner = make();
     await parentOf(createExecutor({ launcher: inner }).run); // ready, with its next slot made
     // The first command takes that slot and holds it until the second is waiting for one; then it gives it
     // back (a NUL byte: it must go the direct way). The second must get it, not wait for the launcher to be
@@ -282,11 +343,11 @@ describe('its lifetime', () => {
     ]);
     expect(a.spawnError).toBe('the command or its environment holds a NUL byte');
     expect(b.exitCode).toBe(0);
-    expect(comm(Number(out.text('stdout').trim()))).toBe('perl');
+    expect(comm(Number(out.text('stdout').trim()))).toBe(commOf(prog));
   });
 
   it('a stop that comes before the launcher has said the command started still stops it (SIGINT to its group)', async () => {
-    const inner = createLauncher({ startAt: 1, always: true });
+    const inner = make();
     const ac = new AbortController();
     // A launcher whose every start is followed at once, before its reply can arrive, by Ctrl-C.
     const launcher: Launcher = {

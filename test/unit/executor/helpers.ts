@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { ExecRequest, Executor, OutputListener } from '../../../src/runner/ports.js';
 import { createExecutor, defaultShell, type ExecutorOptions } from '../../../src/adapters/executor.js';
-import { createLauncher } from '../../../src/adapters/launcher.js';
+import { createLauncher, launcherPrograms, type LauncherProgram } from '../../../src/adapters/launcher.js';
 
 export function request(script: string, overrides: Partial<ExecRequest> = {}): ExecRequest {
   return {
@@ -94,16 +94,29 @@ export function killGroupQuietly(pgid: number): void {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The two ways the executor starts a command, for the same tests: Node's own spawn, and the launcher (a perl
- * process, launcher.ts) taking every command from the first, waiting for it rather than falling back.
- * `launched()` counts what the launcher started, so a suite can prove it went through it.
+ * Both launcher programs (launcher.ts: python3 first, perl), for the tests that run each. The suite needs both:
+ * .ci/run installs python3 and perl-base when missing, and a machine without one fails here, loudly.
+ */
+export function launcherProgramsUnderTest(): LauncherProgram[] {
+  const found = launcherPrograms({ PATH: process.env['PATH'] });
+  for (const kind of ['python', 'perl'] as const)
+    if (!found.some((p) => p.kind === kind)) throw new Error(`the launcher tests need ${kind === 'python' ? 'python3 (apt-get install -y python3)' : 'perl (apt-get install -y perl-base)'} on PATH`);
+  return found;
+}
+
+/**
+ * The ways the executor starts a command, for the same tests: Node's own spawn, and the launcher taking every
+ * command from the first (waiting for it rather than falling back), once with each of its programs (python3,
+ * perl). `launched()` counts what the launcher started, so a suite can prove it went through it.
  */
 export function startingWays(opts: ExecutorOptions = {}): { way: string; executor: Executor; make: (o: ExecutorOptions) => Executor; launched: () => number }[] {
-  const launcher = createLauncher({ startAt: 1, always: true });
   const direct = (o: ExecutorOptions): Executor => createExecutor({ ...o, launcher: null });
-  const launching = (o: ExecutorOptions): Executor => createExecutor({ ...o, launcher });
   return [
     { way: 'spawned by Node', executor: direct(opts), make: direct, launched: () => 0 },
-    { way: 'through the launcher', executor: launching(opts), make: launching, launched: () => launcher.launched() },
+    ...launcherProgramsUnderTest().map((prog) => {
+      const launcher = createLauncher({ programs: [prog], startAt: 1, always: true });
+      const launching = (o: ExecutorOptions): Executor => createExecutor({ ...o, launcher });
+      return { way: `through the launcher (${prog.kind})`, executor: launching(opts), make: launching, launched: () => launcher.launched() };
+    }),
   ];
 }
