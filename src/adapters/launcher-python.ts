@@ -1,8 +1,9 @@
 // The launcher's program in Python 3.8 or later: the same protocol as the Perl one (launcher-script.ts describes
 // it), preferred where a real python3 is on PATH (launcher.ts). It starts each command with subprocess, which
-// on Linux uses vfork(2): no copy of the launcher's page tables and no copy-on-write faults after, which were
-// most of perl's cost a command (its fork, then its reference counts writing to the pages it shares with the
-// child). ~0.74× of the perl launcher's wall time for `run --yes` of 100 commands.
+// on Linux uses vfork(2) (Python 3.10 and later; 3.8 and 3.9 fork, as perl does): no copy of the launcher's
+// page tables and no copy-on-write faults after, which were most of perl's cost a command (its fork, then its
+// reference counts writing to the pages it shares with the child). ~0.77× of the perl launcher's wall time for
+// `run --yes` of 100 commands.
 //
 // Where it differs from the Perl program, and why it is the same for the command:
 // - subprocess returns once the command has exec'd (or failed to): P and S are sent together.
