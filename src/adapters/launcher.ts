@@ -2,13 +2,13 @@
 //
 // Node 20 (libuv 1.46) starts a child with fork(): the ~60 MB runner was blocked ~5–7 ms per command while
 // its page tables were copied, and paid copy-on-write faults after. The launcher is a few MB: a Python program
-// (launcher-python.ts) that starts each command with posix_spawn, where a real python3 is on PATH, else a Perl
-// one (launcher-script.ts, which describes the protocol both speak) that forks. Either starts each command with
-// the guarantees of the direct path: its own session and process group, stdin /dev/null, the exact environment,
-// argv as data, the exact wait status. Output comes back through FIFOs the runner opens before the command
-// starts; signals go from the runner to the group, by pid, as before. Used only where it is equivalent: not for
-// interactive commands, nor for commands fed on stdin, nor where neither interpreter is found (then, and
-// whenever it is not ready, the executor spawns directly).
+// (launcher-python.ts) that starts each command with vfork (through subprocess), where a real python3 is on
+// PATH, else a Perl one (launcher-script.ts, which describes the protocol both speak) that forks. Either starts
+// each command with the guarantees of the direct path: its own session and process group, stdin /dev/null, the
+// exact environment, argv as data, the exact wait status. Output comes back through FIFOs the runner opens
+// before the command starts; signals go from the runner to the group, by pid, as before. Used only where it is
+// equivalent: not for interactive commands, nor for commands fed on stdin, nor where neither interpreter is
+// found (then, and whenever it is not ready, the executor spawns directly).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
