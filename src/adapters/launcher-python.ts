@@ -12,7 +12,9 @@
 //   its two internal signals, 32 and 33, ignored in the command.)
 // - The session dump's FIFO reaches the command as fd 3 through pass_fds: fd 3 is the launcher's own from its
 //   start (a /dev/null it holds), and for a command with a dump it is the FIFO's write end until the start.
-// - A program named without a '/' is looked up on the command's own PATH (subprocess does), as execvp does.
+// - A program named without a '/' is looked up on the command's own PATH (subprocess does), and a file without
+//   a #! line runs through /bin/sh (ENOEXEC): both as execvp(3) does, for the Perl program and for Node.
+// - stdin is /dev/null opened read-only (subprocess.DEVNULL would open it read-write).
 // - Every value stays bytes (argv, environment, cwd): nothing is decoded, so nothing can change on the way.
 // - SIGCHLD wakes select(2) through signal.set_wakeup_fd, written by the C-level handler: no reaping race.
 // - A Popen object is kept until its command is reaped, and then marked done, so that subprocess never polls
@@ -20,7 +22,7 @@
 // - A Python older than 3.8, or one whose fd 3 is taken, exits before saying it is ready: the runner then tries
 //   the Perl launcher.
 export const LAUNCHER_PY = String.raw`
-import os, sys, signal, select, atexit, subprocess
+import os, sys, signal, select, atexit, subprocess, errno
 if sys.version_info < (3, 8):
     sys.exit(3)
 d = os.fsencode(sys.argv[1])
@@ -77,6 +79,22 @@ def prepare(slot):
         paths.append(p)
         hold.append(os.open(p, os.O_RDWR))
     reply('F %d\n' % slot)
+def which(name, env):
+    for p in os.get_exec_path(env):
+        c = os.path.join(os.fsencode(p), name)
+        if os.path.isfile(c) and os.access(c, os.X_OK):
+            return c
+    return None
+def spawn(argv, **kw):
+    try:
+        return subprocess.Popen(argv, **kw)
+    except OSError as e:
+        if e.errno != errno.ENOEXEC:
+            raise
+        path = argv[0] if b'/' in argv[0] else which(argv[0], kw['env'])
+        if path is None:
+            raise
+        return subprocess.Popen([b'/bin/sh', path] + argv[1:], **kw)
 def start(f):
     i = f[0].decode('ascii', 'replace')
     if f[0] != b'%d' % st['slot']:
@@ -103,7 +121,7 @@ def start(f):
         if dump:
             os.dup2(ends[2], 3)
         try:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=ends[0], stderr=ends[1], pass_fds=(3,) if dump else (), cwd=f[1], env=st['envd'], start_new_session=True)
+            proc = spawn(argv, stdin=devnull, stdout=ends[0], stderr=ends[1], pass_fds=(3,) if dump else (), cwd=f[1], env=st['envd'], start_new_session=True)
         except OSError as e:
             err = e.errno
         if dump:

@@ -173,6 +173,30 @@ describe(`values through the launcher (${prog.kind})`, () => {
     expect(chunks.map(String)).toEqual(['line1\nline2\nline3\nline4\nline5\n']);
   });
 
+  it('stdin is /dev/null, open for reading only', async () => {
+    const out = capture();
+    const r = await executor.run(request('readlink /proc/$$/fd/0; grep -E "^flags" /proc/$$/fdinfo/0'), out.listener);
+    expect(r.exitCode).toBe(0);
+    const [target, flags] = out.text('stdout').trim().split('\n');
+    expect(target).toBe('/dev/null');
+    expect(Number.parseInt(flags?.split(/\s+/)[1] ?? 'x', 8) & 3).toBe(0); // O_ACCMODE: O_RDONLY
+  });
+
+  it('a program file without a #! line runs through /bin/sh, as execvp does (and Node)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launcher-noexec-'));
+    const script = join(dir, 'no-shebang');
+    writeFileSync(script, 'echo "ran: $*"\n', { mode: 0o755 });
+    const out = capture();
+    const r = await executor.run(request('', { argv: [script, 'a b', 'c'] }), out.listener);
+    expect(r.exitCode).toBe(0);
+    expect(out.text('stdout')).toBe('ran: a b c\n');
+    const byName = capture();
+    const n = await executor.run(request('', { argv: ['no-shebang', 'x'], env: { PATH: `/nonexistent:${dir}` } }), byName.listener);
+    expect(n.exitCode).toBe(0);
+    expect(byName.text('stdout')).toBe('ran: x\n');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('output larger than a pipe, from a command that ends before the runner reads it, arrives whole', async () => {
     const out = capture();
     const r = await executor.run(request("head -c 1000000 /dev/zero | tr '\\0' x"), out.listener);
