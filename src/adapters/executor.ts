@@ -297,6 +297,7 @@ function runChild(
       timedOut,
       interrupted,
       ...(dump?.bytes() ? { sessionDump: dump.bytes() } : {}),
+      ...((child as Launched).statusLost === true ? { statusLost: true } : {}),
     });
   }
 

@@ -28,6 +28,8 @@ export interface Launched extends EventEmitter {
   stdin: null;
   /** [stdin, stdout, stderr, the session dump's fd 3 when asked for]. */
   stdio: [null, Socket, Socket, Socket | null];
+  /** Set before 'exit' when the launcher died under the command: it ran, its end is its group's, its status is lost. */
+  statusLost?: boolean;
 }
 
 export interface Launcher {
@@ -98,6 +100,7 @@ class Running extends EventEmitter implements Launched {
   pid: number | undefined;
   /** Forked, exec not yet confirmed. */
   forked: number | undefined;
+  statusLost = false;
   stdin = null;
   stdio: [null, Socket, Socket, Socket | null];
   constructor(
@@ -270,6 +273,7 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
       const watch = setInterval(() => {
         if (isAlive(pid, true)) return;
         clearInterval(watch);
+        r.statusLost = true;
         r.emit('exit', null, null);
       }, GROUP_POLL_MS);
     }

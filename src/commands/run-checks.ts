@@ -155,7 +155,7 @@ function howItEnded(c: CommandSummary): string {
     timedOut: r.timedOut,
     interrupted: r.interrupted,
   });
-  if (c.hosts === undefined) return runnerHow({ ...result(c, c.signal), ...(c.captureError !== undefined ? { captureError: c.captureError } : {}) });
+  if (c.hosts === undefined) return runnerHow({ ...result(c, c.signal), ...(c.captureError !== undefined ? { captureError: c.captureError } : {}), ...(c.statusLost === true ? { statusLost: true } : {}) });
   return combine(c.hosts.map((h) => ({ host: h.host, output: '', result: { ...result(h), ...(h.hostError !== undefined ? { hostError: h.hostError } : {}) } }))).how;
 }
 

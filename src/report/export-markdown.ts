@@ -58,6 +58,7 @@ export function describeCommandResult(c: CommandSummary): string {
   let r: string;
   if (c.timedOut) r = `timed out after ${dur}`;
   else if (c.interrupted) r = `interrupted after ${dur}`;
+  else if (c.exitCode === null && c.statusLost === true) r = `exit status lost (the command launcher ended) after ${dur}`;
   else if (c.exitCode === null) r = `killed${c.signal ? ` by ${c.signal}` : ''} after ${dur}`;
   // An allowed failure in the live run's words (render-event.ts): `exit 1 (allowed)`.
   else if (c.captureError !== undefined) r = `exit 0, capture failed${c.allowFailure ? ' (allowed)' : ''} · ${dur}`;

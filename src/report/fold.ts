@@ -22,6 +22,8 @@ export interface CommandSummary {
   omittedBytes: number;
   /** It exited 0 but its `capture=NAME` could not be stored: the runner's message. */
   captureError?: string;
+  /** It ran, but its exit status went with the command launcher (killed meanwhile). */
+  statusLost?: boolean;
   skipped: boolean;
   /** Whether a command.finished was seen. */
   finished: boolean;
@@ -269,6 +271,7 @@ export function foldEvent(state: FoldState, ev: TimelineEvent): FoldState {
       c.interrupted = ev.interrupted;
       c.omittedBytes = ev.omitted_bytes;
       if (typeof ev.capture_error === 'string') c.captureError = ev.capture_error;
+      if (ev.status_lost === true) c.statusLost = true;
       break;
     }
     case 'command.skipped':

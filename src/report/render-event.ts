@@ -225,6 +225,8 @@ const formatters: { [T in EventType]: Formatter<T> } = {
     else if (typeof ev.capture_error === 'string') line = style.red(`✘ exit 0, capture failed · ${dur}`);
     else if (ev.exit_code === 0) line = style.green(`✔ exit 0 · ${dur}`);
     else if (ev.exit_code === null && ev.signal) line = style.red(`✘ killed by ${ev.signal} · ${dur}`);
+    // It ran, but its status went with the command launcher (killed meanwhile): counted as failed.
+    else if (ev.exit_code === null && ev.status_lost === true) line = style.red(`✘ exit status lost (the command launcher ended) · ${dur}`);
     // No exit code and no signal: the command never started (missing shell or cwd, a refused value).
     else if (ev.exit_code === null) line = style.red(`✘ did not start · ${dur}`);
     else if (ctx.allowFailure?.has(ev.id)) line = style.yellow(`✔ exit ${ev.exit_code} (allowed) · ${dur}`);

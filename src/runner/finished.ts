@@ -16,5 +16,6 @@ export function commandFinished(id: string, r: ExecResult & { hostError?: string
     omitted_bytes: omittedBytes,
     ...(host !== undefined ? { host, ...(r.hostError !== undefined ? { host_error: r.hostError } : {}) } : {}),
     ...(r.captureError !== undefined ? { capture_error: r.captureError } : {}),
+    ...(r.statusLost === true ? { status_lost: true } : {}),
   };
 }

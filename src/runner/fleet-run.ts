@@ -36,7 +36,7 @@ export function hostHow(r: TargetResult): string {
   if (r.spawnError !== undefined) return 'did not start';
   if (r.timedOut) return 'timed out';
   if (r.interrupted) return 'interrupted';
-  if (r.exitCode === null) return r.signal ? `killed by ${r.signal}` : 'did not start';
+  if (r.exitCode === null) return r.signal ? `killed by ${r.signal}` : r.statusLost === true ? 'exit status lost' : 'did not start';
   return `exit ${r.exitCode}`;
 }
 

@@ -61,6 +61,11 @@ export interface ExecResult {
   interrupted: boolean;
   /** The command could not be started at all (shell missing, cwd missing): the reason. */
   spawnError?: string;
+  /**
+   * It ran, but its exit status went with the command launcher that started it (killed meanwhile): its end is
+   * the end of its process group, and exitCode and signal are null.
+   */
+  statusLost?: boolean;
   /** One complete session dump (runner/session-state.ts), when asked for and the command wrote one. */
   sessionDump?: Buffer;
   /** Set by the runner: the command succeeded but its `capture=` could not be stored (too large, unsafe). */

@@ -103,9 +103,10 @@ export const OPTIONAL_FIELDS = {
   // A block run on hosts (on=targets): output and one finished event per host. `host_error`: ssh's own
   // message when the host itself failed (unreachable, authentication; exit 255), not the command.
   // `capture_error`: the command exited 0 but its `capture=NAME` could not be stored (too large, not text):
-  // the runner's message. The attempt failed, as the live run said.
+  // the runner's message. The attempt failed, as the live run said. `status_lost`: the command ran, but its
+  // exit status went with the command launcher that started it (killed meanwhile); exit_code and signal are null.
   'command.output': { host: str },
-  'command.finished': { host: str, host_error: text, capture_error: text },
+  'command.finished': { host: str, host_error: text, capture_error: text, status_lost: bool },
   // A game day's own timeline (mode gameday): its scenario, and the responder's run it is linked to.
   'run.started': {
     game: { kind: 'object', fields: { scenario: str, target: text, duration_ms: num, responder_runbook: str, responder_timeline: text } },

@@ -1,7 +1,7 @@
 // The command launcher as a user meets it (docs/running.md, "The command launcher"): `run --yes` of a
 // runbook of several commands, whose later commands the launcher starts; what they report (exit codes, a
 // signal, output) is what the direct path reports; after the run nothing of the launcher is left.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, cliEnv, onlyTimeline, processesWith, readEvents, runCli, until, workDir } from '../../helpers/run-cli.js';
 
@@ -65,6 +65,44 @@ describe('run --yes through the launcher', { timeout: 120_000 }, () => {
     // 70,000 bytes through a FIFO (more than a pipe holds), counted by the command itself.
     expect(events.filter((e) => e.type === 'command.output' && e['id'] === '1.8').map((e) => e['data']).join('')).toBe(`c8 ${comm}\n70000\n`);
     await until(() => readdirSync(tmp).length === 0 && processesWith(tmp).length === 0, 10_000, 'the launcher ended and removed its folder');
+  });
+
+  it('a launcher killed under a running command: the command runs on, and its line says its exit status was lost, not that it did not start', async () => {
+    const w = workDir();
+    const lost = `# Lost
+
+## Commands
+
+${f}sh
+true
+${f}
+
+${f}sh
+sleep 1
+${f}
+
+${f}sh {allow_failure=true}
+echo $PPID > launcher.pid; while [ ! -e go ]; do sleep 0.05; done; echo end-of-three
+${f}
+
+${f}sh
+echo four
+${f}
+`;
+    w.write('lost.md', lost);
+    const running = runCli(['run', 'lost.md', '--yes'], { cwd: w.dir, env: cliEnv(w.dir), timeoutMs: 90_000 });
+    await until(() => existsSync(w.path('launcher.pid')) && readFileSync(w.path('launcher.pid'), 'utf8').endsWith('\n'), 30_000, 'the third command started');
+    const pid = Number(readFileSync(w.path('launcher.pid'), 'utf8'));
+    expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('python3');
+    process.kill(pid, 'SIGKILL');
+    writeFileSync(w.path('go'), '');
+    const r = await running;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/✘ exit status lost \(the command launcher ended\)[^\n]*1\.3/);
+    expect(r.stderr).not.toMatch(/did not start/);
+    expect(r.stdout).toContain('end-of-three\nfour\n');
+    const third = readEvents(onlyTimeline(w.dir)).find((e) => e.type === 'command.finished' && e['id'] === '1.3');
+    expect(third).toMatchObject({ exit_code: null, signal: null, status_lost: true });
   });
 
   it('RUNBOOK_NO_LAUNCHER=1: the runner starts every command', async () => {

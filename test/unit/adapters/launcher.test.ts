@@ -247,8 +247,8 @@ describe(`its lifetime (${prog.kind})`, () => {
       await sleep(100); // its reply that the command started is sent by now (the case before it: the next test)
       process.kill(pid, 'SIGKILL');
       const r = await running;
-      // Its status went with the launcher; the timeout still took its group down.
-      expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true });
+      // Its status went with the launcher (and says so); the timeout still took its group down.
+      expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true, statusLost: true });
       await until(() => readdirSync(tmp).length === 0, 5000, 'the dead launcher\'s folder is gone');
       const next = capture();
       expect((await executor.run(request('echo again'), next.listener)).exitCode).toBe(0);
@@ -275,7 +275,7 @@ describe(`its lifetime (${prog.kind})`, () => {
     const out = capture();
     const r = await executor.run(request('echo started; exec sleep 30', { timeoutMs: 1000 }), out.listener);
     expect(out.text('stdout')).toBe('started\n');
-    expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true });
+    expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true, statusLost: true });
     expect(r.spawnError).toBeUndefined();
   });
 

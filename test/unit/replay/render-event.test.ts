@@ -142,6 +142,9 @@ describe('renderEvent', () => {
     const fin = (signal: string | null) => ({ v: 1, seq: 0, ts: '', mono_ms: 0, type: 'command.finished', id: '1.1', exit_code: null, signal, duration_ms: 0, timed_out: false, interrupted: false, omitted_bytes: 0 }) as TimelineEvent;
     expect(renderEvent(fin('SIGKILL'), createRenderContext(), plain)).toBe('✘ killed by SIGKILL · 0ms  (1.1)\n');
     expect(renderEvent(fin(null), createRenderContext(), plain)).toBe('✘ did not start · 0ms  (1.1)\n');
+    // It ran, but the command launcher that started it was killed meanwhile: never "did not start".
+    const lost = { ...fin(null), status_lost: true } as TimelineEvent;
+    expect(renderEvent(lost, createRenderContext(), plain)).toBe('✘ exit status lost (the command launcher ended) · 0ms  (1.1)\n');
   });
   it('highlights notes and marks', () => {
     expect(out[9]).toBe('✎ note (bob): paged the DBA\n');
