@@ -14,7 +14,7 @@ import { EventEmitter } from 'node:events';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as os, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { LAUNCHER_PY } from './launcher-python.js';
 import { LAUNCHER_PL } from './launcher-script.js';
 import { isAlive } from './process-group.js';
@@ -138,7 +138,7 @@ export function launcherPrograms(env: NodeJS.ProcessEnv = process.env): Launcher
   const only = env['RUNBOOK_LAUNCHER'];
   const found: LauncherProgram[] = [];
   if (only !== 'perl') {
-    const python = (env['PATH'] ?? '').split(delimiter).map((dir) => (dir ? findOnPath('python3', dir) : undefined)).find((p) => p !== undefined && isElf(p));
+    const python = findOnPath('python3', env['PATH'], isElf);
     if (python !== undefined) found.push({ kind: 'python', path: python });
   }
   if (only !== 'python') {

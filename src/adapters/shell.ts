@@ -11,15 +11,15 @@ export function defaultShell(pathVar: string | undefined = process.env['PATH']):
   return findOnPath('bash', pathVar) ?? findOnPath('sh', pathVar) ?? '/bin/sh';
 }
 
-/** The first executable file called `name` in the directories of `pathVar`. */
-export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
+/** The first executable file called `name` in the directories of `pathVar` (that `accept` takes, when given). */
+export function findOnPath(name: string, pathVar: string | undefined, accept?: (path: string) => boolean): string | undefined {
   for (const dir of (pathVar ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, name);
     try {
       const st = statSync(candidate);
       // Any execute bit: good enough for a default; spawn reports the rare EACCES as a spawnError.
-      if (st.isFile() && (st.mode & 0o111) !== 0) return candidate;
+      if (st.isFile() && (st.mode & 0o111) !== 0 && (accept === undefined || accept(candidate))) return candidate;
     } catch {
       // not in this directory
     }
