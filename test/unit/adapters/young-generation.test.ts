@@ -15,6 +15,7 @@ describe('keepYoungGenerationSmall', () => {
     const probe = (flag: string) =>
       spawnSync(process.execPath, ['-e', `require('node:v8').setFlagsFromString(${JSON.stringify(flag)})`], { encoding: 'utf8', timeout: 60_000 });
     expect(probe('--semi-space-growth-factor=1').stderr).toBe('');
+    expect(probe('--no-parallel-scavenge').stderr).toBe('');
     expect(probe('--no-such-flag-at-all=1').stderr).toMatch(/unrecognized flag/);
   });
 });
