@@ -7,7 +7,7 @@ import type { EventBody, TimelineEvent } from '../timeline/events.js';
 import type { EventSink, Prompter } from '../runner/ports.js';
 import type { LiveView } from '../ui/live-view.js';
 import { followTimeline } from '../timeline/reader.js';
-import { registerLive, sharedLiveDir } from '../timeline/registry.js';
+import { registerLive, sharedLiveDir, type Registration } from '../timeline/registry.js';
 import { summarizeTimeline } from '../timeline/status.js';
 
 /**
@@ -28,7 +28,12 @@ export interface LiveSession {
   stop(): Promise<void>;
 }
 
-export async function startLiveSession(o: {
+/**
+ * The sink and prompter are ready at once; the registration and the follow are set up beside the run's first
+ * events (a few file operations on libuv's threads: ~4 ms of a one-command run when they were waited for).
+ * The follow reads the timeline from its start, and skips what this runner wrote and what was there before.
+ */
+export function startLiveSession(o: {
   io: Io;
   sink: EventSink;
   view: LiveView;
@@ -36,11 +41,12 @@ export async function startLiveSession(o: {
   actor: string;
   incident: string;
   runbook: string;
-}): Promise<LiveSession> {
+}): LiveSession {
   const { io, view } = o;
   const path = o.sink.path;
-  // A resumed run's earlier events are not news: only what is appended from now on is shown.
-  const baseline = await summarizeTimeline(path).then(
+  // A resumed run's earlier events are not news: only what is appended from now on is shown. Counted as the
+  // session starts; what this runner appends meanwhile is its own (mine) either way.
+  const baseline = summarizeTimeline(path).then(
     (s) => s.events,
     () => 0,
   );
@@ -83,27 +89,35 @@ export async function startLiveSession(o: {
     Object.entries(p).map(([k, f]) => [k, typeof f === 'function' ? hold((f as (...a: unknown[]) => Promise<unknown>).bind(p)) : f]),
   ) as unknown as Prompter;
 
-  // On a shared bastion the team reads the timeline and appends notes to it: group read and write.
-  if (sharedLiveDir(io.env)) await fsp.chmod(path, 0o660).catch(() => undefined);
-  const registration = await registerLive(io.env, { timeline: path, incident: o.incident, runbook: o.runbook, actor: o.actor });
-  for (const problem of registration.problems) view.message(`${problem} (note, mark and status from other directories will not find this run)`, 'warn');
-
   const abort = new AbortController();
-  const isOthers = async (ev: TimelineEvent): Promise<boolean> => {
-    if (ev.seq < baseline || mine.has(ev.seq)) return false;
+  const isOthers = async (ev: TimelineEvent, before: number): Promise<boolean> => {
+    if (ev.seq < before || mine.has(ev.seq)) return false;
     // The line may be ours, read before its append returned: wait for what this runner is writing.
     while (inflight.size) await Promise.allSettled([...inflight]);
     return !mine.has(ev.seq);
   };
-  const following = (async () => {
+  const follow = async (before: number): Promise<void> => {
     for await (const item of followTimeline(path, { signal: abort.signal, throughFinished: true })) {
       if (item.kind !== 'event' || !FROM_OTHERS.has(item.event.type)) continue;
       const ev = item.event;
-      if (!(await isOthers(ev))) continue;
+      if (!(await isOthers(ev, before))) continue;
       if (ev.type === 'handover') holder = ev.to;
       view.external(ev);
     }
-  })().catch(() => undefined); // following is a courtesy: a read problem never stops the run
+  };
+
+  const registered = (async (): Promise<Registration | null> => {
+    // On a shared bastion the team reads the timeline and appends notes to it: group read and write.
+    if (sharedLiveDir(io.env)) await fsp.chmod(path, 0o660).catch(() => undefined);
+    const registration = await registerLive(io.env, { timeline: path, incident: o.incident, runbook: o.runbook, actor: o.actor });
+    for (const problem of registration.problems) view.message(`${problem} (note, mark and status from other directories will not find this run)`, 'warn');
+    return registration;
+  })().catch((err: unknown) => {
+    view.message(`cannot register the run: ${err instanceof Error ? err.message : String(err)} (note, mark and status from other directories will not find this run)`, 'warn');
+    return null;
+  });
+  // Following is a courtesy: a read problem never stops the run.
+  const following = baseline.then(follow).catch(() => undefined);
 
   return {
     sink,
@@ -111,7 +125,7 @@ export async function startLiveSession(o: {
     stop: async () => {
       abort.abort();
       await following;
-      await registration.remove();
+      await (await registered)?.remove();
     },
   };
 }

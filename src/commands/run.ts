@@ -165,7 +165,7 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
 
   // A recorded live run joins its team: registered on the host, showing others' notes (docs/team.md).
   const live = recorded && !o.dryRun
-    ? await (await import('./live-session.js')).startLiveSession({ io, sink, view, prompter: activePrompter, actor: cfg.actor, incident: cfg.incident, runbook: runbook.id })
+    ? (await import('./live-session.js')).startLiveSession({ io, sink, view, prompter: activePrompter, actor: cfg.actor, incident: cfg.incident, runbook: runbook.id })
     : null;
   let outcome: RunOutcome;
   try {

@@ -1,6 +1,6 @@
 // `runbook run --yes`: every non-dangerous command runs without asking, the first failure ends the run as
 // failed (exit 1), allow_failure does not, and dangerous commands need --allow-dangerous too.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, onlyTimeline, readEvents, runCli, workDir } from '../../helpers/run-cli.js';
 
@@ -124,5 +124,21 @@ touch after
       ['2.1', true],
       ['3.1', false],
     ]);
+  });
+
+  it('runs on when the run cannot register on the host, and says so (the registration is set up beside the run)', async () => {
+    const w = workDir();
+    w.write('one.md', '# One\n\n## Only\n\n```sh\ntouch ran\n```\n');
+    // $XDG_RUNTIME_DIR/runbook is a link: the registry will not use it (src/timeline/registry.ts).
+    mkdirSync(w.path('.run'));
+    mkdirSync(w.path('elsewhere'));
+    symlinkSync(w.path('elsewhere'), w.path('.run/runbook'));
+    const r = await runCli(['run', 'one.md', '--yes'], { cwd: w.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(w.path('ran'))).toBe(true);
+    expect(r.stderr).toMatch(/cannot register the run in .*is a symbolic link.*\(note, mark and status from other directories will not find this run\)/);
+    expect(r.stderr.match(/cannot register/g)).toHaveLength(1);
+    expect(readdirSync(w.path('elsewhere'))).toEqual([]);
+    expect(readEvents(onlyTimeline(w.dir)).find((e) => e.type === 'run.finished')?.['status']).toBe('completed');
   });
 });
