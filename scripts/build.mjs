@@ -263,7 +263,9 @@ async function buildRunCjs() {
   const tmp = mkdtempSync(join(tmpdir(), 'runbook-build-cache-'));
   const cache = join(ROOT, 'dist', `run.cjs.${id}.cache`);
   try {
-    writeFileSync(join(tmp, 'warm.md'), '# Warm\n\n## Step\n\n```sh\ntrue\n```\n');
+    // Shaped as runbooks are (front-matter, a step, a command that prints): what a run reads and writes is in the
+    // cache, not compiled at first use (with `true` and no front-matter, js-yaml's and the output's paths were not).
+    writeFileSync(join(tmp, 'warm.md'), '---\nid: warm\ntitle: Warm\n---\n# Warm\n\n## Step\n\n```sh\necho warm\n```\n');
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: tmp,
