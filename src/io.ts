@@ -1,4 +1,5 @@
 // What a command may touch of the process: its streams, environment and terminal facts. Injected so tests can fake it.
+import { closeSync, readdirSync, readFileSync } from 'node:fs';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -12,6 +13,12 @@ export interface Io {
   color: boolean;
   /** Colour on stderr. */
   colorErr: boolean;
+  /**
+   * Close the descriptors this process inherited above stderr, before it starts commands
+   * (closeInheritedDescriptors). Only the real process has it: a test calling main() in-process must not
+   * close its runner's descriptors.
+   */
+  closeInherited?: () => void;
 }
 
 export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
@@ -36,5 +43,51 @@ export function processIo(): Io {
     interactive: stderrTTY && Boolean(process.stdin.isTTY),
     color: colorWanted(process.env, stdoutTTY),
     colorErr: colorWanted(process.env, stderrTTY),
+    closeInherited: () => void closeInheritedDescriptors(),
   };
+}
+
+// Descriptors the process inherited above stderr (an operator's `exec 251<file`, a build's jobserver pipe).
+// libuv opens every descriptor of its own close-on-exec; nothing marks these, so every command Node or the Perl
+// launcher starts would get them too, where docs/running.md promises a command no other open descriptor (the
+// Python launcher closes them: subprocess's close_fds). The runner uses none of them: `run` and `gameday` close
+// them once, before their first command. Here, not in a module of its own: `node dist/main.js --version`
+// loads this file and nothing more of src/.
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * Close every open descriptor above 2 that is not close-on-exec, except Node's IPC channel (NODE_CHANNEL_FD,
+ * when a parent Node started this one with `ipc`). Linux only: elsewhere (no /proc) nothing is closed.
+ * Returns the descriptors closed.
+ */
+export function closeInheritedDescriptors(env: NodeJS.ProcessEnv = process.env): number[] {
+  const channel = Number(env['NODE_CHANNEL_FD'] ?? -1);
+  let names: string[];
+  try {
+    names = readdirSync('/proc/self/fd');
+  } catch {
+    return [];
+  }
+  const closed: number[] = [];
+  for (const name of names) {
+    const fd = Number(name);
+    if (!Number.isInteger(fd) || fd <= 2 || fd === channel) continue;
+    let flags: number;
+    try {
+      // "flags:\t02100000" (octal); gone already (readdir's own descriptor): skipped.
+      const m = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+      if (!m) continue;
+      flags = parseInt(m[1] as string, 8);
+    } catch {
+      continue;
+    }
+    if ((flags & O_CLOEXEC) !== 0) continue;
+    try {
+      closeSync(fd);
+      closed.push(fd);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return closed;
 }

@@ -45,6 +45,8 @@ export async function gameday(ref: string | undefined, o: GamedayOptions, io: Io
   };
   if (o.list) return list(o, io);
   if (o.history) return history(ref, o, io);
+  // No command nor fault gets a descriptor this process inherited (docs/running.md).
+  io.closeInherited?.();
   const { createExecutor } = await import('../adapters/executor.js');
   const executor = createExecutor();
   // ssh's control master may hold the pipes a while after the command ended (run uses the same settings).

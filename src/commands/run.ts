@@ -122,7 +122,9 @@ export async function run(ref: string | undefined, o: RunOptions, io: Io): Promi
     stepCount: runbook.steps.length,
     allowFailure: new Set(runbook.steps.flatMap((s) => s.commands.filter((c) => c.allowFailure).map((c) => c.id))),
   });
-  // A dry run executes nothing, so it never waits for execa; a live run awaits the load started above.
+  // A dry run executes nothing, so it never waits for execa; a live run awaits the load started above. No
+  // command gets a descriptor the runner inherited (docs/running.md).
+  if (!o.dryRun) io.closeInherited?.();
   const executor: Executor = o.dryRun ? refusingExecutor() : (await executorModule).createExecutor();
   const liveExecutor: Executor = { run: (req, onOutput) => executor.run({ ...req, live: view.live }, onOutput) };
   // ssh's master connection writes a host's output into our pipes itself (a multiplexed session gets our

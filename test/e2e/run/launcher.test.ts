@@ -1,9 +1,10 @@
 // The command launcher as a user meets it (docs/running.md, "The command launcher"): `run --yes` of a
 // runbook of several commands, whose later commands the launcher starts; what they report (exit codes, a
 // signal, output) is what the direct path reports; after the run nothing of the launcher is left.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanup, cliEnv, onlyTimeline, processesWith, readEvents, runCli, until, workDir } from '../../helpers/run-cli.js';
+import { BIN, cleanup, cliEnv, onlyTimeline, processesWith, readEvents, runCli, until, workDir } from '../../helpers/run-cli.js';
 
 afterAll(() => cleanup());
 
@@ -111,5 +112,29 @@ ${f}
     const r = await runCli(['run', 'launched.md', '--yes', '--allow-dangerous'], { cwd: w.dir, env: cliEnv(w.dir, { RUNBOOK_NO_LAUNCHER: '1' }), timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n').filter((l) => /^c\d /.test(l))).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `c${n} node`));
+  });
+  // docs/running.md: a command gets no other open descriptor. One the runner inherited above Node's own range
+  // (libuv marks 0-15 close-on-exec, nothing marks the rest) reached every command the runner or Perl started.
+  it.each([
+    ['python3', {}],
+    ['perl', { RUNBOOK_LAUNCHER: 'perl' }],
+    ['node', { RUNBOOK_NO_LAUNCHER: '1' }],
+  ])('a descriptor the runner inherited reaches no command, whoever starts it (%s from the third)', async (comm, extra) => {
+    const w = workDir();
+    const fds = (n: number): string => `echo "c${n} $(cat /proc/$PPID/comm) $(ls /proc/self/fd | sort -n | tr '\\n' ' ')"`;
+    w.write('fds.md', `# Fds\n\n## Commands\n\n${f}sh\n${fds(1)}\n${f}\n\n${f}sh\n${fds(2)}; sleep 1\n${f}\n\n${f}sh\n${fds(3)}\n${f}\n`);
+    const inherited = openSync(w.write('secret.txt', 'not for commands\n'), 'r');
+    const stdio: ('ignore' | 'pipe' | number)[] = ['ignore', 'pipe', 'pipe', ...new Array<'ignore'>(37).fill('ignore'), inherited];
+    const child = spawn(process.execPath, [BIN, 'run', 'fds.md', '--yes'], { cwd: w.dir, env: cliEnv(w.dir, extra), stdio });
+    closeSync(inherited);
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(0);
+    const lines = out.split('\n').filter((l) => /^c\d /.test(l));
+    expect(lines.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['c1 node', 'c2 node', `c3 ${comm}`]);
+    // ls's own descriptor (3) and the session's dump (10) are the only ones above stderr; 40 is the inherited one.
+    for (const l of lines) expect(l.split(' ').slice(2).filter(Boolean).map(Number), l).toEqual([0, 1, 2, 3, 10]);
   });
 });
