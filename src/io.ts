@@ -1,5 +1,5 @@
 // What a command may touch of the process: its streams, environment and terminal facts. Injected so tests can fake it.
-import { closeSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -69,17 +69,26 @@ export function closeInheritedDescriptors(env: NodeJS.ProcessEnv = process.env):
     return [];
   }
   const closed: number[] = [];
+  // One small buffer for every fdinfo ("pos: 0\nflags: 02100000\n..."): readFileSync's fstat and growing
+  // reads made this ~0.1 ms a descriptor.
+  const buf = Buffer.allocUnsafe(512);
   for (const name of names) {
     const fd = Number(name);
     if (!Number.isInteger(fd) || fd <= 2 || fd === channel) continue;
     let flags: number;
     try {
-      // "flags:\t02100000" (octal); gone already (readdir's own descriptor): skipped.
-      const m = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+      const info = openSync(`/proc/self/fdinfo/${fd}`, 'r');
+      let n: number;
+      try {
+        n = readSync(info, buf, 0, buf.length, null);
+      } finally {
+        closeSync(info);
+      }
+      const m = /^flags:\s*([0-7]+)$/m.exec(buf.toString('latin1', 0, n));
       if (!m) continue;
       flags = parseInt(m[1] as string, 8);
     } catch {
-      continue;
+      continue; // gone already (readdir's own descriptor)
     }
     if ((flags & O_CLOEXEC) !== 0) continue;
     try {
