@@ -61,12 +61,14 @@ export interface Spawned {
  */
 export function spawnNode(
   args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean },
+  opts: { cwd: string; env: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean; inherit?: { fd: number; as: number } },
 ): Spawned {
+  // `inherit`: the child also gets `fd` open as descriptor `as` (a descriptor its parent shell left it, say).
+  const extra = opts.inherit ? [...new Array<'ignore'>(opts.inherit.as - 3).fill('ignore'), opts.inherit.fd] : [];
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd,
     env: opts.env,
-    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe', ...extra],
   });
   live.add(child);
   let out = '';
@@ -93,7 +95,7 @@ export function spawnNode(
 /** Spawn `node bin/runbook.js ...args` with the suite's CLI environment (cliEnv) unless one is given. */
 export function spawnCli(
   args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean },
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean; inherit?: { fd: number; as: number } },
 ): Spawned {
   return spawnNode([BIN, ...args], { ...opts, env: opts.env ?? cliEnv(opts.cwd) });
 }
