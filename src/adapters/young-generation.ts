@@ -18,8 +18,8 @@ import { setFlagsFromString } from 'node:v8';
  * `semi_space_growth_factor` (read at each growth, so a change at run time holds), and collect it on the main
  * thread only (`parallel_scavenge`, read at each collection); false when this V8 is not one it was measured
  * on. A V8 flag changed at run time also changes the key of Node's code cache for its own modules: a built-in
- * module loaded after this is compiled from source, so it is called once the command has loaded what it needs. Import this module when it is needed: it loads node:v8 (under 1 ms once the
- * standard streams are open).
+ * module loaded after this is compiled from source, so it is called once the command has loaded what it needs.
+ * Import this module when it is needed: it loads node:v8 (under 1 ms once the standard streams are open).
  */
 export function keepYoungGenerationSmall(v8Version = process.versions.v8): boolean {
   // Measured on Node 20's V8 (11.3). A V8 that no longer has the flag prints "unrecognized flag" on stderr,
