@@ -106,14 +106,15 @@ export function startLiveSession(o: {
     }
   };
 
+  const unfound = '(note, mark and status from other directories will not find this run)';
   const registered = (async (): Promise<Registration | null> => {
     // On a shared bastion the team reads the timeline and appends notes to it: group read and write.
     if (sharedLiveDir(io.env)) await fsp.chmod(path, 0o660).catch(() => undefined);
     const registration = await registerLive(io.env, { timeline: path, incident: o.incident, runbook: o.runbook, actor: o.actor });
-    for (const problem of registration.problems) view.message(`${problem} (note, mark and status from other directories will not find this run)`, 'warn');
+    for (const problem of registration.problems) view.message(`${problem} ${unfound}`, 'warn');
     return registration;
   })().catch((err: unknown) => {
-    view.message(`cannot register the run: ${err instanceof Error ? err.message : String(err)} (note, mark and status from other directories will not find this run)`, 'warn');
+    view.message(`cannot register the run: ${err instanceof Error ? err.message : String(err)} ${unfound}`, 'warn');
     return null;
   });
   // Following is a courtesy: a read problem never stops the run.

@@ -15,8 +15,15 @@ const f = '```';
 // started had it (the suite's own workers also pass one at 251).
 const who = (n: number): string => `echo "c${n} $(cat /proc/$PPID/comm)"; echo "fds${n} $(ls /proc/self/fd | sort -n | tr '\\n' ' ')"`;
 /** Each command's descriptors above stderr, besides ls's own (3) and the session wrapper's dump (10). */
-const strayFds = (stdout: string): string[] =>
-  stdout.split('\n').filter((l) => /^fds\d /.test(l)).map((l) => `${l.split(' ')[0]}: ${l.split(' ').slice(1).filter((x) => x !== '' && Number(x) > 2 && x !== '3' && x !== '10').join(' ')}`).filter((l) => !l.endsWith(': '));
+function strayFds(stdout: string): string[] {
+  const stray: string[] = [];
+  for (const line of stdout.split('\n').filter((l) => /^fds\d /.test(l))) {
+    const [name, ...fds] = line.split(' ').filter((x) => x !== '');
+    const extra = fds.filter((fd) => Number(fd) > 2 && fd !== '3' && fd !== '10');
+    if (extra.length > 0) stray.push(`${name}: ${extra.join(' ')}`);
+  }
+  return stray;
+}
 const RUNBOOK = `# Launched
 
 ## Commands
