@@ -55,15 +55,21 @@ export interface Spawned {
   stderr(): string;
 }
 
+export interface SpawnOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin?: 'ignore' | 'pipe';
+  timeoutMs?: number;
+  keepStdout?: boolean;
+  /** The child also gets `fd` open as descriptor `as` (a descriptor its parent shell left it, say). */
+  inherit?: { fd: number; as: number };
+}
+
 /**
  * Spawn `node ...args` (the CLI's bin, or a helper script of a test); SIGKILLed after timeoutMs. The one
  * spawner of the e2e suite: spawnCli and the timeline tests' runNode go through it.
  */
-export function spawnNode(
-  args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean; inherit?: { fd: number; as: number } },
-): Spawned {
-  // `inherit`: the child also gets `fd` open as descriptor `as` (a descriptor its parent shell left it, say).
+export function spawnNode(args: string[], opts: SpawnOptions): Spawned {
   const extra = opts.inherit ? [...new Array<'ignore'>(opts.inherit.as - 3).fill('ignore'), opts.inherit.fd] : [];
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd,
@@ -93,10 +99,7 @@ export function spawnNode(
 }
 
 /** Spawn `node bin/runbook.js ...args` with the suite's CLI environment (cliEnv) unless one is given. */
-export function spawnCli(
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe'; timeoutMs?: number; keepStdout?: boolean; inherit?: { fd: number; as: number } },
-): Spawned {
+export function spawnCli(args: string[], opts: Omit<SpawnOptions, 'env'> & { env?: NodeJS.ProcessEnv }): Spawned {
   return spawnNode([BIN, ...args], { ...opts, env: opts.env ?? cliEnv(opts.cwd) });
 }
 
