@@ -20,7 +20,7 @@ import { emptyRecordedSession, recordSessionEvent, type RecordedSession } from '
 import { combine } from '../runner/fleet-run.js';
 import { howItEnded as runnerHow } from '../runner/engine.js';
 import type { EarlierPart } from '../runner/run-config.js';
-import { commandFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type FoldState } from '../report/fold.js';
+import { commandFailed, foldEvent, initialFoldState, summarize, type CommandSummary, type FoldState, type HostSummary } from '../report/fold.js';
 
 /**
  * Show the runbook's lint errors before anything is asked or run. Those that change what would run refuse the
@@ -148,14 +148,16 @@ export function earlierPart(fold: FoldState, checkSteps: number[], fromStep: num
 
 /** How a recorded attempt ended, in the words of the runner's summary ("exit 1", "timed out on web3"). */
 function howItEnded(c: CommandSummary): string {
-  const result = (r: { exitCode: number | null; timedOut: boolean; interrupted: boolean; durationMs: number | null }, signal: string | null = null) => ({
+  // A folded attempt as the runner's result: each host's signal and lost status included, as the live run had them.
+  const result = (r: CommandSummary | HostSummary) => ({
     exitCode: r.exitCode,
-    signal,
+    signal: r.signal,
     durationMs: r.durationMs ?? 0,
     timedOut: r.timedOut,
     interrupted: r.interrupted,
+    ...(r.statusLost === true ? { statusLost: true } : {}),
   });
-  if (c.hosts === undefined) return runnerHow({ ...result(c, c.signal), ...(c.captureError !== undefined ? { captureError: c.captureError } : {}), ...(c.statusLost === true ? { statusLost: true } : {}) });
+  if (c.hosts === undefined) return runnerHow({ ...result(c), ...(c.captureError !== undefined ? { captureError: c.captureError } : {}) });
   return combine(c.hosts.map((h) => ({ host: h.host, output: '', result: { ...result(h), ...(h.hostError !== undefined ? { hostError: h.hostError } : {}) } }))).how;
 }
 

@@ -1,6 +1,7 @@
 // `export --format markdown`: a postmortem draft in the Google SRE layout, facts and Timeline filled from the events.
 import { describeSessionChange } from './session-change.js';
 import type { TimelineEvent } from '../timeline/events.js';
+import { endingWords } from '../timeline/ending.js';
 import type { ExportProblem } from './export-json.js';
 import { commandFailed, failedHosts, foldEvent, initialFoldState, summarize, type CommandSummary, type IncidentSummary } from './fold.js';
 import { clockOffset, formatBytes, formatDuration, formatOffset } from './render-event.js';
@@ -66,11 +67,8 @@ export function describeCommandResult(c: CommandSummary): string {
   if (c.omittedBytes > 0) r += ` · ${formatBytes(c.omittedBytes)} of output not recorded`;
   if (c.hosts) {
     const bad = failedHosts(c);
-    // In the live run's words (runner/fleet-run.ts hostHow).
-    const how = (h: NonNullable<CommandSummary['hosts']>[number]): string =>
-      h.hostError !== undefined ? 'unreachable' : h.timedOut ? 'timed out' : h.interrupted ? 'interrupted' : h.exitCode !== null ? `exit ${h.exitCode}` : h.signal ? `killed by ${h.signal}` : 'did not start';
     r += ` · on ${c.hosts.length} host${c.hosts.length === 1 ? '' : 's'}`;
-    if (bad.length > 0) r += `, failed on ${c.hosts.filter((h) => bad.includes(h.host)).map((h) => `${h.host} (${how(h)})`).join(', ')}`;
+    if (bad.length > 0) r += `, failed on ${c.hosts.filter((h) => bad.includes(h.host)).map((h) => `${h.host} (${endingWords(h)})`).join(', ')}`;
   }
   return r;
 }

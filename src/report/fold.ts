@@ -48,6 +48,8 @@ export interface HostSummary {
   interrupted: boolean;
   /** ssh's message when the host itself failed (unreachable, authentication). */
   hostError?: string;
+  /** It ran, but its exit status was lost (status_lost). */
+  statusLost?: boolean;
 }
 
 /** A folded attempt (a command's, or one host's) that did not end well, by the timeline's own test. */
@@ -195,6 +197,7 @@ export function commandFailed(c: CommandSummary): boolean {
 function foldHost(c: CommandSummary, ev: Extract<TimelineEvent, { type: 'command.finished' }>): void {
   const h: HostSummary = { host: ev.host as string, exitCode: ev.exit_code, signal: ev.signal, durationMs: ev.duration_ms, timedOut: ev.timed_out, interrupted: ev.interrupted };
   if (typeof ev.host_error === 'string') h.hostError = ev.host_error;
+  if (ev.status_lost === true) h.statusLost = true;
   (c.hosts ??= []).push(h);
   const bad = attemptFailed(h);
   const wasBad = c.finished && attemptFailed(c);

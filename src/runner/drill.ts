@@ -4,7 +4,7 @@ import { endedBadly, type TimelineEvent, type VarSource } from '../timeline/even
 import { readTimeline } from '../timeline/reader.js';
 import { UserError } from '../errors.js';
 import type { ExecResult, Executor } from './ports.js';
-import { hostHow } from './fleet-run.js';
+import { endingWords } from '../timeline/ending.js';
 
 export interface RecordedCommand {
   id: string;
@@ -113,8 +113,8 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
       emit('stderr', `[drill] output recorded during the incident for ${rec.id}${differs ? ` (${rec.command})` : ''}:\n`);
       for (const o of rec.output) emit(o.stream, o.data);
       const f = rec.finished;
-      // Each host's ending in the live run's words (fleet-run.ts hostHow).
-      const how = (h: NonNullable<typeof rec.hosts>[number]): string => hostHow({ ...recorded(h), ...(typeof h.host_error === 'string' ? { hostError: h.host_error } : {}) });
+      // Each host's ending in the live run's words.
+      const how = (h: NonNullable<typeof rec.hosts>[number]): string => endingWords({ ...recorded(h), ...(typeof h.host_error === 'string' ? { hostError: h.host_error } : {}) });
       if (rec.hosts) emit('stderr', `[drill] on ${rec.hosts.length} host${rec.hosts.length === 1 ? '' : 's'}: ${rec.hosts.map((h) => `${h.host} ${how(h)}`).join(', ')}\n`);
       if (!f) {
         emit('stderr', '[drill] the command never finished during the incident (the run was interrupted)\n');
@@ -133,7 +133,7 @@ export function createDrillExecutor(record: IncidentRecord): DrillExecutor {
 
 /** A recorded command.finished as the result an executor returns. */
 function recorded(f: Extract<TimelineEvent, { type: 'command.finished' }>): ExecResult {
-  return { exitCode: f.exit_code, signal: f.signal, durationMs: f.duration_ms, timedOut: f.timed_out, interrupted: f.interrupted };
+  return { exitCode: f.exit_code, signal: f.signal, durationMs: f.duration_ms, timedOut: f.timed_out, interrupted: f.interrupted, ...(f.status_lost === true ? { statusLost: true } : {}) };
 }
 
 export interface DrillScore {

@@ -12,7 +12,8 @@ import { judgeDanger, type DangerJudgement } from '../runbook/danger.js';
 import { commandEnv, renderForDisplay, renderForShell, UnsafeValueError, type ResolvedVar } from './vars.js';
 import { ShellSession } from './session.js';
 import { SessionRun } from './session-run.js';
-import { confirmTargets, fleetEnv, hostFailed, hostHow, runCommandOnHosts, runsOn, type FleetResult } from './fleet-run.js';
+import { endingWords } from '../timeline/ending.js';
+import { confirmTargets, fleetEnv, hostFailed, runCommandOnHosts, runsOn, type FleetResult } from './fleet-run.js';
 import type { EnginePorts, FleetConfig, RunConfig } from './run-config.js';
 import { suggestedCommand, type Suggestion } from './suggestions.js';
 
@@ -54,7 +55,7 @@ export function howItEnded(r: ExecResult): string {
   if ('how' in r) return (r as FleetResult).how;
   // A failed capture names a command that ran; every other ending is worded as one host's (fleet-run.ts).
   if (r.spawnError === undefined && r.captureError !== undefined) return 'capture failed';
-  return hostHow(r);
+  return endingWords(r);
 }
 
 class Run {

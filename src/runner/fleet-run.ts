@@ -2,6 +2,7 @@
 // and one result for the engine's failure prompt (failed when any host failed; which hosts, and how).
 import type { Command } from '../runbook/model.js';
 import type { EventBody } from '../timeline/events.js';
+import { endingWords } from '../timeline/ending.js';
 import type { Target, TargetResult, Transport } from '../fleet/targets.js';
 import type { EventSink, ExecResult, View } from './ports.js';
 import { createCapture } from './capture.js';
@@ -30,15 +31,6 @@ export function hostFailed(r: ExecResult): boolean {
   return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0;
 }
 
-/** How one host ended, in the words of the summary. */
-export function hostHow(r: TargetResult): string {
-  if (r.hostError !== undefined) return 'unreachable';
-  if (r.spawnError !== undefined) return 'did not start';
-  if (r.timedOut) return 'timed out';
-  if (r.interrupted) return 'interrupted';
-  if (r.exitCode === null) return r.signal ? `killed by ${r.signal}` : r.statusLost === true ? 'exit status lost' : 'did not start';
-  return `exit ${r.exitCode}`;
-}
 
 
 export interface FleetRun {
@@ -105,7 +97,7 @@ export function combine(outcomes: HostOutcome[]): FleetResult {
   const bad = outcomes.filter((o) => hostFailed(o.result));
   const first = bad[0]?.result ?? outcomes[0]?.result;
   const byHow = new Map<string, string[]>();
-  for (const o of bad) byHow.set(hostHow(o.result), [...(byHow.get(hostHow(o.result)) ?? []), o.host]);
+  for (const o of bad) byHow.set(endingWords(o.result), [...(byHow.get(endingWords(o.result)) ?? []), o.host]);
   return {
     exitCode: first?.exitCode ?? 0,
     signal: first?.signal ?? null,

@@ -3,7 +3,8 @@
 // One host: output passes through as for a local command (the command box names the host).
 import { StringDecoder } from 'node:string_decoder';
 import type { HostOutcome, HostView } from '../runner/run-config.js';
-import { hostFailed, hostHow } from '../runner/fleet-run.js';
+import { hostFailed } from '../runner/fleet-run.js';
+import { endingWords } from '../timeline/ending.js';
 import { neutralize } from './neutralize.js';
 import type { Style } from './style.js';
 
@@ -27,7 +28,7 @@ export function renderHostSummary(results: HostOutcome[], style: Style): string 
     out.push(text === '' ? style.dim('(no output)') : text);
   }
   const exits = results.map((r) => {
-    const how = hostHow(r.result);
+    const how = endingWords(r.result);
     const paint = hostFailed(r.result) ? style.red : style.green;
     const extra = r.result.hostError !== undefined ? style.dim(` (${neutralize(r.result.hostError)})`) : '';
     return `  ${neutralize(r.host)} ${paint(how)}${extra}`;

@@ -59,6 +59,26 @@ describe('earlierPart', () => {
     ]);
   });
 
+  it("a command on hosts: each failed host's ending in the live run's words, its signal and a lost status included", () => {
+    const onHost = (host: string, exit: number | null, extra: Partial<EventBody & { type: 'command.finished' }> = {}) => fin('1.1', exit, { host, ...extra });
+    const e = earlier(
+      [
+        [0, runStarted(src)],
+        [1, { type: 'step.started', step: 1, title: 'One' }],
+        [2, started(1, '1.1')],
+        [3, onHost('web1', 0)],
+        [4, onHost('web2', null, { signal: 'SIGKILL' })],
+        [5, onHost('web3', null, { status_lost: true })],
+        [6, onHost('web4', 255, { host_error: 'ssh: connect to host web4 port 22: Connection refused' })],
+        [7, onHost('web5', null)],
+        [8, { type: 'step.completed', step: 1, title: 'One' }],
+      ],
+      [],
+      2,
+    );
+    expect(e.commands).toEqual([{ id: '1.1', failed: true, how: 'killed by SIGKILL on web2; exit status lost on web3; unreachable on web4; did not start on web5' }]);
+  });
+
   it('--resume --from-step 1 walks every step again: no step, skip or check of before is counted twice', () => {
     const e = earlier(stoppedInStepTwo, [1, 2], 1);
     expect(e.counts).toEqual({ stepsDone: 0, stepsSkipped: 0, commandsSkipped: 0, checksConfirmed: 0, checksSkipped: 0 });

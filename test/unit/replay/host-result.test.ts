@@ -1,4 +1,4 @@
-// How the postmortem names each failed host: the live run's words (runner/fleet-run.ts hostHow).
+// How the postmortem names each failed host: the live run's words (timeline/ending.ts).
 import { describe, expect, it } from 'vitest';
 import { describeCommandResult } from '../../../src/report/export-markdown.js';
 import type { CommandSummary } from '../../../src/report/fold.js';
@@ -7,13 +7,13 @@ import { clockOffset, formatOffset } from '../../../src/report/render-event.js';
 const host = (name: string, extra: Partial<NonNullable<CommandSummary['hosts']>[number]>) => ({ host: name, exitCode: 0, signal: null, durationMs: 5, timedOut: false, interrupted: false, ...extra });
 
 describe('describeCommandResult on hosts', () => {
-  it('names a killed host as killed, an unreachable one as unreachable', () => {
+  it('names a killed host as killed, an unreachable one as unreachable, one whose status was lost as such', () => {
     const c = {
       id: '1.1', command: 'uptime', danger: false, edited: false, exitCode: null, signal: 'SIGKILL', durationMs: 5, timedOut: false, interrupted: false,
       omittedBytes: 0, skipped: false, finished: true, allowFailure: false, atMs: 0, ts: '',
-      hosts: [host('web1', {}), host('web2', { exitCode: null, signal: 'SIGKILL' }), host('web3', { exitCode: 255, hostError: 'ssh: refused' }), host('web4', { exitCode: 2 })],
+      hosts: [host('web1', {}), host('web2', { exitCode: null, signal: 'SIGKILL' }), host('web3', { exitCode: 255, hostError: 'ssh: refused' }), host('web4', { exitCode: 2 }), host('web5', { exitCode: null, statusLost: true })],
     } satisfies CommandSummary;
-    expect(describeCommandResult(c)).toBe('killed by SIGKILL after 5ms · on 4 hosts, failed on web2 (killed by SIGKILL), web3 (unreachable), web4 (exit 2)');
+    expect(describeCommandResult(c)).toBe('killed by SIGKILL after 5ms · on 5 hosts, failed on web2 (killed by SIGKILL), web3 (unreachable), web4 (exit 2), web5 (exit status lost)');
   });
 
   it('says (allowed) of a failure the runbook allows, as the live run does', () => {

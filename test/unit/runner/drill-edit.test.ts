@@ -65,6 +65,7 @@ describe('the drill executor and a command run on hosts', () => {
       { ...base, host: 'web2', exit_code: null, signal: 'SIGKILL' },
       { ...base, host: 'web3', exit_code: 255, host_error: 'ssh: connect to host web3: Connection refused' },
       { ...base, host: 'web4', exit_code: null, timed_out: true },
+      { ...base, host: 'web5', exit_code: null, status_lost: true },
     ];
     const onHosts: IncidentRecord = { ...record, commands: new Map([['2.1', { ...record.commands.get('2.1')!, hosts, finished: hosts[1] }]]) };
     let text = '';
@@ -72,7 +73,7 @@ describe('the drill executor and a command run on hosts', () => {
       { script: 'df -h /var', shell: '/bin/sh', cwd: '/', env: {}, timeoutMs: 1000, interactive: false, meta: { id: '2.1', step: 2, command: 'df -h /var' } },
       (_s, chunk) => (text += chunk.toString()),
     );
-    expect(text).toContain('[drill] on 4 hosts: web1 exit 0, web2 killed by SIGKILL, web3 unreachable, web4 timed out\n');
+    expect(text).toContain('[drill] on 5 hosts: web1 exit 0, web2 killed by SIGKILL, web3 unreachable, web4 timed out, web5 exit status lost\n');
   });
 });
 
