@@ -59,8 +59,9 @@ export function describeCommandResult(c: CommandSummary): string {
   let r: string;
   if (c.timedOut) r = `timed out after ${dur}`;
   else if (c.interrupted) r = `interrupted after ${dur}`;
-  else if (c.exitCode === null && c.statusLost === true) r = `exit status lost (the command launcher ended) after ${dur}`;
-  else if (c.exitCode === null) r = `killed${c.signal ? ` by ${c.signal}` : ''} after ${dur}`;
+  // No exit code: killed by a signal, its status lost with the launcher, or never started (as the live run said).
+  else if (c.exitCode === null && (c.signal || c.statusLost === true)) r = `${endingWords(c)}${c.signal ? '' : ' (the command launcher ended)'} after ${dur}`;
+  else if (c.exitCode === null) r = endingWords(c);
   // An allowed failure in the live run's words (render-event.ts): `exit 1 (allowed)`.
   else if (c.captureError !== undefined) r = `exit 0, capture failed${c.allowFailure ? ' (allowed)' : ''} · ${dur}`;
   else r = `exit ${c.exitCode}${c.allowFailure && c.exitCode !== 0 ? ' (allowed)' : ''} · ${dur}`;

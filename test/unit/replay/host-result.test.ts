@@ -16,6 +16,17 @@ describe('describeCommandResult on hosts', () => {
     expect(describeCommandResult(c)).toBe('killed by SIGKILL after 5ms · on 5 hosts, failed on web2 (killed by SIGKILL), web3 (unreachable), web4 (exit 2), web5 (exit status lost)');
   });
 
+  it("names a command's own ending in the live run's words: killed, its status lost, or never started", () => {
+    const c = {
+      id: '1.1', command: 'uptime', danger: false, edited: false, exitCode: null, signal: 'SIGTERM', durationMs: 5, timedOut: false, interrupted: false,
+      omittedBytes: 0, skipped: false, finished: true, allowFailure: false, atMs: 0, ts: '',
+    } satisfies CommandSummary;
+    expect(describeCommandResult(c)).toBe('killed by SIGTERM after 5ms');
+    expect(describeCommandResult({ ...c, signal: null, statusLost: true })).toBe('exit status lost (the command launcher ended) after 5ms');
+    // A command that never started (a missing shell, a refused value) was never "killed".
+    expect(describeCommandResult({ ...c, signal: null, durationMs: 0 })).toBe('did not start');
+  });
+
   it('says (allowed) of a failure the runbook allows, as the live run does', () => {
     const c = {
       id: '6.1', command: 'grep -c ERROR notes.txt', danger: false, edited: false, exitCode: 1, signal: null, durationMs: 41, timedOut: false, interrupted: false,
