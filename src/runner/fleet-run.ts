@@ -3,7 +3,7 @@
 import type { Command } from '../runbook/model.js';
 import type { EventBody } from '../timeline/events.js';
 import { endingWords } from '../timeline/ending.js';
-import type { Target, TargetResult, Transport } from '../fleet/targets.js';
+import type { Target, Transport } from '../fleet/targets.js';
 import type { EventSink, ExecResult, View } from './ports.js';
 import { createCapture } from './capture.js';
 import { commandFinished } from './finished.js';
@@ -30,8 +30,6 @@ export function runsOn(c: Pick<Command, 'attributes'>): string {
 export function hostFailed(r: ExecResult): boolean {
   return r.spawnError !== undefined || r.timedOut || r.interrupted || r.exitCode !== 0;
 }
-
-
 
 export interface FleetRun {
   id: string;
@@ -97,7 +95,10 @@ export function combine(outcomes: HostOutcome[]): FleetResult {
   const bad = outcomes.filter((o) => hostFailed(o.result));
   const first = bad[0]?.result ?? outcomes[0]?.result;
   const byHow = new Map<string, string[]>();
-  for (const o of bad) byHow.set(endingWords(o.result), [...(byHow.get(endingWords(o.result)) ?? []), o.host]);
+  for (const o of bad) {
+    const how = endingWords(o.result);
+    byHow.set(how, [...(byHow.get(how) ?? []), o.host]);
+  }
   return {
     exitCode: first?.exitCode ?? 0,
     signal: first?.signal ?? null,
