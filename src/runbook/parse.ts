@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it/index.js';
 import type { Check, Command, ParseResult, Problem, ProseBlock, Runbook, Step } from './model.js';
-import { captureProblem, isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
+import { captureProblem, fenceLangAndRun, type FenceInfo, isFalse, isTrue, parseDuration, parseFenceInfo } from './attributes.js';
 import { isReservedName } from './reserved-names.js';
 import { judgeDanger } from './danger.js';
 import { lineCount, normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
@@ -128,7 +128,9 @@ export function parseRunbook(input: string, path: string, options: ParseOptions 
   // Content before the first step that has commands or checks becomes a step of its own, so nothing is lost.
   const stepSections = sections.length === 0 ? [intro] : hasWork(intro) ? [{ ...intro, title: 'Before you start' }, ...sections] : sections;
   const declared = new Set(meta.vars.map((v) => v.name));
-  const steps: Step[] = stepSections.map((s, n) => buildStep(s, n + 1, bodyLines, fileLine, path, problems, declared, options.listing === true));
+  // list reads of a readable runbook's fences only their language and `run` (a broken one keeps every problem).
+  const readInfo = options.listing && !metaResult.fatal ? fenceLangAndRun : parseFenceInfo;
+  const steps: Step[] = stepSections.map((s, n) => buildStep(s, n + 1, bodyLines, fileLine, path, problems, declared, options.listing === true, readInfo));
   const introText = sections.length === 0 || hasWork(intro) || options.listing ? '' : proseBlocksOf(intro, bodyLines(), fileLine).map((b) => b.text).join('\n\n');
 
   const runbook: Runbook = {
@@ -199,12 +201,22 @@ function proseBlocksOf(s: Section, bodyLines: string[], fileLine: (n: number) =>
   return blocks;
 }
 
-function buildStep(s: Section, index: number, bodyLines: () => string[], fileLine: (n: number) => number, path: string, problems: Problem[], declared: ReadonlySet<string>, listing = false): Step {
+function buildStep(
+  s: Section,
+  index: number,
+  bodyLines: () => string[],
+  fileLine: (n: number) => number,
+  path: string,
+  problems: Problem[],
+  declared: ReadonlySet<string>,
+  listing = false,
+  readInfo: (info: string) => FenceInfo = parseFenceInfo,
+): Step {
   const commands: Command[] = [];
   // For list: the same commands, but not judged for danger or scanned for placeholders.
   const make: typeof makeCommand = listing ? listedCommand : makeCommand;
   for (const f of s.fences) {
-    const info = parseFenceInfo(f.info);
+    const info = readInfo(f.info);
     const line = fileLine(f.map?.[0] ?? 0);
     if (info.error) problems.push({ file: path, line, severity: 'warning', rule: 'bad-attribute', message: info.error });
     const content = f.content.replace(/\n$/, '');

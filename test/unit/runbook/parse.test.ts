@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbook, splitConsole } from '../../../src/runbook/parse.js';
-import { parseFenceInfo, parseDuration } from '../../../src/runbook/attributes.js';
+import fc from 'fast-check';
+import { fenceLangAndRun, isFalse, parseFenceInfo, parseDuration } from '../../../src/runbook/attributes.js';
 import { decode } from '../../../src/runbook/load.js';
 
 const parse = (text: string, path = '/rb/example.md') => parseRunbook(text, path);
@@ -145,6 +146,20 @@ describe('block attributes (Runme syntax)', () => {
     ['sh', {}],
   ])('%s', (info, attributes) => {
     expect(parseFenceInfo(info).attributes).toEqual(attributes);
+  });
+
+  it("list's reading of an info string gives the language and `run` the full parse gives, for any info string", () => {
+    const word = fc.constantFrom('sh', 'SH', 'bash', 'console', 'text', 'run', 'RUN', 'false', 'true', 'name', 'x', '=', '{', '}', '"', "'", ':', ',', ' ', '\t', 'run=false', '{run}', '{"run": false}', '{run="false"}');
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 8 }), (parts) => {
+        const info = parts.join('');
+        const full = parseFenceInfo(info);
+        const lean = fenceLangAndRun(info);
+        expect(lean.lang).toBe(full.lang);
+        expect(isFalse(lean.attributes.run)).toBe(isFalse(full.attributes.run));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('run=false makes a shell block display only; danger, timeout, cwd, shell, interactive, allow_failure are read', () => {
