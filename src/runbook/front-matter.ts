@@ -127,6 +127,19 @@ function splitJson(text: string): FrontMatter | undefined {
   return undefined;
 }
 
+/**
+ * A day of the calendar written YYYY-MM-DD: 2026-02-28 is, 2026-02-29 and 2026-13-45 are not. The same days as a
+ * round trip through Date.parse and toISOString, without the two Dates (a tenth of list's front-matter time).
+ */
+export function isCalendarDate(iso: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return false;
+  const [y, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
+}
+
 /** What front-matter can say; the parser fills the rest of the Runbook from the Markdown. */
 export type Meta = Pick<Runbook, 'tags' | 'services' | 'vars' | 'redact'> &
   Partial<Pick<Runbook, 'id' | 'title' | 'description' | 'severity' | 'owner' | 'lastReviewed' | 'timeoutMs' | 'targetsRequired'>>;
@@ -222,9 +235,7 @@ export function readMeta(fm: FrontMatter, file: string, { listing = false } = {}
   const lr = d.last_reviewed;
   if (lr !== undefined && lr !== null) {
     const iso = lr instanceof Date && !Number.isNaN(lr.getTime()) ? lr.toISOString().slice(0, 10) : typeof lr === 'string' ? lr.trim() : '';
-    const ms = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? Date.parse(`${iso}T00:00:00Z`) : NaN;
-    const valid = !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === iso;
-    if (valid) meta.lastReviewed = iso;
+    if (isCalendarDate(iso)) meta.lastReviewed = iso;
     else err('bad-date', 'last_reviewed', `last_reviewed must be a date like 2026-10-01, not ${JSON.stringify(lr)}`);
   }
   if (listing) return { meta, problems, fatal: false };

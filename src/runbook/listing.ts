@@ -11,7 +11,7 @@ import { describeSystemError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { looksLikeScenario } from '../gameday/kind.js';
 import { cacheRoot } from './bundled.js';
-import { assembleLibrary, decode, findRunbookFiles, type Library } from './load.js';
+import { assembleLibrary, findRunbookFiles, readText, type Library } from './load.js';
 import type { Problem, Runbook } from './model.js';
 import type { ParsedFile } from './parse.js';
 
@@ -150,14 +150,14 @@ type Parser = typeof import('./parse.js');
 
 /** Read one file the way list needs it: blocks-only parse, problems of decoding included. */
 function readForListing(file: string, { parseRunbook }: Parser): Read {
-  let bytes: Uint8Array;
+  let read: ReturnType<typeof readText>;
   try {
-    bytes = readFileSync(file);
+    read = readText(file);
   } catch (err) {
     const parsed = parseRunbook('', file, { listing: true });
     return { ...parsed, fatal: true, scenario: false, problems: [{ file, line: 1, severity: 'error', rule: 'unreadable', message: `cannot read ${file}: ${describeSystemError(err)}` }] };
   }
-  const { text, problems } = decode(bytes, file);
+  const { text, problems } = read;
   const parsed = parseRunbook(text, file, { listing: true });
   return { ...parsed, problems: problems.length ? [...problems, ...parsed.problems] : parsed.problems, scenario: !parsed.fatal && looksLikeScenario(text) };
 }

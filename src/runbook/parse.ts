@@ -313,9 +313,8 @@ const OUTPUT_LINE = new RegExp(`^\\s*(?:\\d|${MONTH}\\s+\\d{1,2}\\s+\\d{1,2}:\\d
 function blockKind(lang: string, content: string): 'console' | 'shell' | 'text' {
   if (CONSOLE_LANGS.has(lang)) return 'console';
   if (!SHELL_LANGS.has(lang)) return 'text';
-  const lines = content.split('\n').filter((l) => l.trim() !== '');
   // Comment lines (`# NAMESPACE=<from the alert>`) may come before the first prompt.
-  const first = lines.find((l) => !/^\s*#/.test(l)) ?? '';
+  const first = firstCommandLine(content);
   if (SHELL_PROMPT.test(first) || /^\s*\$>?$/.test(first)) return 'console';
   if (first === '' || OTHER_PROMPT.test(first) || OUTPUT_LINE.test(first)) return first === '' ? 'shell' : 'text';
   if (lang !== '') return 'shell';
@@ -333,6 +332,18 @@ function blockKind(lang: string, content: string): 'console' | 'shell' | 'text' 
     }
   }
   return 'shell';
+}
+
+/** The block's first line that is neither blank nor a comment, or ''. Found line by line: blocks can be long. */
+function firstCommandLine(content: string): string {
+  for (let start = 0; start < content.length; ) {
+    const nl = content.indexOf('\n', start);
+    const end = nl < 0 ? content.length : nl;
+    const line = content.slice(start, end);
+    if (line.trim() !== '' && !/^\s*#/.test(line)) return line;
+    start = end + 1;
+  }
+  return '';
 }
 
 export interface ConsolePiece {

@@ -1,7 +1,8 @@
 // Front-matter through gray-matter: every form a runbook may use, with file lines for what goes wrong.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseRunbook } from '../../../src/runbook/parse.js';
-import { splitFrontMatter } from '../../../src/runbook/front-matter.js';
+import { isCalendarDate, splitFrontMatter } from '../../../src/runbook/front-matter.js';
 
 const parse = (text: string) => parseRunbook(text, '/rb/example.md');
 const fence = '```';
@@ -100,6 +101,20 @@ describe('front-matter errors name the file line', () => {
     const p = parse(`---\ntitle: t\nlast_reviewed: 2026-13-45\n---\n`);
     expect(p.runbook.lastReviewed).toBeUndefined();
     expect(p.problems).toContainEqual(expect.objectContaining({ rule: 'bad-date', line: 3 }));
+  });
+
+  it('a date is valid exactly when Date reads it back as the same day', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), (y, m, d) => {
+        const iso = `${String(y).padStart(4, '0')}-${two(m)}-${two(d)}`;
+        const ms = Date.parse(`${iso}T00:00:00Z`);
+        expect(isCalendarDate(iso), iso).toBe(!Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === iso);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const iso of ['2024-02-29', '2000-02-29', '1900-02-28']) expect(isCalendarDate(iso), iso).toBe(true);
+    for (const iso of ['2026-02-29', '1900-02-29', '2026-04-31', '2026-1-01', '２０２６-01-01', ' 2026-01-01', '2026-01-01T00:00']) expect(isCalendarDate(iso), iso).toBe(false);
   });
 
   it('a valid date stays the same text (never shifted by a time zone)', () => {

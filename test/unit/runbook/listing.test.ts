@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunbook } from '../../../src/runbook/parse.js';
-import { findRunbookFiles, loadLibrary } from '../../../src/runbook/load.js';
+import { decode, findRunbookFiles, loadLibrary, readText } from '../../../src/runbook/load.js';
 import { loadListing } from '../../../src/runbook/listing.js';
 import { listEntry } from '../../../src/commands/list.js';
 
@@ -51,6 +51,33 @@ describe('findRunbookFiles', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('readText (list reads every file into one buffer)', () => {
+  it('gives what readFileSync and decode give: small and large files, one after the other, invalid UTF-8, a BOM', () => {
+    const d = tmp();
+    // 200 KB with a 4-byte character across each 64 KiB boundary, then small files read after it into the same buffer.
+    const files: [string, Buffer][] = [
+      ['large.md', Buffer.from(`${'x'.repeat(65_534)}🚀${'é'.repeat(70_000)}end\n`)],
+      ['small.md', Buffer.from('# Small\n')],
+      ['bom.md', Buffer.from('\ufeff# Bom\n')],
+      ['bad.md', Buffer.from([0x23, 0x20, 0xff, 0x0a, 0x6f, 0x6b, 0x0a])],
+      ['empty.md', Buffer.alloc(0)],
+      ['small-again.md', Buffer.from('# Again\n')],
+    ];
+    const texts = files.map(([name, bytes]) => {
+      writeFileSync(join(d, name), bytes);
+      return readText(join(d, name));
+    });
+    files.forEach(([name, bytes], i) => expect(texts[i], name).toEqual(decode(bytes, join(d, name))));
+    expect(texts[3]?.problems[0]).toMatchObject({ rule: 'invalid-utf8', line: 1 });
+  });
+
+  it('fails as readFileSync does: a missing file, a folder', () => {
+    const d = tmp();
+    expect(() => readText(join(d, 'missing.md'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+    expect(() => readText(d)).toThrow(expect.objectContaining({ code: 'EISDIR' }));
   });
 });
 
