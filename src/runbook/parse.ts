@@ -32,8 +32,9 @@ export interface ParseOptions {
   /** Skip the inline parse of paragraphs (the model is the same: only headings' text is inline-parsed). */
   blocksOnly?: boolean;
   /**
-   * Only what `list` shows (implies blocksOnly): metadata, steps and which commands run. Commands are not
-   * judged for danger nor scanned for placeholders, vars, redact, timeout and targets are not read (so their
+   * Only what `list` shows (implies blocksOnly): metadata, steps and which commands run. Each command and
+   * checklist item is a shared placeholder that says only whether it runs (no text, id or line: nothing is
+   * judged for danger nor scanned for placeholders), vars, redact, timeout and targets are not read (so their
    * problems are not reported), prose and intro are '' and sha256 is '' (list over 5,000 runbooks spent 1.8 s
    * of 4 s of CPU on those).
    */
@@ -114,6 +115,11 @@ export function parseRunbook(input: string, path: string, options: ParseOptions 
     } else if (t.type === 'fence') {
       current.fences.push(t);
     } else if (t.type === 'inline' && t.map && tokens[i - 1]?.type === 'paragraph_open' && tokens[i - 2]?.type === 'list_item_open') {
+      // list needs only whether a section has checks (a step of its own before the first one): not their text.
+      if (options.listing) {
+        if (CHECK_ITEM.test(t.content)) current.checks.push(LISTED_CHECK);
+        continue;
+      }
       const m = /^\[( |x|X)\]\s+([\s\S]*)$/.exec(t.content);
       if (m) current.checks.push({ text: (m[2] as string).replace(/\s*\n\s*/g, ' ').trim(), line: fileLine(t.map[0]) });
     }
@@ -213,8 +219,8 @@ function buildStep(
   readInfo: (info: string) => FenceInfo = parseFenceInfo,
 ): Step {
   const commands: Command[] = [];
-  // For list: the same commands, but not judged for danger or scanned for placeholders.
-  const make: typeof makeCommand = listing ? listedCommand : makeCommand;
+  // For list: the same commands, as shared placeholders that say only whether they run (list reads no more).
+  const make: typeof makeCommand = listing ? (_id, _text, _lang, runnable) => (runnable ? LISTED_RUNS : LISTED_SHOWN) : makeCommand;
   for (const f of s.fences) {
     const info = readInfo(f.info);
     const line = fileLine(f.map?.[0] ?? 0);
@@ -228,7 +234,7 @@ function buildStep(
     for (const p of pieces) {
       const runnable = kind !== 'text' && !isFalse(info.attributes.run);
       const cmd = make(`${index}.${commands.length + 1}`, p.text, info.lang, runnable, info.attributes, p.line, path, problems, declared);
-      if (p.output !== undefined && p.output !== '') cmd.sampleOutput = p.output;
+      if (p.output !== undefined && p.output !== '' && !listing) cmd.sampleOutput = p.output;
       commands.push(cmd);
     }
     if (isConsole && pieces.length === 0) {
@@ -287,10 +293,14 @@ function makeCommand(
   return cmd;
 }
 
-/** A command as list needs it (parse option `listing`): whether it runs; no analysis of its text. */
-function listedCommand(id: string, text: string, lang: string, runnable: boolean, attributes: Command['attributes'], line: number): Command {
-  return { id, text, lang, runnable, danger: false, attributes, line, placeholders: [], envRefs: [], interactive: false, allowFailure: false };
-}
+/** A command as list needs it (parse option `listing`): whether it runs; nothing of its text. Shared, so frozen. */
+const listedCommand = (runnable: boolean): Command =>
+  Object.freeze({ id: '', text: '', lang: '', runnable, danger: false, attributes: Object.freeze({}), line: 0, placeholders: Object.freeze([]) as unknown as string[], envRefs: Object.freeze([]) as unknown as string[], interactive: false, allowFailure: false });
+const LISTED_RUNS = listedCommand(true);
+const LISTED_SHOWN = listedCommand(false);
+/** A checklist item as list needs it: that there is one. */
+const LISTED_CHECK: Check = Object.freeze({ text: '', line: 0 });
+const CHECK_ITEM = /^\[[ xX]\]\s/;
 
 const GO_TEMPLATE_WORDS: ReadonlySet<string> = new Set(['end', 'else', 'range', 'if', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil']);
 
