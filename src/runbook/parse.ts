@@ -1,5 +1,5 @@
 // Markdown text → Runbook model, with the problems found on the way. Pure: no file system, no clock.
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it/index.js';
 import type { Check, Command, ParseResult, Problem, ProseBlock, Runbook, Step } from './model.js';
@@ -8,6 +8,15 @@ import { isReservedName } from './reserved-names.js';
 import { judgeDanger } from './danger.js';
 import { lineCount, normalizeText, readMeta, splitFrontMatter } from './front-matter.js';
 import { angleNames, findEnvRefs, placeholderNames } from './shell-scan.js';
+
+/**
+ * SHA-256 (hex) of a runbook's text. node:crypto is loaded here, when a hash is made: a static import cost every
+ * command that parses ~6 ms, list among them, which hashes nothing.
+ */
+function sha256Hex(text: string): string {
+  const crypto = (process.getBuiltinModule?.('node:crypto') ?? createRequire(import.meta.url)('node:crypto')) as typeof import('node:crypto');
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
 
 // A static import: the bundle (scripts/build.mjs) makes markdown-it part of one chunk.
 let md: MarkdownIt | undefined;
@@ -150,7 +159,7 @@ export function parseRunbook(input: string, path: string, options: ParseOptions 
     intro: introText,
     steps,
     source,
-    sha256: options.listing ? '' : createHash('sha256').update(source).digest('hex'),
+    sha256: options.listing ? '' : sha256Hex(source),
   };
   if (meta.description !== undefined) runbook.description = meta.description;
   if (meta.severity !== undefined) runbook.severity = meta.severity;

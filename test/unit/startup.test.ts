@@ -140,6 +140,8 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(inputs.filter((i) => /esprima|gray-matter\/node_modules|execa|@inquirer|@modelcontextprotocol|node_modules\/zod/.test(i))).toEqual([]);
     // commander's child_process is loaded on its first spawn only (scripts/build.mjs): never, for list.
     expect(r.loaded.filter((u) => u.includes('child_process'))).toEqual([]);
+    // The parser loads node:crypto only to hash a runbook (~6 ms), which list never does, cached or not.
+    expect(r.loaded.filter((u) => /^(require:)?(node:)?crypto$/.test(u))).toEqual([]);
   });
 
   it('a cached `runbook list` loads neither the parser nor node:crypto (its cache files are named by a plain hash)', () => {
