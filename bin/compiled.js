@@ -1,5 +1,6 @@
 // dist/run.cjs (`run`, `drill` and `gameday`; scripts/build.mjs) compiled with the V8 code cache the build made
-// for it: on Node 20 an ES module is compiled afresh at every start, a script can start from V8's cache.
+// for it: on Node 20 an ES module is compiled afresh at every start, a script can start from V8's cache. The
+// ES module build loads the parser the same way, from dist/parse.cjs (src/runbook/parser-module.ts).
 const { isAscii } = require('node:buffer');
 const { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
@@ -55,17 +56,31 @@ function compile(file = FILE) {
 }
 
 /**
- * Run the bundle; false when there is none (a dist/ built before run.cjs existed): dist/main.js runs the same
- * commands. With RUNBOOK_CODE_CACHE_OUT (the build's warm-up run only), write V8's cache there at exit.
+ * Compile and run a bundle, as Node runs a CommonJS file: its module. With RUNBOOK_CODE_CACHE_OUT (the build's
+ * warm-up runs only), V8's cache of all it compiled is written there at exit.
  */
-function start(file = FILE) {
-  if (!existsSync(file)) return false;
+function load(file) {
   const { script } = compile(file);
   const out = process.env.RUNBOOK_CODE_CACHE_OUT;
   if (out) process.once('exit', () => writeFileSync(out, script.createCachedData()));
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
+  return module;
+}
+
+/** Run the bundle; false when there is none (a dist/ built before run.cjs existed): dist/main.js runs the same commands. */
+function start(file = FILE) {
+  if (!existsSync(file)) return false;
+  load(file);
   return true;
 }
 
-module.exports = { compile, start, FILE, CJS_WRAPPER };
+/**
+ * The exports of a bundle that is a library (dist/parse.cjs, which the ES module build loads through here), or
+ * undefined when the file is not there.
+ */
+function exportsOf(file) {
+  return existsSync(file) ? load(file).exports : undefined;
+}
+
+module.exports = { compile, start, exportsOf, FILE, CJS_WRAPPER };

@@ -169,6 +169,8 @@ if (!sea) {
     // require of its own. Made on first call: createRequire computes node_modules paths, and at ~0.7 ms a chunk
     // it cost `run --yes` (33 chunks) ~20 ms when every chunk made one at load.
     banner: { js: "import { createRequire as __runbookRequire } from 'node:module'; let __runbookReq; const require = (id) => (__runbookReq ??= __runbookRequire(import.meta.url))(id);" },
+    // The parser from dist/parse.cjs and its code cache (src/runbook/parser-module.ts): this build only.
+    define: { ...common.define, __RUNBOOK_PARSER_CJS__: 'true' },
     metafile: true,
     absWorkingDir: ROOT,
   }).then(async (r) => {
@@ -178,6 +180,7 @@ if (!sea) {
   // (src/adapters/edited-text.ts loads this file then, and only then).
   await build({ ...common, entryPoints: ['src/adapters/legacy-text.ts'], outfile: join(ROOT, 'dist', 'legacy-text.cjs'), format: 'cjs', absWorkingDir: ROOT });
   await buildRunCjs();
+  await buildParserCjs();
   // The timeline writer on its own (tests and the bench drive it without the CLI), built apart so that its
   // shared code does not split main's chunks further.
   await build({
@@ -222,7 +225,6 @@ if (!sea) {
  * Its first line names the build (a hash of the file): a cache is only ever read by the build that made it.
  */
 async function buildRunCjs() {
-  const out = join(ROOT, 'dist', 'run.cjs');
   const LEFT_OUT = /^\.\/commands\/(mcp|export)\.js$/;
   const leaveOut = {
     name: 'leave-out-of-run-cjs',
@@ -234,12 +236,48 @@ async function buildRunCjs() {
       });
     },
   };
+  // The cache: a real `run --yes` of one command through bin/runbook.js, shaped as runbooks are (front-matter, a
+  // step, a command that prints): what a run reads and writes is in the cache, not compiled at first use (with
+  // `true` and no front-matter, js-yaml's and the output's paths were not).
+  await buildCompiled('src/main.ts', 'run.cjs', [leaveOut], (tmp) => {
+    writeFileSync(join(tmp, 'warm.md'), '---\nid: warm\ntitle: Warm\n---\n# Warm\n\n## Step\n\n```sh\necho warm\n```\n');
+    return [join(ROOT, 'bin', 'runbook.js'), 'run', join(tmp, 'warm.md'), '--yes'];
+  });
+}
+
+/**
+ * dist/parse.cjs: the parser (markdown-it, gray-matter, js-yaml and runbook's model) as one CommonJS file with its
+ * V8 code cache, for the ES module build: `list` of files it has not cached, `show` and `lint` load it through
+ * bin/compiled.js (src/runbook/parser-module.ts) instead of compiling the parser's ES module chunks, ~25 ms at
+ * every such start. The cache is made by parsing the bundled runbooks, as list and as show do.
+ */
+async function buildParserCjs() {
+  const warm = `const { readdirSync, readFileSync } = require('node:fs');
+const { parseRunbook } = require(${JSON.stringify(join(ROOT, 'bin', 'compiled.js'))}).exportsOf(${JSON.stringify(join(ROOT, 'dist', 'parse.cjs'))});
+const dir = ${JSON.stringify(join(ROOT, 'runbooks'))};
+for (const f of readdirSync(dir).filter((n) => n.endsWith('.md'))) {
+  const text = readFileSync(join(dir, f), 'utf8');
+  parseRunbook(text, f, { listing: true });
+  parseRunbook(text, f);
+}
+function join(a, b) { return a + '/' + b; }`;
+  await buildCompiled('src/runbook/parse.ts', 'parse.cjs', [], () => ['-e', warm]);
+}
+
+/**
+ * One CommonJS file of dist/, `entry` and all it reaches, which bin/compiled.js compiles with V8's code cache
+ * (dist/<name>.<id>.cache, made by the warm-up run `warmArgs` gives, with RUNBOOK_CODE_CACHE_OUT set). On Node
+ * 20 ES modules have no code cache. Its first line names the build (a hash of the file): a cache is only ever
+ * read by the build that made it.
+ */
+async function buildCompiled(entry, name, plugins, warmArgs) {
+  const out = join(ROOT, 'dist', name);
   const PLACEHOLDER = '0'.repeat(16);
   const { CJS_WRAPPER } = createRequire(import.meta.url)('../bin/compiled.js');
   await build({
     ...common,
-    plugins: [...common.plugins, leaveOut],
-    entryPoints: ['src/main.ts'],
+    plugins: [...common.plugins, ...plugins],
+    entryPoints: [entry],
     outfile: out,
     format: 'cjs',
     // The file is the function Node would wrap a CommonJS file in (bin/compiled.js compiles it as it is: adding
@@ -250,22 +288,18 @@ async function buildRunCjs() {
     // the banner, where it is no longer a directive).
     banner: { js: `// runbook-build ${PLACEHOLDER}\n${CJS_WRAPPER}"use strict";var __runbookMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
     footer: { js: '})' },
-    define: { ...common.define, 'import.meta.url': '__runbookMetaUrl', __RUNBOOK_PLAYER_JS__: 'undefined', __RUNBOOK_PLAYER_CSS__: 'undefined' },
+    define: { ...common.define, 'import.meta.url': '__runbookMetaUrl', __RUNBOOK_PLAYER_JS__: 'undefined', __RUNBOOK_PLAYER_CSS__: 'undefined', __RUNBOOK_PARSER_CJS__: 'false' },
     absWorkingDir: ROOT,
   });
   const text = readFileSync(out, 'utf8');
   const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
   // Same length as the placeholder: the source map's lines and columns still hold.
   writeFileSync(out, text.replace(PLACEHOLDER, id));
-  // The cache: a real `run --yes` of one command through bin/runbook.js (a temp folder for everything it writes),
-  // which writes V8's cache of everything it compiled as it exits. Without it run.cjs is compiled as any script.
-  // Nothing of the developer's reaches it: no config, no signing key or agent, no runbook settings, its own HOME.
+  // The warm-up writes V8's cache of everything it compiled as it exits. Without it the file is compiled as any
+  // script. Nothing of the developer's reaches it: no config, no signing key or agent, no runbook settings, its own HOME.
   const tmp = mkdtempSync(join(tmpdir(), 'runbook-build-cache-'));
-  const cache = join(ROOT, 'dist', `run.cjs.${id}.cache`);
+  const cache = join(ROOT, 'dist', `${name}.${id}.cache`);
   try {
-    // Shaped as runbooks are (front-matter, a step, a command that prints): what a run reads and writes is in the
-    // cache, not compiled at first use (with `true` and no front-matter, js-yaml's and the output's paths were not).
-    writeFileSync(join(tmp, 'warm.md'), '---\nid: warm\ntitle: Warm\n---\n# Warm\n\n## Step\n\n```sh\necho warm\n```\n');
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: tmp,
@@ -276,9 +310,9 @@ async function buildRunCjs() {
       RUNBOOK_CODE_CACHE_OUT: `${cache}.tmp`,
       NO_COLOR: '1',
     };
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'runbook.js'), 'run', join(tmp, 'warm.md'), '--yes'], { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+    const r = spawnSync(process.execPath, warmArgs(tmp), { cwd: tmp, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
     if (r.status === 0) renameSync(`${cache}.tmp`, cache);
-    else console.warn(`build: no code cache for dist/run.cjs (the warm-up run exited ${r.status ?? r.signal}): ${r.stderr}`);
+    else console.warn(`build: no code cache for dist/${name} (the warm-up run exited ${r.status ?? r.signal}): ${r.stderr}`);
   } finally {
     rmSync(`${cache}.tmp`, { force: true });
     rmSync(tmp, { recursive: true, force: true });

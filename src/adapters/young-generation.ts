@@ -27,5 +27,23 @@ export function keepYoungGenerationSmall(v8Version = process.versions.v8): boole
   if (!v8Version.startsWith('11.')) return false;
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--no-parallel-scavenge');
+  changed = true;
   return true;
+}
+
+let changed = false;
+
+/**
+ * `f` run under V8's own growth factor (2 in V8 11), for compiling from a code cache: V8 refuses a cache made under
+ * other flags (it compares a hash of them), and the build makes dist/parse.cjs's under V8's defaults, so `list`
+ * would compile the parser afresh. The collector's threads (`parallel_scavenge`) are not part of that hash.
+ */
+export function withV8Defaults<T>(f: () => T): T {
+  if (!changed) return f();
+  setFlagsFromString('--semi-space-growth-factor=2');
+  try {
+    return f();
+  } finally {
+    setFlagsFromString('--semi-space-growth-factor=1');
+  }
 }

@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { looksLikeScenario } from '../gameday/kind.js';
 import { cacheRoot } from './bundled.js';
 import { assembleLibrary, findRunbookFiles, readText, type Library } from './load.js';
+import { parserModule } from './parser-module.js';
 import type { Problem, Runbook } from './model.js';
 import type { ParsedFile } from './parse.js';
 
@@ -191,7 +192,7 @@ export async function loadListing(dirs: string[], env: NodeJS.ProcessEnv = proce
     const files = await findRunbookFiles([dir]);
     const cacheFile = listCacheFile(dir, env);
     const old = useCache ? readCache(cacheFile) : {};
-    const { fresh, changed } = await listFolder(files, old, useCache, parsed, async () => (parser ??= await import('./parse.js')));
+    const { fresh, changed } = await listFolder(files, old, useCache, parsed, async () => (parser ??= await parserModule()));
     if (!useCache) continue;
     // Written when a file was read again, or when the cache holds files that are gone: this folder's files only.
     if (changed || Object.keys(old).length > files.length) {

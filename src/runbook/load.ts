@@ -6,6 +6,7 @@ import { UserError, describeSystemError } from '../errors.js';
 import type { Problem, Runbook } from './model.js';
 import type { ParsedFile } from './parse.js';
 import { bundledDir } from './bundled.js';
+import { parserModule } from './parser-module.js';
 import { looksLikeScenario } from '../gameday/kind.js';
 
 export interface SearchPath {
@@ -126,7 +127,7 @@ export function readText(file: string): { text: string; problems: Problem[] } {
  */
 export async function readRunbookFile(file: string): Promise<ParsedFile> {
   // Loaded on first use: the parser (markdown-it, js-yaml) is most of list's start-up, and a cached list needs none of it.
-  const { parseRunbook } = await import('./parse.js');
+  const { parseRunbook } = await parserModule();
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);

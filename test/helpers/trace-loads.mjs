@@ -20,6 +20,15 @@ if (out) {
     appendFileSync(out, `require:${request}\n`);
     return load.call(this, request, ...rest);
   };
+  // A script compiled with a code cache (bin/compiled.js): whether V8 took it, as `vm-cache:<file> used|refused`.
+  const { default: vm } = await import('node:vm');
+  const Script = vm.Script;
+  vm.Script = class extends Script {
+    constructor(source, options) {
+      super(source, options);
+      if (options?.cachedData) appendFileSync(out, `vm-cache:${options.filename} ${this.cachedDataRejected ? 'refused' : 'used'}\n`);
+    }
+  };
   process.on('exit', () => {
     const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => `builtin:${m.slice('NativeModule '.length)}`);
     appendFileSync(out, `${builtins.join('\n')}\n`);

@@ -90,8 +90,11 @@ describe('start-up of the bundle: what each command loads at run time', () => {
   }
   /** Loaded files of our own (not node: built-ins, not the preload and its hook). */
   const ours = (loaded: string[]): string[] =>
-    loaded.filter((u) => !u.startsWith('node:') && !u.startsWith('builtin:') && !u.startsWith('data:') && !(u.startsWith('require:') && isBuiltin(u.slice(8))) && !u.endsWith('trace-loads.mjs'));
+    loaded.filter((u) => !u.startsWith('node:') && !u.startsWith('builtin:') && !u.startsWith('data:') && !u.startsWith('vm-cache:') && !(u.startsWith('require:') && isBuiltin(u.slice(8))) && !u.endsWith('trace-loads.mjs'));
   const meta = (): { outputs: Record<string, { inputs: Record<string, unknown> }> } => JSON.parse(readFileSync(join(DIST, 'meta.json'), 'utf8'));
+  /** The source files bundled into one of dist/'s CommonJS files, from its source map (as meta.json names them). */
+  const sourcesOf = (file: string): string[] =>
+    (JSON.parse(readFileSync(join(DIST, `${file}.map`), 'utf8')) as { sources: string[] }).sources.map((f) => relative(ROOT, join(DIST, f)));
   /** The source files bundled into the chunks a process loaded. */
   function inputsOf(loaded: string[]): string[] {
     const m = meta();
@@ -131,11 +134,14 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     const r = traced(['list', '--json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).length).toBeGreaterThan(3);
-    // Nothing resolved outside dist/ (no node_modules at all: what the bundle holds is all it runs).
-    expect(ours(r.loaded).filter((u) => !u.startsWith(pathToFileURL(DIST).href) && !u.endsWith('/bin/runbook.js'))).toEqual([]);
-    const inputs = inputsOf(r.loaded);
+    // Nothing resolved outside dist/ but bin/compiled.js, which compiles the parser from dist/parse.cjs with its
+    // code cache, list's own V8 flags notwithstanding (no node_modules at all: what the bundle holds is all it runs).
+    expect(ours(r.loaded).filter((u) => !u.startsWith(pathToFileURL(DIST).href) && !u.endsWith('/bin/runbook.js') && u !== 'require:../bin/compiled.js')).toEqual([]);
+    expect(r.loaded).toContain(`vm-cache:${join(DIST, 'parse.cjs')} used`);
+    expect(inputsOf(r.loaded).filter((i) => /markdown-it|js-yaml|gray-matter|src\/runbook\/parse\.ts/.test(i))).toEqual([]);
+    const inputs = sourcesOf('parse.cjs');
     expect(inputs).toContain('node_modules/gray-matter/index.js');
-    expect(inputs).toContain('node_modules/js-yaml/dist/js-yaml.mjs');
+    expect(inputs).toContain('node_modules/js-yaml/index.js'); // js-yaml 4's CommonJS entry (3's is lib/js-yaml.js)
     expect(JSON.parse(readFileSync(join(ROOT, 'node_modules/js-yaml/package.json'), 'utf8')).version).toMatch(/^4\./);
     expect(inputs.filter((i) => /esprima|gray-matter\/node_modules|execa|@inquirer|@modelcontextprotocol|node_modules\/zod/.test(i))).toEqual([]);
     // commander's child_process is loaded on its first spawn only (scripts/build.mjs): never, for list.
@@ -155,6 +161,15 @@ describe('start-up of the bundle: what each command loads at run time', () => {
       expect(r.loaded.filter((u) => /^(require:)?(node:)?crypto$/.test(u))).toEqual([]);
     } finally {
       rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('show and lint compile the parser from dist/parse.cjs with its code cache, not from its ES module chunks', () => {
+    for (const args of [['show', 'disk-full'], ['lint']]) {
+      const r = traced(args);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(r.loaded, args.join(' ')).toContain(`vm-cache:${join(DIST, 'parse.cjs')} used`);
+      expect(inputsOf(r.loaded).filter((i) => /markdown-it|js-yaml|gray-matter|src\/runbook\/parse\.ts/.test(i)), args.join(' ')).toEqual([]);
     }
   });
 
@@ -207,6 +222,9 @@ describe('start-up of the bundle: what each command loads at run time', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('traced-hello');
     expect(ours(run.loaded)).toContain('require:./compiled.js');
+    expect(run.loaded).toContain(`vm-cache:${join(DIST, 'run.cjs')} used`);
+    // run.cjs holds the parser: dist/parse.cjs is for the ES module build.
+    expect(run.loaded.filter((u) => u.includes('parse.cjs'))).toEqual([]);
     expect(ours(run.loaded).filter((u) => u.startsWith('file:') && u.includes('/dist/'))).toEqual([]);
     // execa's node:v8 (only for its ipcInput option) is loaded on first use (scripts/build.mjs): never, for run.
     expect(run.loaded.filter((u) => /^(require:)?(node:)?v8$/.test(u))).toEqual([]);
