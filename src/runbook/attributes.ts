@@ -64,11 +64,12 @@ const NO_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({}) as Recor
 
 /**
  * What `list` reads of an info string: the language, and the `run` attribute (whether the block runs). An info
- * string that does not hold the word `run` cannot set it, so its other attributes are not parsed (`list` over
- * 5,000 runbooks spent ~40 ms on attributes it never reads); one that does is parsed in full.
+ * string that holds neither the word `run` nor a backslash (a JSON key may spell it `"\u0072un"`) cannot set
+ * it, so its other attributes are not parsed (`list` over 5,000 runbooks spent ~40 ms on attributes it never
+ * reads); any other is parsed in full.
  */
 export function fenceLangAndRun(info: string): FenceInfo {
-  if (info.includes('run')) return parseFenceInfo(info);
+  if (info.includes('run') || info.includes('\\')) return parseFenceInfo(info);
   return { lang: (/^[^\s{]*/.exec(info.trim())?.[0] ?? '').toLowerCase(), attributes: NO_ATTRIBUTES };
 }
 

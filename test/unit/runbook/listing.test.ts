@@ -95,7 +95,7 @@ describe('blocks-only parse', () => {
     const files = await findRunbookFiles([join(ROOT, 'runbooks'), join(ROOT, 'test', 'fixtures', 'real-world')]);
     const broken = '---\ntags: [a\n---\n## S\n';
     // Every way an info string can say whether a block runs, and blocks that say nothing of it.
-    const infos = ['sh {run=false}', 'sh {"run": false}', 'bash {name=x run=false timeout=5s}', 'SH', 'sh run=false', '{run=false}', 'console {run=false}', 'sh {name=run-it}', 'sh {"name":"x","danger":true}', 'text {run=true}', 'sh {run}', 'sh {bad'];
+    const infos = ['sh {run=false}', 'sh {"run": false}', 'bash {name=x run=false timeout=5s}', 'SH', 'sh run=false', '{run=false}', 'console {run=false}', 'sh {name=run-it}', 'sh {"name":"x","danger":true}', 'text {run=true}', 'sh {run}', 'sh {bad', 'sh {"\\u0072un": false}', 'sh {"r\\u0075n": "no"}'];
     const fences = `---\ntitle: Fences\n---\n## S\n\n${infos.map((i) => `\`\`\`${i}\necho ${i.length}\n\`\`\`\n`).join('\n')}`;
     const texts = [...files.map((f) => [f, readFileSync(f, 'utf8')] as const), ['/broken.md', broken] as const, ['/fences.md', fences] as const];
     for (const [f, text] of texts) {

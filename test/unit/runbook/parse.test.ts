@@ -149,7 +149,7 @@ describe('block attributes (Runme syntax)', () => {
   });
 
   it("list's reading of an info string gives the language and `run` the full parse gives, for any info string", () => {
-    const word = fc.constantFrom('sh', 'SH', 'bash', 'console', 'text', 'run', 'RUN', 'false', 'true', 'name', 'x', '=', '{', '}', '"', "'", ':', ',', ' ', '\t', 'run=false', '{run}', '{"run": false}', '{run="false"}');
+    const word = fc.constantFrom('sh', 'SH', 'bash', 'console', 'text', 'run', 'RUN', 'false', 'true', 'name', 'x', '=', '{', '}', '"', "'", ':', ',', ' ', '\t', 'run=false', '{run}', '{"run": false}', '{run="false"}', '{"\\u0072un": false}', '{"r\\u0075n": "no"}', '\\u0072', '\\');
     fc.assert(
       fc.property(fc.array(word, { maxLength: 8 }), (parts) => {
         const info = parts.join('');
