@@ -75,7 +75,7 @@ export async function listedRunbooks(o: Pick<ListOptions, 'dirs' | 'tag' | 'serv
 
 export async function list(o: ListOptions, io: Io): Promise<number> {
   // A short-lived process that holds all it reads until it prints it (not `runbook mcp`, a long-lived server).
-  (await import('../adapters/young-generation.js')).keepYoungGenerationSmall();
+  (await import('../v8-flags.js')).keepYoungGenerationSmall();
   const { sp, lib, shown, entry } = await listedRunbooks(o, io.env, io.cwd);
   const errStyle = await loadStyle(io.colorErr);
   const rel = relativeTo(io.cwd);

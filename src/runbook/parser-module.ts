@@ -23,7 +23,7 @@ async function load(): Promise<Parser> {
     const compiled = createRequire(import.meta.url)('../bin/compiled.js') as { exportsOf(file: string): Parser | undefined };
     // list keeps the young generation small (a flag V8 counts in its cache's key): compiled under V8's defaults.
     // Imported here, not statically: dist/run.cjs holds this module too, and run never loads node:v8.
-    const { withV8Defaults } = await import('../adapters/young-generation.js');
+    const { withV8Defaults } = await import('../v8-flags.js');
     const cjs = withV8Defaults(() => compiled.exportsOf(fileURLToPath(new URL('./parse.cjs', import.meta.url))));
     if (cjs) return cjs;
   }

@@ -1,5 +1,5 @@
 // `list` over a large library keeps V8's young generation at its starting size and collects it on the main
-// thread only (src/adapters/young-generation.ts): on the reference machine every page it would grow into is a
+// thread only (src/v8-flags.ts): on the reference machine every page it would grow into is a
 // page fault, and helper threads for each short collection cost more than they save (docs/performance.md).
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';

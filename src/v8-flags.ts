@@ -1,4 +1,5 @@
-// V8's young generation, for a process that keeps nearly all it allocates (`list` over thousands of runbooks).
+// V8's flags, changed at run time here and nowhere else. The young generation, for a process that keeps nearly
+// all it allocates (`list` over thousands of runbooks).
 //
 // V8 starts new objects in a young generation of two 1 MB halves and doubles them, up to 8 MB each, while most
 // objects survive its collections. `list` keeps every entry it reads until it prints them all, so growing

@@ -2,7 +2,7 @@
 // "unrecognized flag" on stderr if the flag were gone (the effect itself: test/e2e/cli/large-library.test.ts).
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { keepYoungGenerationSmall } from '../../../src/adapters/young-generation.js';
+import { keepYoungGenerationSmall } from '../../src/v8-flags.js';
 
 describe('keepYoungGenerationSmall', () => {
   it("is applied on Node 20's V8 (11.x) only", () => {
