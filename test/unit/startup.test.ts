@@ -72,13 +72,13 @@ describe('start-up of the bundle: what each command loads at run time', () => {
   const BIN = join(ROOT, 'bin', 'runbook.js');
   const TRACE = join(ROOT, 'test', 'helpers', 'trace-loads.mjs');
 
-  function traced(args: string[], env: NodeJS.ProcessEnv = {}): { loaded: string[]; status: number | null; stdout: string; stderr: string } {
+  function traced(args: string[], env: NodeJS.ProcessEnv = {}, bin = BIN): { loaded: string[]; status: number | null; stdout: string; stderr: string } {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-trace-'));
     const out = join(dir, 'loads');
     writeFileSync(out, '');
     const base = { ...process.env };
     for (const k of ['RUNBOOK_PATH', 'NODE_OPTIONS']) delete base[k];
-    const r = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], {
+    const r = spawnSync(process.execPath, ['--import', TRACE, bin, ...args], {
       cwd: dir,
       env: { ...base, NO_COLOR: '1', RUNBOOK_TRACE_LOADS: out, RUNBOOK_TIMELINE_DIR: join(dir, 'incidents'), XDG_CACHE_HOME: join(dir, 'cache'), ...env },
       encoding: 'utf8',
@@ -161,6 +161,26 @@ describe('start-up of the bundle: what each command loads at run time', () => {
       expect(r.loaded.filter((u) => /^(require:)?(node:)?crypto$/.test(u))).toEqual([]);
     } finally {
       rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('a dist/ without parse.cjs (built before it) parses with the ES module chunks: the same list', () => {
+    const pkg = mkdtempSync(join(tmpdir(), 'runbook-no-parse-cjs-'));
+    try {
+      for (const d of ['bin', 'dist', 'runbooks']) mkdirSync(join(pkg, d));
+      for (const f of ['package.json', 'bin/runbook.js', 'bin/compiled.js', 'bin/package.json']) copyFileSync(join(ROOT, f), join(pkg, f));
+      for (const f of readdirSync(DIST).filter((n) => n.endsWith('.js') || n.endsWith('.json') || n.startsWith('run.cjs'))) copyFileSync(join(DIST, f), join(pkg, 'dist', f));
+      for (const f of readdirSync(join(ROOT, 'runbooks'))) copyFileSync(join(ROOT, 'runbooks', f), join(pkg, 'runbooks', f));
+      expect(existsSync(join(pkg, 'dist', 'parse.cjs'))).toBe(false);
+      const fallback = traced(['list', '--json'], {}, join(pkg, 'bin', 'runbook.js'));
+      expect(fallback.status, fallback.stderr).toBe(0);
+      expect(fallback.loaded.filter((u) => u.startsWith('vm-cache:'))).toEqual([]);
+      const chunks = fallback.loaded.filter((u) => u.startsWith(pathToFileURL(join(pkg, 'dist')).href));
+      expect(chunks.some((u) => readFileSync(fileURLToPath(u), 'latin1').includes('function parseRunbook('))).toBe(true);
+      const real = traced(['list', '--json']);
+      expect(fallback.stdout.replaceAll(pkg, ROOT)).toBe(real.stdout);
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
     }
   });
 
