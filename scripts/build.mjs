@@ -253,14 +253,14 @@ async function buildRunCjs() {
  */
 async function buildParserCjs() {
   const warm = `const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
 const { parseRunbook } = require(${JSON.stringify(join(ROOT, 'bin', 'compiled.js'))}).exportsOf(${JSON.stringify(join(ROOT, 'dist', 'parse.cjs'))});
 const dir = ${JSON.stringify(join(ROOT, 'runbooks'))};
 for (const f of readdirSync(dir).filter((n) => n.endsWith('.md'))) {
   const text = readFileSync(join(dir, f), 'utf8');
   parseRunbook(text, f, { listing: true });
   parseRunbook(text, f);
-}
-function join(a, b) { return a + '/' + b; }`;
+}`;
   await buildCompiled('src/runbook/parse.ts', 'parse.cjs', [], () => ['-e', warm]);
 }
 

@@ -7,11 +7,10 @@
 import { isAscii } from 'node:buffer';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeSystemError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { looksLikeScenario } from '../gameday/kind.js';
 import { cacheRoot } from './bundled.js';
-import { assembleLibrary, findRunbookFiles, readText, type Library } from './load.js';
+import { assembleLibrary, findRunbookFiles, readParsed, type Library } from './load.js';
 import { parserModule } from './parser-module.js';
 import type { Problem, Runbook } from './model.js';
 import type { ParsedFile } from './parse.js';
@@ -149,18 +148,10 @@ interface Read extends ParsedFile {
 
 type Parser = typeof import('./parse.js');
 
-/** Read one file the way list needs it: blocks-only parse, problems of decoding included. */
+/** Read one file the way list needs it: list's parse, problems of decoding included. */
 function readForListing(file: string, { parseRunbook }: Parser): Read {
-  let read: ReturnType<typeof readText>;
-  try {
-    read = readText(file);
-  } catch (err) {
-    const parsed = parseRunbook('', file, { listing: true });
-    return { ...parsed, fatal: true, scenario: false, problems: [{ file, line: 1, severity: 'error', rule: 'unreadable', message: `cannot read ${file}: ${describeSystemError(err)}` }] };
-  }
-  const { text, problems } = read;
-  const parsed = parseRunbook(text, file, { listing: true });
-  return { ...parsed, problems: problems.length ? [...problems, ...parsed.problems] : parsed.problems, scenario: !parsed.fatal && looksLikeScenario(text) };
+  const parsed = readParsed(file, parseRunbook, { listing: true });
+  return { ...parsed, scenario: !parsed.fatal && looksLikeScenario(parsed.runbook.source) };
 }
 
 // FNV-1a over the path's UTF-16 code units, from two offset bases: 64 bits for a file name. Not a digest: two

@@ -1,10 +1,12 @@
 // The only file-system code for runbooks: where they are found, reading and decoding them (resolve.ts turns a
 // `<runbook>` into one of them).
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import type { Problem, Runbook } from './model.js';
-import type { ParsedFile } from './parse.js';
+import type { ParsedFile, ParseOptions } from './parse.js';
+
+type Parser = typeof import('./parse.js');
 import { bundledDir } from './bundled.js';
 import { parserModule } from './parser-module.js';
 import { looksLikeScenario } from '../gameday/kind.js';
@@ -120,24 +122,27 @@ export function readText(file: string): { text: string; problems: Problem[] } {
 }
 
 /**
- * Read and parse one file. A file that cannot be read at all comes back fatal, with one problem.
- * The read is synchronous on purpose: runbooks are small, and for a library of thousands of files one
- * in-thread read each costs a fraction of fs/promises' four thread-pool round-trips (open, stat, read,
- * close) with every file's buffer alive at once (5,000 runbooks: `list --json` 3.8 s -> 3.2 s of CPU).
+ * Read and parse one file with `parseRunbook` (the parser's, passed in: list loads it once for thousands), its
+ * decoding problems first. A file that cannot be read at all comes back fatal, with one problem. The read is
+ * synchronous on purpose: runbooks are small, and for a library of thousands of files one in-thread read each
+ * costs a fraction of fs/promises' four thread-pool round-trips (open, stat, read, close) with every file's
+ * buffer alive at once (5,000 runbooks: `list --json` 3.8 s -> 3.2 s of CPU).
  */
-export async function readRunbookFile(file: string): Promise<ParsedFile> {
-  // Loaded on first use: the parser (markdown-it, js-yaml) is most of list's start-up, and a cached list needs none of it.
-  const { parseRunbook } = await parserModule();
-  let bytes: Uint8Array;
+export function readParsed(file: string, parseRunbook: Parser['parseRunbook'], options: ParseOptions = {}): ParsedFile {
+  let read: ReturnType<typeof readText>;
   try {
-    bytes = readFileSync(file);
+    read = readText(file);
   } catch (err) {
-    const parsed = parseRunbook('', file);
+    const parsed = parseRunbook('', file, options);
     return { ...parsed, fatal: true, problems: [{ file, line: 1, severity: 'error', rule: 'unreadable', message: `cannot read ${file}: ${describeSystemError(err)}` }] };
   }
-  const { text, problems } = decode(bytes, file);
-  const parsed = parseRunbook(text, file);
-  return { ...parsed, problems: [...problems, ...parsed.problems] };
+  const parsed = parseRunbook(read.text, file, options);
+  return read.problems.length ? { ...parsed, problems: [...read.problems, ...parsed.problems] } : parsed;
+}
+
+/** Read and parse one file in full (readParsed), the parser loaded on first use: a cached list needs none of it. */
+export async function readRunbookFile(file: string): Promise<ParsedFile> {
+  return readParsed(file, (await parserModule()).parseRunbook);
 }
 
 export interface Library {

@@ -53,7 +53,7 @@ function failed(r: ExecResult): boolean {
 /** How an attempt ended, as the summary names it: "exit 1", "interrupted", "timed out". */
 export function howItEnded(r: ExecResult): string {
   if ('how' in r) return (r as FleetResult).how;
-  // A failed capture names a command that ran; every other ending is worded as one host's (fleet-run.ts).
+  // A failed capture names a command that ran; every other ending in the words every view uses (timeline/ending.ts).
   if (r.spawnError === undefined && r.captureError !== undefined) return 'capture failed';
   return endingWords(r);
 }
