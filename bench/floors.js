@@ -3,7 +3,7 @@
 // and js-yaml, markdown-it, execa, node:crypto, synced writes; bench/floor/*.mjs). Each row is a reference,
 // never a pass or a miss: it says how much of a target the minimum already takes on this machine, and so how much
 // is left for everything else runbook does there (redaction, the lock, rendering, the session, checks, commander).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -37,28 +37,84 @@ async function bundle(ROOT, dir, entry, cached = false) {
   return { prog: outfile, cache: `${outfile}.${id}.cache` };
 }
 
+/** The phases bench/floor/phases.cjs marks, in the order a run passes them: [name, from mark, to mark]. */
+const PHASES = [
+  ['Node starts, until the program\'s first line', null, 'entry'],
+  ['reads its bundle and code cache', 'entry', 'compile'],
+  ['compiles the bundle from the cache', 'compile', 'compiled'],
+  ['loads, parses, checks, opens the timeline', 'compiled', 'first-event'],
+  ['until the command is spawned', 'first-event', 'spawn'],
+  ['spawn (fork and exec of the shell)', 'spawn', 'spawned'],
+  ['the command runs (shell start to exit)', 'spawned', 'command-exit'],
+  ['after the command, until exit', 'command-exit', 'exit'],
+  ['exit, until the process is gone', 'exit', null],
+];
+
+/** Per-phase medians of the floor's runs `a` and runbook's `c` (each with its marks), as lines of a table. */
+function phaseTable(a, c) {
+  const at = (r, k) => {
+    if (typeof r.marks[k] !== 'number') throw new Error(`phases: no "${k}" mark in ${JSON.stringify(r.marks)}`);
+    return r.marks[k];
+  };
+  const span = (r, from, to) => (to === null ? r.ms : at(r, to)) - (from === null ? 0 : at(r, from));
+  const med = (rs, from, to) => {
+    const v = rs.map((r) => span(r, from, to)).sort((x, y) => x - y);
+    return v[v.length >> 1];
+  };
+  const phases = PHASES.map(([name, from, to]) => ({ name, floor_ms: med(a, from, to), runbook_ms: med(c, from, to) }));
+  const lines = phases.map((p) => `${p.name.padEnd(44)} floor ${p.floor_ms.toFixed(1).padStart(6)}  runbook ${p.runbook_ms.toFixed(1).padStart(6)}  (${p.runbook_ms >= p.floor_ms ? '+' : ''}${(p.runbook_ms - p.floor_ms).toFixed(1)})`);
+  const top = [...phases].sort((x, y) => y.runbook_ms - y.floor_ms - (x.runbook_ms - x.floor_ms)).slice(0, 3);
+  return { phases, lines, summary: top.map((p) => `${p.name} +${(p.runbook_ms - p.floor_ms).toFixed(0)}`).join('; ') };
+}
+
 /** `ctx`: what run.js shares. */
 export function floorMeasurements(ctx) {
   const { ROOT, NODE, BIN, work, baseEnv, emptyCwd, runOnce, runbook, nodeE0, freshTimelineDir, interleave, check, record, ms, fmtMs, STARTUP_RUNS, RUNS, log } = ctx;
   const dir = join(work, 'floor');
   const row = (key, name, a, b, text, raw) =>
     record({ key, name, value: fmtMs(ms(a)), baseline: fmtMs(ms(b)), ratio: text, target: 'reference', pass: true, reference: true, runs: a.length, raw: { measured_ms: ms(a), baseline_ms: ms(b), measured_all: a.map((r) => r.ms), baseline_all: b.map((r) => r.ms), ...raw } });
+  // The floor of one command, bundled with its code cache made: its start file, the runbook it runs, and a run of it.
+  const floorOne = async () => {
+    const { prog, cache } = await bundle(ROOT, dir, 'one.mjs', true);
+    const start = join(dir, 'start.cjs');
+    writeFileSync(start, `require(${JSON.stringify(join(BIN, '..', 'compiled.js'))}).start(${JSON.stringify(prog)});\n`);
+    const file = join(work, 'floor-one.md');
+    writeFileSync(file, oneCommandRunbook('echo hello'));
+    const go = (env = baseEnv, pre = []) => runOnce(NODE, [...pre, start, file, freshTimelineDir()], { cwd: emptyCwd, env });
+    check('floor one (cache made)', await go({ ...baseEnv, RUNBOOK_CODE_CACHE_OUT: cache }));
+    return { file, go };
+  };
   return [
     {
       key: 'floor-run-one',
       async run() {
         log('floor: one command with only the libraries the contract names (code cache as run uses) vs node -e 0, and runbook');
-        const { prog, cache } = await bundle(ROOT, dir, 'one.mjs', true);
-        const start = join(dir, 'start.cjs');
-        writeFileSync(start, `require(${JSON.stringify(join(BIN, '..', 'compiled.js'))}).start(${JSON.stringify(prog)});\n`);
-        const file = join(work, 'floor-one.md');
-        writeFileSync(file, oneCommandRunbook('echo hello'));
-        const go = (env = baseEnv) => runOnce(NODE, [start, file, freshTimelineDir()], { cwd: emptyCwd, env });
-        check('floor one (cache made)', await go({ ...baseEnv, RUNBOOK_CODE_CACHE_OUT: cache }));
+        const { file, go } = await floorOne();
         const ours = () => runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() } });
         const [a, b, c] = await interleave([() => go(), nodeE0, ours], { runs: STARTUP_RUNS, label: 'floor run one' });
         a.concat(c).forEach((x) => check('floor run one', x));
         row('floor-run-one', 'floor: one command, the named libraries only, vs `node -e 0` (target for runbook: ≤ 2.5×)', a, b, `${(ms(a) / ms(b)).toFixed(2)}× (runbook ${(ms(c) / ms(b)).toFixed(2)}×, ${fmtMs(ms(c))})`, { runbook_ms: ms(c), runbook_all: c.map((r) => r.ms) });
+      },
+    },
+    {
+      key: 'floor-run-one-phases',
+      async run() {
+        log('floor: where the time of one command goes, phase by phase, runbook against the floor (bench/floor/phases.cjs)');
+        const { file, go } = await floorOne();
+        const pre = ['-r', join(ROOT, 'bench', 'floor', 'phases.cjs')];
+        const marksFile = join(work, 'phases.json');
+        const marked = (thunk) => async () => {
+          const r = await thunk();
+          return { ...r, marks: JSON.parse(readFileSync(marksFile, 'utf8')) };
+        };
+        const env = { ...baseEnv, RUNBOOK_BENCH_PHASES: marksFile };
+        const floor = marked(() => go(env, pre));
+        const ours = marked(() => runOnce(NODE, [...pre, BIN, 'run', file, '--yes'], { cwd: emptyCwd, env: { ...env, RUNBOOK_TIMELINE_DIR: freshTimelineDir() } }));
+        const [a, c] = await interleave([floor, ours], { runs: STARTUP_RUNS, label: 'phases' });
+        a.concat(c).forEach((r) => check('phases', r));
+        const table = phaseTable(a, c);
+        for (const line of table.lines) log(`  ${line}`);
+        row('floor-run-one-phases', 'floor: one command phase by phase, runbook minus the floor (ms, medians)', c, a, table.summary, { phases: table.phases });
       },
     },
     {
