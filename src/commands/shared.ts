@@ -1,10 +1,10 @@
 // Small helpers shared by the runbook commands.
 import { isAbsolute, relative } from 'node:path';
 import type { Io } from '../io.js';
-import { terminalJsonLine } from '../ui/neutralize.js';
+import { terminalJsonPieces } from '../ui/neutralize.js';
 
 export function writeJson(io: Io, value: unknown): void {
-  io.stdout.write(terminalJsonLine(value, 2));
+  for (const piece of terminalJsonPieces(value, 2)) io.stdout.write(piece);
 }
 
 /** Paths under cwd shown relative to it; anything else as given. */

@@ -145,39 +145,53 @@ export function neutralizeOutput(s: string): string {
  * some terminals obey; those are written as \u escapes too. Same data, still valid JSON.
  */
 export function terminalJson(value: unknown, indent?: number): string {
-  const s = JSON.stringify(value, null, indent);
+  return escapeDelAndC1(JSON.stringify(value, null, indent));
+}
+
+/** DEL and C1 in JSON text as \u escapes (JSON text holds them only inside its strings). */
+function escapeDelAndC1(json: string): string {
   // eslint-disable-next-line no-control-regex
-  return /[\u007f-\u009f]/.test(s) ? s.replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
+  return /[\u007f-\u009f]/.test(json) ? json.replace(/[\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
 /**
- * terminalJson as one UTF-8 line, for a large document (`list --json` of thousands of runbooks). The test for
- * DEL and C1 is made on the bytes: DEL is 0x7f, U+0080–U+009F are 0xc2 0x80–0x9f, and 0xc2 is never a
- * continuation byte. For text with any non-ASCII character (a two-byte string in V8) that is ~20× cheaper
- * than the regular expression over the string; what is found is escaped by terminalJson itself.
+ * terminalJson and a newline as UTF-8, in pieces to be written one after the other: a large document (`list
+ * --json` of thousands of runbooks) is never one string nor one buffer. The test for DEL and C1 is made on
+ * each piece's bytes: DEL is 0x7f, U+0080–U+009F are 0xc2 0x80–0x9f, and 0xc2 is never a continuation byte.
+ * For text with any non-ASCII character (a two-byte string in V8) that is ~20× cheaper than the regular
+ * expression over the string; a piece where one is found is escaped as terminalJson escapes.
  */
-export function terminalJsonLine(value: unknown, indent?: number): Buffer {
-  const bytes = jsonLineBytes(value, indent);
-  let c1 = bytes.indexOf(0x7f) >= 0;
-  for (let i = bytes.indexOf(0xc2); !c1 && i >= 0; i = bytes.indexOf(0xc2, i + 1)) c1 = (bytes[i + 1] ?? 0) >= 0x80 && (bytes[i + 1] ?? 0) <= 0x9f;
-  return c1 ? Buffer.from(`${terminalJson(value, indent)}\n`, 'utf8') : bytes;
+export function* terminalJsonPieces(value: unknown, indent?: number): Generator<Buffer> {
+  for (const text of jsonLinePieces(value, indent)) {
+    const bytes = Buffer.from(text, 'utf8');
+    yield hasDelOrC1(bytes) ? Buffer.from(escapeDelAndC1(text), 'utf8') : bytes;
+  }
 }
 
-/** Elements of a long array made into JSON and UTF-8 at a time (jsonLineBytes). */
+function hasDelOrC1(bytes: Buffer): boolean {
+  if (bytes.indexOf(0x7f) >= 0) return true;
+  for (let i = bytes.indexOf(0xc2); i >= 0; i = bytes.indexOf(0xc2, i + 1)) if ((bytes[i + 1] ?? 0) >= 0x80 && (bytes[i + 1] ?? 0) <= 0x9f) return true;
+  return false;
+}
+
+/** Elements of a long array made into JSON at a time (jsonLinePieces). */
 const SLICE = 64;
 
 /**
- * `JSON.stringify(value, null, indent)` and a newline, as UTF-8. A long indented array is made a slice of
- * elements at a time: the same bytes (each slice's brackets dropped, the slices joined by ",\n"), but one
- * 2.5 MB string encoded as UTF-8 took ~20 ms more than its slices (`list --json` of 5,000 runbooks).
+ * `JSON.stringify(value, null, indent)` and a newline, in pieces whose concatenation is that text. A long
+ * indented array is made a slice of elements at a time (each slice's brackets dropped, the slices joined by
+ * ",\n"): one 2.5 MB string encoded as UTF-8 took ~20 ms more than its slices, and gathering the slices into
+ * one buffer ~15 ms more than writing them as they come (`list --json` of 5,000 runbooks).
  */
-function jsonLineBytes(value: unknown, indent?: number): Buffer {
-  if (!Array.isArray(value) || value.length <= SLICE || !indent) return Buffer.from(`${JSON.stringify(value, null, indent)}\n`, 'utf8');
-  const parts: Buffer[] = [Buffer.from('[\n')];
+function* jsonLinePieces(value: unknown, indent?: number): Generator<string> {
+  if (!Array.isArray(value) || value.length <= SLICE || !indent) {
+    yield `${JSON.stringify(value, null, indent)}\n`;
+    return;
+  }
+  yield '[\n';
   for (let i = 0; i < value.length; i += SLICE) {
     // "[\n" + the elements, each indented as in the whole array + "\n]"
     const inner = JSON.stringify(value.slice(i, i + SLICE), null, indent).slice(2, -2);
-    parts.push(Buffer.from(i + SLICE < value.length ? `${inner},\n` : `${inner}\n]\n`, 'utf8'));
+    yield i + SLICE < value.length ? `${inner},\n` : `${inner}\n]\n`;
   }
-  return Buffer.concat(parts);
 }

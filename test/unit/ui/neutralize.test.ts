@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createOutputFilter, neutralize, neutralizeDeep, neutralizeOutput, terminalJson, terminalJsonLine } from '../../../src/ui/neutralize.js';
+import { createOutputFilter, neutralize, neutralizeDeep, neutralizeOutput, terminalJson, terminalJsonPieces } from '../../../src/ui/neutralize.js';
+
+/** What writeJson writes: the pieces, one after the other. */
+const terminalJsonLine = (value: unknown, indent?: number): Buffer => Buffer.concat([...terminalJsonPieces(value, indent)]);
 
 // Every class of terminal trap, as a runbook, a timeline or a value could carry it.
 const ESC = '\u001b';
@@ -128,6 +131,11 @@ describe('terminalJson', () => {
     const v = Array.from({ length: 300 }, (_, i) => ({ t: i === 200 ? 'a\u0085b' : `t${i} —` }));
     expect(terminalJsonLine(v, 2).toString('utf8')).toBe(`${terminalJson(v, 2)}\n`);
     expect(terminalJsonLine(v, 2).toString('utf8')).not.toMatch(RAW);
+    // Written as it is made, a slice at a time: never gathered into one buffer, and only the slice with the
+    // control is escaped (the others are as JSON.stringify makes them).
+    const pieces = [...terminalJsonPieces(v, 2)];
+    expect(pieces.length).toBe(1 + Math.ceil(300 / 64));
+    expect(pieces.filter((p) => p.includes('\\u0085')).length).toBe(1);
   });
 });
 
