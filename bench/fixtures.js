@@ -107,6 +107,9 @@ export function manyCommandsRunbook(n, steps = 10) {
   return s;
 }
 
+/** The 300 MB row's command (bench/run.js `run-300mb` and its floor): log lines into the pipe, 300,000,000 bytes. */
+export const FLOOD_COMMAND = "yes 'Nov 28 03:00:00 web-1 app[1234]: request id=42 path=/api/v1/items status=200 took=12ms' | head -c 300000000";
+
 export function oneCommandRunbook(cmd, id = 'one') {
   return `---\nid: ${id}\ntitle: One command\n---\n# One\n\n## Only step\n\n\`\`\`sh\n${cmd}\n\`\`\`\n`;
 }

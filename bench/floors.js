@@ -1,4 +1,4 @@
-// The floors under three targets that runbook misses on the reference machine (issue 13): the same measurement
+// The floors under the targets that runbook misses on the reference machine (issue 13): the same measurement
 // made by a program that does only what the contract cannot do without, with the libraries it names (gray-matter
 // and js-yaml, markdown-it, execa, node:crypto, synced writes; bench/floor/*.mjs). Each row is a reference,
 // never a pass or a miss: it says how much of a target the minimum already takes on this machine, and so how much
@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { noOldYaml } from '../scripts/no-old-yaml.mjs';
-import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
+import { FLOOD_COMMAND, manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
 
 /**
  * Bundle bench/floor/<entry> into one CommonJS file in `dir`: its path, and with `cached` (written as
@@ -133,6 +133,21 @@ export function floorMeasurements(ctx) {
         const note = `(runbook +${per(c).toFixed(2)})`;
         row('floor-run-100-execa', 'floor: per command, execa from Node, vs 100 × `bash -c true` (target for runbook: ≤ +6 ms)', x, b, `+${per(x).toFixed(2)} ms/cmd ${note}`, { extra_ms_per_command: per(x), runbook_extra_ms_per_command: per(c) });
         row('floor-run-100-launcher', "floor: per command, runbook's launcher, vs 100 × `bash -c true`", l, b, `+${per(l).toFixed(2)} ms/cmd ${note}`, { extra_ms_per_command: per(l) });
+      },
+    },
+    {
+      key: 'floor-run-300mb',
+      async run() {
+        log('floor: 300 MB relayed by execa from Node with the output\'s ends recorded, vs the bare command, and runbook');
+        const { prog } = await bundle(ROOT, dir, 'relay.mjs');
+        const file = join(work, 'floor-flood.md');
+        writeFileSync(file, oneCommandRunbook(FLOOD_COMMAND, 'flood'));
+        const floor = () => runOnce(NODE, [prog, FLOOD_COMMAND, freshTimelineDir()], { cwd: emptyCwd, env: baseEnv, stdout: 'cat' });
+        const bare = () => runOnce('sh', ['-c', FLOOD_COMMAND], { cwd: emptyCwd, env: baseEnv, stdout: 'cat' });
+        const ours = () => runbook(['run', file, '--yes'], { env: { ...baseEnv, RUNBOOK_TIMELINE_DIR: freshTimelineDir() }, stdout: 'cat' });
+        const [a, b, c] = await interleave([floor, bare, ours], { runs: RUNS, label: 'floor 300 MB' });
+        a.concat(c).forEach((r) => check('floor 300 MB', r));
+        row('floor-run-300mb', 'floor: 300 MB relayed by execa from Node, vs the bare command (target for runbook: ≤ 2×)', a, b, `${(ms(a) / ms(b)).toFixed(2)}× (runbook ${(ms(c) / ms(b)).toFixed(2)}×, ${fmtMs(ms(c))})`, { runbook_ms: ms(c), runbook_all: c.map((r) => r.ms) });
       },
     },
     {

@@ -12,7 +12,7 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSyn
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
+import { FLOOD_COMMAND, manyCommandsRunbook, oneCommandRunbook, writeLibrary } from './fixtures.js';
 import { htmlMeasurement } from './html.js';
 import { TIME_BIN, check, fmtMb, fmtMs, median, runOnce, table, tempDir } from './lib.js';
 import { sessionMeasurement } from './session.js';
@@ -262,7 +262,7 @@ const measurements = [
     key: 'run-300mb',
     async run() {
       log('run --yes of a command printing 300 MB into a pipe vs the command bare into the same pipe');
-      const cmd = "yes 'Nov 28 03:00:00 web-1 app[1234]: request id=42 path=/api/v1/items status=200 took=12ms' | head -c 300000000";
+      const cmd = FLOOD_COMMAND;
       const file = join(work, 'flood.md');
       writeFileSync(file, oneCommandRunbook(cmd, 'flood'));
       const go = () =>
