@@ -11,13 +11,13 @@
 // found (then, and whenever it is not ready, the executor spawns directly).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as os, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAUNCHER_PY } from './launcher-python.js';
 import { LAUNCHER_PL } from './launcher-script.js';
-import { isAlive } from './process-group.js';
+import { isAlive, sessionHolding, type FileId } from './process-group.js';
 import { findOnPath } from './shell.js';
 
 /** What the executor reads of a started command: a ChildProcess's events and pipes. */
@@ -107,6 +107,8 @@ class Running extends EventEmitter implements Launched {
     readonly stdout: Socket,
     readonly stderr: Socket,
     dump: Socket | null,
+    /** The slot's FIFOs, which the command holds from its start: how it is found when the launcher dies without a word of it. */
+    readonly fifos: FileId[],
   ) {
     super();
     this.stdio = [null, stdout, stderr, dump];
@@ -258,6 +260,11 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     rmSync(l.dir, { recursive: true, force: true });
     for (const [slot, r] of l.running) {
       l.running.delete(slot);
+      // Asked for, and nothing said of it: the Python launcher says P and S once its command has exec'd, so a
+      // launcher killed in between leaves a command running that it never named. Whatever holds the slot's
+      // FIFOs is that command or what it started (the launcher's own holds went with it): their session is the
+      // command's pid.
+      if (r.pid === undefined && r.forked === undefined) r.forked = sessionHolding(r.fifos);
       // Forked but not confirmed: it may be running; it is treated as started, and supervised as such.
       if (r.pid === undefined && r.forked !== undefined) {
         r.pid = r.forked;
@@ -332,10 +339,13 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     launch(argv, opts) {
       if (live !== l) throw new Error('the command launcher ended');
       const opened: Socket[] = [];
+      const fifos: FileId[] = [];
       try {
         for (const k of opts.dump ? [1, 2, 3] : [1, 2]) {
           const fd = openSync(join(l.dir, `${n}.${k}`), constants.O_RDONLY | constants.O_NONBLOCK);
           try {
+            const { dev, ino } = fstatSync(fd);
+            fifos.push({ dev, ino });
             // The session dump (3) is not read before the reader asks (session-dump.ts reads it in one go at
             // the shell's exit): read as bash writes it, a line at a time, it woke the runner ~20 times a command.
             const paused = k === 3 ? { pauseOnCreate: true } : {};
@@ -349,7 +359,7 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
         for (const s of opened) s.destroy();
         throw err;
       }
-      const r = new Running(opened[0] as Socket, opened[1] as Socket, opened[2] ?? null);
+      const r = new Running(opened[0] as Socket, opened[1] as Socket, opened[2] ?? null, fifos);
       l.running.set(n, r);
       count++;
       setRef(l, true);

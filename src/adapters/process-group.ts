@@ -1,4 +1,5 @@
 // Signalling a command's process group, and not leaving running groups behind when the runner exits.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 
 /**
  * Sends `signal` to the process group led by `pid` (`group`), or to the process alone. A group or process
@@ -12,6 +13,54 @@ export function signalProcess(pid: number, group: boolean, signal: NodeJS.Signal
     // ESRCH: nothing left to signal. EPERM: not ours to signal; either way there is nothing more to do.
     return false;
   }
+}
+
+/** A file by its device and inode: what a process's open descriptor is compared with. */
+export interface FileId {
+  dev: number;
+  ino: number;
+}
+
+/**
+ * The session of a process that holds one of `files` open (this user's processes, through /proc), or undefined
+ * when none does or /proc cannot tell. A command leads its own session, and what it starts stays in it unless
+ * it leaves: so a process holding a command's output pipe names the command by its session id, even after the
+ * command itself has ended. Linux only; a scan of every process, for the rare case that needs it.
+ */
+export function sessionHolding(files: FileId[]): number | undefined {
+  if (files.length === 0) return undefined;
+  const held = (p: string): boolean => {
+    try {
+      const st = statSync(p);
+      return files.some((f) => f.dev === st.dev && f.ino === st.ino);
+    } catch {
+      return false;
+    }
+  };
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone, or not ours to look at
+    }
+    if (!fds.some((fd) => held(`/proc/${pid}/fd/${fd}`))) continue;
+    try {
+      // Field 6 of /proc/<pid>/stat, counted after the command name's closing parenthesis (the name may hold any byte).
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const session = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+      if (Number.isInteger(session) && session > 0) return session;
+    } catch {
+      // gone meanwhile: look on
+    }
+  }
+  return undefined;
 }
 
 /** Whether any process (zombies included) is left in the group, or the process is alive. */

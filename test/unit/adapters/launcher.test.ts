@@ -256,27 +256,54 @@ describe(`its lifetime (${prog.kind})`, () => {
     });
   });
 
-  it('dead after starting a command, before saying it started: the command is taken as started and supervised', async () => {
-    // The launcher's own program, cut short where it would confirm the start (perl: after its fork, before the
-    // child's exec is confirmed; python: once posix_spawn has returned, having said only P).
+  /** A launcher running its own program cut short by `cut` (a change of its text), through a wrapper interpreter. */
+  const cutLauncher = (cut: (program: string) => string): Launcher => {
+    const program = prog.kind === 'perl' ? LAUNCHER_PL : LAUNCHER_PY;
+    const changed = cut(program);
+    expect(changed).not.toBe(program);
     const dir = mkdtempSync(join(tmpdir(), 'launcher-cut-'));
-    const [program, cut] =
-      prog.kind === 'perl'
-        ? [LAUNCHER_PL, LAUNCHER_PL.replace('reply("S $id $pid\\n")', 'POSIX::_exit(0)')]
-        : [LAUNCHER_PY, LAUNCHER_PY.replace("reply('P %s %d\\nS %s %d\\n' % (i, proc.pid, i, proc.pid))", "reply('P %s %d\\n' % (i, proc.pid)); os._exit(0)")];
-    expect(cut).not.toBe(program);
-    writeFileSync(join(dir, 'cut'), cut);
+    writeFileSync(join(dir, 'cut'), changed);
     // A wrapper that runs the cut program instead of the one it is given (its last argument is the folder).
     const args = launcherArgs(prog.kind, dir).slice(0, -2).map((a) => `'${a}'`).join(' ');
     writeFileSync(join(dir, 'interp'), `#!/bin/sh\nfor last; do :; done\nexec '${prog.path}' ${args} "$(cat '${join(dir, 'cut')}')" "$last"\n`);
     chmodSync(join(dir, 'interp'), 0o755);
-    const launcher = createLauncher({ programs: [{ kind: prog.kind, path: join(dir, 'interp') }], startAt: 1, always: true });
-    const executor = createExecutor({ launcher, graceMs: 500 });
+    return createLauncher({ programs: [{ kind: prog.kind, path: join(dir, 'interp') }], startAt: 1, always: true });
+  };
+  const PY_STARTED = "reply('P %s %d\\nS %s %d\\n' % (i, proc.pid, i, proc.pid))";
+
+  it.each<[string, (program: string) => string]>([
+    [
+      // Cut where it would confirm the start (perl: after its fork, before the child's exec is confirmed;
+      // python: once subprocess has returned, having said only P).
+      'before saying it started: the command is taken as started and supervised',
+      (p) => (prog.kind === 'perl' ? p.replace('reply("S $id $pid\\n")', 'POSIX::_exit(0)') : p.replace(PY_STARTED, "reply('P %s %d\\n' % (i, proc.pid)); os._exit(0)")),
+    ],
+    [
+      // The Python launcher's window (seen once beside stress-ng): subprocess has returned and the command
+      // runs, but P and S are not yet written. Perl's: after its fork, before P.
+      'having said nothing of it: the command is found by its output FIFOs and supervised',
+      (p) => (prog.kind === 'perl' ? p.replace('reply("P $id $pid\\n");', 'POSIX::_exit(0);') : p.replace(PY_STARTED, 'os._exit(0)')),
+    ],
+  ])('dead after starting a command, %s', async (_when, cut) => {
+    const executor = createExecutor({ launcher: cutLauncher(cut), graceMs: 500 });
     const out = capture();
-    const r = await executor.run(request('echo started; exec sleep 30', { timeoutMs: 1000 }), out.listener);
+    // A background child holds the output too: the command is its session, not whichever process holds it.
+    const r = await executor.run(request('sleep 30 & echo started; exec sleep 30', { timeoutMs: 1000 }), out.listener);
     expect(out.text('stdout')).toBe('started\n');
     expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true, statusLost: true });
     expect(r.spawnError).toBeUndefined();
+  });
+
+  it('dead before starting a command: nothing ran, and the runner says it could not tell', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'launcher-none-')), 'ran');
+    // Cut as the request arrives, before the command's FIFOs are opened for it.
+    const launcher = cutLauncher((p) => (prog.kind === 'perl' ? p.replace('  my @argv = splice(@rest, 0, $argc);', '  POSIX::_exit(0);\n  my @argv = splice(@rest, 0, $argc);') : p.replace('    argc = int(f[3])', '    os._exit(0)\n    argc = int(f[3])')));
+    const executor = createExecutor({ launcher, graceMs: 500 });
+    const r = await executor.run(request(`: > '${marker}'`), capture().listener);
+    expect(r).toMatchObject({ exitCode: null, signal: null });
+    expect(r.statusLost).toBeUndefined();
+    expect(r.spawnError).toMatch(/the command launcher ended before it said whether the command started/);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('its runner killed right after asking for a command: it ends, its folder goes with it, the command still runs', async () => {
