@@ -262,9 +262,9 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
       l.running.delete(slot);
       // Asked for, and nothing said of it: the Python launcher says P and S once its command has exec'd, so a
       // launcher killed in between leaves a command running that it never named. Whatever holds the slot's
-      // FIFOs is that command or what it started (the launcher's own holds went with it): their session is the
-      // command's pid.
-      if (r.pid === undefined && r.forked === undefined) r.forked = sessionHolding(r.fifos);
+      // FIFOs is that command or what it started (the launcher's own holds went with it; its session, which a
+      // child of it is in until the command's own starts, is never taken): their session is the command's pid.
+      if (r.pid === undefined && r.forked === undefined) r.forked = sessionHolding(r.fifos, l.proc.pid === undefined ? [] : [l.proc.pid]);
       // Forked but not confirmed: it may be running; it is treated as started, and supervised as such.
       if (r.pid === undefined && r.forked !== undefined) {
         r.pid = r.forked;
@@ -344,7 +344,7 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
         for (const k of opts.dump ? [1, 2, 3] : [1, 2]) {
           const fd = openSync(join(l.dir, `${n}.${k}`), constants.O_RDONLY | constants.O_NONBLOCK);
           try {
-            const { dev, ino } = fstatSync(fd);
+            const { dev, ino } = fstatSync(fd, { bigint: true });
             fifos.push({ dev, ino });
             // The session dump (3) is not read before the reader asks (session-dump.ts reads it in one go at
             // the shell's exit): read as bash writes it, a line at a time, it woke the runner ~20 times a command.

@@ -17,21 +17,23 @@ export function signalProcess(pid: number, group: boolean, signal: NodeJS.Signal
 
 /** A file by its device and inode: what a process's open descriptor is compared with. */
 export interface FileId {
-  dev: number;
-  ino: number;
+  dev: bigint;
+  ino: bigint;
 }
 
 /**
  * The session of a process that holds one of `files` open (this user's processes, through /proc), or undefined
  * when none does or /proc cannot tell. A command leads its own session, and what it starts stays in it unless
- * it leaves: so a process holding a command's output pipe names the command by its session id, even after the
- * command itself has ended. Linux only; a scan of every process, for the rare case that needs it.
+ * it leaves: so a process holding a command's output pipe names the command by its session, even after the
+ * command itself has ended. This process is never taken, nor any process of the sessions in `not` (the
+ * launcher's own, which a child of it shares until it starts its own). Linux only; a scan of every process,
+ * for the rare case that needs it.
  */
-export function sessionHolding(files: FileId[]): number | undefined {
+export function sessionHolding(files: FileId[], not: number[] = []): number | undefined {
   if (files.length === 0) return undefined;
   const held = (p: string): boolean => {
     try {
-      const st = statSync(p);
+      const st = statSync(p, { bigint: true });
       return files.some((f) => f.dev === st.dev && f.ino === st.ino);
     } catch {
       return false;
@@ -55,7 +57,7 @@ export function sessionHolding(files: FileId[]): number | undefined {
       // Field 6 of /proc/<pid>/stat, counted after the command name's closing parenthesis (the name may hold any byte).
       const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
       const session = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-      if (Number.isInteger(session) && session > 0) return session;
+      if (Number.isInteger(session) && session > 0 && !not.includes(session)) return session;
     } catch {
       // gone meanwhile: look on
     }
