@@ -22,7 +22,7 @@ export interface FileId {
 }
 
 /**
- * The session of a process that holds one of `files` open (this user's processes, through /proc), or undefined
+ * The session of a process that holds one of `files` open for writing (through /proc), or undefined
  * when none does or /proc cannot tell. A command leads its own session, and what it starts stays in it unless
  * it leaves: so a process holding a command's output pipe names the command by its session, even after the
  * command itself has ended. This process is never taken, nor any process of the sessions in `not` (the
@@ -31,10 +31,14 @@ export interface FileId {
  */
 export function sessionHolding(files: FileId[], not: number[] = []): number | undefined {
   if (files.length === 0) return undefined;
-  const held = (p: string): boolean => {
+  // Held for writing only, as a command holds its output (the launcher's own holds are read-write, the
+  // runner's ends read-only, and so are their copies in a child not yet exec'd).
+  const held = (pid: string, fd: string): boolean => {
     try {
-      const st = statSync(p, { bigint: true });
-      return files.some((f) => f.dev === st.dev && f.ino === st.ino);
+      const st = statSync(`/proc/${pid}/fd/${fd}`, { bigint: true });
+      if (!files.some((f) => f.dev === st.dev && f.ino === st.ino)) return false;
+      const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1'))?.[1];
+      return flags !== undefined && (parseInt(flags, 8) & 3) === 1;
     } catch {
       return false;
     }
@@ -52,7 +56,7 @@ export function sessionHolding(files: FileId[], not: number[] = []): number | un
     } catch {
       continue; // gone, or not ours to look at
     }
-    if (!fds.some((fd) => held(`/proc/${pid}/fd/${fd}`))) continue;
+    if (!fds.some((fd) => held(pid, fd))) continue;
     try {
       // Field 6 of /proc/<pid>/stat, counted after the command name's closing parenthesis (the name may hold any byte).
       const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
