@@ -11,7 +11,7 @@ import { VERSION } from '../version.js';
 import { looksLikeScenario } from '../gameday/kind.js';
 import { cacheRoot } from './bundled.js';
 import { assembleLibrary, findRunbookFiles, readParsed, type Library } from './load.js';
-import { parserModule } from './parser-module.js';
+import { parserModule, type Parser } from './parser-module.js';
 import type { Problem, Runbook } from './model.js';
 import type { ParsedFile } from './parse.js';
 
@@ -145,8 +145,6 @@ function asciiJson(value: unknown): string {
 interface Read extends ParsedFile {
   scenario: boolean;
 }
-
-type Parser = typeof import('./parse.js');
 
 /** Read one file the way list needs it: list's parse, problems of decoding included. */
 function readForListing(file: string, { parseRunbook }: Parser): Read {

@@ -5,10 +5,8 @@ import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { UserError, describeSystemError } from '../errors.js';
 import type { Problem, Runbook } from './model.js';
 import type { ParsedFile, ParseOptions } from './parse.js';
-
-type Parser = typeof import('./parse.js');
 import { bundledDir } from './bundled.js';
-import { parserModule } from './parser-module.js';
+import { parserModule, type Parser } from './parser-module.js';
 import { looksLikeScenario } from '../gameday/kind.js';
 
 export interface SearchPath {

@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-type Parser = typeof import('./parse.js');
+/** The parser's module: what parserModule() gives (parseRunbook and the rest of parse.ts). */
+export type Parser = typeof import('./parse.js');
 
 // Set by the bundler (scripts/build.mjs): true in the ES module build only.
 declare const __RUNBOOK_PARSER_CJS__: boolean | undefined;
