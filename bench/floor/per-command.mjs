@@ -2,21 +2,12 @@
 // before the command starts; command.finished shares the next one's sync), started either by execa from Node
 // or by the project's own launcher (src/adapters/launcher.ts and its perl program, as `run` drives them).
 // No redaction, rendering, session, output capture beyond draining the pipes.
-import { fdatasyncSync, openSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { createLauncher } from '../../src/adapters/launcher.ts';
+import { floorTimeline } from './timeline.mjs';
 
 const [how, n, dir] = process.argv.slice(-3);
-const fd = openSync(join(dir, `floor-${process.pid}.jsonl`), 'wx');
-let prev = '';
-const emit = (event, sync) => {
-  const line = `${JSON.stringify({ prev, ts: new Date().toISOString(), ...event })}\n`;
-  prev = createHash('sha256').update(line).digest('hex');
-  writeSync(fd, line);
-  if (sync) fdatasyncSync(fd);
-};
+const { emit } = floorTimeline(dir);
 
 /** One command through runbook's launcher (its client and its perl program, as `run` drives them): its exit code. */
 async function launched(launcher, argv) {

@@ -3,21 +3,14 @@
 // process's stdout as it comes (with backpressure), and the timeline gets the output's first 256 KiB and last
 // 64 KiB (as runbook records it) between a synced command.started and command.finished. No terminal filter,
 // redaction, decoding of what is relayed, rendering, session or command line parsing.
-import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { execa } from 'execa';
+import { floorTimeline } from './timeline.mjs';
 
 const HEAD = 256 * 1024;
 const TAIL = 64 * 1024;
 const [command, dir] = process.argv.slice(-2);
-const fd = openSync(`${dir}/floor-${process.pid}.jsonl`, 'wx');
-let prev = '';
-const emit = (event, sync) => {
-  const line = `${JSON.stringify({ prev, ts: new Date().toISOString(), ...event })}\n`;
-  prev = createHash('sha256').update(line).digest('hex');
-  writeSync(fd, line);
-  if (sync) fdatasyncSync(fd);
-};
+const timeline = floorTimeline(dir);
+const { emit } = timeline;
 
 emit({ type: 'command.started', command }, true);
 const child = execa('/bin/bash', ['-c', command], { stdin: 'ignore', stdout: 'pipe', stderr: 'inherit', buffer: false, encoding: 'buffer', reject: false, detached: true });
@@ -45,5 +38,5 @@ child.then((r) => {
   const last = Buffer.concat(tail);
   emit({ type: 'command.output', data: last.subarray(Math.max(0, last.length - TAIL)).toString('utf8'), omitted: Math.max(0, total - headBytes - TAIL) });
   emit({ type: 'command.finished', exit: r.exitCode }, true);
-  closeSync(fd);
+  timeline.close();
 });
