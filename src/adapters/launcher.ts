@@ -257,7 +257,16 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     for (const w of l.waiting.splice(0)) w(undefined);
     for (const w of l.readyWaiting.splice(0)) w(false);
     l.free = undefined;
-    rmSync(l.dir, { recursive: true, force: true });
+    try {
+      forgetRunning(l);
+    } finally {
+      // Removed after the search in forgetRunning: while its folder links the FIFOs, their inodes are not another file's.
+      rmSync(l.dir, { recursive: true, force: true });
+    }
+  };
+
+  /** Each command the launcher was running, when it is gone: supervised by its group, or told it did not start. */
+  const forgetRunning = (l: Live): void => {
     for (const [slot, r] of l.running) {
       l.running.delete(slot);
       // Asked for, and nothing said of it: the Python launcher says P and S once its command has exec'd, so a
@@ -342,10 +351,11 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
       const fifos: FileId[] = [];
       try {
         for (const k of opts.dump ? [1, 2, 3] : [1, 2]) {
-          const fd = openSync(join(l.dir, `${n}.${k}`), constants.O_RDONLY | constants.O_NONBLOCK);
+          const path = join(l.dir, `${n}.${k}`);
+          const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
           try {
             const { dev, ino } = fstatSync(fd, { bigint: true });
-            fifos.push({ dev, ino });
+            fifos.push({ path, dev, ino });
             // The session dump (3) is not read before the reader asks (session-dump.ts reads it in one go at
             // the shell's exit): read as bash writes it, a line at a time, it woke the runner ~20 times a command.
             const paused = k === 3 ? { pauseOnCreate: true } : {};

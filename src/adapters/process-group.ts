@@ -1,5 +1,5 @@
 // Signalling a command's process group, and not leaving running groups behind when the runner exits.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 
 /**
  * Sends `signal` to the process group led by `pid` (`group`), or to the process alone. A group or process
@@ -15,8 +15,13 @@ export function signalProcess(pid: number, group: boolean, signal: NodeJS.Signal
   }
 }
 
-/** A file by its device and inode: what a process's open descriptor is compared with. */
+/**
+ * A file by its path, device and inode: what a process's open descriptor is compared with. The path as well:
+ * once a file is removed and no longer open, ext4 gives its inode number to the next file made (another run's
+ * FIFO, a log), so device and inode alone may name a stranger's file.
+ */
 export interface FileId {
+  path: string;
   dev: bigint;
   ino: bigint;
 }
@@ -33,8 +38,10 @@ export function sessionHolding(files: FileId[], not: number[] = []): number | un
   if (files.length === 0) return undefined;
   // Held for writing only, as a command holds its output (the launcher's own holds are read-write, the
   // runner's ends read-only, and so are their copies in a child not yet exec'd).
+  const paths = new Set(files.flatMap((f) => [f.path, `${f.path} (deleted)`]));
   const held = (pid: string, fd: string): boolean => {
     try {
+      if (!paths.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return false;
       const st = statSync(`/proc/${pid}/fd/${fd}`, { bigint: true });
       if (!files.some((f) => f.dev === st.dev && f.ino === st.ino)) return false;
       const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1'))?.[1];
