@@ -45,5 +45,6 @@ export default defineConfig({
     // 22 s for test/unit; ~28 s for test/e2e). In-process files restore what they change (process.env
     // included); spawning files end what they started (run-cli.ts cleanup() in their afterAll/afterEach).
     isolate: false,
+    experimental: { fsModuleCache: true },
   },
 });
