@@ -11,7 +11,7 @@
 // found (then, and whenever it is not ready, the executor spawns directly).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, realpathSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as os, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,7 +193,9 @@ export function createLauncher(opts: LauncherOptions = {}): Launcher {
     if (prog === undefined) return;
     let dir: string;
     try {
-      dir = mkdtempSync(join(tmpdir(), 'runbook-launch-'));
+      // By its real path: a FIFO is later found by the path /proc shows for it, which is resolved (a TMPDIR
+      // through a symbolic link, as /tmp is on macOS, would never match).
+      dir = realpathSync(mkdtempSync(join(tmpdir(), 'runbook-launch-')));
     } catch {
       programs = [];
       return;

@@ -270,6 +270,18 @@ describe(`its lifetime (${prog.kind})`, () => {
     return createLauncher({ programs: [{ kind: prog.kind, path: join(dir, 'interp') }], startAt: 1, always: true });
   };
   const PY_STARTED = "reply('P %s %d\\nS %s %d\\n' % (i, proc.pid, i, proc.pid))";
+  /** Cut where the launcher has said nothing of a command that runs (see the cases below). */
+  const saidNothing = (p: string): string => (prog.kind === 'perl' ? p.replace('reply("P $id $pid\\n");', 'POSIX::_exit(0);') : p.replace(PY_STARTED, 'os._exit(0)'));
+  /** A command started by a launcher cut by `cut` is supervised to its timeout, its status lost. */
+  const supervisedAfterCut = async (cut: (program: string) => string): Promise<void> => {
+    const executor = createExecutor({ launcher: cutLauncher(cut), graceMs: 500 });
+    const out = capture();
+    // A background child holds the output too: the command is its session, not whichever process holds it.
+    const r = await executor.run(request('sleep 30 & echo started; exec sleep 30', { timeoutMs: 1000 }), out.listener);
+    expect(out.text('stdout')).toBe('started\n');
+    expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true, statusLost: true });
+    expect(r.spawnError).toBeUndefined();
+  };
 
   it.each<[string, (program: string) => string]>([
     [
@@ -282,16 +294,18 @@ describe(`its lifetime (${prog.kind})`, () => {
       // The Python launcher's window (seen once beside stress-ng): subprocess has returned and the command
       // runs, but P and S are not yet written. Perl's: after its fork, before P.
       'having said nothing of it: the command is found by its output FIFOs and supervised',
-      (p) => (prog.kind === 'perl' ? p.replace('reply("P $id $pid\\n");', 'POSIX::_exit(0);') : p.replace(PY_STARTED, 'os._exit(0)')),
+      saidNothing,
     ],
-  ])('dead after starting a command, %s', async (_when, cut) => {
-    const executor = createExecutor({ launcher: cutLauncher(cut), graceMs: 500 });
-    const out = capture();
-    // A background child holds the output too: the command is its session, not whichever process holds it.
-    const r = await executor.run(request('sleep 30 & echo started; exec sleep 30', { timeoutMs: 1000 }), out.listener);
-    expect(out.text('stdout')).toBe('started\n');
-    expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: true, statusLost: true });
-    expect(r.spawnError).toBeUndefined();
+  ])('dead after starting a command, %s', async (_when, cut) => supervisedAfterCut(cut));
+
+  it('dead having said nothing of a command, with TMPDIR through a symbolic link: /proc shows the FIFOs by their real path, and they are found', async () => {
+    const real = mkdtempSync(join(tmpdir(), 'launcher-real-'));
+    const link = `${real}-link`;
+    symlinkSync(real, link);
+    await inOwnTmp(async () => {
+      process.env['TMPDIR'] = link;
+      await supervisedAfterCut(saidNothing);
+    });
   });
 
   it('dead before starting a command: nothing ran, and the runner says it could not tell', async () => {
