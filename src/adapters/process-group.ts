@@ -1,5 +1,6 @@
 // Signalling a command's process group, and not leaving running groups behind when the runner exits.
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { fdinfoFlags, statFields } from '../proc.js';
 
 /**
  * Sends `signal` to the process group led by `pid` (`group`), or to the process alone. A group or process
@@ -44,8 +45,8 @@ export function sessionHolding(files: FileId[], not: number[] = []): number | un
       if (!paths.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return false;
       const st = statSync(`/proc/${pid}/fd/${fd}`, { bigint: true });
       if (!files.some((f) => f.dev === st.dev && f.ino === st.ino)) return false;
-      const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1'))?.[1];
-      return flags !== undefined && (parseInt(flags, 8) & 3) === 1;
+      const flags = fdinfoFlags(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1'));
+      return flags !== undefined && (flags & 3) === 1;
     } catch {
       return false;
     }
@@ -65,9 +66,7 @@ export function sessionHolding(files: FileId[], not: number[] = []): number | un
     }
     if (!fds.some((fd) => held(pid, fd))) continue;
     try {
-      // Field 6 of /proc/<pid>/stat, counted after the command name's closing parenthesis (the name may hold any byte).
-      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      const session = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+      const session = Number(statFields(readFileSync(`/proc/${pid}/stat`, 'latin1'))[3]);
       if (Number.isInteger(session) && session > 0 && !not.includes(session)) return session;
     } catch {
       // gone meanwhile: look on

@@ -4,6 +4,7 @@
 import { closeSync, constants as C, existsSync, openSync, promises as fsp, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describeSystemError } from '../errors.js';
+import { statFields } from '../proc.js';
 
 /** A lock file that names no holder (garbage, or a crash between create and write) is stale after this long. */
 export const UNREADABLE_LOCK_MS = 10_000;
@@ -65,8 +66,7 @@ function procStat(pid: number): ProcStat | null | undefined {
     if (code === 'ENOENT' || code === 'ESRCH') return procAvailable() ? null : undefined;
     return undefined;
   }
-  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(text);
   const state = fields[0];
   const start = fields[19]; // field 22 of the whole line
   return state && start ? { state, start } : undefined;

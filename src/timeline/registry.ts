@@ -5,6 +5,7 @@ import { constants as C, promises as fsp } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { holderState, parseHolder } from './lock.js';
+import { statFields } from '../proc.js';
 
 /** One live run, as its runner registered it. */
 export interface LiveEntry {
@@ -89,7 +90,7 @@ async function ensureShared(dir: string): Promise<void> {
 async function ownStart(): Promise<string | null> {
   try {
     const text = await fsp.readFile(`/proc/${process.pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    return statFields(text)[19] ?? null;
   } catch {
     return null;
   }
